@@ -1,0 +1,100 @@
+"""Bytes <-> messages: decode and validate raw postings, encode outputs, build dead letters.
+
+Decoding raises `InvalidMessage` with the kind of failure, so the worker and the offline
+CLI route every bad input the same way (DLQ / error line) without guessing.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from stream.errors import InvalidMessage
+from stream.models import DeadLetter, RawPosting
+
+
+def describe_validation_error(error: ValidationError, limit: int = 3) -> str:
+    """'description: Field required; title: Input should be a valid string' (first few)."""
+    parts = []
+    for item in error.errors()[:limit]:
+        where = ".".join(str(p) for p in item["loc"]) or "message"
+        parts.append(f"{where}: {item['msg']}")
+    more = error.error_count() - limit
+    if more > 0:
+        parts.append(f"... and {more} more")
+    return "; ".join(parts)
+
+
+def decode_raw_posting(value: bytes | None, max_bytes: int) -> RawPosting:
+    """Validate one postings.raw value; raise InvalidMessage saying why it is unusable."""
+    if not value:
+        raise InvalidMessage("invalid_json", "empty message")
+    if len(value) > max_bytes:
+        raise InvalidMessage("oversized", f"{len(value)} bytes exceeds the {max_bytes} limit")
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidMessage(
+            "invalid_encoding", f"not UTF-8: {exc.reason} at byte {exc.start}"
+        ) from None
+    return parse_raw_posting_text(text)
+
+
+def parse_raw_posting_text(text: str) -> RawPosting:
+    """Validate one JSON document (a str) as a RawPosting; raise InvalidMessage if it is not."""
+    try:
+        data: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidMessage(
+            "invalid_json", f"{exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    except RecursionError:
+        raise InvalidMessage("invalid_json", "nesting too deep") from None
+    if not isinstance(data, dict):
+        raise InvalidMessage(
+            "schema_violation", f"expected a JSON object, got {type(data).__name__}"
+        )
+    try:
+        return RawPosting.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidMessage("schema_violation", describe_validation_error(exc)) from None
+    except RecursionError:
+        raise InvalidMessage("schema_violation", "nesting too deep") from None
+
+
+def encode(message: BaseModel) -> bytes:
+    """The wire form of every output message: compact UTF-8 JSON."""
+    return message.model_dump_json().encode("utf-8")
+
+
+def dead_letter(
+    error: InvalidMessage,
+    *,
+    topic: str,
+    partition: int,
+    offset: int,
+    key: bytes | None,
+    value: bytes | None,
+    failed_at: dt.datetime,
+) -> DeadLetter:
+    """The DLQ record: the original key and bytes untouched, plus the reason and origin."""
+    try:
+        key_text = key.decode("utf-8") if key is not None else None
+        key_b64 = None
+    except UnicodeDecodeError:
+        key_text, key_b64 = None, base64.b64encode(key or b"").decode("ascii")
+    return DeadLetter(
+        error_kind=error.kind,
+        error=error.reason,
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        failed_at=failed_at,
+        key=key_text,
+        key_b64=key_b64,
+        value_b64=base64.b64encode(value or b"").decode("ascii"),
+    )

@@ -1,0 +1,176 @@
+"""The message contracts: RawPosting, EnrichedPosting, ChangeEvent, DeadLetter.
+
+These pydantic models are the source of truth; `stream schemas write` renders them to
+schemas/*.schema.json for consumers, and a test fails when the two drift apart.
+Evolution is additive only: new fields are optional, nothing is renamed or removed, and
+`schema_version` is carried in every message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
+CurrencyCode = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Period = Literal["hour", "day", "week", "month", "year"]
+
+
+class _Message(BaseModel):
+    """Base for every message: immutable, and unknown fields are an error unless a model says."""
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
+
+
+class RawPosting(_Message):
+    """A job-board page as a scraper publishes it to postings.raw.
+
+    Unknown top-level fields are not rejected: they are moved into `extra`, so a scraper
+    that adds a field never sends its postings to the DLQ.
+    """
+
+    schema_version: int = SCHEMA_VERSION
+    source: NonEmptyStr = Field(description="Board or scraper name, e.g. 'builtin'.")
+    source_id: NonEmptyStr = Field(description="The posting's id on that board.")
+    title: str = Field(description="Job title as shown on the board.")
+    description: str = Field(description="Plain text or HTML body of the posting.")
+    url: str | None = None
+    company: str | None = None
+    location: str | None = Field(default=None, description="Free-text location.")
+    salary_text: str | None = Field(default=None, description="The pay line as the board shows it.")
+    employment_type: str | None = None
+    posted_at: dt.datetime | None = None
+    scraped_at: dt.datetime | None = None
+    extra: dict[str, Any] = Field(default_factory=dict, description="Fields we do not model.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_unknown_fields_in_extra(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        known = set(cls.model_fields)
+        unknown = {k: v for k, v in data.items() if k not in known}
+        if not unknown:
+            return data
+        extra = data.get("extra")
+        merged = {**unknown, **extra} if isinstance(extra, dict) else unknown
+        kept = {k: v for k, v in data.items() if k in known}
+        if extra is not None and not isinstance(extra, dict):
+            kept["extra"] = extra  # let field validation report the wrong type
+            return kept
+        return {**kept, "extra": merged}
+
+    @field_validator("posted_at", "scraped_at")
+    @classmethod
+    def _naive_means_utc(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # Boards often give a bare date; treat any naive timestamp as UTC so that every
+        # timestamp we emit is unambiguous.
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value
+
+
+def posting_id_of(raw: RawPosting) -> str:
+    """The Kafka key and stable identity of a posting: "{source}:{source_id}"."""
+    return f"{raw.source}:{raw.source_id}"
+
+
+class SkillTag(_Message):
+    """One skill found in a posting, named by the taxonomy."""
+
+    id: NonEmptyStr = Field(description="Stable taxonomy id, e.g. 'scikit-learn'.")
+    name: NonEmptyStr = Field(description="Canonical display name, e.g. 'scikit-learn'.")
+    category: NonEmptyStr
+    required: bool | None = Field(description="true required, false nice-to-have, null unknown.")
+    confidence: Confidence
+    mentions: int = Field(ge=1, description="How often the skill occurs in the posting.")
+
+
+class Salary(_Message):
+    """Pay as stated in the posting, annualized and converted to USD with a dated rate."""
+
+    min: float | None = Field(description="Lower bound in the posting's currency and period.")
+    max: float | None = Field(description="Upper bound in the posting's currency and period.")
+    currency: CurrencyCode | None = Field(description="ISO 4217, null when it cannot be known.")
+    period: Period
+    annual_min: float | None
+    annual_max: float | None
+    annual_min_usd: float | None
+    annual_max_usd: float | None
+    fx_rate_date: dt.date | None = Field(description="Date of the FX rate used for *_usd.")
+    source: Literal["salary_text", "description"]
+    text: str = Field(description="The exact span that was parsed.")
+    confidence: Confidence
+
+
+class EnrichedPosting(RawPosting):
+    """What postings.enriched carries (compacted, key = posting_id): raw fields + enrichment."""
+
+    posting_id: NonEmptyStr
+    content_hash: NonEmptyStr = Field(description="Hash of the normalized posting content.")
+    enriched_at: dt.datetime
+    enricher_version: NonEmptyStr
+    taxonomy_version: NonEmptyStr
+    skills: list[SkillTag]
+    salary: Salary | None
+
+
+class FieldChange(_Message):
+    """Old and new value of one field that alerting compares."""
+
+    old: Any
+    new: Any
+
+
+class ChangeEvent(_Message):
+    """What postings.changes carries for alerting: a new posting or a changed one."""
+
+    schema_version: int = SCHEMA_VERSION
+    event_id: NonEmptyStr = Field(description="'{posting_id}:{content_hash}': idempotency key.")
+    kind: Literal["new", "updated"]
+    posting_id: NonEmptyStr
+    content_hash: NonEmptyStr
+    previous_content_hash: str | None
+    changes: dict[str, FieldChange]
+    posting: EnrichedPosting
+
+
+ErrorKind = Literal[
+    "invalid_encoding",
+    "invalid_json",
+    "schema_violation",
+    "oversized",
+    "enrichment_error",
+    "enrichment_timeout",
+]
+
+
+class DeadLetter(_Message):
+    """What postings.dlq carries: the untouched original plus why it failed and where from."""
+
+    schema_version: int = SCHEMA_VERSION
+    error_kind: ErrorKind
+    error: str
+    topic: str
+    partition: int
+    offset: int
+    failed_at: dt.datetime
+    key: str | None = Field(description="The original key when it was UTF-8, else null.")
+    key_b64: str | None = Field(default=None, description="The original key bytes, base64.")
+    value_b64: str = Field(description="The original value bytes, base64.")
+
+
+MESSAGE_MODELS: dict[str, type[BaseModel]] = {
+    "raw_posting": RawPosting,
+    "enriched_posting": EnrichedPosting,
+    "change_event": ChangeEvent,
+    "dead_letter": DeadLetter,
+}
+"""Schema file stem -> model, for schema generation and example validation."""

@@ -1,0 +1,36 @@
+"""Settings: env prefix, nesting, frozen, secrets masked."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from stream.config import load_settings, masked_settings
+
+
+def test_env_overrides_with_prefix_and_nesting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STREAM_KAFKA__BOOTSTRAP_SERVERS", "broker:9999")
+    monkeypatch.setenv("STREAM_WORKER__BATCH_SIZE", "17")
+    settings = load_settings()
+    assert settings.kafka.bootstrap_servers == "broker:9999"
+    assert settings.worker.batch_size == 17
+
+
+def test_settings_are_frozen() -> None:
+    settings = load_settings()
+    with pytest.raises(ValidationError):
+        settings.log_level = "DEBUG"  # type: ignore[misc]
+
+
+def test_secrets_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STREAM_REDIS__URL", "redis://:hunter2@cache:6379/0")
+    monkeypatch.setenv("STREAM_KAFKA__SASL_PASSWORD", "s3cret")
+    shown = str(masked_settings(load_settings()))
+    assert "hunter2" not in shown
+    assert "s3cret" not in shown
+
+
+def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STREAM_WORKER__BATCH_SIZE", "0")
+    with pytest.raises(ValidationError, match="batch_size"):
+        load_settings()
