@@ -1,0 +1,199 @@
+"""Salary extraction quality and latency against the reference data in ../shared/data/salary.
+
+Run: .venv/bin/python benchmarks/salary_quality.py [--show N]
+
+- au_salary_strings.json: accuracy by that file's semantics (a single amount is `min` with
+  `max` null; the period is compared only where the file states one).
+- price_parser_cases.json: amount and currency-marker correctness of `parse_amount`, the
+  bare amount+currency helper; currency is judged only where the amount was extracted.
+- linkedin_postings_sample500.csv: agreement of description-only extraction with the
+  structured pay; salaries found in postings without structured pay are printed for
+  hand-checking (they are either pay the board did not structure, or false positives).
+- median microseconds per posting for extract_salary.
+
+The data is not part of the repository; without ../shared/data this prints a message and
+exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from stream.enrich.fx import FxRates
+from stream.enrich.salary import extract_salary
+from stream.enrich.salary_parse import currency_marker, parse_amount
+from stream.enrich.text import normalize_text
+from stream.models import Salary
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "salary"
+LINKEDIN_PERIOD = {"HOURLY": "hour", "YEARLY": "year", "MONTHLY": "month", "WEEKLY": "week"}
+
+
+def _close(a: float | None, b: float | None, rel: float = 0.005) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= rel * max(abs(a), abs(b), 1.0)
+
+
+def _as_au(s: Salary | None) -> tuple[float | None, float | None]:
+    """Our salary in the AU file's terms: a single figure is `min`, with `max` null."""
+    if s is None:
+        return None, None
+    if s.min is None or s.max is None or s.min == s.max:
+        return (s.min if s.min is not None else s.max), None
+    return s.min, s.max
+
+
+def au_strings(fx: FxRates, show: int) -> None:
+    rows: list[dict[str, Any]] = json.loads((DATA / "au_salary_strings.json").read_text())
+    amounts_ok = period_ok = period_n = no_pay_ok = no_pay_n = 0
+    misses: list[str] = []
+    for row in rows:
+        s = extract_salary(row["raw"], "", None, fx)
+        got = _as_au(s)
+        want = (row["expected_min"], row["expected_max"])
+        ok = _close(got[0], want[0]) and _close(got[1], want[1])
+        amounts_ok += ok
+        if want == (None, None):
+            no_pay_n += 1
+            no_pay_ok += s is None
+        if row["expected_period"] is not None and want != (None, None):
+            period_n += 1
+            period_ok += s is not None and s.period == row["expected_period"]
+            ok = ok and s is not None and s.period == row["expected_period"]
+        if not ok:
+            misses.append(f"  {row['raw']!r}: got {got} {s.period if s else None}, want {want}")
+    print(f"au_salary_strings.json ({len(rows)} rows)")
+    print(f"  amounts correct        {amounts_ok}/{len(rows)} = {amounts_ok / len(rows):.1%}")
+    print(f"  period correct (stated) {period_ok}/{period_n}")
+    print(f"  no-pay rows left empty {no_pay_ok}/{no_pay_n}")
+    print(f"  rows wrong: {len(misses)}", *misses[:show], sep="\n")
+
+
+def _same_marker(ours: str | None, theirs: str | None) -> bool:
+    def norm(m: str | None) -> str | None:
+        return m.casefold().strip(" .:") if m else None
+
+    return norm(ours) == norm(theirs)
+
+
+def price_parser(show: int) -> None:
+    rows: list[dict[str, Any]] = json.loads((DATA / "price_parser_cases.json").read_text())
+    amount_ok = cur_ok = cur_n = has_cur = has_cur_ok = no_cur = no_cur_ok = 0
+    wrong: list[str] = []
+    for row in rows:
+        a = parse_amount(row["raw"] or "")
+        want = row["expected_amount"]
+        if want is None or a is None or not _close(a.value, float(want), 1e-6):
+            continue
+        amount_ok += 1
+        marker = a.marker
+        if marker is None and row["currency_hint"]:
+            hinted = currency_marker(row["currency_hint"])
+            marker = hinted[0] if hinted else None
+        ok = _same_marker(marker, row["expected_currency"])
+        cur_n += 1
+        cur_ok += ok
+        if row["expected_currency"] is None:
+            no_cur += 1
+            no_cur_ok += ok
+        else:
+            has_cur += 1
+            has_cur_ok += ok
+        if not ok:
+            wrong.append(f"  {row['raw']!r}: marker {marker!r}, want {row['expected_currency']!r}")
+    with_amount = sum(1 for r in rows if r["expected_amount"] is not None)
+    print(f"\nprice_parser_cases.json ({len(rows)} rows, {with_amount} with an amount)")
+    print(f"  amount extracted exactly   {amount_ok}/{with_amount} = {amount_ok / with_amount:.1%}")
+    print(f"  currency marker correct    {cur_ok}/{cur_n} = {cur_ok / max(cur_n, 1):.1%}")
+    print(f"    where a currency is written  {has_cur_ok}/{has_cur}")
+    print(f"    where none is (no invention) {no_cur_ok}/{no_cur}")
+    print(f"  marker mismatches: {len(wrong)}", *wrong[:show], sep="\n")
+
+
+def linkedin(fx: FxRates, show: int) -> list[tuple[str, str | None]]:
+    csv.field_size_limit(1 << 24)
+    with (DATA / "linkedin_postings_sample500.csv").open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    postings = [(normalize_text(r["description"]), r["location"] or None) for r in rows]
+    structured = found = agree = 0
+    disagreements: list[str] = []
+    extra: list[str] = []
+    for row, (description, location) in zip(rows, postings, strict=True):
+        s = extract_salary(None, description, location, fx)
+        if row["pay_period"]:
+            structured += 1
+            if s is None:
+                continue
+            found += 1
+            lo = float(row["min_salary"] or row["med_salary"])
+            hi = float(row["max_salary"] or row["med_salary"])
+            ok = (
+                s.period == LINKEDIN_PERIOD.get(row["pay_period"])
+                and s.currency == row["currency"]
+                and _close(s.min if s.min is not None else s.max, lo, 0.01)
+                and _close(s.max if s.max is not None else s.min, hi, 0.01)
+            )
+            agree += ok
+            if not ok:
+                disagreements.append(
+                    f"  {row['job_id']}: got {s.min}-{s.max} {s.currency} {s.period} "
+                    f"{s.text!r}; structured {lo}-{hi} {row['currency']} {row['pay_period']}"
+                )
+        elif s is not None:
+            extra.append(
+                f"  {row['job_id']} [{location}]: {s.min}-{s.max} {s.currency} {s.period} "
+                f"conf {s.confidence} from {s.text!r}"
+            )
+    print(f"\nlinkedin_postings_sample500.csv ({len(rows)} postings, {structured} with pay)")
+    print(f"  structured pay found in the description {found}/{structured}")
+    print(f"  of those, agreeing (period, currency, min, max within 1%) {agree}/{found}")
+    print(f"  disagreements: {len(disagreements)}", *disagreements[:show], sep="\n")
+    print(f"  salaries found in postings without structured pay: {len(extra)} (hand-check)")
+    print(*extra, sep="\n")
+    return [(d, loc) for d, loc in postings]
+
+
+def latency(fx: FxRates, postings: list[tuple[str, str | None]]) -> None:
+    samples: list[float] = []
+    for _ in range(3):
+        for description, location in postings:
+            t0 = time.perf_counter_ns()
+            extract_salary(None, description, location, fx)
+            samples.append((time.perf_counter_ns() - t0) / 1000)
+    line = "USD 160,000 – 220,000"
+    pay_line: list[float] = []
+    for _ in range(2000):
+        t0 = time.perf_counter_ns()
+        extract_salary(line, "", None, fx)
+        pay_line.append((time.perf_counter_ns() - t0) / 1000)
+    print("\nlatency (extract_salary, median over 3 passes)")
+    print(f"  LinkedIn description, no salary_text: median {statistics.median(samples):.0f} µs,")
+    print(f"    p95 {statistics.quantiles(samples, n=20)[-1]:.0f} µs")
+    print(f"  pay line only ({line!r}): median {statistics.median(pay_line):.1f} µs")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--show", type=int, default=40, help="misses to print per data set")
+    args = parser.parse_args()
+    if not DATA.is_dir():
+        print(f"skipped: reference data not found at {DATA} (it lives beside the repo)")
+        return 0
+    fx = FxRates.bundled()
+    au_strings(fx, args.show)
+    price_parser(args.show)
+    postings = linkedin(fx, args.show)
+    latency(fx, postings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
