@@ -1,0 +1,139 @@
+"""Skills tagger quality and latency on the shared evaluation data.
+
+Run from the repository root:  .venv/bin/python benchmarks/skills_quality.py
+
+Reads ../shared/data (never copied into the repo) and prints:
+- extract() latency per posting (median and p99, microseconds) on the SkillSpan dev
+  postings and on the LinkedIn sample descriptions (normalized first, as the pipeline does;
+  only extract() is timed, each posting's best of 3 runs to damp scheduler noise);
+- span recall on SkillSpan: the share of expert-annotated knowledge spans (technologies,
+  tools, hard knowledge) overlapped by an accepted skill mention, and the share of
+  accepted mentions that fall inside any annotated span (knowledge or skill), a lower
+  bound on precision because the annotation is not exhaustive;
+- tags per LinkedIn posting and the most frequent tags.
+Exits 0 with a message when the data is absent. Figures measure; they are not targets to
+tune individual rows to (see ../shared/data/README.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from stream.enrich.skills import SkillExtractor
+from stream.enrich.text import normalize_text
+from stream.taxonomy import Taxonomy
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SKILLSPAN = DATA / "skills" / "skillspan_dev_postings.jsonl"
+LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
+
+
+def _latency(run: Callable[[], object], repeat: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter_ns()
+        run()
+        best = min(best, time.perf_counter_ns() - t0)
+    return best / 1000.0
+
+
+def _summary(label: str, micros: list[float]) -> None:
+    ordered = sorted(micros)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    print(
+        f"{label}: n={len(ordered)}  median={statistics.median(ordered):.0f} us  "
+        f"p99={p99:.0f} us  max={ordered[-1]:.0f} us"
+    )
+
+
+def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    found, i = [], text.find(needle)
+    while i != -1 and needle:
+        found.append((i, i + len(needle)))
+        i = text.find(needle, i + 1)
+    return found
+
+
+def skillspan(extractor: SkillExtractor) -> None:
+    rows = [json.loads(line) for line in SKILLSPAN.read_text(encoding="utf-8").splitlines()]
+    micros, gold, hit, mentions, inside = [], 0, 0, 0, 0
+    by_source: Counter[str] = Counter()
+    hit_by_source: Counter[str] = Counter()
+    missed: Counter[str] = Counter()
+    for row in rows:
+        # The SkillSpan text is already plain (its spans are verbatim substrings), so it is
+        # passed as is: normalizing would turn "<ORGANIZATION>" into a tag and shift offsets.
+        text: str = row["text"]
+        micros.append(_latency(lambda text=text: extractor.extract("", text)))  # type: ignore[misc]
+        found = [(m.start, m.end) for m in extractor.mentions("", text)]
+        mentions += len(found)
+        annotated = [
+            span
+            for s in (*row["knowledge_spans"], *row["skill_spans"])
+            for span in _occurrences(text, s)
+        ]
+        inside += sum(any(a < e and s < b for a, b in annotated) for s, e in found)
+        for span_text in row["knowledge_spans"]:
+            gold += 1
+            by_source[row["source"]] += 1
+            places = _occurrences(text, span_text)
+            if any(a < e and s < b for a, b in places for s, e in found):
+                hit += 1
+                hit_by_source[row["source"]] += 1
+            else:
+                missed[span_text.lower()] += 1
+    _summary("skillspan dev postings extract()", micros)
+    print(f"skillspan knowledge-span recall: {hit}/{gold} = {hit / gold:.1%}")
+    for source in sorted(by_source):
+        share = hit_by_source[source] / by_source[source]
+        print(f"  {source}: {hit_by_source[source]}/{by_source[source]} = {share:.1%}")
+    if mentions:
+        print(f"mentions inside an annotated span: {inside}/{mentions} = {inside / mentions:.1%}")
+    print("most frequent missed knowledge spans:", ", ".join(s for s, _ in missed.most_common(25)))
+
+
+def linkedin(extractor: SkillExtractor) -> None:
+    csv.field_size_limit(sys.maxsize)
+    with LINKEDIN.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    micros, counts = [], []
+    frequent: Counter[str] = Counter()
+    for row in rows:
+        title, body = row.get("title") or "", normalize_text(row.get("description") or "")
+        micros.append(_latency(lambda t=title, b=body: extractor.extract(t, b)))  # type: ignore[misc]
+        tags = extractor.extract(title, body)
+        counts.append(len(tags))
+        frequent.update(tag.id for tag in tags)
+    _summary("linkedin descriptions extract()", micros)
+    zero = sum(1 for c in counts if c == 0)
+    print(
+        f"linkedin tags per posting: mean={statistics.mean(counts):.1f}  "
+        f"median={statistics.median(counts):.0f}  max={max(counts)}  "
+        f"zero-tag postings={zero}/{len(counts)}"
+    )
+    print("most frequent tags:", ", ".join(f"{i} {n}" for i, n in frequent.most_common(20)))
+
+
+def main() -> int:
+    if not SKILLSPAN.exists() or not LINKEDIN.exists():
+        print(f"skipped: evaluation data not found under {DATA}")
+        return 0
+    t0 = time.perf_counter()
+    taxonomy = Taxonomy.bundled()
+    extractor = SkillExtractor(taxonomy)
+    built = (time.perf_counter() - t0) * 1000
+    print(f"taxonomy {taxonomy.version}: {len(taxonomy.entries)} skills, load+build {built:.0f} ms")
+    skillspan(extractor)
+    linkedin(extractor)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

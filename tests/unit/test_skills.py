@@ -1,0 +1,278 @@
+"""The skills matcher: boundaries, glued tech-stack lists, traps, sections, confidence, order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stream.enrich.skills import SkillExtractor
+from stream.enrich.text import normalize_text
+from stream.models import SkillTag
+from stream.taxonomy import SkillEntry, Taxonomy
+
+_SEED_MUST_FIND = (
+    "python sql pytorch tensorflow scikit-learn apache-kafka redis apache-spark "
+    "apache-airflow docker kubernetes"
+)
+SEED_MUST_FIND = _SEED_MUST_FIND.split()
+
+# A hand-written excerpt in the shape of the seed posting (headings on their own lines, a
+# scraped "Tech Stack" whose items are glued together without separators).
+SEED_EXCERPT = """Senior Machine Learning Engineer
+
+What you'll do
+Own the ML lifecycle from data collection to deployment and monitoring.
+
+What we look for
+Big Data and Distributed SystemsFamiliarity with platforms such as Apache Spark.
+
+Required skills
+PythonProduction-level Python expertise with pandas, NumPy, and scikit-learn.
+SQLAdvanced SQL for data exploration.
+Machine Learning FrameworksHands-on experience with PyTorch, TensorFlow, or scikit-learn.
+
+Nice to have
+Apache SparkHands-on experience with Spark for distributed training.
+Java or ScalaProficiency in Java or Scala for ML infrastructure.
+ML Operations and MLOpsFamiliarity with MLOps platforms and CI/CD pipelines.
+
+Compensation & benefits
+Salary: USD 160,000 – 220,000
+
+Tech Stack
+Languages
+PythonSQLJavaScala
+Frameworks
+PyTorchTensorFlowScikit-learnFlaskFastAPIGunicornQuarkus
+Databases
+RedisMongoDBAmazon RedshiftSparkKafkaRabbitMQMilvus
+Tools
+MLFlowAmazon SageMakerAirflowDatabricksDockerKubernetesJenkinsKibanaGrafanaDatadog
+Other
+Amazon S3Amazon EMRLarge Language Models (LLMs)Graph Neural Networks (GNNs)
+"""
+
+# Common-word uses of ambiguous skill names: none of these may tag the skill, even where
+# the posting also names other skills (the context column) that would corroborate it.
+TRAPS = [
+    ("You react quickly to changing priorities.", "Python and SQL.", "react"),
+    ("React quickly to customer requests.", "JavaScript and TypeScript.", "react"),
+    ("You will excel at building relationships.", "", "microsoft-excel"),
+    ("Excel in a fast-paced environment.", "", "microsoft-excel"),
+    ("Go the extra mile for every customer.", "Python, Java and Rust.", "go"),
+    ("We expect you to go the extra mile.", "Python and Java.", "go"),
+    ("- Go above and beyond for our users", "Python and Java.", "go"),
+    ("Experience working in R&D teams.", "Python and SQL.", "r"),
+    ("Present findings to C-level executives.", "Java and Python.", "c"),
+    ("Report to the C-suite.", "Java and Python.", "c"),
+    ("Provide swift service to guests.", "", "swift"),
+    ("Provide Swift Service to all guests.", "", "swift"),
+    ("Inspect vehicles for rust and corrosion.", "", "rust"),
+    ("Rust removal and repainting of trailers.", "", "rust"),
+    ("Join our spring hiring event.", "", "spring"),
+    ("Start date: Spring 2026.", "Python and SQL.", "spring"),
+    ("Employees have access to great benefits.", "", "microsoft-access"),
+    ("Access to a company vehicle.", "Microsoft Word.", "microsoft-access"),
+    ("Keep a positive outlook.", "", "microsoft-outlook"),
+    ("Word of mouth referrals are welcome.", "", "microsoft-word"),
+    ("Report to Mr. Jenkins, the site manager.", "", "jenkins"),
+    ("Clean and sterilize each flask after use.", "", "flask"),
+    ("Care for the red pandas at our zoo.", "", "pandas"),
+    ("Our mascots are two Pandas.", "", "pandas"),
+    ("Build scalable systems.", "", "scala"),
+    ("Vitamin C supplements are provided.", "", "c"),
+    ("This is your go-to role.", "Python.", "go"),
+    ("Our Chef prepares lunch daily.", "", "chef"),
+    ("Help us bootstrap the new office.", "JavaScript.", "bootstrap"),
+    ("Spark joy in our customers.", "", "apache-spark"),
+    ("Proper airflow in the warehouse.", "", "apache-airflow"),
+    ("Patient records are kept in the EMR.", "", "amazon-emr"),
+    ("Fluent in english slang.", "", "lang-english"),
+    ("Apply at jobs.example.com/view.asp?R_ID=6146446", "Python and SQL.", "r"),
+    ("Grade C or better in maths.", "", "c"),
+]
+
+
+@pytest.fixture(scope="module")
+def extractor() -> SkillExtractor:
+    return SkillExtractor(Taxonomy.bundled())
+
+
+def ids(extractor: SkillExtractor, text: str, title: str = "") -> set[str]:
+    return {tag.id for tag in extractor.extract(title, normalize_text(text))}
+
+
+def by_id(extractor: SkillExtractor, text: str, title: str = "") -> dict[str, SkillTag]:
+    return {tag.id: tag for tag in extractor.extract(title, normalize_text(text))}
+
+
+def test_seed_excerpt_finds_the_seed_technologies(extractor: SkillExtractor) -> None:
+    found = ids(extractor, SEED_EXCERPT)
+    assert [s for s in SEED_MUST_FIND if s not in found] == []
+    glued = "java scala flask fastapi gunicorn quarkus mongodb amazon-redshift rabbitmq milvus"
+    assert [s for s in glued.split() if s not in found] == []
+    more = "mlflow amazon-sagemaker databricks jenkins kibana grafana datadog amazon-s3 amazon-emr"
+    assert [s for s in more.split() if s not in found] == []
+    assert {"llm", "gnn", "ci-cd", "pandas", "numpy"} <= found
+    assert "javascript" not in found
+
+
+def test_seed_excerpt_required_and_nice_to_have(extractor: SkillExtractor) -> None:
+    tags = by_id(extractor, SEED_EXCERPT)
+    assert tags["python"].required is True
+    assert tags["pytorch"].required is True
+    assert tags["apache-spark"].required is True  # under both headings: required wins
+    assert tags["java"].required is False
+    assert tags["scala"].required is False
+    assert tags["ci-cd"].required is False
+    assert tags["docker"].required is None  # only in the tech-stack list
+
+
+@pytest.mark.shared_data
+def test_seed_posting_from_shared_data(extractor: SkillExtractor, shared_data: Path) -> None:
+    raw = (shared_data / "seed" / "posting-poshmark-senior-ml-engineer.txt").read_text()
+    title = "Senior Software Engineer II, Machine Learning"
+    tags = {t.id: t for t in extractor.extract(title, normalize_text(raw))}
+    assert [s for s in SEED_MUST_FIND if s not in tags] == []
+    assert tags["apache-spark"].required is True
+    assert tags["apache-spark"].mentions >= 3
+    assert tags["java"].required is False
+    assert tags["machine-learning"].confidence >= 0.9  # in the title, many mentions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        ("Strong C++ and C# skills.", {"cpp", "csharp"}, {"c"}),
+        ("We build on .NET and ASP.NET Core.", {"dotnet", "aspnet-core"}, {"aspnet"}),
+        ("Backend in Node.js, frontend in Vue.js.", {"nodejs", "vuejs"}, set()),
+        ("Own our CI/CD pipelines.", {"ci-cd"}, set()),
+        ("iOS apps in Objective-C and Swift.", {"objective-c", "ios", "swift"}, {"c"}),
+        ("Solid JavaScript skills.", {"javascript"}, {"java"}),
+        ("Services in Spring Boot.", {"spring-boot"}, {"spring"}),
+        ("Data lands in Amazon S3.", {"amazon-s3"}, set()),
+        ("Embedded work in C/C++ and Python.", {"c", "cpp", "python"}, set()),
+        ("PythonSQLJavaScala", {"python", "sql", "java", "scala"}, {"javascript"}),
+        ("Experience with Java-based services.", {"java"}, set()),
+        ("We run PostgreSQL and MySQL.", {"postgresql", "mysql"}, {"sql"}),
+        ("Backend services in golang.", {"go"}, set()),
+        ("Use k8s and sklearn daily.", {"kubernetes", "scikit-learn"}, set()),
+        ("Postgres, NodeJS and node.js.", {"postgresql", "nodejs"}, set()),
+        ("Pipelines with PySpark.", {"pyspark"}, {"apache-spark"}),
+        ("Statistics in R and Python.", {"r", "python"}, set()),
+        ("Backend in Go, Rust and Python.", {"go", "rust", "python"}, set()),
+        ("UI in React and TypeScript.", {"react", "typescript"}, set()),
+        ("Strong Excel skills required.", {"microsoft-excel"}, set()),
+        ("Reporting in Excel and PowerPoint.", {"microsoft-excel", "microsoft-powerpoint"}, set()),
+        ("Licensed RN with BLS and ACLS.", {"registered-nurse", "bls", "acls"}, set()),
+        ("Class A CDL and clean MVR.", {"cdl-class-a"}, {"cdl"}),
+        ("CPA preferred; GAAP knowledge.", {"cpa", "gaap"}, set()),
+        ("CISSP or Security+ certification.", {"cissp", "comptia-security-plus"}, set()),
+        ("Bilingual: English and Spanish.", {"lang-english", "lang-spanish"}, set()),
+        ("Run my_python_job.py nightly.", set(), {"python"}),
+        ("Spark jobs on EMR and S3.", {"apache-spark", "amazon-emr", "amazon-s3"}, {"ehr"}),
+    ],
+)
+def test_boundaries_and_longest_match(
+    extractor: SkillExtractor, text: str, expected: set[str], absent: set[str]
+) -> None:
+    found = ids(extractor, text)
+    assert expected <= found
+    assert not absent & found
+
+
+@pytest.mark.parametrize(("trap", "context", "skill"), TRAPS)
+def test_trap_does_not_tag_common_word(
+    extractor: SkillExtractor, trap: str, context: str, skill: str
+) -> None:
+    assert skill not in ids(extractor, f"{trap}\n{context}")
+
+
+def test_trap_set_false_positive_rate_is_zero(extractor: SkillExtractor) -> None:
+    hits = [t for t, c, s in TRAPS if s in ids(extractor, f"{t}\n{c}")]
+    assert hits == [], f"{len(hits)}/{len(TRAPS)} traps tagged"
+
+
+def test_ambiguous_name_alone_needs_corroboration(extractor: SkillExtractor) -> None:
+    assert "flask" not in ids(extractor, "We use Flask.")
+    assert "flask" in ids(extractor, "We use Flask and Python.")
+    assert "jenkins" in ids(extractor, "Jenkins and Docker pipelines.")
+
+
+def test_shared_acronym_resolves_by_domain_evidence(extractor: SkillExtractor) -> None:
+    assert "amazon-emr" in ids(extractor, "Spark jobs on EMR and S3.")
+    assert "ehr" in ids(extractor, "Charting in the EMR; phlebotomy and wound care.")
+    assert not {"amazon-emr", "ehr"} & ids(extractor, "Update the EMR.")
+
+
+def test_requirement_headings_and_inline_cues(extractor: SkillExtractor) -> None:
+    text = (
+        "About the role\nYou will use Docker.\n\n"
+        "Requirements:\n- Python\n- Kafka is a plus\n\n"
+        "Preferred Qualifications\n- Terraform\n- Go, Rust\n\n"
+        "Benefits\nFree Redis stickers.\n\n"
+        "Experience with Airflow is required."
+    )
+    tags = by_id(extractor, text)
+    assert tags["python"].required is True
+    assert tags["apache-kafka"].required is False  # cue in the line beats the heading
+    assert tags["terraform"].required is False
+    assert tags["docker"].required is None
+    assert tags["redis"].required is None  # "Benefits" ended the preferred section
+    assert tags["apache-airflow"].required is True
+
+
+def test_heading_with_content_on_the_same_line(extractor: SkillExtractor) -> None:
+    tags = by_id(extractor, "Must have: Java, Kotlin\nNice to have: Scala")
+    assert (tags["java"].required, tags["kotlin"].required) == (True, True)
+    assert tags["scala"].required is False
+
+
+def test_mentions_count_every_occurrence(extractor: SkillExtractor) -> None:
+    tags = by_id(extractor, "Python, then python3, then PYTHON.", title="Python Developer")
+    assert tags["python"].mentions == 4
+
+
+def test_confidence_reflects_evidence(extractor: SkillExtractor) -> None:
+    weak = by_id(extractor, "Flask and Python.")["flask"].confidence
+    once = by_id(extractor, "We use Kubernetes.")["kubernetes"].confidence
+    many = by_id(extractor, "Kubernetes. Kubernetes. k8s.")["kubernetes"].confidence
+    titled = by_id(extractor, "We use Kubernetes.", title="Kubernetes Engineer")
+    assert 0.0 <= weak < once < many <= 1.0
+    assert titled["kubernetes"].confidence > once
+
+
+def test_title_is_matched(extractor: SkillExtractor) -> None:
+    assert "react" in ids(extractor, "Build UIs in TypeScript.", title="Senior React Developer")
+    assert "registered-nurse" in ids(extractor, "Join our team.", title="RN - ICU Nights")
+
+
+def test_output_is_valid_sorted_and_deterministic(extractor: SkillExtractor) -> None:
+    tags = extractor.extract("", normalize_text(SEED_EXCERPT))
+    for tag in tags:
+        assert SkillTag.model_validate(tag.model_dump()) == tag
+    order = {True: 0, False: 1, None: 2}
+    keys = [(order[t.required], -t.mentions, t.id) for t in tags]
+    assert keys == sorted(keys)
+    assert extractor.extract("", normalize_text(SEED_EXCERPT)) == tags
+
+
+def test_empty_input_and_empty_taxonomy() -> None:
+    assert SkillExtractor(Taxonomy.bundled()).extract("", "") == []
+    assert SkillExtractor(Taxonomy.build("2026.1.0", [])).extract("Python", "Python") == []
+
+
+def test_one_letter_only_taxonomy_works() -> None:
+    r = SkillEntry(
+        id="r", name="R", category="programming_language", group="g", cased_aliases=("R",)
+    )
+    assert [t.id for t in SkillExtractor(Taxonomy.build("2026.1.0", [r])).extract("", "R and")] == [
+        "r"
+    ]
+
+
+def test_large_hostile_input_is_linear(extractor: SkillExtractor) -> None:
+    text = "C++ Go R PythonSQLJava " * 20_000 + "\n" * 10_000
+    tags = {t.id: t for t in extractor.extract("", text)}
+    assert tags["cpp"].mentions == 20_000
