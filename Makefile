@@ -1,0 +1,30 @@
+# The few commands people need; `make help` lists them. Each is a thin alias of a script.
+.DEFAULT_GOAL := help
+.PHONY: help setup demo test unit lint stack-up stack-down schemas
+
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+setup: ## Install everything (system packages, Kafka jars, .venv)
+	bash scripts/bootstrap.sh
+
+demo: ## Run the service end to end on the local stack with real sample postings
+	bash scripts/demo.sh
+
+test: ## Lint, type-check and run all tests against the real local stack
+	bash scripts/test.sh
+
+unit: ## Fast unit tests only (no services)
+	.venv/bin/pytest tests/unit -q
+
+lint: ## ruff + mypy --strict
+	.venv/bin/ruff check stream tests benchmarks scripts && .venv/bin/ruff format --check stream tests benchmarks scripts && .venv/bin/mypy --strict stream
+
+stack-up: ## Start Kafka and Redis on loopback
+	bash deploy/local/stack.sh start kafka redis
+
+stack-down: ## Stop the local stack
+	bash deploy/local/stack.sh stop all
+
+schemas: ## Regenerate schemas/*.schema.json from the models
+	.venv/bin/stream schemas write schemas
