@@ -1,0 +1,147 @@
+"""The metrics module: naming rules, one comment per metric, the generated catalog, and the
+quality observations of a published posting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from prometheus_client import CollectorRegistry, generate_latest
+
+from stream import metrics_catalog
+from stream.metrics import Metrics
+from stream.models import EnrichedPosting, Salary, SkillTag
+from stream.quality import currency_resolution, observe_posting
+
+_UNIT_SUFFIXES = ("_seconds", "_bytes", "_messages", "_per_posting")
+_UNBOUNDED_LABELS = {"posting_id", "id", "key", "source_id", "url", "error", "offset", "text"}
+
+
+def _value(metrics: Metrics, name: str, **labels: str) -> float:
+    return metrics.registry.get_sample_value(name, labels) or 0.0
+
+
+def test_every_metric_follows_the_naming_rules() -> None:
+    docs = metrics_catalog.catalog()
+    assert len(docs) >= 35
+    names = [doc.name for doc in docs]
+    assert len(names) == len(set(names))
+    for doc in docs:
+        assert doc.name.startswith("stream_"), doc.name
+        assert doc.name == doc.name.lower()
+        if doc.kind == "counter":
+            assert doc.name.endswith("_total"), doc.name
+        else:
+            assert not doc.name.endswith("_total"), doc.name
+        if doc.kind == "histogram":
+            assert doc.name.endswith(_UNIT_SUFFIXES), f"{doc.name}: histogram without a unit"
+        assert not set(doc.labels) & _UNBOUNDED_LABELS, f"{doc.name}: unbounded label"
+        assert doc.help.endswith("."), doc.name
+
+
+def test_every_metric_has_its_one_line_comment() -> None:
+    missing = [doc.attribute for doc in metrics_catalog.catalog() if not doc.description]
+    assert missing == []
+
+
+def test_committed_catalog_is_generated_from_the_module() -> None:
+    assert metrics_catalog.DOC_PATH.read_text("utf-8") == metrics_catalog.render(), (
+        "docs/metrics.md is out of date: run .venv/bin/python -m stream.metrics_catalog"
+    )
+
+
+def test_exposition_has_process_build_and_zeroed_series() -> None:
+    text = generate_latest(Metrics(CollectorRegistry()).registry).decode()
+    assert "process_resident_memory_bytes" in text
+    assert "python_info" in text
+    assert 'stream_build_info{confluent_kafka="' in text
+    assert 'librdkafka="' in text
+    # Known label values exist from the start, so rate() is 0 rather than "no data".
+    assert 'stream_dlq_messages_total{error_kind="invalid_json"} 0.0' in text
+    assert 'stream_cache_requests_total{outcome="hit"} 0.0' in text
+    assert "stream_redis_circuit_open 0.0" in text
+    assert "_created" not in text
+
+
+def test_fresh_registries_do_not_collide() -> None:
+    Metrics(CollectorRegistry())
+    Metrics(CollectorRegistry())  # would raise "Duplicated timeseries" on a shared registry
+
+
+def _salary(text: str, currency: str | None, usd: float | None) -> Salary:
+    return Salary(
+        min=50_000,
+        max=60_000,
+        currency=currency,
+        period="year",
+        annual_min=50_000,
+        annual_max=60_000,
+        annual_min_usd=usd,
+        annual_max_usd=usd,
+        fx_rate_date=dt.date(2024, 1, 2) if usd else None,
+        source="salary_text",
+        text=text,
+        confidence=0.9,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "currency", "expected"),
+    [
+        ("USD 50,000 - 60,000", "USD", "explicit"),
+        ("€50.000 - €60.000", "EUR", "explicit"),
+        ("C$50,000 - 60,000", "CAD", "explicit"),
+        ("$50,000 - $60,000", "USD", "ambiguous"),
+        ("$50,000 - $60,000", "CAD", "ambiguous"),
+        ("50,000 - 60,000", None, "unknown"),
+    ],
+)
+def test_currency_resolution(text: str, currency: str | None, expected: str) -> None:
+    assert currency_resolution(_salary(text, currency, None)) == expected
+
+
+def _posting(salary_text: str | None, salary: Salary | None, skills: int) -> EnrichedPosting:
+    tags = [
+        SkillTag(
+            id=f"s{i}",
+            name=f"Skill {i}",
+            category="language",
+            required=None,
+            confidence=0.9,
+            mentions=1,
+        )
+        for i in range(skills)
+    ]
+    return EnrichedPosting.model_validate(
+        {
+            "source": "board",
+            "source_id": "1",
+            "title": "Engineer",
+            "description": "Python",
+            "salary_text": salary_text,
+            "posting_id": "board:1",
+            "content_hash": "abc",
+            "enriched_at": dt.datetime(2024, 1, 2, tzinfo=dt.UTC),
+            "enricher_version": "1",
+            "taxonomy_version": "1",
+            "skills": [tag.model_dump() for tag in tags],
+            "salary": salary.model_dump() if salary else None,
+        }
+    )
+
+
+def test_observe_posting_counts_coverage_conversion_failures_and_skills() -> None:
+    metrics = Metrics(CollectorRegistry(), process=False)
+    observe_posting(metrics, _posting("$50k-60k", _salary("$50k-60k", "USD", 50_000.0), 2))
+    observe_posting(metrics, _posting("50-60k", _salary("50-60k", None, None), 0))
+    observe_posting(metrics, _posting("competitive", None, 1))
+    observe_posting(metrics, _posting(None, None, 0))
+    assert _value(metrics, "stream_salary_found_total", currency="USD") == 1
+    assert _value(metrics, "stream_salary_found_total", currency="unknown") == 1
+    assert _value(metrics, "stream_salary_usd_converted_total", currency="USD") == 1
+    assert _value(metrics, "stream_salary_parse_failures_total") == 1
+    assert _value(metrics, "stream_salary_currency_resolution_total", resolution="ambiguous") == 1
+    assert _value(metrics, "stream_salary_currency_resolution_total", resolution="unknown") == 1
+    assert _value(metrics, "stream_skill_tags_total", category="language") == 3
+    assert _value(metrics, "stream_skill_postings_total", skill="Skill 0") == 2
+    assert _value(metrics, "stream_skills_per_posting_count") == 4
