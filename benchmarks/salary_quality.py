@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import statistics
 import sys
 import time
@@ -28,7 +29,8 @@ from typing import Any
 
 from stream.enrich.fx import FxRates
 from stream.enrich.salary import extract_salary
-from stream.enrich.salary_parse import currency_marker, parse_amount
+from stream.enrich.salary_amounts import currency_marker, parse_amount
+from stream.enrich.salary_currency import iso_of
 from stream.enrich.text import normalize_text
 from stream.models import Salary
 
@@ -78,10 +80,15 @@ def au_strings(fx: FxRates, show: int) -> None:
 
 
 def _same_marker(ours: str | None, theirs: str | None) -> bool:
+    """Same marker as written (case and trailing dots aside), or one naming the same currency
+    ("SGD$" and "SGD", "NZD $" and "NZD"): the question is the currency, not the spelling."""
+
     def norm(m: str | None) -> str | None:
         return m.casefold().strip(" .:") if m else None
 
-    return norm(ours) == norm(theirs)
+    if norm(ours) == norm(theirs):
+        return True
+    return ours is not None and theirs is not None and iso_of(ours) == iso_of(theirs) is not None
 
 
 def price_parser(show: int) -> None:
@@ -118,34 +125,92 @@ def price_parser(show: int) -> None:
     print(f"  marker mismatches: {len(wrong)}", *wrong[:show], sep="\n")
 
 
+_FIGURE = re.compile(
+    r"(\$[ \t]?)?(\d{1,3}(?:,\d{3})+|\d{1,7})(\.\d{1,2})?([ \t]?[kK](?![a-zA-Z]))?"
+)
+
+
+def _figures(text: str) -> tuple[set[float], set[float]]:
+    """Every number written in `text` (commas, decimals and "k" resolved), and those of them
+    written with a "$": an independent reading, not the parser under test."""
+    every: set[float] = set()
+    dollar: set[float] = set()
+    for m in _FIGURE.finditer(text):
+        value = float(m.group(2).replace(",", "") + (m.group(3) or ""))
+        value *= 1000 if m.group(4) else 1
+        every.add(value)
+        if m.group(1):
+            dollar.add(value)
+    return every, dollar
+
+
+_PERIOD_NEAR = {
+    "HOURLY": re.compile(r"hour|hr\b|/h\b", re.IGNORECASE),
+    "WEEKLY": re.compile(r"week|/wk", re.IGNORECASE),
+    "MONTHLY": re.compile(r"month|/mo\b", re.IGNORECASE),
+    "YEARLY": re.compile(r"year|annual|annum|/yr|\bp\.?a\b|salary", re.IGNORECASE),
+}
+
+
+def states_pay(description: str, lo: float, hi: float, period: str) -> bool:
+    """The text states the structured pay: both ends are written in the description as
+    numbers, one of them with a "$", and a word for the structured period ("hour", "year",
+    "annual", "salary" for yearly...) stands within 60 characters of such a "$" figure.
+    Postings whose text gives other figures (the board's structured pay came from
+    elsewhere), no period, or no pay at all do not state it."""
+    every, dollar = _figures(description)
+
+    def has(value: float, pool: set[float]) -> bool:
+        return any(_close(value, v, 0.005) for v in pool)
+
+    if not (has(lo, every) and has(hi, every) and (has(lo, dollar) or has(hi, dollar))):
+        return False
+    near = _PERIOD_NEAR[period]
+    for m in _FIGURE.finditer(description):
+        if not m.group(1):
+            continue
+        value = float(m.group(2).replace(",", "") + (m.group(3) or ""))
+        value *= 1000 if m.group(4) else 1
+        window = description[max(0, m.start() - 60) : m.end() + 60]
+        if (_close(value, lo, 0.005) or _close(value, hi, 0.005)) and near.search(window):
+            return True
+    return False
+
+
 def linkedin(fx: FxRates, show: int) -> list[tuple[str, str | None]]:
     csv.field_size_limit(1 << 24)
     with (DATA / "linkedin_postings_sample500.csv").open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     postings = [(normalize_text(r["description"]), r["location"] or None) for r in rows]
-    structured = found = agree = 0
+    structured = found = agree = stating = stating_agree = 0
     disagreements: list[str] = []
     extra: list[str] = []
     for row, (description, location) in zip(rows, postings, strict=True):
         s = extract_salary(None, description, location, fx)
         if row["pay_period"]:
             structured += 1
-            if s is None:
-                continue
-            found += 1
             lo = float(row["min_salary"] or row["med_salary"])
             hi = float(row["max_salary"] or row["med_salary"])
-            ok = (
+            stated = states_pay(description, lo, hi, row["pay_period"])
+            stating += stated
+            ok = s is not None and (
                 s.period == LINKEDIN_PERIOD.get(row["pay_period"])
                 and s.currency == row["currency"]
                 and _close(s.min if s.min is not None else s.max, lo, 0.01)
                 and _close(s.max if s.max is not None else s.min, hi, 0.01)
             )
+            stating_agree += stated and ok
+            if s is None:
+                if stated:
+                    disagreements.append(f"  {row['job_id']} (states pay): not found")
+                continue
+            found += 1
             agree += ok
             if not ok:
                 disagreements.append(
-                    f"  {row['job_id']}: got {s.min}-{s.max} {s.currency} {s.period} "
-                    f"{s.text!r}; structured {lo}-{hi} {row['currency']} {row['pay_period']}"
+                    f"  {row['job_id']}{' (states pay)' if stated else ''}: got {s.min}-{s.max}"
+                    f" {s.currency} {s.period} {s.text!r}; structured {lo}-{hi} {row['currency']}"
+                    f" {row['pay_period']}"
                 )
         elif s is not None:
             extra.append(
@@ -153,8 +218,13 @@ def linkedin(fx: FxRates, show: int) -> list[tuple[str, str | None]]:
                 f"conf {s.confidence} from {s.text!r}"
             )
     print(f"\nlinkedin_postings_sample500.csv ({len(rows)} postings, {structured} with pay)")
-    print(f"  structured pay found in the description {found}/{structured}")
-    print(f"  of those, agreeing (period, currency, min, max within 1%) {agree}/{found}")
+    print(f"  structured pay whose text states it (see states_pay) {stating}/{structured}")
+    print(
+        f"  of those, parsed description agrees {stating_agree}/{stating}"
+        f" = {stating_agree / max(stating, 1):.1%}"
+    )
+    print(f"  any salary found where structured pay exists {found}/{structured};")
+    print(f"    agreeing (period, currency, min, max within 1%) {agree}/{found}")
     print(f"  disagreements: {len(disagreements)}", *disagreements[:show], sep="\n")
     print(f"  salaries found in postings without structured pay: {len(extra)} (hand-check)")
     print(*extra, sep="\n")

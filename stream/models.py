@@ -108,6 +108,24 @@ class Salary(_Message):
     source: Literal["salary_text", "description"]
     text: str = Field(description="The exact span that was parsed.")
     confidence: Confidence
+    annualization_basis: str | None = Field(
+        default=None,
+        description="How annual_* was computed: 'hour*2080', 'day*260', 'week*52', "
+        "'month*12' or 'year*1'.",
+    )
+    gross_or_net: Literal["gross", "net"] | None = Field(
+        default=None, description="Stated gross (brutto, CTC) or net (netto, take-home); null."
+    )
+    extras: list[str] = Field(
+        default_factory=list,
+        description="Pay offered besides base, never in min/max: bonus, commission, ote, "
+        "equity, super, tips, allowance, benefits.",
+    )
+    flags: list[str] = Field(
+        default_factory=list,
+        description="Caveats: period_inferred, currency_default, currency_location_mismatch, "
+        "fx_supplement (rate from the maintained table), fx_unavailable.",
+    )
 
 
 class EnrichedPosting(RawPosting):

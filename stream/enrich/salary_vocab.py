@@ -9,40 +9,10 @@ from __future__ import annotations
 
 from typing import Final
 
-AMBIGUOUS: Final = frozenset({"$", "¥", "kr", "Rs"})
-"""Families whose ISO code depends on the country: resolved from the location."""
-
-# Marker as written -> ISO code or AMBIGUOUS family. Case-sensitive: "TRY" is the lira,
-# "try" is a verb; words that are markers in any case are listed in their usual spellings.
-MARKERS: Final[dict[str, str]] = {
-    "$": "$", "dollars": "$", "Dollars": "$", "USD$": "USD", "US$": "USD", "U$S": "USD",
-    "USD": "USD", "usd": "USD", "C$": "CAD", "CA$": "CAD", "CAD$": "CAD", "CAD": "CAD",
-    "A$": "AUD", "AU$": "AUD", "AUD$": "AUD", "AUD": "AUD", "NZ$": "NZD", "NZD": "NZD",
-    "S$": "SGD", "SG$": "SGD", "SGD$": "SGD", "SGD": "SGD", "HK$": "HKD", "HKD": "HKD",
-    "NT$": "TWD", "NTD": "TWD", "TWD": "TWD", "MX$": "MXN", "MXN": "MXN", "R$": "BRL",
-    "BRL": "BRL", "£": "GBP", "GBP": "GBP", "gbp": "GBP", "€": "EUR", "EUR": "EUR",
-    "eur": "EUR", "euro": "EUR", "euros": "EUR", "Euro": "EUR", "Euros": "EUR",
-    "₹": "INR", "INR": "INR", "inr": "INR", "Rs.": "Rs", "Rs": "Rs", "₨": "Rs",
-    "rupees": "Rs", "PKR": "PKR", "LKR": "LKR", "NPR": "NPR", "BDT": "BDT", "৳": "BDT",
-    "CHF": "CHF", "Fr.": "CHF", "SFr.": "CHF", "kr": "kr", "kr.": "kr", "SEK": "SEK",
-    "NOK": "NOK", "DKK": "DKK", "ISK": "ISK", "zł": "PLN", "zl": "PLN", "PLN": "PLN",
-    "Kč": "CZK", "CZK": "CZK", "Ft": "HUF", "HUF": "HUF", "lei": "RON", "RON": "RON",
-    "лв": "BGN", "лв.": "BGN", "BGN": "BGN", "₪": "ILS", "ILS": "ILS", "NIS": "ILS",
-    "₺": "TRY", "TL": "TRY", "TRY": "TRY", "₽": "RUB", "руб": "RUB", "руб.": "RUB",
-    "RUB": "RUB", "₴": "UAH", "грн": "UAH", "грн.": "UAH", "UAH": "UAH", "¥": "¥",
-    "円": "JPY", "JPY": "JPY", "元": "CNY", "CNY": "CNY", "RMB": "CNY", "₩": "KRW",
-    "원": "KRW", "KRW": "KRW", "₱": "PHP", "PHP": "PHP", "฿": "THB", "THB": "THB",
-    "RM": "MYR", "MYR": "MYR", "Rp": "IDR", "IDR": "IDR", "₫": "VND", "VND": "VND",
-    "₦": "NGN", "NGN": "NGN", "AED": "AED", "Dhs": "AED", "SAR": "SAR", "QAR": "QAR",
-    "KWD": "KWD", "BHD": "BHD", "OMR": "OMR", "JOD": "JOD", "EGP": "EGP", "E£": "EGP",
-    "MAD": "MAD", "KES": "KES", "KSh": "KES", "Ksh": "KES", "GHS": "GHS", "GH₵": "GHS",
-    "ZAR": "ZAR", "KZT": "KZT", "₸": "KZT", "ARS": "ARS", "CLP": "CLP", "COP": "COP",
-    "PEN": "PEN", "UYU": "UYU",
-}  # fmt: skip
-
 MULTIPLIERS: Final[dict[str, float]] = {
     "k": 1e3, "thousand": 1e3, "mm": 1e6, "mn": 1e6, "mil": 1e6, "million": 1e6,
     "lakh": 1e5, "lac": 1e5, "lpa": 1e5, "l": 1e5, "crore": 1e7, "cr": 1e7, "M": 1e6,
+    "万": 1e4, "萬": 1e4, "만": 1e4, "triệu": 1e6, "tr": 1e6, "juta": 1e6, "jt": 1e6,
 }  # fmt: skip
 
 NON_PAY_UNIT: Final = (
@@ -58,41 +28,66 @@ NON_PAY_UNIT: Final = (
 # A full word may be glued to a capitalised next word (scrapers drop line breaks:
 # "per hourBenefits"); an abbreviation may not ("PAID" is not "pa").
 _W = r"(?-i:(?![a-z]))"
-_A = r"(?![A-Za-z0-9])"
+_A = r"(?![^\W_])"  # no letter of any script, no digit: "/hó" is not "/h"
 _S = r"[ \t]"
+# Not inside a word, except at a camel-case seam left by a dropped line break ("weekHourly").
+_B = r"(?:(?<![a-z])|(?-i:(?<=[a-z])(?=[A-Z])))"
 PERIOD_WORDS: Final[dict[str, str]] = {
-    "hour": rf"/{_S}?(?:hour{_W}|hr{_W}|h{_A}|std{_A}|stunde{_W})|(?<![a-z])(?:hourly{_W}"
+    "hour": rf"/{_S}?(?:hour{_W}|hr{_W}|h{_A}|std{_A}|stunde{_W})|{_B}(?:hourly{_W}"
     rf"|(?:per|an?|each){_S}(?:hour|hr){_W}|p\.?/?h(?:r|our)?{_A}|pro{_S}stunde|par{_S}heure"
     rf"|por{_S}hora|per{_S}uur)",
-    "day": rf"/{_S}?(?:day{_W}|d{_A}|tag{_W}|jour{_W})|(?<![a-z])(?:daily{_W}|day{_S}rate"
+    "day": rf"/{_S}?(?:day{_W}|d{_A}|tag{_W}|jour{_W})|{_B}(?:daily{_W}|day{_S}rate"
     rf"|(?:per|a|each){_S}day{_W}|p\.?/d{_A}|p\.d\.|pro{_S}tag|par{_S}jour|por{_S}d[ií]a"
     rf"|per{_S}dag|tjm{_A})",
-    "week": rf"/{_S}?(?:week{_W}|wk{_A}|w{_A})|(?<![a-z])(?:weekly{_W}"
+    "week": rf"/{_S}?(?:week{_W}|wk{_A}|w{_A})|{_B}(?:weekly{_W}"
     rf"|(?:per|a|each){_S}(?:week|wk){_W}|p\.?/?w{_A}|pro{_S}woche|par{_S}semaine"
     rf"|por{_S}semana)",
     "month": rf"/{_S}?(?:month{_W}|mth{_A}|mo{_A}|mon{_A}|monat{_W}|mois{_W}|m[eê]s{_W})"
-    rf"|(?<![a-z])(?:monthly{_W}|(?:per|a|each){_S}(?:calendar{_S})?(?:month|mth|mo){_W}"
-    rf"|p\.?/?m\.?{_A}|pcm{_A}|pro{_S}monat|monatlich|par{_S}mois|mensuel|por{_S}mes"
+    rf"|{_B}(?:monthly{_W}|(?:per|a|each){_S}(?:calendar{_S})?(?:month|mth|mo){_W}"
+    rf"|p/m{_A}|pcm{_A}|pro{_S}monat|monatlich|par{_S}mois|mensuel|por{_S}mes"
     rf"|al{_S}mes|mensual|mensal|por{_S}m[eê]s|per{_S}maand)",
     "year": rf"/{_S}?(?:year{_W}|yr{_A}|y{_A}|annum{_W}|jahr{_W}|an{_A}|año{_W}|jaar{_W})"
-    rf"|(?<![a-z])(?:annually{_W}|annual{_W}|yearly{_W}|(?:per|an?|each){_S}"
+    rf"|{_B}(?:annually{_W}|annual{_W}|yearly{_W}|(?:per|an?|each){_S}"
     rf"(?:year|yr|annum|anum){_W}|p\.?/?a\.?{_A}|pro{_S}jahr|jährlich|im{_S}jahr"
     rf"|par{_S}an{_A}|annuel|por{_S}a[ñn]o|al{_S}año|anual|per{_S}jaar|lpa{_A})",
 }
 
+# More languages, kept apart so each line stays readable. Compounds may be glued to a
+# figure ("年収600万円", "Bruttojahresgehalt: 65.000 €"); the others are whole words.
+_LOCAL: Final[dict[str, str]] = {
+    "hour": r"(?:brutto)?stundenlohn|(?<![a-z])(?:per|i|pr\.?)[ \t]timme|/tim(?![a-z])"
+    r"|za[ \t]godzin[eę]|/godz|в[ \t]час|на[ \t]годину|saatlik|時給|时薪|시급|/時|/小时",
+    "day": r"(?:brutto)?tagessatz|за[ \t]день|günlük|日給|日薪|일급|/日|/天",
+    "week": r"wöchentlich|per[ \t]vecka|в[ \t]неделю|haftalık|週給|주급|/週|/周",
+    "month": r"(?:brutto)?monatsgehalt|(?<![a-z])(?:per|i|pr\.?|om)[ \t]m[åa]ned(?:en)?"
+    r"|per[ \t]månad|i[ \t]månaden|/m[åa]n(?![a-z])|kuukaudessa|miesięcznie|/mies\.?"
+    r"|na[ \t]miesiąc|měsíčně|mesačne|za[ \t]měsíc|havonta|/hó|havi(?![a-z])|lunar"
+    r"|pe[ \t]lună|в[ \t]месяц|/мес|в[ \t]мес|на[ \t]місяць|/міс|месечно|aylık"
+    r"|mensile|al[ \t]mese|per[ \t]bulan|/bulan|/tháng|mỗi[ \t]tháng|شهريا|شهرياً"
+    r"|في[ \t]الشهر|月給|月薪|월급|/月|/월|mensuales|mensalmente",
+    "year": r"(?:brutto)?jahresgehalt|(?<![a-z])(?:per|i|pr\.?|om)[ \t]år(?:et)?|årslön"
+    r"|årslønn|vuodessa|rocznie|na[ \t]rok|ročně|évi|anual(?:es)?|в[ \t]год|на[ \t]рік"
+    r"|yıllık|(?<![a-z])ral(?![a-z])|annuo|lordi[ \t]annui|per[ \t]tahun|/tahun|/năm"
+    r"|سنويا|سنوياً|年収|年薪|年俸|연봉|/年|/연",
+}
+PERIOD_WORDS.update({p: f"{w}|{_LOCAL[p]}" for p, w in PERIOD_WORDS.items()})
+
 UP_TO_BEFORE: Final = (
     r"(?<![a-z])(?:up[ \t]?to|max(?:imum)?|not[ \t]to[ \t]exceed|as[ \t]high[ \t]as|bis[ \t]zu"
-    r"|jusqu'?[ \t]?à|hasta)"
+    r"|jusqu'?[ \t]?à|hasta|до|до[ \t]уровня|fino[ \t]a|tot|do)"
 )
 FROM_BEFORE: Final = (
     r"(?<![a-z])(?:from|starting(?:[ \t](?:at|from))?|starts[ \t]at|min(?:imum)?|at[ \t]least"
-    r"|ab|à[ \t]partir[ \t]de|a[ \t]partir[ \t]de|desde|more[ \t]than|over|in[ \t]excess[ \t]of)"
+    r"|ab|à[ \t]partir[ \t]de|a[ \t]partir[ \t]de|desde|more[ \t]than|over|in[ \t]excess[ \t]of"
+    r"|от|від|od|vanaf|fra|från|a[ \t]partire[ \t]da)"
 )
 
 # Evidence that a number in a description is pay.
 CUE: Final = (
-    r"(?<![a-z])(?:salary|salaries|pay|paid|compensation|comp|wages?|remuneration|rate|base"
-    r"|range|earn(?:ing)?s?|ctc|package|income|gehalt|salaire|sueldo|stipendio)(?![a-z])"
+    r"(?:(?<![a-z])|(?-i:(?<=[a-z])(?=[A-Z])))(?:salary|salaries|pay|paid|compensation|comp|wages?|remuneration|rate|base"
+    r"|range|earn(?:ing)?s?|ctc|package|income|gehalt|salaire|sueldo|stipendio|salario|salário"
+    r"|lön|lønn|palkka|wynagrodzenie|pensja|mzda|plat|fizetés|salariu|maaş|зарплата|оклад"
+    r"|заробітна|راتب|الراتب|maaş|gaji|lương|ral|tjm|retribuzione)(?![a-z])"
 )
 
 # Amounts attached to these are not base pay (or not pay at all).
@@ -104,20 +99,20 @@ EXCLUDE: Final = (
     r"|loan|discount|credit)(?![a-z])"
 )
 
-# --- Places: only what currency resolution needs (dollar, yen/yuan, krona, rupee families).
-DOLLAR_COUNTRIES: Final[dict[str, str]] = {
-    "US": "USD", "CA": "CAD", "AU": "AUD", "NZ": "NZD", "SG": "SGD", "HK": "HKD",
-    "TW": "TWD", "MX": "MXN", "AR": "ARS", "CL": "CLP", "CO": "COP", "UY": "UYU",
-}  # fmt: skip
-FAMILY_BY_COUNTRY: Final[dict[str, dict[str, str]]] = {
-    "$": DOLLAR_COUNTRIES,
-    "¥": {"JP": "JPY", "CN": "CNY"},
-    "kr": {"SE": "SEK", "NO": "NOK", "DK": "DKK", "IS": "ISK"},
-    "Rs": {"IN": "INR", "PK": "PKR", "LK": "LKR", "NP": "NPR"},
-}
-FAMILY_DEFAULT: Final[dict[str, str]] = {"$": "USD", "Rs": "INR"}
-"""Used when the location does not decide: see salary.py for the policy and its confidence."""
+# A figure in a hypothetical or comparison is not an offer: "If you make less than $50,000 a
+# month", "earn more than you did", "worth over $1M".
+HYPOTHETICAL: Final = (
+    r"(?<![a-z])(?:if[ \t]you(?:[ \t]currently)?[ \t](?:make|earn|are[ \t]making)|less[ \t]than"
+    r"|worth)(?![a-z])"
+)
 
+# Pay that is only commission is no salary, in the pay line or in the description.
+COMMISSION_ONLY: Final = (
+    r"commission[- ](?:only|based)|only[ \t]commission|100%[ \t]commission"
+    r"|straight[ \t]commission|1099[ \t/]{1,3}(?:production|commission)"
+)
+
+# --- Places: only what currency resolution needs (families in salary_currency.py).
 # Lower-case names -> ISO 3166 country. Countries outrank state codes, which outrank cities
 # ("Vancouver, WA" is in the US); see salary.country_of.
 COUNTRY_NAMES: Final[dict[str, str]] = {
@@ -127,7 +122,18 @@ COUNTRY_NAMES: Final[dict[str, str]] = {
     "chile": "CL", "colombia": "CO", "uruguay": "UY", "japan": "JP", "china": "CN",
     "sweden": "SE", "norway": "NO", "denmark": "DK", "iceland": "IS", "india": "IN",
     "pakistan": "PK", "sri lanka": "LK", "nepal": "NP", "united kingdom": "GB",
-    "germany": "DE", "france": "FR",
+    "germany": "DE", "france": "FR", "united arab emirates": "AE", "uae": "AE",
+    "saudi arabia": "SA", "qatar": "QA", "oman": "OM", "kuwait": "KW", "bahrain": "BH",
+    "jordan": "JO", "egypt": "EG", "morocco": "MA", "tunisia": "TN", "algeria": "DZ",
+    "serbia": "RS", "north macedonia": "MK", "uzbekistan": "UZ", "kyrgyzstan": "KG",
+    "belarus": "BY", "ethiopia": "ET", "venezuela": "VE", "bolivia": "BO", "jamaica": "JM",
+    "trinidad and tobago": "TT", "south africa": "ZA", "nigeria": "NG", "kenya": "KE",
+    "rwanda": "RW", "senegal": "SN", "côte d'ivoire": "CI", "ivory coast": "CI",
+    "cameroon": "CM", "iran": "IR", "lebanon": "LB", "switzerland": "CH", "mauritius": "MU",
+    "philippines": "PH", "brazil": "BR", "poland": "PL", "netherlands": "NL", "spain": "ES",
+    "italy": "IT", "ireland": "IE", "russia": "RU", "ukraine": "UA", "vietnam": "VN",
+    "indonesia": "ID", "malaysia": "MY", "thailand": "TH", "south korea": "KR",
+    "korea": "KR", "israel": "IL", "turkey": "TR", "türkiye": "TR",
 }  # fmt: skip
 PLACES: Final[dict[str, str]] = {
     "new york": "US", "san francisco": "US", "seattle": "US", "boston": "US",
@@ -146,7 +152,46 @@ PLACES: Final[dict[str, str]] = {
     "gurugram": "IN", "noida": "IN", "tamil nadu": "IN", "karnataka": "IN",
     "maharashtra": "IN", "karachi": "PK", "lahore": "PK", "islamabad": "PK",
     "colombo": "LK", "kathmandu": "NP", "london": "GB", "berlin": "DE", "paris": "FR",
+    "manchester": "GB", "edinburgh": "GB", "dubai": "AE", "abu dhabi": "AE", "riyadh": "SA",
+    "jeddah": "SA", "doha": "QA", "muscat": "OM", "cairo": "EG", "casablanca": "MA",
+    "belgrade": "RS", "amman": "JO", "kuwait city": "KW", "manama": "BH", "zurich": "CH",
+    "zürich": "CH", "geneva": "CH", "kigali": "RW", "dakar": "SN", "abidjan": "CI",
+    "johannesburg": "ZA", "cape town": "ZA", "lagos": "NG", "nairobi": "KE", "tehran": "IR",
+    "tashkent": "UZ", "bishkek": "KG", "minsk": "BY", "addis ababa": "ET", "kingston": "JM",
+    "manila": "PH", "reykjavik": "IS", "gothenburg": "SE", "malmö": "SE", "bergen": "NO",
+    "aarhus": "DK", "hamburg": "DE", "munich": "DE", "madrid": "ES", "amsterdam": "NL",
+    "dublin": "IE", "warsaw": "PL", "darwin": "AU", "hobart": "AU", "gold coast": "AU",
+    "fremantle": "AU", "geelong": "AU",
 }  # fmt: skip
+_US_NAMES_TEXT = (
+    "alabama alaska arizona arkansas colorado connecticut delaware georgia "
+    "hawaii idaho illinois indiana iowa kansas kentucky louisiana "
+    "maine maryland massachusetts michigan minnesota mississippi missouri montana "
+    "nebraska nevada ohio oklahoma oregon pennsylvania tennessee utah "
+    "vermont virginia wisconsin wyoming"
+)
+_US_NAMES = _US_NAMES_TEXT.split()
+
+_US_TWO_WORDS = (
+    "new hampshire", "new jersey", "new mexico", "north carolina", "north dakota",
+    "rhode island", "south carolina", "south dakota", "west virginia", "district of columbia",
+    "washington dc", "washington d.c.", "dallas-fort worth", "bay area", "silicon valley",
+    "houston", "phoenix", "philadelphia", "san diego", "san jose", "miami", "detroit",
+    "minneapolis", "pittsburgh", "raleigh", "nashville", "baltimore", "cleveland", "columbus",
+    "dallas", "washington", "cincinnati", "indianapolis", "charlotte", "st. louis",
+    "kansas city", "salt lake city",
+    "sacramento", "orlando", "tampa", "milwaukee", "omaha", "memphis", "richmond", "boise",
+    "louisville", "greensboro", "huntsville", "birmingham, al", "albuquerque", "tucson",
+    "fresno", "mesa", "long beach", "oakland", "tulsa", "wichita", "arlington", "aurora",
+    "anaheim", "honolulu", "lexington", "stockton", "riverside", "corpus christi", "newark",
+    "buffalo", "plano", "henderson", "lincoln", "fort worth", "el paso", "jacksonville",
+    "durham", "chandler", "laredo", "madison", "lubbock", "scottsdale", "reno", "gilbert",
+    "norfolk", "irving", "spokane", "des moines", "baton rouge", "tacoma", "knoxville",
+    "san antonio", "las vegas", "portland", "oklahoma city", "new orleans", "brooklyn",
+)  # fmt: skip
+PLACES.update(dict.fromkeys((*_US_NAMES, *_US_TWO_WORDS), "US"))
+PLACES.update(dict.fromkeys(("manitoba", "saskatchewan", "nova scotia", "winnipeg"), "CA"))
+PLACES.update(dict.fromkeys(("tasmania", "western australia", "south australia"), "AU"))
 _US = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH"
 _US += " NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY"
 US_STATES: Final = frozenset(_US.split(" "))
