@@ -287,6 +287,10 @@ class Metrics:
             self.salary_currency.labels(resolution)
         for kind in ("new", "updated"):
             self.change_events.labels(kind)
+        for enricher in ("normalize", "skills", "salary"):
+            self.enrich_seconds.labels(enricher)
+        for operation in ("lookup", "save"):
+            self.redis_errors.labels(operation)
         self.salary_dropped.labels("out_of_bounds", "unknown")
         self.redis_breaker_open.set(0)
 
