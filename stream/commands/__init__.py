@@ -1,0 +1,1 @@
+"""Operator sub-commands, each a typer app mounted by stream/cli.py."""
