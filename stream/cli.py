@@ -6,17 +6,16 @@ Data goes to stdout, messages and logs to stderr, so every command can sit in a 
 from __future__ import annotations
 
 import json
-import signal
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
 from typing import IO, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from stream import __version__
 from stream.config import Settings, load_settings, masked_settings
@@ -30,8 +29,10 @@ app = typer.Typer(
 )
 topics_app = typer.Typer(help="Create and list the service's Kafka topics.", no_args_is_help=True)
 schemas_app = typer.Typer(help="JSON Schemas of the message contracts.", no_args_is_help=True)
+dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_is_help=True)
 app.add_typer(topics_app, name="topics")
 app.add_typer(schemas_app, name="schemas")
+app.add_typer(dlq_app, name="dlq")
 
 err = Console(stderr=True)
 
@@ -61,22 +62,24 @@ def _main(
 
 
 @app.command()
-def run() -> None:
-    """Run the enrichment worker: postings.raw -> postings.enriched / postings.dlq."""
-    from stream.service import build_worker, serve_metrics
+def run(
+    processes: Annotated[
+        int, typer.Option(min=1, help="Worker processes in the consumer group (one per core).")
+    ] = 1,
+) -> None:
+    """Run the enrichment worker: postings.raw -> postings.enriched / .changes / .dlq."""
+    from stream.errors import FatalError
+    from stream.service import run_worker
+    from stream.supervisor import supervise
 
     settings = _settings()
-    stop = threading.Event()
-
-    def _request_stop(signum: int, _frame: FrameType | None) -> None:
-        err.print(f"[yellow]signal {signum}: finishing the current batch and stopping[/]")
-        stop.set()
-
-    signal.signal(signal.SIGTERM, _request_stop)
-    signal.signal(signal.SIGINT, _request_stop)
-    worker, metrics = build_worker(settings)
-    serve_metrics(settings, metrics)
-    worker.run(stop)
+    if processes > 1:
+        raise typer.Exit(supervise(settings, processes))
+    try:
+        run_worker(settings)
+    except FatalError as exc:
+        err.print(f"[red]stopped: {escape(str(exc))}[/]")
+        raise typer.Exit(3) from exc
 
 
 @app.command()
@@ -187,6 +190,38 @@ def topics_list() -> None:
 
     for name, partitions in list_topics(_settings()):
         typer.echo(f"{name}\t{partitions}")
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    error_kind: Annotated[
+        list[str] | None, typer.Option(help="Only these error kinds (repeatable).")
+    ] = None,
+    key_prefix: Annotated[str | None, typer.Option(help="Only keys starting with this.")] = None,
+    since: Annotated[
+        datetime | None, typer.Option(help="Only letters that failed at or after this (UTC).")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(help="Only letters that failed before this (UTC).")
+    ] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="Replay at most this many.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Count what would be replayed.")] = False,
+) -> None:
+    """Re-publish dead letters' original bytes to the raw topic (after a fix)."""
+    from stream.dlq import ReplayFilter, replay
+
+    def utc(moment: datetime | None) -> datetime | None:
+        return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
+
+    settings = _settings()
+    selection = ReplayFilter(frozenset(error_kind or ()), key_prefix, utc(since), utc(until))
+    report = replay(settings, selection, limit=limit, dry_run=dry_run)
+    verb = "would replay" if dry_run else "replayed"
+    kinds = ", ".join(f"{kind}: {count}" for kind, count in sorted(report.by_kind.items()))
+    err.print(
+        f"scanned {report.scanned} dead letters, {verb} {report.replayed} to "
+        f"{settings.topics.raw} ({kinds or 'none'}); {report.undecodable} undecodable"
+    )
 
 
 @schemas_app.command("write")

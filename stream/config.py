@@ -34,7 +34,20 @@ class KafkaSettings(_Section):
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
     transactional_id_prefix: str = "postings-enricher"
-    session_timeout_ms: int = 45_000
+    # An open transaction of a worker that died without a restart under the same instance
+    # id blocks read_committed readers of its partitions for at most this long.
+    transaction_timeout_ms: int = Field(default=60_000, ge=1000)
+    # Largest message the producer sends; oversized raw postings are dead-lettered with
+    # their original bytes, so the DLQ needs room for them (base64 adds a third).
+    message_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1_000_000)
+    # A worker that dies without leaving the group holds its partitions this long.
+    session_timeout_ms: int = Field(default=45_000, ge=6_000)
+    heartbeat_interval_ms: int = Field(default=3_000, ge=100)
+    # Static membership (group.instance.id = the worker's instance id): a worker restarted
+    # under the same id takes its partitions back without a rebalance. Right for stable ids
+    # (StatefulSet, `--processes` slots); wrong for random pod names, whose partitions would
+    # wait out the session timeout after every scale-down.
+    static_membership: bool = False
     max_poll_interval_ms: int = 300_000
     # Caps the consumer's prefetch memory (librdkafka queued.max.messages.kbytes).
     queued_max_kbytes: int = 65_536
@@ -45,16 +58,36 @@ class RedisSettings(_Section):
     enabled: bool = True
     socket_timeout_s: float = Field(default=0.25, gt=0)
     cache_ttl_s: int = Field(default=7 * 24 * 3600, ge=1)
+    # How long a posting's last state is kept for change detection; a posting re-scraped
+    # after this counts as new again.
+    state_ttl_s: int = Field(default=90 * 24 * 3600, ge=1)
     key_prefix: str = "stream"
 
 
 class WorkerSettings(_Section):
+    # Stable name of this worker: the transactional.id suffix. A restart under the same
+    # name fences its previous incarnation at once (its open transaction is aborted);
+    # two live workers must never share one. Default: "{hostname}-{process index}".
+    instance_id: str | None = None
     batch_size: int = Field(default=200, ge=1, le=10_000)
     batch_timeout_s: float = Field(default=0.5, gt=0)
     max_message_bytes: int = Field(default=1_000_000, ge=1024, description="Larger goes to DLQ.")
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 disables /metrics.")
     metrics_host: str = "127.0.0.1"
     shutdown_timeout_s: float = Field(default=30.0, gt=0)
+    # exactly_once: one Kafka transaction per batch with the offsets inside (needs a cluster
+    # that allows transactions). at_least_once: plain idempotent produce, offsets committed
+    # after delivery; a crash can repeat a batch's output (search and alerting dedupe by key
+    # and event_id).
+    delivery: Literal["exactly_once", "at_least_once"] = "exactly_once"
+    message_budget_s: float | None = Field(
+        default=5.0, gt=0, description="Per-message enrichment time budget; over it -> DLQ."
+    )
+    # The DLQ-rate guard: stop (exit non-zero) rather than drain a topic into the DLQ when a
+    # bad deploy or an upstream change makes most messages fail.
+    dlq_guard_window: int = Field(default=1000, ge=1, description="Messages in the window.")
+    dlq_guard_min_messages: int = Field(default=100, ge=1)
+    dlq_guard_max_ratio: float = Field(default=0.5, gt=0, le=1)
 
 
 class Settings(BaseSettings):

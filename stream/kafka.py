@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from typing import Any, Literal
 
 from confluent_kafka.admin import AdminClient
@@ -19,7 +18,7 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
     conf: dict[str, Any] = {
         "bootstrap.servers": kafka.bootstrap_servers,
         "security.protocol": kafka.security_protocol,
-        "client.id": f"{kafka.group_id}-{socket.gethostname()}-{instance}",
+        "client.id": f"{kafka.group_id}-{instance}",
     }
     if kafka.sasl_mechanism:
         conf["sasl.mechanism"] = kafka.sasl_mechanism
@@ -27,6 +26,8 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
         if kafka.sasl_password is not None:
             conf["sasl.password"] = kafka.sasl_password.get_secret_value()
     if role == "consumer":
+        if kafka.static_membership:
+            conf["group.instance.id"] = instance
         conf.update(
             {
                 "group.id": kafka.group_id,
@@ -37,6 +38,7 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
                 # Never read output of aborted transactions (ours or upstream's).
                 "isolation.level": "read_committed",
                 "session.timeout.ms": kafka.session_timeout_ms,
+                "heartbeat.interval.ms": kafka.heartbeat_interval_ms,
                 "max.poll.interval.ms": kafka.max_poll_interval_ms,
                 "partition.assignment.strategy": "cooperative-sticky",
                 "queued.max.messages.kbytes": kafka.queued_max_kbytes,
@@ -47,13 +49,14 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
             {
                 "enable.idempotence": True,
                 "acks": "all",
+                "message.max.bytes": kafka.message_max_bytes,
                 "linger.ms": 5,
                 "compression.type": "zstd",
             }
         )
         if role == "transactional_producer":
             conf["transactional.id"] = f"{kafka.transactional_id_prefix}-{instance}"
-            conf["transaction.timeout.ms"] = 60_000
+            conf["transaction.timeout.ms"] = kafka.transaction_timeout_ms
     return conf
 
 
@@ -62,8 +65,16 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
     topics = settings.topics
     partitions, replicas = topics.partitions, topics.replication_factor
     week_ms = str(7 * 24 * 3600 * 1000)
+    # Raw and DLQ accept big messages so that an oversized posting reaches the worker and is
+    # dead-lettered with its bytes instead of being refused at the producer.
+    big = str(settings.kafka.message_max_bytes)
     return [
-        NewTopic(topics.raw, partitions, replicas, config={"retention.ms": week_ms}),
+        NewTopic(
+            topics.raw,
+            partitions,
+            replicas,
+            config={"retention.ms": week_ms, "max.message.bytes": big},
+        ),
         # Compacted: the latest enriched version of each posting, forever (search rebuilds).
         NewTopic(
             topics.enriched,
@@ -73,7 +84,10 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
         ),
         NewTopic(topics.changes, partitions, replicas, config={"retention.ms": week_ms}),
         NewTopic(
-            topics.dlq, partitions, replicas, config={"retention.ms": str(30 * 24 * 3600 * 1000)}
+            topics.dlq,
+            partitions,
+            replicas,
+            config={"retention.ms": str(30 * 24 * 3600 * 1000), "max.message.bytes": big},
         ),
     ]
 

@@ -1,8 +1,9 @@
 """`stream enrich`: JSON lines in, enriched JSON lines out, no Kafka (Redis optional).
 
 Lines go through the same BatchProcessor as the worker, in chunks, so the offline output is
-exactly what the stream would publish; an invalid line is reported on stderr with its line
-number and reason, and processing goes on.
+what the stream would publish. There is no change detection offline (no posting state is
+read or written), so every valid line gets its enriched line; an invalid line is reported
+on stderr with its line number and reason, and processing goes on.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from rich.markup import escape
 from stream.config import Settings
 from stream.errors import InvalidMessage
 from stream.metrics import Metrics
-from stream.processing import InRecord
+from stream.processing import InRecord, Published
 from stream.service import build_processor
 
 CHUNK_LINES = 256
@@ -34,7 +35,9 @@ def enrich_lines(
     use_cache: bool,
 ) -> int:
     """Enrich every non-blank line; return how many lines failed."""
-    processor = build_processor(settings, Metrics(CollectorRegistry()), use_cache=use_cache)
+    processor = build_processor(
+        settings, Metrics(CollectorRegistry()), use_redis=use_cache, detect_changes=False
+    )
     numbered = (
         InRecord(topic="<input>", partition=0, offset=number, key=None, value=line.strip())
         for number, line in enumerate(lines, start=1)
@@ -47,9 +50,10 @@ def enrich_lines(
             if isinstance(outcome, InvalidMessage):
                 failed += 1
                 err.print(f"line {record.offset}: {outcome.kind}: {escape(outcome.reason)}")
-            else:
-                out.write(outcome.model_dump_json() + "\n")
+            elif isinstance(outcome, Published):
+                out.write(outcome.posting.model_dump_json() + "\n")
         out.flush()
-        processor.cache.put_many(result.new_cache_entries)
+        # Only the cache: posting state belongs to the stream (a backfill is not a re-scrape).
+        processor.store.save(result.new_cache_entries, {})
         processor.record_outcome(chunk, result, time.time())
     return failed

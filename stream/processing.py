@@ -1,9 +1,12 @@
 """One batch of raw messages -> one outcome per message, with no Kafka in sight.
 
-The worker hands over plain `InRecord`s and gets back, in input order, an EnrichedPosting
-or the InvalidMessage that says why not; `to_out_records` turns those into the records for
-postings.enriched and postings.dlq, which the worker writes in one transaction together with
-the offsets. The offline CLI uses the same processor and prints the outcomes instead.
+For each consumed record, in input order, the outcome is one of
+- `Published`: an EnrichedPosting to write, with the ChangeEvent for alerting (if any);
+- `Unchanged`: a re-scrape of what was already published: nothing to write;
+- `InvalidMessage`: the reason it goes to the DLQ.
+`to_out_records` turns outcomes into Kafka records; the worker writes them in one
+transaction with the offsets, then calls `Store.save` with `BatchResult.states` and the new
+cache entries. The offline CLI uses the same processor and prints the postings instead.
 """
 
 from __future__ import annotations
@@ -14,16 +17,31 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from stream import codecs
-from stream.cache import EnrichmentCache, cache_key
+from stream.budget import BudgetExceeded, time_budget
+from stream.cache import Store, cache_key, state_key
+from stream.changes import PostingState, change_event, is_unchanged, state_of
 from stream.config import Settings
 from stream.enrich.pipeline import ENRICHER_VERSION, Enricher, Enrichment, content_hash
 from stream.errors import InvalidMessage
 from stream.metrics import Metrics
-from stream.models import EnrichedPosting, RawPosting
+from stream.models import ChangeEvent, EnrichedPosting, RawPosting, posting_id_of
 
 log = logging.getLogger(__name__)
 
-Outcome = EnrichedPosting | InvalidMessage
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    posting: EnrichedPosting
+    event: ChangeEvent | None
+    cache_hit: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Unchanged:
+    posting_id: str
+
+
+Outcome = Published | Unchanged | InvalidMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,19 +68,21 @@ class OutRecord:
 
 @dataclass(slots=True)
 class BatchResult:
-    """One outcome per input record (same order) and what to store in the cache."""
+    """One outcome per input record (same order), and what to write to Redis on commit."""
 
     outcomes: list[Outcome]
     new_cache_entries: dict[str, Enrichment] = field(default_factory=dict)
-    cache_hits: int = 0
+    states: dict[str, PostingState] = field(default_factory=dict)
+    state_known: bool = True
 
 
 @dataclass(slots=True)
 class _Pending:
     index: int
     raw: RawPosting
+    posting_id: str
     digest: str
-    key: str
+    cache_key: str
 
 
 class _MetricsTimer:
@@ -74,25 +94,68 @@ class _MetricsTimer:
 
 
 class BatchProcessor:
-    """Decode, look up the cache once, enrich the misses."""
+    """Decode, one Redis lookup, enrich the misses, decide what changed."""
 
     def __init__(
         self,
         settings: Settings,
         enricher: Enricher,
-        cache: EnrichmentCache,
+        store: Store,
         metrics: Metrics,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        *,
+        detect_changes: bool = True,
     ) -> None:
         self._settings = settings
-        self._enricher = enricher
-        self.cache = cache
+        self._detect_changes = detect_changes
+        self.enricher = enricher
+        self.store = store
         self._metrics = metrics
         self._clock = clock
         self._timer = _MetricsTimer(metrics)
 
     def process(self, records: Sequence[InRecord]) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(records)
+        pending = self._decode_all(records, outcomes)
+        prefix = self._settings.redis.key_prefix
+        state_keys = [state_key(prefix, item.posting_id) for item in pending]
+        lookup = self.store.lookup(
+            [item.cache_key for item in pending], state_keys if self._detect_changes else []
+        )
+        states = lookup.states if self._detect_changes else None
+        result = BatchResult(
+            outcomes=[], state_known=states is not None or not self._detect_changes
+        )
+        # Later versions of a posting in this batch compare against earlier ones.
+        latest: dict[str, PostingState | None] = {}
+        now = self._clock()
+        for position, item in enumerate(pending):
+            hit = lookup.enrichments[position] or result.new_cache_entries.get(item.cache_key)
+            enrichment = hit or self._compute(item, outcomes)
+            if enrichment is None:
+                continue  # dead-lettered by _compute
+            if hit is None:
+                result.new_cache_entries[item.cache_key] = enrichment
+            posting = self.enricher.assemble(item.raw, enrichment, item.digest, now)
+            current = state_of(posting)
+            if item.posting_id in latest:
+                previous = latest[item.posting_id]
+            else:
+                previous = states[position] if states is not None else None
+            if previous is not None and is_unchanged(previous, current):
+                outcomes[item.index] = Unchanged(item.posting_id)
+                continue
+            latest[item.posting_id] = current
+            result.states[state_key(prefix, item.posting_id)] = current
+            event = change_event(posting, previous, current)
+            outcomes[item.index] = Published(posting, event, cache_hit=hit is not None)
+        result.outcomes = [outcome for outcome in outcomes if outcome is not None]
+        assert len(result.outcomes) == len(records), "every record must have an outcome"
+        return result
+
+    def _decode_all(
+        self, records: Sequence[InRecord], outcomes: list[Outcome | None]
+    ) -> list[_Pending]:
         pending: list[_Pending] = []
         max_bytes = self._settings.worker.max_message_bytes
         for index, record in enumerate(records):
@@ -105,50 +168,48 @@ class BatchProcessor:
             key = cache_key(
                 self._settings.redis.key_prefix,
                 ENRICHER_VERSION,
-                self._enricher.taxonomy_version,
+                self.enricher.taxonomy_version,
                 digest,
             )
-            pending.append(_Pending(index, raw, digest, key))
+            pending.append(_Pending(index, raw, posting_id_of(raw), digest, key))
+        return pending
 
-        result = BatchResult(outcomes=[])
-        cached = self.cache.get_many([item.key for item in pending])
-        now = self._clock()
-        for item, hit in zip(pending, cached, strict=True):
-            # A duplicate within the batch is served from what this batch just computed.
-            enrichment = hit or result.new_cache_entries.get(item.key)
-            if enrichment is not None:
-                result.cache_hits += 1
-            else:
-                try:
-                    enrichment = self._enricher.compute(item.raw, self._timer)
-                except Exception as exc:  # a bug on one posting must not stop the stream
-                    log.exception("enrichment failed", extra={"posting_key": item.key})
-                    reason = f"{type(exc).__name__}: {exc}"
-                    outcomes[item.index] = InvalidMessage("enrichment_error", reason)
-                    continue
-                result.new_cache_entries[item.key] = enrichment
-            outcomes[item.index] = self._enricher.assemble(item.raw, enrichment, item.digest, now)
-        result.outcomes = [outcome for outcome in outcomes if outcome is not None]
-        assert len(result.outcomes) == len(records), "every record must have an outcome"
-        return result
+    def _compute(self, item: _Pending, outcomes: list[Outcome | None]) -> Enrichment | None:
+        """Enrich within the time budget; on failure record the DLQ outcome, return None."""
+        try:
+            with time_budget(self._settings.worker.message_budget_s):
+                return self.enricher.compute(item.raw, self._timer)
+        except BudgetExceeded as exc:
+            self._metrics.enrichment_timeouts.inc()
+            outcomes[item.index] = InvalidMessage("enrichment_timeout", str(exc))
+        except Exception as exc:  # a bug on one posting must not stop the stream
+            log.exception("enrichment failed", extra={"posting_id": item.posting_id})
+            outcomes[item.index] = InvalidMessage(
+                "enrichment_error", f"{type(exc).__name__}: {exc}"
+            )
+        return None
 
     def record_outcome(self, records: Sequence[InRecord], result: BatchResult, now: float) -> None:
         """Count a batch in the metrics once its output is durable (committed or printed)."""
         m = self._metrics
-        enriched = 0
+        if not result.state_known:
+            m.state_unknown.inc(sum(isinstance(o, Published) for o in result.outcomes))
         for record, outcome in zip(records, result.outcomes, strict=True):
             if isinstance(outcome, InvalidMessage):
                 m.dead_lettered.labels(outcome.kind).inc()
-                continue
-            enriched += 1
-            m.skills_per_posting.observe(len(outcome.skills))
-            if outcome.salary is not None:
-                m.salary_found.labels(outcome.salary.currency or "unknown").inc()
-            latency = end_to_end_seconds(outcome, record.timestamp_ms, now)
-            if latency is not None:
-                m.end_to_end_seconds.observe(latency)
-        m.enriched.labels("hit").inc(result.cache_hits)
-        m.enriched.labels("miss").inc(enriched - result.cache_hits)
+            elif isinstance(outcome, Unchanged):
+                m.unchanged.inc()
+            else:
+                posting = outcome.posting
+                m.enriched.labels("hit" if outcome.cache_hit else "miss").inc()
+                if outcome.event is not None:
+                    m.change_events.labels(outcome.event.kind).inc()
+                m.skills_per_posting.observe(len(posting.skills))
+                if posting.salary is not None:
+                    m.salary_found.labels(posting.salary.currency or "unknown").inc()
+                latency = end_to_end_seconds(posting, record.timestamp_ms, now)
+                if latency is not None:
+                    m.end_to_end_seconds.observe(latency)
 
 
 def to_out_records(
@@ -157,14 +218,17 @@ def to_out_records(
     outcomes: Sequence[Outcome],
     failed_at: dt.datetime,
 ) -> list[OutRecord]:
-    """The Kafka records for a batch's outcomes: enriched postings and dead letters."""
+    """The Kafka records for a batch's outcomes: enriched postings, events, dead letters."""
+    topics = settings.topics
     out: list[OutRecord] = []
     for record, outcome in zip(records, outcomes, strict=True):
         if isinstance(outcome, InvalidMessage):
             out.append(_dead_letter_record(settings, record, outcome, failed_at))
-        else:
-            key = outcome.posting_id.encode("utf-8")
-            out.append(OutRecord(settings.topics.enriched, key, codecs.encode(outcome)))
+        elif isinstance(outcome, Published):
+            key = outcome.posting.posting_id.encode("utf-8")
+            out.append(OutRecord(topics.enriched, key, codecs.encode(outcome.posting)))
+            if outcome.event is not None:
+                out.append(OutRecord(topics.changes, key, codecs.encode(outcome.event)))
     return out
 
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from types import FrameType
 
 from prometheus_client import CollectorRegistry, start_http_server
 
-from stream.cache import EnrichmentCache, NullCache, RedisEnrichmentCache, redis_client
+from stream.cache import NullStore, RedisStore, Store, redis_client
 from stream.config import Settings
 from stream.enrich.pipeline import Enricher
+from stream.logs import configure_logging
 from stream.metrics import Metrics
 from stream.processing import BatchProcessor
 from stream.taxonomy import Taxonomy
@@ -17,25 +21,44 @@ from stream.worker import Worker
 log = logging.getLogger(__name__)
 
 
-def build_cache(settings: Settings, metrics: Metrics) -> EnrichmentCache:
+def build_store(settings: Settings, metrics: Metrics) -> Store:
     if not settings.redis.enabled:
-        return NullCache()
-    client = redis_client(settings.redis.url.get_secret_value(), settings.redis.socket_timeout_s)
-    return RedisEnrichmentCache(client, metrics, ttl_s=settings.redis.cache_ttl_s)
+        return NullStore()
+    redis = settings.redis
+    client = redis_client(redis.url.get_secret_value(), redis.socket_timeout_s)
+    return RedisStore(client, metrics, cache_ttl_s=redis.cache_ttl_s, state_ttl_s=redis.state_ttl_s)
 
 
-def build_processor(settings: Settings, metrics: Metrics, *, use_cache: bool) -> BatchProcessor:
+def build_processor(
+    settings: Settings, metrics: Metrics, *, use_redis: bool, detect_changes: bool = True
+) -> BatchProcessor:
     taxonomy = Taxonomy.bundled()
     metrics.taxonomy_info.info({"version": taxonomy.version})
     enricher = Enricher.build(taxonomy)
-    cache = build_cache(settings, metrics) if use_cache else NullCache()
-    return BatchProcessor(settings, enricher, cache, metrics)
+    store = build_store(settings, metrics) if use_redis else NullStore()
+    return BatchProcessor(settings, enricher, store, metrics, detect_changes=detect_changes)
 
 
 def build_worker(settings: Settings) -> tuple[Worker, Metrics]:
     metrics = Metrics(CollectorRegistry())
-    processor = build_processor(settings, metrics, use_cache=settings.redis.enabled)
+    processor = build_processor(settings, metrics, use_redis=settings.redis.enabled)
     return Worker(settings, processor, metrics), metrics
+
+
+def run_worker(settings: Settings) -> None:
+    """One worker process: logging, signals, metrics endpoint, then the loop until SIGTERM."""
+    configure_logging(settings.log_level, settings.log_format)
+    stop = threading.Event()
+
+    def _request_stop(signum: int, _frame: FrameType | None) -> None:
+        log.info("stop requested, finishing the current batch", extra={"signal": signum})
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _request_stop)
+    signal.signal(signal.SIGINT, _request_stop)
+    worker, metrics = build_worker(settings)
+    serve_metrics(settings, metrics)
+    worker.run(stop)
 
 
 def serve_metrics(settings: Settings, metrics: Metrics) -> None:

@@ -70,14 +70,14 @@ class Env:
         return f"{self.run_id}.postings.{name}"
 
 
-@pytest.fixture
-def env(stack: None, monkeypatch: pytest.MonkeyPatch) -> Env:
+def make_env(kafka_port: int = KAFKA_PORT, redis_port: int = REDIS_PORT) -> Env:
     run_id = f"it-{uuid.uuid4().hex[:10]}"
     test_env = Env(run_id=run_id, metrics_port=free_port())
     test_env.variables = {
-        "STREAM_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{KAFKA_PORT}",
+        "STREAM_KAFKA__BOOTSTRAP_SERVERS": f"127.0.0.1:{kafka_port}",
         "STREAM_KAFKA__GROUP_ID": f"{run_id}-enricher",
-        "STREAM_REDIS__URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+        "STREAM_KAFKA__TRANSACTIONAL_ID_PREFIX": run_id,
+        "STREAM_REDIS__URL": f"redis://127.0.0.1:{redis_port}/0",
         "STREAM_REDIS__KEY_PREFIX": run_id,
         "STREAM_TOPICS__RAW": test_env.topic("raw"),
         "STREAM_TOPICS__ENRICHED": test_env.topic("enriched"),
@@ -86,7 +86,18 @@ def env(stack: None, monkeypatch: pytest.MonkeyPatch) -> Env:
         "STREAM_TOPICS__PARTITIONS": "3",
         "STREAM_WORKER__METRICS_PORT": str(test_env.metrics_port),
         "STREAM_WORKER__BATCH_TIMEOUT_S": "0.2",
+        # The broker's minimum: a killed worker's partitions move after 6 s, not 45 s.
+        "STREAM_KAFKA__SESSION_TIMEOUT_MS": "6000",
+        "STREAM_KAFKA__HEARTBEAT_INTERVAL_MS": "1000",
+        "STREAM_LOG_FORMAT": "console",
     }
+    return test_env
+
+
+@pytest.fixture
+def env(stack: None, monkeypatch: pytest.MonkeyPatch) -> Env:
+    """A fresh world on the shared stack: topics, group, Redis prefix of its own."""
+    test_env = make_env()
     for name, value in test_env.variables.items():
         monkeypatch.setenv(name, value)
     create_topics(test_env.settings)
@@ -96,17 +107,23 @@ def env(stack: None, monkeypatch: pytest.MonkeyPatch) -> Env:
 class WorkerProcess:
     """`stream run` as a child process, like an orchestrator would run it."""
 
-    def __init__(self, env: Env, log_path: Path) -> None:
+    def __init__(self, env: Env, log_path: Path, extra: dict[str, str] | None = None) -> None:
         self.log_path = log_path
-        self._log = log_path.open("wb")
+        self.variables = {**os.environ, **env.variables, **(extra or {})}
+        self.metrics_port = int(self.variables["STREAM_WORKER__METRICS_PORT"])
+        self._log = log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(STREAM_BIN), "run"],
-            env={**os.environ, **env.variables},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
+            [str(STREAM_BIN), "run"], env=self.variables, stdout=self._log, stderr=subprocess.STDOUT
         )
+        self.killed = False
 
-    def stop(self, timeout_s: float = 30.0) -> int:
+    def kill(self) -> None:
+        """kill -9: no chance to finish, commit or leave the group."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(30)
+        self.killed = True
+
+    def stop(self, timeout_s: float = 60.0) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
@@ -119,12 +136,43 @@ class WorkerProcess:
         return self.log_path.read_text("utf-8", "replace")
 
 
+class Workers:
+    """Starts workers for a test and checks at the end that each one stopped cleanly."""
+
+    def __init__(self, env: Env, directory: Path) -> None:
+        self._env = env
+        self._directory = directory
+        self.started: list[WorkerProcess] = []
+
+    def start(self, instance: str = "w0", extra: dict[str, str] | None = None) -> WorkerProcess:
+        variables = {"STREAM_WORKER__INSTANCE_ID": instance, **(extra or {})}
+        if self.started and "STREAM_WORKER__METRICS_PORT" not in variables:
+            variables["STREAM_WORKER__METRICS_PORT"] = str(free_port())
+        process = WorkerProcess(self._env, self._directory / f"worker-{instance}.log", variables)
+        self.started.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        failures = []
+        for process in self.started:
+            code = process.stop()
+            if not process.killed and code != 0:
+                failures.append(
+                    f"{process.log_path.name} exited {code}:\n{process.log_text()[-3000:]}"
+                )
+        assert not failures, "\n".join(failures)
+
+
 @pytest.fixture
-def worker(env: Env, tmp_path: Path) -> Iterator[WorkerProcess]:
-    process = WorkerProcess(env, tmp_path / "worker.log")
-    yield process
-    code = process.stop()
-    assert code == 0, f"worker exited {code}; log:\n{process.log_text()[-3000:]}"
+def workers(env: Env, tmp_path: Path) -> Iterator[Workers]:
+    started = Workers(env, tmp_path)
+    yield started
+    started.stop_all()
+
+
+@pytest.fixture
+def worker(workers: Workers) -> WorkerProcess:
+    return workers.start()
 
 
 def produce(env: Env, items: list[tuple[bytes | None, bytes | None]]) -> None:
@@ -153,8 +201,54 @@ def consume(env: Env, topic: str, count: int, timeout_s: float = 60.0) -> list[M
     return messages
 
 
-def redis_client() -> redis.Redis:
-    return redis.Redis(host="127.0.0.1", port=REDIS_PORT)
+def redis_client(port: int = REDIS_PORT) -> redis.Redis:
+    return redis.Redis(host="127.0.0.1", port=port)
+
+
+class PrivateStack:
+    """Kafka and Redis of one test's own, for tests that stop and start them: started by the
+    same deploy/local/stack.sh on free ports with a state directory under the test's tmp."""
+
+    def __init__(self, directory: Path) -> None:
+        self.kafka_port, self.redis_port = free_port(), free_port()
+        state = directory / "stack"
+        (state / "kafka").mkdir(parents=True)
+        # Reuse the jar cache of the shared stack instead of fetching the jars again.
+        (state / "kafka" / "lib").symlink_to(REPO / ".local" / "kafka" / "lib")
+        self.variables = {
+            **os.environ,
+            "STREAM_LOCAL_DIR": str(state),
+            "STREAM_LOCAL_KAFKA_PORT": str(self.kafka_port),
+            "STREAM_LOCAL_KAFKA_CONTROLLER_PORT": str(free_port()),
+            "STREAM_LOCAL_REDIS_PORT": str(self.redis_port),
+        }
+
+    def run(self, *args: str) -> None:
+        subprocess.run(
+            ["bash", str(REPO / "deploy/local/stack.sh"), *args],
+            check=True,
+            env=self.variables,
+            stdout=sys.stderr,
+        )
+
+
+@pytest.fixture
+def private_stack(stack: None, tmp_path: Path) -> Iterator[PrivateStack]:
+    own = PrivateStack(tmp_path)
+    own.run("start", "kafka", "redis")
+    try:
+        yield own
+    finally:
+        own.run("stop", "all")
+
+
+@pytest.fixture
+def private_env(private_stack: PrivateStack, monkeypatch: pytest.MonkeyPatch) -> Env:
+    test_env = make_env(private_stack.kafka_port, private_stack.redis_port)
+    for name, value in test_env.variables.items():
+        monkeypatch.setenv(name, value)
+    create_topics(test_env.settings)
+    return test_env
 
 
 def scrape_metrics(env: Env, timeout_s: float = 30.0) -> str:
@@ -172,3 +266,10 @@ def scrape_metrics(env: Env, timeout_s: float = 30.0) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+@pytest.fixture
+def private_workers(private_env: Env, tmp_path: Path) -> Iterator[Workers]:
+    started = Workers(private_env, tmp_path)
+    yield started
+    started.stop_all()

@@ -1,4 +1,7 @@
-"""The circuit breaker and the cache's never-raise contract, with an in-memory failing client."""
+"""The circuit breaker and the store's never-raise contract, with an in-memory failing client.
+
+The RedisStore against a real Redis is covered by tests/integration.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from typing import Any
 import redis
 from prometheus_client import CollectorRegistry
 
-from stream.cache import CircuitBreaker, RedisEnrichmentCache, cache_key
+from stream.cache import CircuitBreaker, RedisStore, cache_key, state_key
 from stream.enrich.pipeline import Enrichment
 from stream.metrics import Metrics
 
@@ -39,33 +42,48 @@ def test_breaker_opens_after_threshold_and_probes_after_cooldown() -> None:
 
 
 class _DownRedis:
-    """Stands in for a Redis that is down: every call raises like redis-py does."""
+    """Stands in for a Redis that is down: every pipeline execute raises like redis-py."""
 
     calls = 0
 
-    def mget(self, keys: Any) -> Any:
-        self.calls += 1
-        raise redis.ConnectionError("Connection refused")
-
     def pipeline(self, transaction: bool = True) -> Any:
+        return self
+
+    def mget(self, keys: Any) -> None:
+        return None
+
+    def set(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+    def execute(self) -> Any:
         self.calls += 1
         raise redis.ConnectionError("Connection refused")
 
 
 def _value(metrics: Metrics, name: str, **labels: str) -> float:
-    got = metrics.registry.get_sample_value(name, labels)
-    return got or 0.0
+    return metrics.registry.get_sample_value(name, labels) or 0.0
 
 
-def test_failures_are_misses_counted_and_the_breaker_stops_calls() -> None:
+def test_failures_are_misses_and_unknown_state_and_the_breaker_stops_calls() -> None:
     metrics = Metrics(CollectorRegistry())
     client = _DownRedis()
-    cache = RedisEnrichmentCache(client, metrics, ttl_s=60, breaker=CircuitBreaker(threshold=2))  # type: ignore[arg-type]
+    store = RedisStore(
+        client,  # type: ignore[arg-type]
+        metrics,
+        cache_ttl_s=60,
+        state_ttl_s=60,
+        breaker=CircuitBreaker(threshold=2),
+    )
     keys = [cache_key("t", "1", "v", "abc"), cache_key("t", "1", "v", "def")]
+    states = [state_key("t", "b:1"), state_key("t", "b:2")]
     for _ in range(5):
-        assert cache.get_many(keys) == [None, None]
-        cache.put_many({keys[0]: Enrichment(skills=[], salary=None)})
+        lookup = store.lookup(keys, states)
+        assert lookup.enrichments == [None, None]
+        assert lookup.states is None
+        store.save({keys[0]: Enrichment(skills=[], salary=None)}, {})
     assert client.calls == 2  # then the breaker kept Redis out of the hot path
-    assert _value(metrics, "stream_redis_errors_total", operation="mget") == 1
-    assert _value(metrics, "stream_redis_errors_total", operation="set") == 1
+    assert _value(metrics, "stream_redis_errors_total", operation="lookup") == 1
+    assert _value(metrics, "stream_redis_errors_total", operation="save") == 1
     assert _value(metrics, "stream_cache_requests_total", outcome="skipped") == 8
+    assert _value(metrics, "stream_redis_circuit_open") == 1
+    assert _value(metrics, "stream_redis_skipped_writes_total") == 5

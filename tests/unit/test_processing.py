@@ -1,38 +1,31 @@
-"""BatchProcessor with an in-memory cache: outcomes in order, cache use, DLQ records."""
+"""BatchProcessor with an in-memory store: outcomes in order, cache use, change detection."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+import time
+from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
 
-from stream.config import load_settings
-from stream.enrich.pipeline import Enricher, Enrichment
+from stream.config import Settings, load_settings
+from stream.enrich.pipeline import Enricher
 from stream.errors import InvalidMessage
 from stream.metrics import Metrics
-from stream.models import DeadLetter, EnrichedPosting
-from stream.processing import BatchProcessor, InRecord, to_out_records
+from stream.models import ChangeEvent, DeadLetter, EnrichedPosting
+from stream.processing import (
+    BatchProcessor,
+    InRecord,
+    Published,
+    Unchanged,
+    to_out_records,
+)
 from stream.taxonomy import Taxonomy
+from tests.unit.fakes import MemoryStore
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
-
-
-class MemoryCache:
-    """In-memory EnrichmentCache for unit tests (the Redis one is tested for real)."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, Enrichment] = {}
-        self.lookups = 0
-
-    def get_many(self, keys: Sequence[str]) -> list[Enrichment | None]:
-        self.lookups += 1
-        return [self.data.get(key) for key in keys]
-
-    def put_many(self, items: dict[str, Enrichment]) -> None:
-        self.data.update(items)
 
 
 @pytest.fixture(scope="module")
@@ -40,38 +33,113 @@ def enricher() -> Enricher:
     return Enricher.build(Taxonomy.bundled())
 
 
+def _processor(
+    enricher: Enricher, store: MemoryStore, settings: Settings | None = None
+) -> BatchProcessor:
+    return BatchProcessor(
+        settings or load_settings(), enricher, store, Metrics(CollectorRegistry()), lambda: NOW
+    )
+
+
 def _record(offset: int, value: bytes | None, key: bytes | None = None) -> InRecord:
     return InRecord("postings.raw", 0, offset, key, value)
 
 
-def _posting(source_id: str, description: str = "We use Python and Kafka.") -> bytes:
-    return json.dumps(
-        {"source": "t", "source_id": source_id, "title": "Engineer", "description": description}
-    ).encode()
+def _posting(source_id: str, description: str = "We use Python and Kafka.", **extra: Any) -> bytes:
+    fields = {
+        "source": "t",
+        "source_id": source_id,
+        "title": "Engineer",
+        "description": description,
+    }
+    return json.dumps({**fields, **extra}).encode()
+
+
+def _run(processor: BatchProcessor, store: MemoryStore, *values: bytes) -> list[Any]:
+    """Process one batch and 'commit' it (save to the store) like the worker does."""
+    result = processor.process([_record(i, v) for i, v in enumerate(values)])
+    store.save(result.new_cache_entries, result.states)
+    return result.outcomes
 
 
 def test_outcomes_follow_input_order_and_one_lookup_per_batch(enricher: Enricher) -> None:
-    cache = MemoryCache()
-    processor = BatchProcessor(
-        load_settings(), enricher, cache, Metrics(CollectorRegistry()), clock=lambda: NOW
-    )
+    store = MemoryStore()
+    processor = _processor(enricher, store)
     records = [_record(0, _posting("a")), _record(1, b"{oops"), _record(2, _posting("b", "Rust"))]
     result = processor.process(records)
-    assert cache.lookups == 1
-    kinds = [type(o).__name__ for o in result.outcomes]
-    assert kinds == ["EnrichedPosting", "InvalidMessage", "EnrichedPosting"]
+    assert store.lookups == 1
+    assert [type(o) for o in result.outcomes] == [Published, InvalidMessage, Published]
     assert len(result.new_cache_entries) == 2
 
 
 def test_duplicates_are_served_from_cache_across_and_within_batches(enricher: Enricher) -> None:
-    cache = MemoryCache()
-    processor = BatchProcessor(load_settings(), enricher, cache, Metrics(CollectorRegistry()))
+    store = MemoryStore()
+    processor = _processor(enricher, store)
     first = processor.process([_record(0, _posting("a")), _record(1, _posting("a-copy"))])
-    assert first.cache_hits == 1  # the same content twice in one batch is computed once
-    cache.put_many(first.new_cache_entries)
+    hits = [o.cache_hit for o in first.outcomes if isinstance(o, Published)]
+    assert hits == [False, True]  # the same content twice in one batch is computed once
+    store.save(first.new_cache_entries, first.states)
     second = processor.process([_record(2, _posting("a-again"))])
-    assert second.cache_hits == 1
+    [outcome] = second.outcomes
+    assert isinstance(outcome, Published)
+    assert outcome.cache_hit
     assert second.new_cache_entries == {}
+
+
+def test_new_then_unchanged_then_updated(enricher: Enricher) -> None:
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    [new] = _run(processor, store, _posting("a", salary_text="$100,000 - $120,000 a year"))
+    assert isinstance(new, Published)
+    assert new.event is not None
+    assert (new.event.kind, new.event.previous_content_hash) == ("new", None)
+    # A re-scrape with only a new timestamp: nothing is published.
+    rescrape = _posting("a", salary_text="$100,000 - $120,000 a year", scraped_at="2026-11-29")
+    assert _run(processor, store, rescrape) == [Unchanged("t:a")]
+    # The pay changed: an update with exactly that diff.
+    [updated] = _run(processor, store, _posting("a", salary_text="$110,000 - $130,000 a year"))
+    assert isinstance(updated, Published)
+    assert updated.event is not None
+    assert updated.event.kind == "updated"
+    assert updated.event.previous_content_hash == new.posting.content_hash
+    assert set(updated.event.changes) == {"salary"}
+    change = updated.event.changes["salary"]
+    assert (change.old["min"], change.new["min"]) == (100000, 110000)
+
+
+def test_a_change_alerting_does_not_watch_republishes_without_an_event(enricher: Enricher) -> None:
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    _run(processor, store, _posting("a", employment_type="Full time"))
+    [outcome] = _run(processor, store, _posting("a", employment_type="Full-time"))
+    assert isinstance(outcome, Published)  # search still gets the new content
+    assert outcome.event is None
+
+
+def test_two_versions_in_one_batch_compare_against_each_other(enricher: Enricher) -> None:
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    outcomes = _run(
+        processor, store, _posting("a"), _posting("a"), _posting("a", "Now Go and Rust too.")
+    )
+    kinds = [
+        o.event.kind if isinstance(o, Published) and o.event else type(o).__name__ for o in outcomes
+    ]
+    assert kinds == ["new", "Unchanged", "updated"]
+
+
+def test_unknown_state_publishes_and_counts(enricher: Enricher) -> None:
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    _run(processor, store, _posting("a"))
+    store.down = True
+    result = processor.process([_record(0, _posting("a"))])
+    assert not result.state_known
+    [outcome] = result.outcomes
+    # Without state we cannot tell "unchanged": publish, and alerting dedupes on event_id.
+    assert isinstance(outcome, Published)
+    assert outcome.event is not None
+    assert outcome.event.event_id == f"t:a:{outcome.posting.content_hash}"
 
 
 def test_enrichment_errors_become_dead_letters(enricher: Enricher) -> None:
@@ -80,22 +148,37 @@ def test_enrichment_errors_become_dead_letters(enricher: Enricher) -> None:
             raise ValueError("taxonomy bug")
 
     broken = Enricher(taxonomy=enricher.taxonomy, skills=ExplodingSkills(), fx=enricher.fx)  # type: ignore[arg-type]
-    processor = BatchProcessor(load_settings(), broken, MemoryCache(), Metrics(CollectorRegistry()))
-    [outcome] = processor.process([_record(0, _posting("a"))]).outcomes
+    [outcome] = _processor(broken, MemoryStore()).process([_record(0, _posting("a"))]).outcomes
     assert isinstance(outcome, InvalidMessage)
     assert outcome.kind == "enrichment_error"
     assert "ValueError: taxonomy bug" in outcome.reason
 
 
-def test_out_records_route_enriched_and_dead_letters(enricher: Enricher) -> None:
+def test_enrichment_over_budget_is_dead_lettered(enricher: Enricher) -> None:
+    class SlowSkills:
+        def extract(self, title: str, description: str) -> list[object]:
+            time.sleep(2)
+            return []
+
+    slow = Enricher(taxonomy=enricher.taxonomy, skills=SlowSkills(), fx=enricher.fx)  # type: ignore[arg-type]
+    settings = load_settings(worker={"message_budget_s": 0.05})
+    processor = _processor(slow, MemoryStore(), settings)
+    [outcome] = processor.process([_record(0, _posting("a"))]).outcomes
+    # Only the budget's alarm raises this: the 2 s sleep was interrupted.
+    assert isinstance(outcome, InvalidMessage)
+    assert outcome.kind == "enrichment_timeout"
+
+
+def test_out_records_route_enriched_events_and_dead_letters(enricher: Enricher) -> None:
     settings = load_settings()
-    processor = BatchProcessor(settings, enricher, MemoryCache(), Metrics(CollectorRegistry()))
+    processor = _processor(enricher, MemoryStore(), settings)
     records = [_record(0, _posting("a"), b"t:a"), _record(7, b"\xff", b"k")]
     result = processor.process(records)
-    enriched_out, dlq_out = to_out_records(settings, records, result.outcomes, NOW)
-    assert enriched_out.topic == settings.topics.enriched
-    assert enriched_out.key == b"t:a"
+    enriched_out, event_out, dlq_out = to_out_records(settings, records, result.outcomes, NOW)
+    assert (enriched_out.topic, enriched_out.key) == (settings.topics.enriched, b"t:a")
     assert EnrichedPosting.model_validate_json(enriched_out.value).posting_id == "t:a"
+    assert (event_out.topic, event_out.key) == (settings.topics.changes, b"t:a")
+    assert ChangeEvent.model_validate_json(event_out.value).kind == "new"
     assert dlq_out.topic == settings.topics.dlq
     letter = DeadLetter.model_validate_json(dlq_out.value)
     assert (letter.offset, letter.error_kind, letter.key) == (7, "invalid_encoding", "k")

@@ -1,0 +1,113 @@
+"""Change detection for alerting: what a posting looked like last time, and what changed.
+
+Pure functions over `PostingState`, the small record Redis keeps per posting id. The worker
+reads the states of a batch in its one Redis round trip, decides here, and writes the new
+states only after the Kafka transaction has committed (see docs/guarantees.md for why, and
+what can repeat).
+
+The rules:
+- no previous state: the posting is new -> EnrichedPosting + ChangeEvent(kind="new");
+- same content hash, enricher and taxonomy version: an unchanged re-scrape -> nothing;
+- otherwise a new EnrichedPosting (search needs the new content or tags), and a
+  ChangeEvent(kind="updated") when a field alerting watches changed;
+- state unknown (Redis down): treated as new. Alerting deduplicates on `event_id`
+  ("{posting_id}:{content_hash}"), so a repeat is harmless and nothing is missed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from stream.models import ChangeEvent, EnrichedPosting, FieldChange
+
+# The fields alerting compares, in the order they appear in an event.
+WATCHED_FIELDS = ("title", "location", "salary", "skills", "description_hash")
+
+
+class PostingState(BaseModel):
+    """What we remember of the last published version of a posting."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    content_hash: str
+    enricher_version: str
+    taxonomy_version: str
+    title: str
+    location: str | None
+    salary: dict[str, Any] | None
+    skills: list[str]
+    description_hash: str
+
+
+def description_hash(description: str) -> str:
+    """Short, whitespace-insensitive digest of a description (the diff shows it changed)."""
+    canonical = " ".join(description.split()).encode("utf-8")
+    return hashlib.blake2b(canonical, digest_size=8).hexdigest()
+
+
+def state_of(posting: EnrichedPosting) -> PostingState:
+    salary = posting.salary
+    return PostingState(
+        content_hash=posting.content_hash,
+        enricher_version=posting.enricher_version,
+        taxonomy_version=posting.taxonomy_version,
+        title=posting.title,
+        location=posting.location,
+        salary=(
+            None
+            if salary is None
+            else {
+                "min": salary.min,
+                "max": salary.max,
+                "currency": salary.currency,
+                "period": salary.period,
+            }
+        ),
+        skills=sorted(skill.id for skill in posting.skills),
+        description_hash=description_hash(posting.description),
+    )
+
+
+def is_unchanged(previous: PostingState, current: PostingState) -> bool:
+    """Same content enriched by the same code and taxonomy: nothing to publish."""
+    return (
+        previous.content_hash == current.content_hash
+        and previous.enricher_version == current.enricher_version
+        and previous.taxonomy_version == current.taxonomy_version
+    )
+
+
+def diff(previous: PostingState, current: PostingState) -> dict[str, FieldChange]:
+    """The watched fields that differ, with old and new values."""
+    changes: dict[str, FieldChange] = {}
+    for name in WATCHED_FIELDS:
+        old, new = getattr(previous, name), getattr(current, name)
+        if old != new:
+            changes[name] = FieldChange(old=old, new=new)
+    return changes
+
+
+def change_event(
+    posting: EnrichedPosting, previous: PostingState | None, current: PostingState
+) -> ChangeEvent | None:
+    """The event for alerting, or None when nothing it watches changed."""
+    kind: Literal["new", "updated"]
+    if previous is None:
+        kind, changes = "new", {}
+    else:
+        changes = diff(previous, current)
+        if not changes:
+            return None
+        kind = "updated"
+    return ChangeEvent(
+        event_id=f"{posting.posting_id}:{posting.content_hash}",
+        kind=kind,
+        posting_id=posting.posting_id,
+        content_hash=posting.content_hash,
+        previous_content_hash=previous.content_hash if previous else None,
+        changes=changes,
+        posting=posting,
+    )

@@ -1,0 +1,101 @@
+"""Helpers for the fault-injection tests: synthetic postings, full reads of output topics,
+and the exactly-once check that compares what came out with what went in."""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from confluent_kafka import Consumer, Message
+
+from stream.kafka import client_config
+from stream.models import ChangeEvent, EnrichedPosting
+from tests.integration.conftest import Env
+
+_TITLES = ["Data Engineer", "Registered Nurse", "Truck Driver", "Accountant", "ML Engineer"]
+_SKILLS = ["Python", "SQL", "Apache Kafka", "Kubernetes", "Excel", "patient care", "CDL Class A"]
+_PAY = ["$120,000 - $150,000 a year", "£45,000 per annum", "$28/hr", "₹18 - 25 LPA", None]
+
+
+def synthetic_posting(index: int, seed: int = 0, **overrides: object) -> dict[str, object]:
+    """A plausible raw posting; the same (index, seed) gives the same content."""
+    rng = random.Random(index * 7919 + seed)
+    skills = ", ".join(rng.sample(_SKILLS, 3))
+    posting: dict[str, object] = {
+        "source": "synthetic",
+        "source_id": str(index),
+        "title": rng.choice(_TITLES),
+        "company": f"Company {index % 97}",
+        "location": rng.choice(["Austin, TX", "London, UK", "Bengaluru, India"]),
+        "salary_text": rng.choice(_PAY),
+        "description": f"Requirements\n- {skills}\nNice to have\n- Docker\nPosting {index}.",
+    }
+    posting.update(overrides)
+    return posting
+
+
+def encoded(posting: dict[str, object]) -> tuple[bytes, bytes]:
+    return f"{posting['source']}:{posting['source_id']}".encode(), json.dumps(posting).encode()
+
+
+def read_all(
+    env: Env, topic: str, expected: int, timeout_s: float, settle_s: float = 3.0
+) -> list[Message]:
+    """Every committed message of `topic`: until `expected` arrived and `settle_s` passed with
+    nothing more (so duplicates would be seen), or the timeout."""
+    conf = client_config(env.settings, "consumer")
+    conf["group.id"] = f"{env.run_id}-verify-{uuid.uuid4().hex[:6]}"
+    consumer = Consumer(conf)
+    consumer.subscribe([topic])
+    messages: list[Message] = []
+    deadline = time.monotonic() + timeout_s
+    quiet_since = time.monotonic()
+    try:
+        while time.monotonic() < deadline:
+            message = consumer.poll(0.5)
+            if message is not None and message.error() is None:
+                messages.append(message)
+                quiet_since = time.monotonic()
+            elif len(messages) >= expected and time.monotonic() - quiet_since >= settle_s:
+                break
+    finally:
+        consumer.close()
+    return messages
+
+
+@dataclass
+class Delivery:
+    """What arrived on the output topics, by posting id."""
+
+    enriched: Counter[str]
+    events: Counter[str]
+    dead_letters: int
+
+    def duplicates(self) -> list[str]:
+        return [k for k, n in {**self.enriched, **self.events}.items() if n > 1]
+
+
+def collect(env: Env, expected: int, timeout_s: float, dlq_expected: int = 0) -> Delivery:
+    """Read enriched, changes and DLQ, checking every record parses as its contract."""
+    enriched = read_all(env, env.topic("enriched"), expected, timeout_s)
+    events = read_all(env, env.topic("changes"), expected, timeout_s=30)
+    letters = read_all(env, env.topic("dlq"), dlq_expected, timeout_s=30) if dlq_expected else []
+    enriched_ids: Counter[str] = Counter(
+        EnrichedPosting.model_validate_json(m.value() or b"").posting_id for m in enriched
+    )
+    event_ids: Counter[str] = Counter(
+        ChangeEvent.model_validate_json(m.value() or b"").event_id for m in events
+    )
+    return Delivery(enriched_ids, event_ids, len(letters))
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
+        time.sleep(0.1)

@@ -1,0 +1,204 @@
+"""Fault injection against the real broker and Redis: every promise of the worker, checked
+by reading the output topics with read_committed consumers and comparing, by posting id and
+content hash, with what was published.
+
+Each test is bounded (publish counts and timeouts) and cleans up: topics are its own, and
+the tests that stop Kafka or Redis run them privately (see `private_stack`).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+
+from stream.models import ChangeEvent, DeadLetter, EnrichedPosting
+from tests.integration.conftest import (
+    Env,
+    PrivateStack,
+    Workers,
+    produce,
+    redis_client,
+    scrape_metrics,
+)
+from tests.integration.streams import collect, encoded, read_all, synthetic_posting, wait_for
+
+
+def _metric(text: str, name: str) -> float:
+    """Sum of all samples of a metric (any labels)."""
+    total = 0.0
+    for line in text.splitlines():
+        if line.startswith(name) and (line[len(name)] in " {"):
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def _publish(env: Env, first: int, count: int, seed: int = 0) -> list[str]:
+    postings = [synthetic_posting(i, seed) for i in range(first, first + count)]
+    produce(env, [encoded(p) for p in postings])
+    return [f"synthetic:{i}" for i in range(first, first + count)]
+
+
+def _assert_exactly_once(env: Env, ids: list[str], timeout_s: float = 120) -> None:
+    delivery = collect(env, len(ids), timeout_s)
+    assert delivery.duplicates() == []
+    assert sorted(delivery.enriched) == sorted(ids), "every posting enriched exactly once"
+    assert len(delivery.events) == len(ids), "one change event (new) per posting"
+
+
+def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(env: Env, workers: Workers) -> None:
+    ids = _publish(env, 0, 3000)
+    rng = random.Random(5)
+    # Static membership: the restarted w0 takes its partitions back without a rebalance.
+    static = {"STREAM_KAFKA__STATIC_MEMBERSHIP": "true"}
+    for _ in range(3):
+        victim = workers.start("w0", static)
+        # Wait until it is actually committing, then kill it at a random point.
+        wait_for(
+            lambda v=victim: _metric(scrape_metrics(v), "stream_messages_produced_total") > 0,  # type: ignore[misc]
+            "first commit",
+        )
+        time.sleep(rng.uniform(0.05, 0.6))
+        victim.kill()
+    workers.start("w0", static)  # the same instance id fences the dead one's transaction
+    _assert_exactly_once(env, ids)
+
+
+def test_broker_restart_mid_stream_is_survived_without_a_worker_restart(
+    private_env: Env, private_stack: PrivateStack, private_workers: Workers
+) -> None:
+    worker = private_workers.start("w0")
+    ids = _publish(private_env, 0, 1500)
+    wait_for(
+        lambda: _metric(scrape_metrics(worker), "stream_messages_produced_total") > 0,
+        "first commit",
+    )
+    private_stack.run("stop", "kafka")
+    time.sleep(3)
+    private_stack.run("start", "kafka")
+    ids += _publish(private_env, 1500, 500)
+    _assert_exactly_once(private_env, ids, timeout_s=180)
+    assert worker.process.poll() is None, "the worker recovered by itself"
+
+
+def test_redis_outage_mid_stream_enriches_everything_and_counts_errors(
+    private_env: Env, private_stack: PrivateStack, private_workers: Workers
+) -> None:
+    worker = private_workers.start("w0")
+    ids = _publish(private_env, 0, 500)
+    wait_for(
+        lambda: _metric(scrape_metrics(worker), "stream_postings_enriched_total") >= 500,
+        "first 500 enriched",
+    )
+    private_stack.run("stop", "redis")
+    ids += _publish(private_env, 500, 500)
+    wait_for(
+        lambda: _metric(scrape_metrics(worker), "stream_postings_enriched_total") >= 1000,
+        "enriched while Redis is down",
+        timeout_s=60,
+    )
+    metrics = scrape_metrics(worker)
+    assert _metric(metrics, "stream_redis_errors_total") >= 1
+    assert _metric(metrics, "stream_posting_state_unknown_total") >= 1
+    private_stack.run("start", "redis")
+    # Traffic goes on; the breaker lets a probe through after its cooldown and the cache
+    # fills again by itself, without a worker restart.
+    client = redis_client(private_stack.redis_port)
+    next_id = 1000
+    deadline = time.monotonic() + 60
+    while not client.keys(f"{private_env.run_id}:enrich:*"):
+        assert time.monotonic() < deadline, "the cache did not recover within 60 s"
+        ids += _publish(private_env, next_id, 50)
+        next_id += 50
+        time.sleep(1)
+    _assert_exactly_once(private_env, ids)
+
+
+def test_second_worker_joins_then_first_leaves_without_loss_or_duplicates(
+    env: Env, workers: Workers
+) -> None:
+    first = workers.start("w0")
+    ids = _publish(env, 0, 1000)
+    wait_for(
+        lambda: _metric(scrape_metrics(first), "stream_postings_enriched_total") > 0,
+        "first worker busy",
+    )
+    second = workers.start("w1")
+    # Keep the stream flowing through the rebalance.
+    for chunk in range(10):
+        ids += _publish(env, 1000 + chunk * 100, 100)
+        time.sleep(0.3)
+    wait_for(
+        lambda: _metric(scrape_metrics(second), "stream_assigned_partitions") > 0,
+        "rebalance gave the second worker partitions",
+    )
+    ids += _publish(env, 2000, 500)
+    assert first.stop() == 0  # leaves the group: its partitions move to the second
+    ids += _publish(env, 2500, 500)
+    _assert_exactly_once(env, ids)
+    second_count = _metric(scrape_metrics(second), "stream_postings_enriched_total")
+    assert second_count >= 500, "the second worker took over after the first left"
+
+
+def _hostile(index: int) -> tuple[bytes | None, bytes | None]:
+    valid = json.dumps(synthetic_posting(index)).encode()
+    cases: list[tuple[bytes | None, bytes | None]] = [
+        (b"h:truncated", valid[: len(valid) // 2]),
+        (b"h:utf8", b'{"source": "x", "title": "\xff\xfe"}'),
+        (b"h:huge", json.dumps(synthetic_posting(index, description="x" * 5_000_000)).encode()),
+        (b"h:nested", b'{"source": "x", "extra": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+        (b"h:types", json.dumps({**synthetic_posting(index), "title": {"no": 1}}).encode()),
+        (b"h:empty", b""),
+        (None, b"null"),
+    ]
+    return cases[index % len(cases)]
+
+
+def test_hostile_tenth_of_the_stream_goes_to_dlq_and_the_rest_is_enriched(
+    env: Env, worker: object
+) -> None:
+    messages: list[tuple[bytes | None, bytes | None]] = []
+    ids: list[str] = []
+    hostile = 0
+    for index in range(700):
+        if index % 10 == 9:
+            messages.append(_hostile(hostile))
+            hostile += 1
+        else:
+            messages.append(encoded(synthetic_posting(index)))
+            ids.append(f"synthetic:{index}")
+    produce(env, messages)
+    delivery = collect(env, len(ids), timeout_s=120, dlq_expected=hostile)
+    assert sorted(delivery.enriched) == sorted(ids)
+    assert delivery.duplicates() == []
+    letters = read_all(env, env.topic("dlq"), hostile, timeout_s=30)
+    assert len(letters) == hostile
+    kinds = {DeadLetter.model_validate_json(m.value() or b"").error_kind for m in letters}
+    assert kinds == {"invalid_json", "invalid_encoding", "oversized", "schema_violation"}
+
+
+def test_rescrapes_publish_nothing_and_one_change_publishes_one_update(
+    env: Env, worker: object
+) -> None:
+    ids = _publish(env, 0, 200)
+    collect(env, len(ids), timeout_s=60)
+    # The same 200 again, re-scraped a day later: nothing new may appear.
+    rescraped = [synthetic_posting(i, scraped_at="2026-11-29T00:00:00Z") for i in range(200)]
+    changed = synthetic_posting(7, title="Principal Data Engineer")
+    produce(env, [encoded(p) for p in rescraped] + [encoded(changed)])
+    delivery = collect(env, len(ids) + 1, timeout_s=60)
+    assert sum(delivery.enriched.values()) == 201
+    assert delivery.enriched["synthetic:7"] == 2
+    events = [
+        ChangeEvent.model_validate_json(m.value() or b"")
+        for m in read_all(env, env.topic("changes"), 201, timeout_s=30)
+    ]
+    updates = [e for e in events if e.kind == "updated"]
+    assert len(events) == 201
+    assert len(updates) == 1
+    [update] = updates
+    assert update.posting_id == "synthetic:7"
+    assert set(update.changes) == {"title"}
+    assert update.changes["title"].new == "Principal Data Engineer"
+    assert EnrichedPosting.model_validate(update.posting).title == "Principal Data Engineer"
+    assert _metric(scrape_metrics(env), "stream_postings_unchanged_total") == 200
