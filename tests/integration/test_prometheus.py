@@ -303,3 +303,36 @@ def test_every_dashboard_and_rule_expression_returns_data(
     assert not problems, "\n".join(problems)
     if awaiting:
         pytest.xfail(f"{len(awaiting)} expressions wait for worker hooks:\n" + "\n".join(awaiting))
+
+
+def _http(url: str) -> tuple[int, dict[str, Any] | None]:
+    """Status and JSON body (None when the answer is not JSON)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            code, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        code, body = error.code, error.read()
+    try:
+        return code, json.loads(body)
+    except ValueError:
+        return code, None
+
+
+def test_health_endpoints_of_a_running_worker(env: Env, worker: WorkerProcess) -> None:
+    base = f"http://127.0.0.1:{env.metrics_port}"
+    scrape_metrics(env)  # the port answers
+    if _http(f"{base}/healthz")[1] is None:  # prometheus_client's server: metrics everywhere
+        pytest.xfail("the worker does not serve stream.health yet (cli.py: health.serve)")
+    deadline = time.monotonic() + 30
+    while True:
+        ready, alive = _http(f"{base}/readyz"), _http(f"{base}/healthz")
+        polling = alive[1] is not None and alive[1]["reason"] == "polling"
+        if (ready[0] == 200 and polling) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert ready[0] == 200, ready
+    assert ready[1] is not None
+    assert ready[1]["reason"] in ("assigned", "waiting for assignment")
+    assert "redis" in ready[1]["dependencies"]
+    assert alive[0] == 200, alive
+    assert polling, alive
