@@ -12,13 +12,20 @@ Rules, in order of precedence:
    or a bare item such as "Python") keeps it, because postings nest sub-headings under
    "Requirements" far more often than they start an unrelated section without a heading.
 
+`RequirementIndex(text).state_at(offset)` answers the same question for one character
+offset without walking every line: one regex pass finds the candidate heading lines (a
+newline, bullet characters, then a heading word), and inline cues are only read on the
+lines asked about. It is what the skills matcher uses on the hot path.
+
 Every pattern is linear-time (alternations of literals, no nested quantifiers).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Container
+from typing import Any
 
 # Headings are short lines: a bullet or "#", a few words, an optional colon.
 _MAX_HEADING_CHARS = 60
@@ -130,3 +137,116 @@ def line_requirement(text: str, wanted: Container[int] | None = None) -> list[bo
         cue = inline_state(line) if wanted is None or number in wanted else None
         states.append(cue if cue is not None else current)
     return states
+
+
+# Candidate heading lines for RequirementIndex, searched in the lower-cased ASCII bytes of
+# the text (non-ASCII characters as "?"): a line start, bullets, then one of the words a
+# recognised heading can start with (as a prefix: "requirement" covers "requirements").
+# heading_state() confirms each candidate, so this only has to be a superset. The words
+# are a trie and the pattern starts with a literal newline, so the regex engine skips from
+# newline to newline and rejects most lines on one byte.
+_HEADING_STARTS = (  # noqa: SIM905 - one string per group reads better than 75 items
+    # nice to have
+    "nice to have|nice-to-have|preferred|bonus|desirable|desired|good to have|good-to-have"
+    "|a plus|a big plus|a huge plus|a bonus|an advantage|is a plus|is an advantage"
+    "|is a bonus|are a plus|are an advantage|would be a|will be a|pluses|extra credit"
+    "|not required"
+    # required
+    "|requirement|required|must|qualifications|what we|what you|you have|who you are"
+    "|essential|key skills|skills and|skills &"
+    # neutral
+    "|responsibilities|the role|the team|the opportunity|about|who we are|benefits|perks"
+    "|compensation|salary|why join|our company|our team|our mission|our values|our culture"
+    "|our story|our benefits|location|how to apply|equal|eeo|job description|overview"
+    "|summary|day to day|day-to-day|duties|your role|tech stack"
+    # qualifiers
+    "|basic|minimum|key|core|technical|job|your|main|additional"
+).split("|")
+
+
+def _trie_pattern(words: list[str]) -> str:
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alternatives = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alternatives:
+            return ""
+        body = "(?:" + "|".join(alternatives) + ")"
+        return f"{body}?" if "" in node else body
+
+    return build(trie)
+
+
+_CANDIDATE_HEADING = re.compile(rb"\n[ \t#*?\->]*" + _trie_pattern(_HEADING_STARTS).encode("ascii"))
+_HEADING_LINE_CHARS = 2 * _MAX_HEADING_CHARS  # enough to decide whether a line is a heading
+_CLAUSE_END = re.compile(r"[.!?;\n•](?!\w)")  # ends a clause ("Node.js" does not)
+_CLAUSE_LOOKAROUND = 240  # a clause is read at most this far either side of the span
+_CUE_WORDS = _NICE_WORDS + _REQUIRED_WORDS
+
+
+class RequirementIndex:
+    """The requirement state of any offset of one description, computed lazily.
+
+    Headings behave as in `line_requirement`. Inline cues are read on the clause around
+    the offset (between ". ! ? ; newline •"), not on the whole line: scraped descriptions
+    often arrive as one 3,000-character line, where "Bachelor's degree preferred" must not
+    turn every skill of the posting into a nice-to-have. A line without any cue word skips
+    the clause work.
+    """
+
+    __slots__ = ("_cues", "_heading_starts", "_heading_states", "_line_cue", "_own", "_text")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        starts: list[int] = []
+        states: list[bool | None] = []
+        folded = ("\n" + text).encode("ascii", "replace").lower()
+        for match in _CANDIDATE_HEADING.finditer(folded):
+            start = match.start()  # the line after the matched "\n" starts here in `text`
+            line = text[start : start + _HEADING_LINE_CHARS].split("\n", 1)[0]
+            is_heading, state = heading_state(line)
+            if is_heading and (not starts or starts[-1] != start):
+                starts.append(start)
+                states.append(state)
+        self._heading_starts = starts
+        self._heading_states = states
+        self._own = dict(zip(starts, states, strict=True))
+        self._line_cue: dict[int, bool] = {}
+        self._cues: dict[int, bool | None] = {}
+
+    def state_at(self, start: int, end: int | None = None) -> bool | None:
+        """True (required), False (nice to have) or None for the span [start, end)."""
+        text = self._text
+        line_start = text.rfind("\n", 0, start) + 1
+        own = self._own
+        if line_start in own:
+            return own[line_start]
+        has_cue = self._line_cue.get(line_start)
+        if has_cue is None:
+            line_end = text.find("\n", start)
+            low = text[line_start : line_end if line_end != -1 else len(text)].lower()
+            has_cue = self._line_cue[line_start] = any(w in low for w in _CUE_WORDS)
+        if has_cue:
+            cue = self._clause_cue(text, line_start, start, start if end is None else end)
+            if cue is not None:
+                return cue
+        i = bisect.bisect_right(self._heading_starts, line_start) - 1
+        return self._heading_states[i] if i >= 0 else None
+
+    def _clause_cue(self, text: str, line_start: int, start: int, end: int) -> bool | None:
+        lo = max(line_start, start - _CLAUSE_LOOKAROUND)
+        clause_start = lo
+        for match in _CLAUSE_END.finditer(text, lo, start):
+            clause_start = match.end()
+        cues = self._cues
+        if clause_start not in cues:
+            limit = min(len(text), end + _CLAUSE_LOOKAROUND)
+            after = _CLAUSE_END.search(text, end, limit)
+            stop = after.start() if after else limit
+            cues[clause_start] = inline_state(text[clause_start:stop])
+        return cues[clause_start]

@@ -1,0 +1,315 @@
+"""The matching half of skill tagging: surface forms to boundary- and case-checked spans.
+
+`FormMatcher(entries)` compiles every surface form of a taxonomy into one Aho-Corasick
+automaton (once per taxonomy version); `spans(text)` returns the longest-leftmost
+non-overlapping spans whose edges sit on token boundaries and whose case fits the form.
+
+Hot-path choices, measured with benchmarks/skills_speed.py:
+- one case fold per text that keeps offsets: ASCII text is `lower()`ed directly; other text
+  is folded through `encode("ascii", "replace")`, which maps every non-ASCII character to
+  "?" (same length) and keeps the automaton on a 1-byte string, about 2x faster to scan;
+  boundary checks read the original text, so "é" is still a letter;
+- the per-form metadata lives in the automaton's value tuples, so a hit costs one tuple
+  unpack; the common rejection (a form inside a longer word) is two cheap tests;
+- one-letter forms ("C", "R") go through a regex whose look-arounds do the boundary test in
+  C: in the automaton they would hit on every "c" and "r" of the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import ahocorasick
+
+from stream.taxonomy import SkillEntry
+
+_GLUE_MIN_LEN = 3  # "Go"/"R" glued into words ("GoDaddy", "RStudio") are not skills
+_SENTENCE_START = frozenset("\n.!?:;•·*-–—>")
+# A capitalised sentence-initial cased form followed by one of these is still the skill.
+_TECH_FOLLOWER_WORDS = (
+    "and or is are skills skill experience knowledge proficiency programming developer "
+    "developers development language languages code coding framework expertise expert based "
+    "apps applications services engineer engineers certification certified spreadsheets "
+    "spreadsheet scripting stack ecosystem fluency fluent speaking required preferred jobs "
+    "cluster clusters pipeline pipelines streaming queries api apis sdk scripts workflows "
+    "dashboards models databases server servers"
+)
+_TECH_FOLLOWERS = frozenset(_TECH_FOLLOWER_WORDS.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One way a skill is written: plain (any case) or exact (cased), weak or strong."""
+
+    entry: int  # index into the entries the matcher was built from
+    exact: str | None  # the exact-case text a cased form requires
+    weak: bool  # needs corroboration (cased form of an ambiguous skill)
+    short: bool  # one or two characters: less certain
+
+
+class Span(NamedTuple):
+    """A selected occurrence: offsets in the text, the forms that fit, glued or not."""
+
+    start: int
+    end: int
+    forms: tuple[Form, ...]
+    glued: bool  # accepted only through a camelCase boundary
+
+
+def _table(keep: str) -> bytes:
+    """A bytes.translate table: ASCII letters lower-cased, `keep` kept, all else a space."""
+    out = bytearray(b" " * 256)
+    for c in range(256):
+        ch = chr(c)
+        if ch.isascii() and (ch.isalnum() or ch in keep):
+            out[c] = ord(ch.lower())
+    return bytes(out)
+
+
+# Characters that carry meaning inside forms ("C++", "C#", ".NET", "R&D") survive; every
+# other separator ("/", "-", "(", "_", newline, non-ASCII "?") becomes a space, in the text
+# and in the forms alike, so "CI/CD" and "CI CD", "scikit-learn" and "scikit learn" meet.
+_MATCH_TABLE = _table(".+#&")
+# Letter classes for camelCase glue: "a" lower-case or digit, "A" upper-case, " " other.
+_CLASS_TABLE = (
+    bytes(
+        ord("a") if chr(c).islower() or chr(c).isdigit() else ord("A") if chr(c).isupper() else 32
+        for c in range(128)
+    )
+    + b" " * 128
+)
+
+
+def fold(text: str) -> str:
+    """The matching form of `text`, same length: lower-case ASCII, separators as spaces.
+
+    Non-ASCII characters become "?" first (`encode("ascii", "replace")` keeps one byte per
+    character), then a space; boundary checks read the original text, so "é" is a letter.
+    """
+    return text.encode("ascii", "replace").translate(_MATCH_TABLE).decode("ascii")
+
+
+def glue_points(classes: bytes) -> list[int]:
+    """Offsets i where a camelCase boundary splits a word: "aB", "3B" or "ABc" at i.
+
+    `classes` is the text's bytes through `_CLASS_TABLE`; bytes.find keeps this in C.
+    """
+    points: set[int] = set()
+    for pattern in (b"aA", b"AAa"):
+        i = classes.find(pattern)
+        while i != -1:
+            points.add(i + 1)
+            i = classes.find(pattern, i + 1)
+    return sorted(points)
+
+
+def _glue(text: str, i: int) -> bool:
+    """A camelCase boundary between text[i-1] and text[i]: aB, 3B, or ABc (acronym, word)."""
+    cur, prev = text[i], text[i - 1]
+    if not cur.isupper():
+        return False
+    if prev.islower() or prev.isdigit():
+        return True
+    return prev.isupper() and i + 1 < len(text) and text[i + 1].islower()
+
+
+def common_word_use(text: str, start: int, end: int) -> bool:
+    """A capitalised form opening a sentence and followed by a lowercase word: "Go the"."""
+    i = start - 1
+    while i >= 0 and text[i] == " ":
+        i -= 1
+    if i >= 0 and text[i] not in _SENTENCE_START:
+        return False
+    if end + 1 >= len(text) or text[end] not in " -" or not text[end + 1].islower():
+        return False
+    j = end + 1
+    while j < len(text) and text[j].isalpha():
+        j += 1
+    return text[end + 1 : j] not in _TECH_FOLLOWERS
+
+
+def _lone_letter(text: str, start: int) -> bool:
+    """Not "R&D", "C++", "C-level", "R_ID", nor an initial such as "C.V." or "R.N."."""
+    if start and ((ch := text[start - 1]).isalnum() or ch in _ONE_CHAR_LEFT_BLOCK):
+        return False
+    if start + 1 < len(text):
+        after = text[start + 1]
+        if after.isalnum() or after in _ONE_CHAR_RIGHT_BLOCK:
+            return False
+        if after == "." and start + 2 < len(text) and text[start + 2].isalnum():
+            return False
+    return True
+
+
+def _cased_ok(text: str, start: int, end: int, form: Form) -> bool:
+    exact = form.exact
+    if exact is None:
+        return True
+    if text[start:end] != exact:
+        return False
+    return not (exact[0].isupper() and common_word_use(text, start, end))
+
+
+# A one-letter form is not preceded or followed by these ("R&D", "C++", "C-level", "R_ID").
+_ONE_CHAR_LEFT_BLOCK = frozenset(".&-+#'’_")
+_ONE_CHAR_RIGHT_BLOCK = frozenset("&-+#'’_")
+
+
+_Value = tuple[int, tuple[Form, ...], bool, bool, str | None]
+_Candidate = tuple[int, int, tuple[Form, ...], bool]
+
+
+class FormMatcher:
+    """Every surface form of `entries` in two automata. Thread-safe after construction.
+
+    The main automaton holds each form behind a space (" python"), and the text is scanned
+    behind a space too, so forms only match at word starts: the automaton stays near its
+    root on the letters inside words, which makes the scan 2-3x faster than an unanchored
+    one and avoids a Python-level rejection for every "ai" inside "maintain". The second,
+    unanchored automaton is only run on the few words with a camelCase glue in them.
+    """
+
+    def __init__(self, entries: Sequence[SkillEntry]) -> None:
+        forms: dict[str, list[Form]] = {}
+        for index, entry in enumerate(entries):
+            cased_keys = {c.lower() for c in entry.cased_aliases}
+            plain = {f.lower() for f in (entry.name, *entry.aliases)} - cased_keys
+            for key in plain:
+                forms.setdefault(key, []).append(Form(index, None, False, len(key) <= 2))
+            for exact in dict.fromkeys(entry.cased_aliases):
+                form = Form(index, exact, entry.ambiguous, len(exact) <= 2)
+                forms.setdefault(exact.lower(), []).append(form)
+        self._one_char: dict[str, tuple[Form, ...]] = {}
+        for key, key_forms in forms.items():
+            for exact in {f.exact for f in key_forms if len(key) == 1 and f.exact}:
+                self._one_char[exact] = tuple(f for f in key_forms if f.exact == exact)
+        # Forms are folded like the text; forms that fold to the same string share a key.
+        folded: dict[str, dict[str, list[Form]]] = {}
+        for key, key_forms in forms.items():
+            if len(key) > 1:
+                folded.setdefault(fold(key).strip(), {}).setdefault(key, []).extend(key_forms)
+        self._anchored: ahocorasick.Automaton | None = None
+        anchored = ahocorasick.Automaton()
+        for fkey, originals in folded.items():
+            if not fkey:
+                continue
+            all_forms = tuple(f for fs in originals.values() for f in fs)
+            plain_only = all(f.exact is None for f in all_forms)  # skips the case checks
+            # Separators fold to spaces on purpose ("CI CD", "scikit learn"); a non-ASCII
+            # form folds to spaces too, so it is re-checked against the original text.
+            verify = next((k for k in originals if not k.isascii()), None)
+            value: _Value = (len(fkey), all_forms, plain_only, fkey[-1].isalnum(), verify)
+            anchored.add_word(" " + fkey, value)
+        # One-letter forms ("C", "R") are keyed with the separator after them (" c ", " c."),
+        # so that they only hit on a lone letter; length -1 marks them in the scan.
+        for letter in {exact.lower() for exact in self._one_char}:
+            letter_forms = tuple(
+                f for e, fs in self._one_char.items() if e.lower() == letter for f in fs
+            )
+            for follower in (" ", "."):
+                anchored.add_word(" " + letter + follower, (-1, letter_forms, False, False, None))
+        if len(anchored):
+            anchored.make_automaton()
+            self._anchored = anchored
+
+    def candidates(self, text: str) -> list[_Candidate]:
+        """Boundary- and case-checked (start, end, forms, glued) spans, before selection."""
+        found: list[_Candidate] = []
+        anchored = self._anchored
+        if anchored is None:
+            return found
+        encoded = text.encode("ascii", "replace")
+        # " " + folded text + " ": the spaces let forms match at either end; a hit ending at
+        # padded index i (inclusive) ends at text offset i (exclusive).
+        padded = " " + encoded.translate(_MATCH_TABLE).decode("ascii") + " "
+        if anchored is not None:
+            size = len(text)
+            # The common path is inlined: this loop runs for every hit of every posting.
+            for end, value in anchored.iter(padded):
+                length, forms, plain_only, check_right, verify = value
+                if length < 0:
+                    self._one_char_candidate(text, end - 2, forms, found)
+                    continue
+                start = end - length
+                if start and ((ch := text[start - 1]).isalnum() or ch == "_"):
+                    continue  # "_python", "épython": not at a word start after all
+                glued = False
+                if check_right and end < size and ((ch := text[end]).isalnum() or ch == "_"):
+                    if length < _GLUE_MIN_LEN or not _glue(text, end):
+                        continue
+                    glued = True
+                if verify is not None and text[start:end].lower() != verify:
+                    continue
+                if not plain_only:
+                    forms = tuple(f for f in forms if _cased_ok(text, start, end, f))
+                    if not forms:
+                        continue
+                found.append((start, end, forms, glued))
+            self._glued_starts(text, padded, encoded.translate(_CLASS_TABLE), found)
+        return found
+
+    def _glued_starts(
+        self, text: str, padded: str, classes: bytes, found: list[_Candidate]
+    ) -> None:
+        """Forms starting at a camelCase glue ("SQL" and "Java" in "PythonSQLJavaScala").
+
+        A form ending at a glue ("Python") starts at a word start or at another glue, so
+        the anchored scan or this one already sees it. Each glue point is scanned like a
+        word start, over the rest of its word and the next word ("MongoDBAmazon Redshift").
+        """
+        assert self._anchored is not None
+        anchored = self._anchored
+        size = len(text)
+        for point in glue_points(classes):
+            stop = classes.find(b" ", point)
+            stop = classes.find(b" ", stop + 1) if stop != -1 else -1
+            stop = size if stop == -1 else stop
+            # window[k] is text offset point + k - 1, so a hit ending at window index
+            # `last` ends at text offset point + last (exclusive).
+            for last, value in anchored.iter(" " + padded[point + 1 : stop + 1]):
+                if last != value[0]:
+                    continue  # starts at a later word: the anchored scan has it
+                self._check_glued(text, point, point + last, value, found)
+
+    @staticmethod
+    def _check_glued(
+        text: str, start: int, end: int, value: _Value, found: list[_Candidate]
+    ) -> None:
+        length, forms, plain_only, check_right, verify = value
+        if length < _GLUE_MIN_LEN:
+            return
+        right = text[end] if end < len(text) else " "
+        if check_right and (right.isalnum() or right == "_") and not _glue(text, end):
+            return
+        if verify is not None and text[start:end].lower() != verify:
+            return
+        if not plain_only:
+            forms = tuple(f for f in forms if _cased_ok(text, start, end, f))
+            if not forms:
+                return
+        found.append((start, end, forms, True))
+
+    @staticmethod
+    def _one_char_candidate(
+        text: str, start: int, forms: tuple[Form, ...], found: list[_Candidate]
+    ) -> None:
+        """A lone letter in the folded text: check exact case and its neighbours."""
+        ok = tuple(f for f in forms if f.exact == text[start])
+        if ok and _lone_letter(text, start) and not common_word_use(text, start, start + 1):
+            found.append((start, start + 1, ok, False))
+
+    def spans(self, text: str) -> list[Span]:
+        """Longest-leftmost non-overlapping candidates, in text order."""
+        found = self.candidates(text)
+        if not found:
+            return []
+        found.sort(key=lambda c: (c[0], c[0] - c[1]))
+        chosen: list[Span] = []
+        last_end = 0
+        for start, end, forms, glued in found:
+            if start >= last_end:
+                chosen.append(Span(start, end, forms, glued))
+                last_end = end
+        return chosen
