@@ -38,6 +38,11 @@ _CONNECTOR = re.compile(
 )
 _HYPOTHETICAL = re.compile(HYPOTHETICAL, re.IGNORECASE)
 _LAKH_CRORE: Final = (1e5, 1e7)  # multipliers of South Asian numbering only
+
+MAX_CANDIDATES: Final = 256
+"""Context work per candidate costs tens of microseconds (the period patterns are large):
+a text with more money figures than this is a price list or hostile, and pay is stated
+near the top, so the rest is not read."""
 # "$100,000+" and "$150k+ DOE" mean "from"; "$110k + bonus" and "$35/h +Super" add to pay.
 _PLUS_AFTER = re.compile(
     rf"\+(?![ \t]{{0,3}}(?:{EXCLUDE}|(?i:super|benefits|package|car|allowances?)))"
@@ -186,7 +191,7 @@ def find_pay(text: str, money_only: bool = False) -> list[PayCandidate]:
     amounts = find_amounts(text)
     out: list[PayCandidate] = []
     i = 0
-    while i < len(amounts):
+    while i < len(amounts) and len(out) < MAX_CANDIDATES:
         low = amounts[i]
         high = amounts[i + 1] if i + 1 < len(amounts) else None
         joined, gap_period = _range_gap(text, low, high) if high is not None else (False, None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -241,30 +240,6 @@ def test_parse_amount_helper() -> None:
     assert (b.value, b.currency) == (12000, "KRW")
     assert currency_marker("Preis in EUR") == ("EUR", "EUR")
     assert parse_amount("no digits here") is None
-
-
-HOSTILE = [
-    "$" * 100_000,
-    "1," * 50_000,
-    "1 " * 50_000,
-    "$1 - " * 20_000,
-    "9" * 100_000,
-    "per hour " * 11_000,
-    "£1.1.1.1.1.1.1.1.1.1.1 " * 4_000,
-    "USD 1'000'000'000'000'000 " * 4_000,
-    "salary bonus " * 8_000,
-    ("a" * 30 + "$") * 3_300,
-    "1" + "\u00a0000" * 25_000,
-    "<p>" * 33_000,
-]
-
-
-@pytest.mark.timeout(60)
-@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
-def test_hostile_input_is_linear(fx: FxRates, text: str) -> None:
-    t0 = time.perf_counter()
-    extract_salary(text, text, text, fx)
-    assert time.perf_counter() - t0 < 5.0
 
 
 @settings(max_examples=300, deadline=None)
