@@ -115,13 +115,14 @@ class WorkerProcess:
         self.process = subprocess.Popen(
             [str(STREAM_BIN), "run"], env=self.variables, stdout=self._log, stderr=subprocess.STDOUT
         )
-        self.killed = False
+        # What the process must exit with at the end of the test (None: anything).
+        self.expected_exit: int | None = 0
 
     def kill(self) -> None:
         """kill -9: no chance to finish, commit or leave the group."""
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(30)
-        self.killed = True
+        self.expected_exit = None
 
     def stop(self, timeout_s: float = 60.0) -> int:
         if self.process.poll() is None:
@@ -156,7 +157,7 @@ class Workers:
         failures = []
         for process in self.started:
             code = process.stop()
-            if not process.killed and code != 0:
+            if process.expected_exit is not None and code != process.expected_exit:
                 failures.append(
                     f"{process.log_path.name} exited {code}:\n{process.log_text()[-3000:]}"
                 )

@@ -121,3 +121,20 @@ def test_dlq_replay_republishes_the_original_bytes_with_filters(env: Env, worker
     assert json.loads(replayed[0].value() or b"") == missing_description
     # It fails again the same way, and lands in the DLQ again: nothing is lost either way.
     assert len(read_all(env, env.topic("dlq"), 3, timeout_s=60)) == 3
+
+
+def test_dlq_guard_stops_the_worker_before_draining_the_topic(env: Env, workers: Workers) -> None:
+    guard = {
+        "STREAM_WORKER__DLQ_GUARD_WINDOW": "50",
+        "STREAM_WORKER__DLQ_GUARD_MIN_MESSAGES": "20",
+    }
+    produce(env, [(f"bad:{i}".encode(), b"<html>not a posting</html>") for i in range(100)])
+    worker = workers.start("w0", guard)
+    worker.expected_exit = 3
+    assert worker.process.wait(60) == 3
+    assert "DLQ guard" in worker.log_text()
+    # Nothing was committed: no dead letters, and a restart meets the same messages.
+    assert read_all(env, env.topic("dlq"), 0, timeout_s=5, settle_s=3) == []
+    again = workers.start("w1", guard)
+    again.expected_exit = 3
+    assert again.process.wait(60) == 3
