@@ -53,8 +53,8 @@ def _as_au(s: Salary | None) -> tuple[float | None, float | None]:
     return s.min, s.max
 
 
-def au_strings(fx: FxRates, show: int) -> None:
-    rows: list[dict[str, Any]] = json.loads((DATA / "au_salary_strings.json").read_text())
+def au_strings(fx: FxRates, show: int, data: Path = DATA) -> dict[str, int]:
+    rows: list[dict[str, Any]] = json.loads((data / "au_salary_strings.json").read_text())
     amounts_ok = period_ok = period_n = no_pay_ok = no_pay_n = 0
     misses: list[str] = []
     for row in rows:
@@ -77,6 +77,7 @@ def au_strings(fx: FxRates, show: int) -> None:
     print(f"  period correct (stated) {period_ok}/{period_n}")
     print(f"  no-pay rows left empty {no_pay_ok}/{no_pay_n}")
     print(f"  rows wrong: {len(misses)}", *misses[:show], sep="\n")
+    return {"correct": amounts_ok, "total": len(rows)}
 
 
 def _same_marker(ours: str | None, theirs: str | None) -> bool:
@@ -91,8 +92,8 @@ def _same_marker(ours: str | None, theirs: str | None) -> bool:
     return ours is not None and theirs is not None and iso_of(ours) == iso_of(theirs) is not None
 
 
-def price_parser(show: int) -> None:
-    rows: list[dict[str, Any]] = json.loads((DATA / "price_parser_cases.json").read_text())
+def price_parser(show: int, data: Path = DATA) -> dict[str, int]:
+    rows: list[dict[str, Any]] = json.loads((data / "price_parser_cases.json").read_text())
     amount_ok = cur_ok = cur_n = has_cur = has_cur_ok = no_cur = no_cur_ok = 0
     wrong: list[str] = []
     for row in rows:
@@ -123,6 +124,7 @@ def price_parser(show: int) -> None:
     print(f"    where a currency is written  {has_cur_ok}/{has_cur}")
     print(f"    where none is (no invention) {no_cur_ok}/{no_cur}")
     print(f"  marker mismatches: {len(wrong)}", *wrong[:show], sep="\n")
+    return {"amount_ok": amount_ok, "with_amount": with_amount, "currency_ok": cur_ok, "n": cur_n}
 
 
 _FIGURE = re.compile(
@@ -177,9 +179,11 @@ def states_pay(description: str, lo: float, hi: float, period: str) -> bool:
     return False
 
 
-def linkedin(fx: FxRates, show: int) -> list[tuple[str, str | None]]:
+def linkedin(
+    fx: FxRates, show: int, data: Path = DATA
+) -> tuple[list[tuple[str, str | None]], dict[str, Any]]:
     csv.field_size_limit(1 << 24)
-    with (DATA / "linkedin_postings_sample500.csv").open(newline="", encoding="utf-8") as f:
+    with (data / "linkedin_postings_sample500.csv").open(newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     postings = [(normalize_text(r["description"]), r["location"] or None) for r in rows]
     structured = found = agree = stating = stating_agree = 0
@@ -228,7 +232,12 @@ def linkedin(fx: FxRates, show: int) -> list[tuple[str, str | None]]:
     print(f"  disagreements: {len(disagreements)}", *disagreements[:show], sep="\n")
     print(f"  salaries found in postings without structured pay: {len(extra)} (hand-check)")
     print(*extra, sep="\n")
-    return [(d, loc) for d, loc in postings]
+    figures = {
+        "stating": stating,
+        "stating_agree": stating_agree,
+        "extra_ids": [line.split()[0] for line in extra],
+    }
+    return [(d, loc) for d, loc in postings], figures
 
 
 def latency(fx: FxRates, postings: list[tuple[str, str | None]]) -> None:
@@ -260,7 +269,7 @@ def main() -> int:
     fx = FxRates.bundled()
     au_strings(fx, args.show)
     price_parser(args.show)
-    postings = linkedin(fx, args.show)
+    postings, _ = linkedin(fx, args.show)
     latency(fx, postings)
     return 0
 

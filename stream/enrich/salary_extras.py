@@ -26,7 +26,8 @@ _EXTRAS: Final[dict[str, re.Pattern[str]]] = {
     "commission": re.compile(r"(?<![a-z])commissions?(?![a-z])", re.IGNORECASE),
     "ote": re.compile(r"(?<![A-Za-z])(?:OTE|on[- ]target[ \t]earnings)(?![A-Za-z])"),
     "equity": re.compile(
-        r"(?<![a-z])(?:equity|stock[ \t]options?|rsus?|shares|options)(?![a-z])", re.IGNORECASE
+        r"(?<![a-z])(?:equity|stock[ \t]options?|share[ \t]options?|rsus?|esop)(?![a-z])",
+        re.IGNORECASE,
     ),
     "super": re.compile(r"(?<![a-z])(?:super|superannuation)(?![a-z])", re.IGNORECASE),
     "tips": re.compile(r"(?<![a-z])(?:tips|gratuities)(?![a-z])", re.IGNORECASE),

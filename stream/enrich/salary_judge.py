@@ -137,9 +137,11 @@ def is_pay(cand: PayCandidate, strict: bool) -> bool:
 
 def _in_bounds(cand: PayCandidate, period: Period, currency: str | None, ctx: Context) -> bool:
     lo_bound, hi_bound = SANITY_USD[period]
-    # Raw figures of an unknown currency may be yen or rupees; a "$" or "kr" of unknown
-    # country is one of a family of similar magnitude, so it gets no slack ("$1M" a year).
-    if currency is None and cand.currency not in SIMILAR_MAGNITUDE:
+    # Raw figures of an unknown currency (or one without a rate: riel, kip) may be yen or
+    # rupees; a "$" or "kr" of unknown country is one of a family of similar magnitude, so
+    # it gets no slack ("$1M" a year is not pay).
+    unknown = currency is None or ctx.fx.to_usd(1.0, currency, ctx.on) is None
+    if unknown and cand.currency not in SIMILAR_MAGNITUDE:
         hi_bound *= UNKNOWN_CURRENCY_SLACK
     return all(
         lo_bound <= _usd_equivalent(value, currency, ctx) < hi_bound

@@ -37,6 +37,11 @@ _CONNECTOR = re.compile(
     re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(HYPOTHETICAL, re.IGNORECASE)
+_AND_UP = re.compile(
+    r"[ \t]{0,2}(?:and[ \t]up|and[ \t]above|or[ \t]more|or[ \t]higher|und[ \t]mehr"
+    r"|et[ \t]plus|o[ \t]más|ou[ \t]mais)(?![a-z])",
+    re.IGNORECASE,
+)
 _LAKH_CRORE: Final = (1e5, 1e7)  # multipliers of South Asian numbering only
 
 MAX_CANDIDATES: Final = 256
@@ -225,6 +230,8 @@ def find_pay(text: str, money_only: bool = False) -> list[PayCandidate]:
         period = low.period or last.period or gap_period or after_period
         period = period or _period_before(clause)
         end = max(end, period_end) if after_period else end
+        if bound == "exact" and _AND_UP.match(text, end):
+            hi, bound = None, "from"  # "$160.00 per hour and up"
         stop = _EXCLUDE_AFTER_STOP.search(text, end, end + 30)
         tail = text[end : stop.start() if stop else end + 30]
         lakh = last.multiplier in _LAKH_CRORE
