@@ -18,6 +18,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from stream import __version__
+from stream.commands import fx as fx_commands
+from stream.commands import taxonomy as taxonomy_commands
 from stream.config import Settings, load_settings, masked_settings
 from stream.logs import configure_logging
 
@@ -33,6 +35,8 @@ dlq_app = typer.Typer(help="Inspect and replay the dead-letter queue.", no_args_
 app.add_typer(topics_app, name="topics")
 app.add_typer(schemas_app, name="schemas")
 app.add_typer(dlq_app, name="dlq")
+app.add_typer(taxonomy_commands.app, name="taxonomy")
+app.add_typer(fx_commands.app, name="fx")
 
 err = Console(stderr=True)
 

@@ -80,6 +80,8 @@ class WorkerSettings(_Section):
     # after delivery; a crash can repeat a batch's output (search and alerting dedupe by key
     # and event_id).
     delivery: Literal["exactly_once", "at_least_once"] = "exactly_once"
+    # How often a worker checks Redis for a newly pushed taxonomy (0 disables hot reload).
+    taxonomy_poll_s: float = Field(default=10.0, ge=0)
     message_budget_s: float | None = Field(
         default=5.0, gt=0, description="Per-message enrichment time budget; over it -> DLQ."
     )

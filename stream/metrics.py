@@ -152,6 +152,10 @@ class Metrics:
         )
         # Version of the taxonomy in use (value 1 on the current version's label).
         self.taxonomy_info = Info("stream_taxonomy", "Taxonomy in use.", registry=registry)
+        # Taxonomy hot-reload attempts by outcome (ok: swapped in; error: kept the old one).
+        self.taxonomy_reloads = Counter(
+            "stream_taxonomy_reloads_total", "Taxonomy reloads.", ["outcome"], registry=registry
+        )
         # Re-scrapes whose content, enricher and taxonomy were unchanged: nothing published.
         self.unchanged = Counter(
             "stream_postings_unchanged_total", "Unchanged re-scrapes skipped.", registry=registry

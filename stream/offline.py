@@ -21,7 +21,7 @@ from stream.config import Settings
 from stream.errors import InvalidMessage
 from stream.metrics import Metrics
 from stream.processing import InRecord, Published
-from stream.service import build_processor
+from stream.service import build_processor, build_redis
 
 CHUNK_LINES = 256
 
@@ -35,8 +35,9 @@ def enrich_lines(
     use_cache: bool,
 ) -> int:
     """Enrich every non-blank line; return how many lines failed."""
+    client = build_redis(settings) if use_cache else None
     processor = build_processor(
-        settings, Metrics(CollectorRegistry()), use_redis=use_cache, detect_changes=False
+        settings, Metrics(CollectorRegistry()), client=client, detect_changes=False
     )
     numbered = (
         InRecord(topic="<input>", partition=0, offset=number, key=None, value=line.strip())

@@ -7,6 +7,7 @@ import signal
 import threading
 from types import FrameType
 
+import redis
 from prometheus_client import CollectorRegistry, start_http_server
 
 from stream.cache import NullStore, RedisStore, Store, redis_client
@@ -15,34 +16,52 @@ from stream.enrich.pipeline import Enricher
 from stream.logs import configure_logging
 from stream.metrics import Metrics
 from stream.processing import BatchProcessor
+from stream.reload import TaxonomyWatcher
 from stream.taxonomy import Taxonomy
 from stream.worker import Worker
 
 log = logging.getLogger(__name__)
 
 
-def build_store(settings: Settings, metrics: Metrics) -> Store:
-    if not settings.redis.enabled:
-        return NullStore()
-    redis = settings.redis
-    client = redis_client(redis.url.get_secret_value(), redis.socket_timeout_s)
-    return RedisStore(client, metrics, cache_ttl_s=redis.cache_ttl_s, state_ttl_s=redis.state_ttl_s)
-
-
 def build_processor(
-    settings: Settings, metrics: Metrics, *, use_redis: bool, detect_changes: bool = True
+    settings: Settings,
+    metrics: Metrics,
+    *,
+    client: redis.Redis | None,
+    taxonomy: Taxonomy | None = None,
+    detect_changes: bool = True,
 ) -> BatchProcessor:
-    taxonomy = Taxonomy.bundled()
+    """The processor; with a Redis client it caches and tracks posting state."""
+    taxonomy = taxonomy or Taxonomy.bundled()
     metrics.taxonomy_info.info({"version": taxonomy.version})
     enricher = Enricher.build(taxonomy)
-    store = build_store(settings, metrics) if use_redis else NullStore()
+    rs = settings.redis
+    store: Store = (
+        RedisStore(client, metrics, cache_ttl_s=rs.cache_ttl_s, state_ttl_s=rs.state_ttl_s)
+        if client is not None
+        else NullStore()
+    )
     return BatchProcessor(settings, enricher, store, metrics, detect_changes=detect_changes)
+
+
+def build_redis(settings: Settings) -> redis.Redis | None:
+    if not settings.redis.enabled:
+        return None
+    return redis_client(settings.redis.url.get_secret_value(), settings.redis.socket_timeout_s)
 
 
 def build_worker(settings: Settings) -> tuple[Worker, Metrics]:
     metrics = Metrics(CollectorRegistry())
-    processor = build_processor(settings, metrics, use_redis=settings.redis.enabled)
-    return Worker(settings, processor, metrics), metrics
+    client = build_redis(settings)
+    watcher = None
+    taxonomy = Taxonomy.bundled()
+    if client is not None and settings.worker.taxonomy_poll_s > 0:
+        watcher = TaxonomyWatcher(
+            client, settings.redis.key_prefix, metrics, settings.worker.taxonomy_poll_s
+        )
+        taxonomy = watcher.initial(taxonomy)
+    processor = build_processor(settings, metrics, client=client, taxonomy=taxonomy)
+    return Worker(settings, processor, metrics, watcher=watcher), metrics
 
 
 def run_worker(settings: Settings) -> None:

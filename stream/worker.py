@@ -32,6 +32,7 @@ from stream.guard import DlqGuard
 from stream.kafka import Role, client_config
 from stream.metrics import Metrics
 from stream.processing import BatchProcessor, BatchResult, InRecord, OutRecord, to_out_records
+from stream.reload import TaxonomyWatcher
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +56,11 @@ class Worker:
         processor: BatchProcessor,
         metrics: Metrics,
         instance_id: str | None = None,
+        watcher: TaxonomyWatcher | None = None,
     ) -> None:
         self._settings = settings
         self._processor = processor
+        self._watcher = watcher
         self._metrics = metrics
         self._exactly_once = settings.worker.delivery == "exactly_once"
         instance = instance_id or settings.worker.instance_id or default_instance_id()
@@ -90,6 +93,7 @@ class Worker:
         try:
             while not stop.is_set():
                 messages = self._consumer.consume(worker.batch_size, worker.batch_timeout_s)
+                self._follow_taxonomy()
                 records = self._records(messages)
                 if records:
                     self._process(records)
@@ -102,6 +106,14 @@ class Worker:
         finally:
             self._producer.flush(self._settings.worker.shutdown_timeout_s)
         log.info("worker stopped", extra={"batches": self.batches_committed})
+
+    def _follow_taxonomy(self) -> None:
+        """Between batches: swap in a newly published taxonomy (see stream.reload)."""
+        if self._watcher is None:
+            return
+        rebuilt = self._watcher.maybe_reload(self._processor.enricher)
+        if rebuilt is not None:
+            self._processor.enricher = rebuilt
 
     # -- one batch -------------------------------------------------------------------------
 
