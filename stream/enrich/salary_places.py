@@ -30,7 +30,8 @@ LOCAL_CURRENCY: Final[dict[str, str]] = {
     "PL": "PLN", "CZ": "CZK", "HU": "HUF", "RO": "RON", "BG": "BGN", "BR": "BRL",
     "ZA": "ZAR", "NG": "NGN", "KE": "KES", "RU": "RUB", "UA": "UAH", "TR": "TRY",
     "IL": "ILS", "KR": "KRW", "PH": "PHP", "TH": "THB", "MY": "MYR", "ID": "IDR",
-    "VN": "VND", "BD": "BDT", "RW": "RWF", "ET": "ETB", "BY": "BYN",
+    "VN": "VND", "BD": "BDT", "RW": "RWF", "ET": "ETB", "BY": "BYN", "PE": "PEN",
+    "GH": "GHS", "UG": "UGX", "TZ": "TZS", "EC": "USD",
 }  # fmt: skip
 """The currency a country's own employers pay in (for the mismatch flag)."""
 

@@ -181,7 +181,7 @@ _US_TWO_WORDS = (
     "dallas", "washington", "cincinnati", "indianapolis", "charlotte", "st. louis",
     "kansas city", "salt lake city",
     "sacramento", "orlando", "tampa", "milwaukee", "omaha", "memphis", "richmond", "boise",
-    "louisville", "greensboro", "huntsville", "birmingham, al", "albuquerque", "tucson",
+    "louisville", "greensboro", "huntsville", "albuquerque", "tucson",
     "fresno", "mesa", "long beach", "oakland", "tulsa", "wichita", "arlington", "aurora",
     "anaheim", "honolulu", "lexington", "stockton", "riverside", "corpus christi", "newark",
     "buffalo", "plano", "henderson", "lincoln", "fort worth", "el paso", "jacksonville",
@@ -190,6 +190,39 @@ _US_TWO_WORDS = (
     "san antonio", "las vegas", "portland", "oklahoma city", "new orleans", "brooklyn",
 )  # fmt: skip
 PLACES.update(dict.fromkeys((*_US_NAMES, *_US_TWO_WORDS), "US"))
+# Major cities elsewhere, in English and local spelling: enough for the local currency.
+_WORLD: Final[dict[str, str]] = {
+    "münchen": "DE", "frankfurt": "DE", "köln": "DE", "cologne": "DE", "stuttgart": "DE",
+    "düsseldorf": "DE", "wien": "AT", "vienna": "AT", "österreich": "AT", "austria": "AT",
+    "basel": "CH", "bern": "CH", "lausanne": "CH", "lyon": "FR", "marseille": "FR",
+    "toulouse": "FR", "milano": "IT", "milan": "IT", "roma": "IT", "rome": "IT",
+    "torino": "IT", "utrecht": "NL", "rotterdam": "NL", "eindhoven": "NL", "brussels": "BE",
+    "bruxelles": "BE", "antwerp": "BE", "belgium": "BE", "barcelona": "ES", "sevilla": "ES",
+    "valencia": "ES", "lisboa": "PT", "lisbon": "PT", "porto": "PT", "portugal": "PT",
+    "praha": "CZ", "prague": "CZ", "brno": "CZ", "czechia": "CZ", "czech republic": "CZ",
+    "warszawa": "PL", "kraków": "PL", "krakow": "PL", "wrocław": "PL", "gdańsk": "PL",
+    "budapest": "HU", "hungary": "HU", "bucurești": "RO", "bucharest": "RO", "romania": "RO",
+    "sofia": "BG", "bulgaria": "BG", "москва": "RU", "moscow": "RU", "санкт-петербург": "RU",
+    "київ": "UA", "kyiv": "UA", "kiev": "UA", "lviv": "UA", "istanbul": "TR",
+    "i̇stanbul": "TR", "ankara": "TR", "izmir": "TR", "tel aviv": "IL", "jerusalem": "IL",
+    "helsinki": "FI", "finland": "FI", "espoo": "FI", "tallinn": "EE", "riga": "LV",
+    "vilnius": "LT", "athens": "GR", "greece": "GR", "são paulo": "BR", "sao paulo": "BR",
+    "rio de janeiro": "BR", "lima": "PE", "perú": "PE", "peru": "PE", "quito": "EC",
+    "monterrey": "MX", "jakarta": "ID", "surabaya": "ID", "hà nội": "VN", "hanoi": "VN",
+    "ho chi minh city": "VN", "kuala lumpur": "MY", "penang": "MY", "bangkok": "TH",
+    "dhaka": "BD", "bangladesh": "BD", "accra": "GH", "ghana": "GH", "seoul": "KR",
+    "busan": "KR", "서울": "KR", "東京": "JP", "北京": "CN", "上海": "CN", "深圳": "CN",
+    "guangzhou": "CN", "hangzhou": "CN", "kolkata": "IN", "ahmedabad": "IN", "kochi": "IN",
+    "jaipur": "IN", "chandigarh": "IN", "göteborg": "SE", "uppsala": "SE", "trondheim": "NO",
+    "stavanger": "NO", "københavn": "DK", "odense": "DK",
+    "christchurch": "NZ", "edmonton": "CA", "halifax": "CA",
+    "leeds": "GB", "bristol": "GB", "glasgow": "GB", "birmingham": "GB", "cardiff": "GB",
+    "belfast": "GB", "liverpool": "GB", "oxford": "GB",
+    "sharjah": "AE", "dammam": "SA", "alexandria": "EG", "giza": "EG", "rabat": "MA",
+    "tunis": "TN", "algiers": "DZ", "abuja": "NG", "kampala": "UG", "dar es salaam": "TZ",
+    "addis": "ET", "durban": "ZA", "pretoria": "ZA",
+}  # fmt: skip
+PLACES.update(_WORLD)
 PLACES.update(dict.fromkeys(("manitoba", "saskatchewan", "nova scotia", "winnipeg"), "CA"))
 PLACES.update(dict.fromkeys(("tasmania", "western australia", "south australia"), "AU"))
 _US = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH"
