@@ -22,11 +22,14 @@ xfail naming them; everything else must pass. Once the hooks are in, it passes o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import time
@@ -41,6 +44,7 @@ import pytest
 from stream.models import RawPosting
 from tests.conftest import REPO
 from tests.integration.conftest import (
+    STREAM_BIN,
     Env,
     WorkerProcess,
     consume,
@@ -98,16 +102,18 @@ class Prometheus:
         return None, list(data["result"])
 
 
-@pytest.fixture
-def prometheus(env: Env, tmp_path: Path) -> Iterator[Prometheus]:
-    """A private Prometheus scraping this test's worker, via the project's stack script."""
+@contextlib.contextmanager
+def private_prometheus(tmp_path: Path, targets: list[str]) -> Iterator[Prometheus]:
+    """A Prometheus of our own on a free loopback port, via the project's stack script
+    (its own STREAM_LOCAL_DIR: the shared stack is not touched), scraping `targets` every
+    second and evaluating the project's rules every second."""
     port = free_port()
     config = tmp_path / "prometheus.yml"
     config.write_text(
         "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
         f"rule_files: {json.dumps([str(path) for path in RULES])}\n"
         "scrape_configs:\n  - job_name: stream-worker\n    static_configs:\n"
-        f'      - targets: ["127.0.0.1:{env.metrics_port}"]\n'
+        f"      - targets: {json.dumps(targets)}\n"
     )
     stack_env = {
         **os.environ,
@@ -128,6 +134,12 @@ def prometheus(env: Env, tmp_path: Path) -> Iterator[Prometheus]:
             stdout=sys.stderr,
             timeout=60,
         )
+
+
+@pytest.fixture
+def prometheus(env: Env, tmp_path: Path) -> Iterator[Prometheus]:
+    with private_prometheus(tmp_path, [f"127.0.0.1:{env.metrics_port}"]) as prom:
+        yield prom
 
 
 def _raw(source: str, number: int, salary_text: str | None, location: str) -> RawPosting:
@@ -336,3 +348,52 @@ def test_health_endpoints_of_a_running_worker(env: Env, worker: WorkerProcess) -
     assert "redis" in ready[1]["dependencies"]
     assert alive[0] == 200, alive
     assert polling, alive
+
+
+def _consecutive_free_ports(count: int) -> int:
+    for _ in range(50):
+        base = free_port()
+        if base + count <= 65535 and all(_port_free(base + i) for i in range(1, count)):
+            return base
+    raise AssertionError("no run of free ports")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def test_processes_are_scraped_as_instances_and_sum_up(env: Env, tmp_path: Path) -> None:
+    """`stream run --processes 2`: child i serves metrics_port + i; one Prometheus target
+    per process; sums over instances equal the whole group's figures."""
+    base = _consecutive_free_ports(2)
+    variables = {**os.environ, **env.variables, "STREAM_WORKER__METRICS_PORT": str(base)}
+    targets = [f"127.0.0.1:{base}", f"127.0.0.1:{base + 1}"]
+    with (tmp_path / "workers.log").open("wb") as log_file:
+        process = subprocess.Popen(
+            [str(STREAM_BIN), "run", "--processes", "2"],
+            env=variables,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            with private_prometheus(tmp_path, targets) as prom:
+                _wait_until(prom, 'count(up{job="stream-worker"} == 1)', lambda v: v == 2)
+                _wait_until(prom, "sum(stream_assigned_partitions)", lambda v: v == 3)
+                items = _wave("multi")
+                produce(env, items)
+                consume(env, env.topic("enriched"), len(items))
+                _wait_until(prom, "sum(stream_messages_consumed_total)", lambda v: v == len(items))
+                error, per_instance = prom.query(
+                    'sum by (instance) (stream_build_info{job="stream-worker"})'
+                )
+                assert error is None
+                assert {item["metric"]["instance"] for item in per_instance} == set(targets)
+        finally:
+            process.send_signal(signal.SIGTERM)
+            code = process.wait(60)
+    assert code == 0, (tmp_path / "workers.log").read_text("utf-8", "replace")[-3000:]
