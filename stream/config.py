@@ -51,6 +51,8 @@ class KafkaSettings(_Section):
     max_poll_interval_ms: int = 300_000
     # Caps the consumer's prefetch memory (librdkafka queued.max.messages.kbytes).
     queued_max_kbytes: int = 65_536
+    # Caps the producer's queue of undelivered messages (queue.buffering.max.kbytes).
+    producer_queue_kbytes: int = Field(default=65_536, ge=1024)
 
 
 class RedisSettings(_Section):

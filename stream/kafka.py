@@ -50,6 +50,9 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
                 "enable.idempotence": True,
                 "acks": "all",
                 "message.max.bytes": kafka.message_max_bytes,
+                # Bounded producer memory: when full, produce() raises BufferError and the
+                # worker polls for deliveries (backpressure), it never drops.
+                "queue.buffering.max.kbytes": kafka.producer_queue_kbytes,
                 "linger.ms": 5,
                 "compression.type": "zstd",
             }
