@@ -72,9 +72,18 @@ say "the first posting ($first_key), enriched (long text cut for display)"
 .venv/bin/stream tail "$STREAM_TOPICS__ENRICHED" --from-beginning --key "$first_key" \
   --max-messages 1 --idle-timeout 30
 
+say "re-scraping: the same postings again, and the first one with a new title"
+rescrape=".local/demo/$run_id-rescrape.jsonl"
+grep -v broken-1 "$input" >"$rescrape"
+python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).readline()); d["title"]="(Updated) "+d["title"]; print(json.dumps(d))' "$input" >>"$rescrape"
+.venv/bin/stream publish "$rescrape"
+say "change events ($STREAM_TOPICS__CHANGES): one 'new' per posting, one 'updated', nothing for unchanged re-scrapes"
+.venv/bin/stream tail "$STREAM_TOPICS__CHANGES" --from-beginning --format summary \
+  --max-messages "$expected" --idle-timeout 30
+
 say "metrics at http://127.0.0.1:$metrics_port/metrics (selection)"
 curl -fsS "http://127.0.0.1:$metrics_port/metrics" \
-  | grep -E '^stream_(messages|postings_enriched|dlq|cache_requests|salary_found|transaction_commit_duration_seconds_count|assigned|build|taxonomy)' \
+  | grep -E '^stream_(messages|postings_(enriched|unchanged)|change_events|dlq|cache_requests|salary_found|transaction_commit_duration_seconds_count|assigned|build|taxonomy_info)' \
   || true
 
 say "done: stopping the worker and what this demo started (logs stay in $ROOT/.local/logs)"

@@ -130,7 +130,10 @@ def summarize(key: str, document: Any) -> str:
         pay = f"{low}-{high} {salary.get('currency')}/{salary.get('period')}"
     skills = ", ".join(s.get("name", "?") for s in posting.get("skills") or [])
     kind = f"[{document['kind']}] " if "kind" in document else ""
-    return f"{kind}{key}: {str(posting.get('title'))[:60]!r} | {pay} | skills: {skills or '-'}"
+    changed = ", ".join(document.get("changes") or {})
+    tail = f" | changed: {changed}" if changed else ""
+    title = str(posting.get("title"))[:60]
+    return f"{kind}{key}: {title!r} | {pay} | skills: {skills or '-'}{tail}"
 
 
 def _shorten(document: Any, limit: int = 240) -> Any:
