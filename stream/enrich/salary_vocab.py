@@ -96,7 +96,10 @@ EXCLUDE: Final = (
     r"|options|sign(?:ing|[- ]?on)|relocation|stipend|allowance|reimburse\w{0,8}|referral"
     r"|tuition|per[ \t]diem|differential|funding|raised|revenue|valuation|arr|budget"
     r"|investment|tips|401[ \t]?\(?k|profit[- ]?shar\w{0,4}|grant|prize|fee|fees|deposit"
-    r"|loan|discount|credit)(?![a-z])"
+    r"|loan|discount|credit"
+    # Pay periods the contract cannot express (`period` is hour/day/week/month/year): read
+    # as "weekly" or "monthly" they would halve the pay, so they are not reported.
+    r"|bi-?weekly|fortnightly|per[ \t]fortnight|semi-?monthly|twice[ \t]a[ \t]month)(?![a-z])"
 )
 
 # A figure in a hypothetical or comparison is not an offer: "If you make less than $50,000 a
