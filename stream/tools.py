@@ -110,7 +110,7 @@ def _print_message(console: Console, message: Message, fmt: TailFormat) -> None:
         console.print(f"{key}: undecodable value {value[:200]!r}", highlight=False)
         return
     if fmt == "summary":
-        console.print(summarize(key, document), highlight=False, soft_wrap=True)
+        console.print(summarize(key, document), highlight=False, soft_wrap=True, markup=False)
         return
     console.rule(f"{message.topic()}[{message.partition()}]@{message.offset()} key={key}")
     console.print_json(data=_shorten(document))
