@@ -22,8 +22,14 @@ _NET: Final = re.compile(
     re.IGNORECASE,
 )
 _EXTRAS: Final[dict[str, re.Pattern[str]]] = {
-    "bonus": re.compile(r"(?<![a-z])bonus(?:es)?(?![a-z])", re.IGNORECASE),
-    "commission": re.compile(r"(?<![a-z])commissions?(?![a-z])", re.IGNORECASE),
+    "bonus": re.compile(
+        r"(?<![a-z])(?:bonus(?:es)?|prämie|primes?|premia|bono|premio|13th[ \t]month)(?![a-z])",
+        re.IGNORECASE,
+    ),
+    "commission": re.compile(
+        r"(?<![a-z])(?:commissions?|provision(?:en)?|comisi[oó]n(?:es)?|prowizj[ai])(?![a-z])",
+        re.IGNORECASE,
+    ),
     "ote": re.compile(r"(?<![A-Za-z])(?:OTE|on[- ]target[ \t]earnings)(?![A-Za-z])"),
     "equity": re.compile(
         r"(?<![a-z])(?:equity|stock[ \t]options?|share[ \t]options?|rsus?|esop)(?![a-z])",

@@ -56,7 +56,10 @@ _PLUS_AFTER = re.compile(
 )
 _UP_TO = re.compile(rf"(?:{UP_TO_BEFORE})[ \t:]{{0,3}}\Z", re.IGNORECASE)
 _FROM = re.compile(rf"(?:{FROM_BEFORE})[ \t:]{{0,3}}\Z", re.IGNORECASE)
-_SPAN_GAP = re.compile(r"[ \t/(]{0,4}(?:(?i:brutto|gross|netto|net|base|bruto|brut)[ \t/]{0,3})?")
+_SPAN_GAP = re.compile(
+    r"[ \t/(]{0,4}"
+    r"(?:(?i:brutto|gross|netto|net|base|brut[oa]?s?|net[oa]s?|l[ií]quid[oa]s?)[ \t/]{0,3})?"
+)
 _BETWEEN = re.compile(r"between[ \t]{1,3}\Z", re.IGNORECASE)
 _CUE = re.compile(CUE, re.IGNORECASE)
 _EXCLUDE = re.compile(EXCLUDE, re.IGNORECASE)
@@ -64,7 +67,8 @@ _EXCLUDE = re.compile(EXCLUDE, re.IGNORECASE)
 _BEFORE_STOP = re.compile(r"[\d\n]|[.;!?](?=\s|\Z)")
 _AFTER_STOP = re.compile(r"\d|\n|(?<![Pp]r)[.;!?](?:\s|\Z)")  # "pr. måned" goes on
 _EXCLUDE_AFTER_STOP = re.compile(
-    r"\d|\n|[+,;(]|(?i:\b(?:plus|with|and|incl\w{0,7}|excl\w{0,7}|not|without)\b)"
+    r"\d|\n|[+,;(]|(?i:\b(?:plus|with|and|incl\w{0,7}|excl\w{0,7}|not|without|zzgl|zuzüglich"
+    r"|und|sowie|inkl\w{0,6}|et|avec|y|más|mais|com|e|con|oraz|i|и|та)\b)"
 )
 
 

@@ -96,7 +96,11 @@ EXCLUDE: Final = (
     r"|options|sign(?:ing|[- ]?on)|relocation|stipend|allowance|reimburse\w{0,8}|referral"
     r"|tuition|per[ \t]diem|differential|funding|raised|revenue|valuation|arr|budget"
     r"|investment|tips|401[ \t]?\(?k|profit[- ]?shar\w{0,4}|grant|prize|fee|fees|deposit"
-    r"|loan|discount|credit"
+    r"|loan|discount|credit|vouchers?|gift[ \t]cards?|rewards?"
+    # The same in other languages: allowances, commissions, bonuses, vouchers.
+    r"|zuschuss|zulage|prämie|provision(?:en)?|urlaubsgeld|weihnachtsgeld|jobticket"
+    r"|primes?|indemnit[ée]s?|tickets?[ \t]restaurant|comisi[oó]n(?:es)?|bono|vales|premio"
+    r"|buoni[ \t]pasto|premia|dodatek|premie|bonus(?:y|u)"
     # Pay periods the contract cannot express (`period` is hour/day/week/month/year): read
     # as "weekly" or "monthly" they would halve the pay, so they are not reported.
     r"|bi-?weekly|fortnightly|per[ \t]fortnight|semi-?monthly|twice[ \t]a[ \t]month)(?![a-z])"

@@ -142,3 +142,29 @@ def test_salary_round_trips_through_json(fx: FxRates) -> None:
     s = extract_salary("₹18 - 25 LPA + variable", "", "Bengaluru", fx)
     assert s is not None
     assert type(s).model_validate_json(s.model_dump_json()) == s
+
+
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Wir bieten 30 Tage Urlaub und 500 € Zuschuss pro Monat für das Jobticket.", None),
+        ("Gehalt: 60.000 € brutto/Jahr zzgl. Prämie.", (60000, 60000, "year", ["bonus"])),
+        ("Salaire : 45 000 € brut annuel + prime de 3 000 €.", (45000, 45000, "year", ["bonus"])),
+        (
+            "Ofrecemos un salario de 30.000 € brutos anuales y 200 € al mes en vales.",
+            (30000, 30000, "year", []),
+        ),
+        (
+            "Wynagrodzenie: 12 000 - 16 000 zł brutto miesięcznie + premia 2 000 zł.",
+            (12000, 16000, "month", ["bonus"]),
+        ),
+    ],
+)
+def test_descriptions_in_other_languages(
+    fx: FxRates, description: str, expected: tuple[float, float, str, list[str]] | None
+) -> None:
+    s = extract_salary(None, description, "Berlin", fx)
+    got = (s.min, s.max, s.period, s.extras) if s is not None else None
+    assert got == expected
+    if s is not None:
+        assert "period_inferred" not in s.flags
