@@ -667,6 +667,24 @@ def quality() -> dict[str, Any]:
             steps=[("red", None), ("green", 1)],
         ),
         panel(
+            "Taxonomy reload errors",
+            "Failed hot reloads of the taxonomy over the dashboard's time range (the old "
+            "version was kept; see the worker log). Successful reloads show in the table.",
+            [
+                (
+                    "sum(increase(stream_taxonomy_reloads_total"
+                    f'{{{SEL}, outcome="error"}}[$__range]))',
+                    "errors",
+                )
+            ],
+            unit="short",
+            steps=[("green", None), ("red", 1)],
+            kind="stat",
+            width=6,
+            options={"reduceOptions": {"calcs": ["lastNotNull"]}, "colorMode": "value"},
+            instant=True,
+        ),
+        panel(
             "Taxonomy and builds",
             "Taxonomy version each process uses (stream_taxonomy_info): during a taxonomy "
             "rollout, postings are tagged by both versions.",

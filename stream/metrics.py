@@ -295,6 +295,8 @@ class Metrics:
             self.enrich_seconds.labels(enricher)
         for operation in ("lookup", "save"):
             self.redis_errors.labels(operation)
+        for outcome in ("ok", "error"):
+            self.taxonomy_reloads.labels(outcome)
         self.salary_dropped.labels("out_of_bounds", "unknown")
         self.redis_breaker_open.set(0)
 
