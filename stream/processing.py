@@ -22,6 +22,7 @@ from stream.cache import Store, cache_key, state_key
 from stream.changes import PostingState, change_event, is_unchanged, state_of
 from stream.config import Settings
 from stream.enrich.pipeline import ENRICHER_VERSION, Enricher, Enrichment, content_hash
+from stream.enrich.salary_judge import DroppedPay
 from stream.errors import InvalidMessage
 from stream.metrics import Metrics
 from stream.models import ChangeEvent, EnrichedPosting, RawPosting, posting_id_of
@@ -85,12 +86,18 @@ class _Pending:
     cache_key: str
 
 
-class _MetricsTimer:
+class _MetricsObserver:
+    """Enrichment measurements into the metrics."""
+
     def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
 
     def observe(self, enricher: str, seconds: float) -> None:
         self._metrics.enrich_seconds.labels(enricher).observe(seconds)
+
+    def salary_dropped(self, dropped: Sequence[DroppedPay]) -> None:
+        for item in dropped:
+            self._metrics.salary_dropped.labels("out_of_bounds", item.currency or "unknown").inc()
 
 
 class BatchProcessor:
@@ -112,7 +119,7 @@ class BatchProcessor:
         self.store = store
         self._metrics = metrics
         self._clock = clock
-        self._timer = _MetricsTimer(metrics)
+        self._observer = _MetricsObserver(metrics)
 
     def process(self, records: Sequence[InRecord]) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(records)
@@ -178,7 +185,7 @@ class BatchProcessor:
         """Enrich within the time budget; on failure record the DLQ outcome, return None."""
         try:
             with time_budget(self._settings.worker.message_budget_s):
-                return self.enricher.compute(item.raw, self._timer)
+                return self.enricher.compute(item.raw, self._observer)
         except BudgetExceeded as exc:
             self._metrics.enrichment_timeouts.inc()
             outcomes[item.index] = InvalidMessage("enrichment_timeout", str(exc))

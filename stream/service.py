@@ -12,6 +12,8 @@ from prometheus_client import CollectorRegistry, start_http_server
 
 from stream.cache import NullStore, RedisStore, Store, redis_client
 from stream.config import Settings
+from stream.enrich import fx_store
+from stream.enrich.fx import FxRates
 from stream.enrich.pipeline import Enricher
 from stream.logs import configure_logging
 from stream.metrics import Metrics
@@ -21,6 +23,25 @@ from stream.taxonomy import Taxonomy
 from stream.worker import Worker
 
 log = logging.getLogger(__name__)
+
+
+def build_fx(client: redis.Redis | None, key_prefix: str) -> FxRates:
+    """Bundled rates, with the latest ones published by `stream fx push` pinned on top.
+    Redis down or nothing published: the bundled rates alone (never a 1:1 guess)."""
+    fx = FxRates.bundled()
+    if client is None:
+        return fx
+    try:
+        published = fx_store.fetch(client, key_prefix)
+    except redis.RedisError as exc:
+        log.warning(
+            "FX rates not read from Redis, using the bundled ones", extra={"error": str(exc)}
+        )
+        return fx
+    if published:
+        fx.pin(None, {c: (rate.usd_per_unit, rate.rate_date) for c, rate in published.items()})
+        log.info("FX rates pinned from Redis", extra={"currencies": len(published)})
+    return fx
 
 
 def build_processor(
@@ -34,7 +55,7 @@ def build_processor(
     """The processor; with a Redis client it caches and tracks posting state."""
     taxonomy = taxonomy or Taxonomy.bundled()
     metrics.taxonomy_info.info({"version": taxonomy.version})
-    enricher = Enricher.build(taxonomy)
+    enricher = Enricher.build(taxonomy, build_fx(client, settings.redis.key_prefix))
     rs = settings.redis
     store: Store = (
         RedisStore(client, metrics, cache_ttl_s=rs.cache_ttl_s, state_ttl_s=rs.state_ttl_s)

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -19,7 +20,8 @@ from pydantic import BaseModel, ConfigDict
 
 from stream import __version__
 from stream.enrich.fx import FxRates
-from stream.enrich.salary import extract_salary
+from stream.enrich.salary import extract_salary_result
+from stream.enrich.salary_judge import DroppedPay
 from stream.enrich.skills import SkillExtractor
 from stream.enrich.text import normalize_text
 from stream.models import EnrichedPosting, RawPosting, Salary, SkillTag, posting_id_of
@@ -42,10 +44,13 @@ class Enrichment(BaseModel):
     salary: Salary | None
 
 
-class EnrichmentTimer(Protocol):
-    """Receives the time spent per enricher (a metrics histogram in the worker)."""
+class EnrichmentObserver(Protocol):
+    """Receives what enrichment measured: time per enricher, and pay figures dropped by the
+    sanity bounds (metrics in the worker). Must not raise."""
 
     def observe(self, enricher: str, seconds: float) -> None: ...
+
+    def salary_dropped(self, dropped: Sequence[DroppedPay]) -> None: ...
 
 
 def content_hash(raw: RawPosting) -> str:
@@ -71,21 +76,29 @@ class Enricher:
     def taxonomy_version(self) -> str:
         return self.taxonomy.version
 
-    def compute(self, raw: RawPosting, timer: EnrichmentTimer | None = None) -> Enrichment:
-        """Run every enricher on one posting (the expensive, cacheable part)."""
+    def compute(self, raw: RawPosting, observer: EnrichmentObserver | None = None) -> Enrichment:
+        """Run every enricher on one posting (the expensive, cacheable part).
+
+        FX conversion uses the rate of the posting date when there is one. The cache key
+        leaves posted_at out, so a duplicate posted on another day reuses the first one's
+        rate date (shown in `fx_rate_date`): a deliberate trade for one cache entry per
+        content."""
         started = time.perf_counter()
         description = normalize_text(raw.description)
         title = normalize_text(raw.title)
         normalized = time.perf_counter()
         skills = self.skills.extract(title, description)
         tagged = time.perf_counter()
-        salary = extract_salary(raw.salary_text, description, raw.location, self.fx)
+        on = raw.posted_at.date() if raw.posted_at is not None else None
+        pay = extract_salary_result(raw.salary_text, description, raw.location, self.fx, on=on)
         done = time.perf_counter()
-        if timer is not None:
-            timer.observe("normalize", normalized - started)
-            timer.observe("skills", tagged - normalized)
-            timer.observe("salary", done - tagged)
-        return Enrichment(skills=skills, salary=salary)
+        if observer is not None:
+            observer.observe("normalize", normalized - started)
+            observer.observe("skills", tagged - normalized)
+            observer.observe("salary", done - tagged)
+            if pay.dropped:
+                observer.salary_dropped(pay.dropped)
+        return Enrichment(skills=skills, salary=pay.salary)
 
     def assemble(
         self, raw: RawPosting, enrichment: Enrichment, digest: str, now: dt.datetime
