@@ -130,6 +130,13 @@ def common_word_use(text: str, start: int, end: int) -> bool:
     return text[end + 1 : j] not in _TECH_FOLLOWERS
 
 
+def _needs_verify(key: str, folded: str) -> bool:
+    """Whether a form's folded key is too loose to trust without the original text."""
+    if not key.isascii():
+        return True
+    return key != folded and min(len(t) for t in folded.split()) <= 1
+
+
 def _lone_letter(text: str, start: int) -> bool:
     """Not "R&D", "C++", "C-level", "R_ID", nor an initial such as "C.V." or "R.N."."""
     if start and ((ch := text[start - 1]).isalnum() or ch in _ONE_CHAR_LEFT_BLOCK):
@@ -157,7 +164,7 @@ _ONE_CHAR_LEFT_BLOCK = frozenset(".&-+#'’_")
 _ONE_CHAR_RIGHT_BLOCK = frozenset("&-+#'’_")
 
 
-_Value = tuple[int, tuple[Form, ...], bool, bool, str | None]
+_Value = tuple[int, tuple[Form, ...], bool, bool, frozenset[str] | None]
 _Candidate = tuple[int, int, tuple[Form, ...], bool]
 
 
@@ -197,9 +204,12 @@ class FormMatcher:
                 continue
             all_forms = tuple(f for fs in originals.values() for f in fs)
             plain_only = all(f.exact is None for f in all_forms)  # skips the case checks
-            # Separators fold to spaces on purpose ("CI CD", "scikit learn"); a non-ASCII
-            # form folds to spaces too, so it is re-checked against the original text.
-            verify = next((k for k in originals if not k.isascii()), None)
+            # Separators fold to spaces on purpose ("CI CD", "scikit learn"), except in
+            # forms with a one-letter token ("A/P" must not match "a P"); non-ASCII
+            # forms fold to spaces too. Those are re-checked against the original text.
+            verify = None
+            if any(_needs_verify(k, fkey) for k in originals):
+                verify = frozenset(k.replace("’", "'") for k in originals)
             value: _Value = (len(fkey), all_forms, plain_only, fkey[-1].isalnum(), verify)
             anchored.add_word(" " + fkey, value)
         # One-letter forms ("C", "R") are keyed with the separator after them (" c ", " c."),
@@ -240,7 +250,7 @@ class FormMatcher:
                     if length < _GLUE_MIN_LEN or not _glue(text, end):
                         continue
                     glued = True
-                if verify is not None and text[start:end].lower() != verify:
+                if verify is not None and text[start:end].lower().replace("’", "'") not in verify:
                     continue
                 if not plain_only:
                     forms = tuple(f for f in forms if _cased_ok(text, start, end, f))
@@ -283,7 +293,7 @@ class FormMatcher:
         right = text[end] if end < len(text) else " "
         if check_right and (right.isalnum() or right == "_") and not _glue(text, end):
             return
-        if verify is not None and text[start:end].lower() != verify:
+        if verify is not None and text[start:end].lower().replace("’", "'") not in verify:
             return
         if not plain_only:
             forms = tuple(f for f in forms if _cased_ok(text, start, end, f))

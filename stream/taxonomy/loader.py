@@ -59,6 +59,12 @@ CATEGORIES: frozenset[str] = frozenset(
         "finance_skill",
         "trade_skill",
         "logistics_skill",
+        "soft_skill",
+        "business_skill",
+        "marketing_skill",
+        "education_skill",
+        "legal_skill",
+        "design_tool",
     }
 )
 """Allowed categories: a closed set, so that consumers can facet on them safely."""
