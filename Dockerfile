@@ -21,6 +21,6 @@ USER stream
 WORKDIR /app
 EXPOSE 9108
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-    CMD python -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:9108/metrics', timeout=2)" || exit 1
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9108/healthz', timeout=2)" || exit 1
 ENTRYPOINT ["stream"]
 CMD ["run"]

@@ -18,7 +18,7 @@ unit: ## Fast unit tests only (no services)
 	.venv/bin/pytest tests/unit -q
 
 lint: ## ruff + mypy --strict
-	.venv/bin/ruff check stream tests benchmarks scripts && .venv/bin/ruff format --check stream tests benchmarks scripts && .venv/bin/mypy --strict stream
+	.venv/bin/ruff check stream tests benchmarks scripts grafana && .venv/bin/ruff format --check stream tests benchmarks scripts grafana && .venv/bin/mypy --strict stream
 
 stack-up: ## Start Kafka and Redis on loopback
 	bash deploy/local/stack.sh start kafka redis

@@ -10,12 +10,17 @@ log() { printf '[test] %s\n' "$*" >&2; }
 bash scripts/bootstrap.sh
 
 log "ruff"
-.venv/bin/ruff check stream tests benchmarks scripts
-.venv/bin/ruff format --check stream tests benchmarks scripts
+.venv/bin/ruff check stream tests benchmarks scripts grafana
+.venv/bin/ruff format --check stream tests benchmarks scripts grafana
 log "mypy --strict"
 .venv/bin/mypy --strict stream
 log "schemas in sync with the models"
 .venv/bin/stream schemas check schemas
+log "prometheus config and rules (promtool), metrics catalog, dashboards in sync"
+promtool check config deploy/prometheus/prometheus.yml
+promtool test rules deploy/prometheus/tests/*.yml
+.venv/bin/python -m stream.metrics_catalog --check
+.venv/bin/python grafana/generate.py --check
 
 # Stop afterwards only what this run started: a developer's running stack is left alone.
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -51,6 +51,8 @@ class KafkaSettings(_Section):
     max_poll_interval_ms: int = 300_000
     # Caps the consumer's prefetch memory (librdkafka queued.max.messages.kbytes).
     queued_max_kbytes: int = 65_536
+    # How often librdkafka reports statistics (lag, queues); 0 disables them.
+    statistics_interval_ms: int = Field(default=5_000, ge=0)
     # Caps the producer's queue of undelivered messages (queue.buffering.max.kbytes).
     producer_queue_kbytes: int = Field(default=65_536, ge=1024)
 

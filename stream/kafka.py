@@ -20,6 +20,8 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
         "security.protocol": kafka.security_protocol,
         "client.id": f"{kafka.group_id}-{instance}",
     }
+    if role != "admin":
+        conf["statistics.interval.ms"] = kafka.statistics_interval_ms
     if kafka.sasl_mechanism:
         conf["sasl.mechanism"] = kafka.sasl_mechanism
         conf["sasl.username"] = kafka.sasl_username or ""

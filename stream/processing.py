@@ -26,6 +26,7 @@ from stream.enrich.salary_judge import DroppedPay
 from stream.errors import InvalidMessage
 from stream.metrics import Metrics
 from stream.models import ChangeEvent, EnrichedPosting, RawPosting, posting_id_of
+from stream.quality import observe_posting
 
 log = logging.getLogger(__name__)
 
@@ -211,9 +212,7 @@ class BatchProcessor:
                 m.enriched.labels("hit" if outcome.cache_hit else "miss").inc()
                 if outcome.event is not None:
                     m.change_events.labels(outcome.event.kind).inc()
-                m.skills_per_posting.observe(len(posting.skills))
-                if posting.salary is not None:
-                    m.salary_found.labels(posting.salary.currency or "unknown").inc()
+                observe_posting(m, posting)
                 latency = end_to_end_seconds(posting, record.timestamp_ms, now)
                 if latency is not None:
                     m.end_to_end_seconds.observe(latency)

@@ -8,13 +8,14 @@ import threading
 from types import FrameType
 
 import redis
-from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client import CollectorRegistry
 
 from stream.cache import NullStore, RedisStore, Store, redis_client
 from stream.config import Settings
 from stream.enrich import fx_store
 from stream.enrich.fx import FxRates
 from stream.enrich.pipeline import Enricher
+from stream.health import Health, redis_check, serve
 from stream.logs import configure_logging
 from stream.metrics import Metrics
 from stream.processing import BatchProcessor
@@ -71,9 +72,12 @@ def build_redis(settings: Settings) -> redis.Redis | None:
     return redis_client(settings.redis.url.get_secret_value(), settings.redis.socket_timeout_s)
 
 
-def build_worker(settings: Settings) -> tuple[Worker, Metrics]:
+def build_worker(settings: Settings) -> tuple[Worker, Metrics, Health]:
     metrics = Metrics(CollectorRegistry())
+    health = Health(metrics)
     client = build_redis(settings)
+    if client is not None:
+        health.add_check("redis", redis_check(client))  # PING, cached 5 s, on the HTTP thread
     watcher = None
     taxonomy = Taxonomy.bundled()
     if client is not None and settings.worker.taxonomy_poll_s > 0:
@@ -82,7 +86,8 @@ def build_worker(settings: Settings) -> tuple[Worker, Metrics]:
         )
         taxonomy = watcher.initial(taxonomy)
     processor = build_processor(settings, metrics, client=client, taxonomy=taxonomy)
-    return Worker(settings, processor, metrics, watcher=watcher), metrics
+    worker = Worker(settings, processor, metrics, watcher=watcher, health=health)
+    return worker, metrics, health
 
 
 def run_worker(settings: Settings) -> None:
@@ -96,17 +101,6 @@ def run_worker(settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, _request_stop)
     signal.signal(signal.SIGINT, _request_stop)
-    worker, metrics = build_worker(settings)
-    serve_metrics(settings, metrics)
+    worker, metrics, health = build_worker(settings)
+    serve(settings, metrics, health)  # /metrics /healthz /readyz on metrics_port (+ index)
     worker.run(stop)
-
-
-def serve_metrics(settings: Settings, metrics: Metrics) -> None:
-    """Serve /metrics on a daemon thread (port 0 in the settings disables it)."""
-    port = settings.worker.metrics_port
-    if port == 0:
-        return
-    start_http_server(port, addr=settings.worker.metrics_host, registry=metrics.registry)
-    log.info(
-        "metrics served", extra={"url": f"http://{settings.worker.metrics_host}:{port}/metrics"}
-    )

@@ -29,7 +29,9 @@ from confluent_kafka import Consumer, KafkaError, KafkaException, Message, Produ
 from stream.config import Settings
 from stream.errors import FatalError, InvalidMessage
 from stream.guard import DlqGuard
+from stream.health import Health
 from stream.kafka import Role, client_config
+from stream.kafka_stats import record_librdkafka_stats
 from stream.metrics import Metrics
 from stream.processing import BatchProcessor, BatchResult, InRecord, OutRecord, to_out_records
 from stream.reload import TaxonomyWatcher
@@ -57,16 +59,20 @@ class Worker:
         metrics: Metrics,
         instance_id: str | None = None,
         watcher: TaxonomyWatcher | None = None,
+        health: Health | None = None,
     ) -> None:
         self._settings = settings
         self._processor = processor
         self._watcher = watcher
         self._metrics = metrics
+        self._health = health or Health(metrics)
         self._exactly_once = settings.worker.delivery == "exactly_once"
         instance = instance_id or settings.worker.instance_id or default_instance_id()
-        self._consumer = Consumer(client_config(settings, "consumer", instance))
+        # librdkafka statistics (interval in the settings) feed lag and queue metrics.
+        stats = {"stats_cb": lambda s: record_librdkafka_stats(metrics, s, self._health)}
+        self._consumer = Consumer({**client_config(settings, "consumer", instance), **stats})
         role: Role = "transactional_producer" if self._exactly_once else "producer"
-        self._producer = Producer(client_config(settings, role, instance))
+        self._producer = Producer({**client_config(settings, role, instance), **stats})
         worker = settings.worker
         self._guard = DlqGuard(
             worker.dlq_guard_window, worker.dlq_guard_min_messages, worker.dlq_guard_max_ratio
@@ -85,6 +91,7 @@ class Worker:
             on_revoke=self._on_revoke,
             on_lost=self._on_lost,
         )
+        self._health.subscribed()
         worker = self._settings.worker
         log.info(
             "worker started",
@@ -93,11 +100,13 @@ class Worker:
         try:
             while not stop.is_set():
                 messages = self._consumer.consume(worker.batch_size, worker.batch_timeout_s)
+                self._health.polled()
                 self._follow_taxonomy()
                 records = self._records(messages)
                 if records:
                     self._process(records)
         finally:
+            self._health.stopping()
             self._close()
 
     def _close(self) -> None:
@@ -285,6 +294,7 @@ class Worker:
         changed = {(tp.topic, tp.partition) for tp in partitions}
         now_owned = current | changed if change == "assigned" else current - changed
         self._metrics.assigned_partitions.set(len(now_owned))
+        self._health.assigned(len(now_owned))
         log.info("rebalance", extra={change: sorted(p for _, p in changed)})
 
 
