@@ -26,7 +26,7 @@ cleanup() {
 trap cleanup EXIT
 
 say "starting Kafka and Redis on loopback"
-bash deploy/local/stack.sh start kafka redis >&2
+[ ${#started[@]} -eq 0 ] || bash deploy/local/stack.sh start "${started[@]}" >&2
 
 # Topics of our own per run, so the output shown is exactly this run's.
 run_id="demo-$(date +%Y%m%d%H%M%S)"

@@ -29,7 +29,7 @@ port_open "${STREAM_LOCAL_KAFKA_PORT:-9092}" || started+=(kafka)
 port_open "${STREAM_LOCAL_REDIS_PORT:-6379}" || started+=(redis)
 cleanup() { [ ${#started[@]} -eq 0 ] || bash deploy/local/stack.sh stop "${started[@]}" >&2 || true; }
 trap cleanup EXIT
-bash deploy/local/stack.sh start kafka redis >&2
+[ ${#started[@]} -eq 0 ] || bash deploy/local/stack.sh start "${started[@]}" >&2
 
 log "pytest"
 .venv/bin/pytest "$@"

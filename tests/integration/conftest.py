@@ -37,14 +37,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
 
 
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
 @pytest.fixture(scope="session")
 def stack() -> None:
-    """Kafka and Redis up on loopback: started by the project's script (idempotent)."""
-    subprocess.run(
-        ["bash", str(REPO / "deploy/local/stack.sh"), "start", "kafka", "redis"],
-        check=True,
-        stdout=sys.stderr,
-    )
+    """Kafka and Redis up on loopback: started by the project's script unless something
+    already serves their ports (the test command's stack, or a developer's)."""
+    missing = [
+        name for name, port in (("kafka", KAFKA_PORT), ("redis", REDIS_PORT)) if not port_open(port)
+    ]
+    if missing:
+        subprocess.run(
+            ["bash", str(REPO / "deploy/local/stack.sh"), "start", *missing],
+            check=True,
+            stdout=sys.stderr,
+        )
 
 
 def free_port() -> int:
