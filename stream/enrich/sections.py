@@ -199,10 +199,21 @@ class RequirementIndex:
     the clause work.
     """
 
-    __slots__ = ("_cues", "_heading_starts", "_heading_states", "_line_cue", "_own", "_text")
+    __slots__ = (
+        "_cue_words",
+        "_cues",
+        "_heading_starts",
+        "_heading_states",
+        "_line_cue",
+        "_own",
+        "_text",
+    )
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, cue_words: list[int] | None = None) -> None:
+        """`cue_words`: offsets of the cue words in `text` when the caller already knows
+        them (the skills matcher finds them in its scan); None to look per line."""
         self._text = text
+        self._cue_words = cue_words
         starts: list[int] = []
         states: list[bool | None] = []
         folded = ("\n" + text).encode("ascii", "replace").lower()
@@ -226,13 +237,20 @@ class RequirementIndex:
         own = self._own
         if line_start in own:
             return own[line_start]
-        has_cue = self._line_cue.get(line_start)
-        if has_cue is None:
-            line_end = text.find("\n", start)
-            low = text[line_start : line_end if line_end != -1 else len(text)].lower()
-            has_cue = self._line_cue[line_start] = any(w in low for w in _CUE_WORDS)
+        end = start if end is None else end
+        words = self._cue_words
+        if words is None:
+            has_cue = self._line_cue.get(line_start)
+            if has_cue is None:
+                line_end = text.find("\n", start)
+                low = text[line_start : line_end if line_end != -1 else len(text)].lower()
+                has_cue = self._line_cue[line_start] = any(w in low for w in _CUE_WORDS)
+        else:
+            # A cue word within reach of the span? (offsets from the matcher's scan)
+            i = bisect.bisect_left(words, max(line_start, start - _CLAUSE_LOOKAROUND))
+            has_cue = i < len(words) and words[i] < end + _CLAUSE_LOOKAROUND
         if has_cue:
-            cue = self._clause_cue(text, line_start, start, start if end is None else end)
+            cue = self._clause_cue(text, line_start, start, end)
             if cue is not None:
                 return cue
         i = bisect.bisect_right(self._heading_starts, line_start) - 1
@@ -248,5 +266,11 @@ class RequirementIndex:
             limit = min(len(text), end + _CLAUSE_LOOKAROUND)
             after = _CLAUSE_END.search(text, end, limit)
             stop = after.start() if after else limit
+            words = self._cue_words
+            if words is not None:
+                i = bisect.bisect_left(words, clause_start)
+                if i == len(words) or words[i] >= stop:
+                    cues[clause_start] = None  # no cue word in the clause itself
+                    return None
             cues[clause_start] = inline_state(text[clause_start:stop])
         return cues[clause_start]

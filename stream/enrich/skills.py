@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Literal, NamedTuple
 
 from stream.enrich.sections import RequirementIndex
-from stream.enrich.skills_match import Form, FormMatcher, Span
+from stream.enrich.skills_match import Form, FormMatcher, Span, language_context
 from stream.models import SkillTag
 from stream.taxonomy import SkillEntry, Taxonomy
 
@@ -51,12 +51,21 @@ class SkillExtractor:
         self._groups = tuple(e.group for e in self.entries)
         self._evidence = tuple(e.evidence_groups() for e in self.entries)
         self._matcher = FormMatcher(self.entries)
+        self._languages = frozenset(
+            i for i, e in enumerate(self.entries) if e.category == "spoken_language"
+        )
 
-    def mentions(self, title: str, description: str) -> list[Mention]:
-        """Every accepted skill occurrence, in title then description order."""
+    def mentions(self, title: str, description: str, *, every_state: bool = True) -> list[Mention]:
+        """Every accepted skill occurrence, in title then description order.
+
+        With `every_state=False` (what `extract` uses), a mention of a skill already found
+        required is not looked up again and reports required=True: the tag's state is the
+        same and most repeated mentions skip the section lookup.
+        """
         matcher = self._matcher
         title_spans = matcher.spans(title) if title else []
-        body_spans = matcher.spans(description) if description else []
+        cue_words: list[int] = []
+        body_spans = matcher.spans(description, cue_words) if description else []
         if not title_spans and not body_spans:
             return []
         strong = {f.entry for s in (*title_spans, *body_spans) for f in s.forms if not f.weak}
@@ -64,10 +73,13 @@ class SkillExtractor:
         for index in strong:
             groups.setdefault(self._groups[index], set()).add(index)
         result: list[Mention] = []
-        self._accept(result, "title", title, title_spans, strong, groups, None)
+        self._accept(result, "title", title, title_spans, strong, groups, None, None)
         if body_spans:
-            sections = RequirementIndex(description)
-            self._accept(result, "description", description, body_spans, strong, groups, sections)
+            sections = RequirementIndex(description, sorted(cue_words))
+            settled: set[int] | None = None if every_state else set()
+            self._accept(
+                result, "description", description, body_spans, strong, groups, sections, settled
+            )
         return result
 
     def _accept(
@@ -79,6 +91,7 @@ class SkillExtractor:
         strong: set[int],
         groups: dict[str, set[int]],
         sections: RequirementIndex | None,
+        settled: set[int] | None,
     ) -> None:
         entries = self.entries
         for span in spans:
@@ -86,6 +99,12 @@ class SkillExtractor:
             if form is None:
                 continue
             entry = entries[form.entry]
+            if (
+                form.exact is not None
+                and form.entry in self._languages
+                and not language_context(text, span.start, span.end)
+            ):
+                continue  # "German company", "French fries": a nationality, not a skill
             if form.weak and form.entry not in strong:
                 quality = 0.55  # only corroborating evidence
             elif text[span.start : span.end] == entry.name:
@@ -96,7 +115,13 @@ class SkillExtractor:
                 quality -= 0.1
             if form.short:
                 quality -= 0.05
-            required = sections.state_at(span.start, span.end) if sections else None
+            required: bool | None = None
+            if settled is not None and form.entry in settled:
+                required = True
+            elif sections is not None:
+                required = sections.state_at(span.start, span.end)
+                if required and settled is not None:
+                    settled.add(form.entry)
             result.append(Mention(entry.id, field, span.start, span.end, quality, required))
 
     def _resolve(
@@ -116,7 +141,7 @@ class SkillExtractor:
     def extract(self, title: str, description: str) -> list[SkillTag]:
         """Skill tags: required, then nice-to-have, then unknown; by mentions desc, then id."""
         by_id: dict[str, list[Mention]] = {}
-        for mention in self.mentions(title, description):
+        for mention in self.mentions(title, description, every_state=False):
             found = by_id.get(mention.skill_id)
             if found is None:
                 by_id[mention.skill_id] = [mention]

@@ -17,6 +17,8 @@ Hot-path choices, measured with benchmarks/skills_speed.py:
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -25,6 +27,8 @@ import ahocorasick
 
 from stream.taxonomy import SkillEntry
 
+_GLUE_MIN_SEGMENT = 4  # shorter average segments between glue points: an id or a hash
+_GLUE_MAX_FORM = 60  # no form is longer; bounds the segment pairs tried in a glued word
 _GLUE_MIN_LEN = 3  # "Go"/"R" glued into words ("GoDaddy", "RStudio") are not skills
 _SENTENCE_START = frozenset("\n.!?:;•·*-–—>")
 # A capitalised sentence-initial cased form followed by one of these is still the skill.
@@ -164,7 +168,45 @@ _ONE_CHAR_LEFT_BLOCK = frozenset(".&-+#'’_")
 _ONE_CHAR_RIGHT_BLOCK = frozenset("&-+#'’_")
 
 
-_Value = tuple[int, tuple[Form, ...], bool, bool, frozenset[str] | None]
+# A form key: (length, forms, plain_only, verify) as built; in the automaton each key is
+# stored with its tail too: (length, tail, forms, plain_only, verify).
+_Key = tuple[int, tuple[Form, ...], bool, frozenset[str] | None]
+# Requirement cue words, matched at word starts as prefixes ("requir" is "required",
+# "requirements"); the scan reports their offsets so that sections need no scan of theirs.
+CUE_WORDS = (
+    "plus",
+    "advantage",
+    "bonus",
+    "nice",
+    "prefer",
+    "desirabl",
+    "requir",
+    "must",
+    "mandatory",
+)
+
+
+def _automaton(keys: dict[str, _Key]) -> ahocorasick.Automaton:
+    """One automaton over " key " / " key." (a word on both sides) and cue prefixes.
+
+    A key ending in a letter or digit is stored with the separator that must follow it,
+    so "go" never hits inside "good": almost every hit is a real word-level match. Keys
+    ending otherwise ("c++", ".net") need no separator after them.
+    """
+    automaton = ahocorasick.Automaton()
+    for fkey, (length, forms, plain_only, verify) in keys.items():
+        if fkey[-1].isalnum():
+            for follower in (" ", "."):
+                automaton.add_word(" " + fkey + follower, (length, 1, forms, plain_only, verify))
+        else:
+            automaton.add_word(" " + fkey, (length, 0, forms, plain_only, verify))
+    for cue in CUE_WORDS:
+        if " " + cue not in automaton:
+            automaton.add_word(" " + cue, (0, 0, (), True, None))
+    automaton.make_automaton()
+    return automaton
+
+
 _Candidate = tuple[int, int, tuple[Form, ...], bool]
 
 
@@ -197,8 +239,7 @@ class FormMatcher:
         for key, key_forms in forms.items():
             if len(key) > 1:
                 folded.setdefault(fold(key).strip(), {}).setdefault(key, []).extend(key_forms)
-        self._anchored: ahocorasick.Automaton | None = None
-        anchored = ahocorasick.Automaton()
+        self._keys: dict[str, _Key] = {}
         for fkey, originals in folded.items():
             if not fkey:
                 continue
@@ -210,88 +251,105 @@ class FormMatcher:
             verify = None
             if any(_needs_verify(k, fkey) for k in originals):
                 verify = frozenset(k.replace("’", "'") for k in originals)
-            value: _Value = (len(fkey), all_forms, plain_only, fkey[-1].isalnum(), verify)
-            anchored.add_word(" " + fkey, value)
-        # One-letter forms ("C", "R") are keyed with the separator after them (" c ", " c."),
-        # so that they only hit on a lone letter; length -1 marks them in the scan.
-        for letter in {exact.lower() for exact in self._one_char}:
-            letter_forms = tuple(
-                f for e, fs in self._one_char.items() if e.lower() == letter for f in fs
-            )
-            for follower in (" ", "."):
-                anchored.add_word(" " + letter + follower, (-1, letter_forms, False, False, None))
-        if len(anchored):
-            anchored.make_automaton()
-            self._anchored = anchored
+            self._keys[fkey] = (len(fkey), all_forms, plain_only, verify)
+        for exact, one_forms in self._one_char.items():
+            self._keys.setdefault(exact.lower(), (1, one_forms, False, None))
+        self._anchored: ahocorasick.Automaton | None = None
+        if self._keys:
+            self._anchored = _automaton(self._keys)
 
-    def candidates(self, text: str) -> list[_Candidate]:
-        """Boundary- and case-checked (start, end, forms, glued) spans, before selection."""
+    def candidates(self, text: str, cues: list[int] | None = None) -> list[_Candidate]:
+        """Boundary- and case-checked (start, end, forms, glued) spans, before selection.
+
+        When `cues` is a list, the offsets of requirement cue words ("required", "plus",
+        "preferred"...) found by the same scan are appended to it.
+        """
         found: list[_Candidate] = []
         anchored = self._anchored
         if anchored is None:
             return found
         encoded = text.encode("ascii", "replace")
-        # " " + folded text + " ": the spaces let forms match at either end; a hit ending at
-        # padded index i (inclusive) ends at text offset i (exclusive).
+        # " " + folded text + " ": the spaces let forms match at either end. Padded index i
+        # is text offset i - 1; a form keyed with a trailing separator (tail 1) that hits
+        # at padded index `last` ends at text offset last - 1, one without at `last`.
         padded = " " + encoded.translate(_MATCH_TABLE).decode("ascii") + " "
-        if anchored is not None:
-            size = len(text)
-            # The common path is inlined: this loop runs for every hit of every posting.
-            for end, value in anchored.iter(padded):
-                length, forms, plain_only, check_right, verify = value
-                if length < 0:
-                    self._one_char_candidate(text, end - 2, forms, found)
+        size = len(text)
+        # Only "_" and non-ASCII letters fold to a space yet are word characters.
+        loose = "_" in text or not text.isascii()
+        # The common path is inlined: this loop runs for every hit of every posting.
+        for last, (length, tail, forms, plain_only, verify) in anchored.iter(padded):
+            end = last - tail
+            start = end - length
+            if length <= 1:
+                if length == 1:
+                    self._one_char_candidate(text, start, forms, found)
+                elif cues is not None:
+                    cues.append(end - 1)  # a cue word (length 0): the offset of its end
+                continue
+            if loose and (
+                (start and ((ch := text[start - 1]) == "_" or ch.isalnum()))
+                or (tail and end < size and ((ch := text[end]) == "_" or ch.isalnum()))
+            ):
+                continue
+            if verify is not None and text[start:end].lower().replace("’", "'") not in verify:
+                continue
+            if not plain_only:
+                forms = tuple(f for f in forms if _cased_ok(text, start, end, f))
+                if not forms:
                     continue
-                start = end - length
-                if start and ((ch := text[start - 1]).isalnum() or ch == "_"):
-                    continue  # "_python", "épython": not at a word start after all
-                glued = False
-                if check_right and end < size and ((ch := text[end]).isalnum() or ch == "_"):
-                    if length < _GLUE_MIN_LEN or not _glue(text, end):
-                        continue
-                    glued = True
-                if verify is not None and text[start:end].lower().replace("’", "'") not in verify:
-                    continue
-                if not plain_only:
-                    forms = tuple(f for f in forms if _cased_ok(text, start, end, f))
-                    if not forms:
-                        continue
-                found.append((start, end, forms, glued))
-            self._glued_starts(text, padded, encoded.translate(_CLASS_TABLE), found)
+            found.append((start, end, forms, False))
+        classes = encoded.translate(_CLASS_TABLE)
+        self._glued(text, padded, classes, found)
         return found
 
-    def _glued_starts(
-        self, text: str, padded: str, classes: bytes, found: list[_Candidate]
-    ) -> None:
-        """Forms starting at a camelCase glue ("SQL" and "Java" in "PythonSQLJavaScala").
+    def _glued(self, text: str, padded: str, classes: bytes, found: list[_Candidate]) -> None:
+        """Forms that start or end at a camelCase glue ("PythonSQLJavaScala").
 
-        A form ending at a glue ("Python") starts at a word start or at another glue, so
-        the anchored scan or this one already sees it. Each glue point is scanned like a
-        word start, over the rest of its word and the next word ("MongoDBAmazon Redshift").
+        A glued word is cut at its glue points; every run of segments that spells a form
+        (a dictionary lookup, no scan), and touches a glue point, is a candidate, and so
+        is a run from a glue point through the next word ("MongoDBAmazon Redshift") or
+        from the previous word to a glue point ("Amazon S3Amazon EMR").
         """
-        assert self._anchored is not None
-        anchored = self._anchored
+        points = glue_points(classes)
+        if not points:
+            return
+        keys = self._keys
         size = len(text)
-        for point in glue_points(classes):
-            stop = classes.find(b" ", point)
-            stop = classes.find(b" ", stop + 1) if stop != -1 else -1
-            stop = size if stop == -1 else stop
-            # window[k] is text offset point + k - 1, so a hit ending at window index
-            # `last` ends at text offset point + last (exclusive).
-            for last, value in anchored.iter(" " + padded[point + 1 : stop + 1]):
-                if last != value[0]:
-                    continue  # starts at a later word: the anchored scan has it
-                self._check_glued(text, point, point + last, value, found)
+        i = 0
+        while i < len(points):
+            lo = classes.rfind(b" ", 0, points[i]) + 1
+            hi = classes.find(b" ", points[i])
+            hi = size if hi == -1 else hi
+            j = bisect.bisect_left(points, hi, i)
+            inner = points[i:j]
+            i = j
+            if len(inner) > 3 and (hi - lo) < _GLUE_MIN_SEGMENT * len(inner):
+                continue  # an identifier or a hash ("rMChK2Nb3EPUvX6e8"), not a word list
+            after = classes.find(b" ", hi + 1) if hi < size else -1
+            before = classes.rfind(b" ", 0, lo - 1) + 1 if lo > 1 else lo
+            starts = [before, lo, *inner] if before < lo else [lo, *inner]
+            ends = [*inner, hi, *([size if after == -1 else after] if hi < size else [])]
+            glue = set(inner)
+            for start in starts:
+                for end in ends:
+                    if end <= start or end - start > _GLUE_MAX_FORM:
+                        continue
+                    if start not in glue and end not in glue:
+                        continue  # the plain scan sees whole words
+                    value = keys.get(padded[start + 1 : end + 1])
+                    if value is not None and value[0] >= _GLUE_MIN_LEN:
+                        self._check_glued(text, start, end, value, found)
 
     @staticmethod
-    def _check_glued(
-        text: str, start: int, end: int, value: _Value, found: list[_Candidate]
-    ) -> None:
-        length, forms, plain_only, check_right, verify = value
-        if length < _GLUE_MIN_LEN:
+    def _check_glued(text: str, start: int, end: int, value: _Key, found: list[_Candidate]) -> None:
+        _, forms, plain_only, verify = value
+        if (
+            start
+            and not _glue(text, start)
+            and (text[start - 1].isalnum() or text[start - 1] == "_")
+        ):
             return
-        right = text[end] if end < len(text) else " "
-        if check_right and (right.isalnum() or right == "_") and not _glue(text, end):
+        if end < len(text) and not _glue(text, end) and (text[end].isalnum() or text[end] == "_"):
             return
         if verify is not None and text[start:end].lower().replace("’", "'") not in verify:
             return
@@ -310,9 +368,9 @@ class FormMatcher:
         if ok and _lone_letter(text, start) and not common_word_use(text, start, start + 1):
             found.append((start, start + 1, ok, False))
 
-    def spans(self, text: str) -> list[Span]:
-        """Longest-leftmost non-overlapping candidates, in text order."""
-        found = self.candidates(text)
+    def spans(self, text: str, cues: list[int] | None = None) -> list[Span]:
+        """Longest-leftmost non-overlapping candidates, in text order (see `candidates`)."""
+        found = self.candidates(text, cues)
         if not found:
             return []
         found.sort(key=lambda c: (c[0], c[0] - c[1]))
@@ -323,3 +381,24 @@ class FormMatcher:
                 chosen.append(Span(start, end, forms, glued))
                 last_end = end
         return chosen
+
+
+# Words that make a language name a language ("fluent in German", "German speaker",
+# "English and Spanish", "Languages: French"); without one nearby, "German company" or
+# "French fries" is a nationality or a cuisine.
+_LANGUAGE_CUES = re.compile(
+    r"\b(?:fluen\w*|bilingual|multilingual|speak\w*|language\w*|proficien\w*|native"
+    r"|written|spoken|verbal|oral|read(?:ing)?|writ(?:e|ing)|interpret\w*|translat\w*"
+    r"|conversational|communicat\w*|skills?|required|preferred|plus|knowledge|command"
+    r"|ability|able|english|spanish|french|german|mandarin|chinese|portuguese|italian"
+    r"|japanese|korean|arabic|russian|hindi|vietnamese|tagalog|asl|sign)\b",
+    re.IGNORECASE,
+)
+_LANGUAGE_WINDOW = 40
+
+
+def language_context(text: str, start: int, end: int) -> bool:
+    """A cue word within a few words of a spoken-language name (the name itself excluded)."""
+    before = text[max(0, start - _LANGUAGE_WINDOW) : start]
+    after = text[end : end + _LANGUAGE_WINDOW]
+    return bool(_LANGUAGE_CUES.search(before) or _LANGUAGE_CUES.search(after))

@@ -91,6 +91,35 @@ TRAPS = [
     ("Fluent in english slang.", "", "lang-english"),
     ("Apply at jobs.example.com/view.asp?R_ID=6146446", "Python and SQL.", "r"),
     ("Grade C or better in maths.", "", "c"),
+    ("Try our new spring menu.", "Java and Python.", "spring"),
+    ("Access to a computer and the internet.", "", "microsoft-access"),
+    ("Make a difference every day.", "Python and Docker.", "make"),
+    ("Pick up the slack when the team is busy.", "", "slack"),
+    ("Harness the power of data.", "Docker and Jenkins.", "harness"),
+    ("Run sanity checks on every report.", "React and Vue.js.", "sanity-cms"),
+    ("We value the notion of ownership.", "", "notion"),
+    ("Zoom in on the details.", "", "zoom"),
+    ("Approach every task with gusto.", "", "gusto"),
+    ("Reduce greenhouse gas emissions.", "", "greenhouse-ats"),
+    ("Follow us on LinkedIn and Instagram.", "", "linkedin"),
+    ("A dashboard of HTTPS links.", "", "http"),
+    ("Pay A/P invoices; a P.O. is required.", "", "make"),
+    # Spoken-language names used as nationalities, cuisines or adjectives.
+    ("We are a German company based in Berlin.", "", "lang-german"),
+    ("Enjoy French fries in our cafeteria.", "", "lang-french"),
+    ("Celebrate Chinese New Year with the team.", "", "lang-chinese"),
+    ("Serve our Japanese clients.", "", "lang-japanese"),
+    ("Italian restaurant experience.", "", "lang-italian"),
+    ("Restore Spanish-style homes.", "", "lang-spanish"),
+]
+
+LANGUAGE_SKILLS = [
+    ("Fluent in German.", "lang-german"),
+    ("Bilingual English/Spanish preferred.", "lang-spanish"),
+    ("Native Japanese speaker.", "lang-japanese"),
+    ("Languages: German, French", "lang-french"),
+    ("English and French required.", "lang-english"),
+    ("Strong English skills.", "lang-english"),
 ]
 
 
@@ -187,6 +216,23 @@ def test_trap_does_not_tag_common_word(
     extractor: SkillExtractor, trap: str, context: str, skill: str
 ) -> None:
     assert skill not in ids(extractor, f"{trap}\n{context}")
+
+
+@pytest.mark.parametrize(("text", "skill"), LANGUAGE_SKILLS)
+def test_spoken_language_in_language_context_is_tagged(
+    extractor: SkillExtractor, text: str, skill: str
+) -> None:
+    assert skill in ids(extractor, text)
+
+
+def test_short_token_forms_are_not_loosened_by_separators(extractor: SkillExtractor) -> None:
+    assert "accounts-payable" in ids(extractor, "Process A/P and A/R.")
+    assert "accounts-payable" not in ids(extractor, "Bring a Pen.")
+    assert "ci-cd" in ids(extractor, "CI CD pipelines with Jenkins.")
+
+
+def test_identifier_with_many_glue_points_is_not_split(extractor: SkillExtractor) -> None:
+    assert ids(extractor, "Ref rMChK2Nb3EPUvX6e8 apply.") == set()
 
 
 def test_trap_set_false_positive_rate_is_zero(extractor: SkillExtractor) -> None:
