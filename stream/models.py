@@ -85,12 +85,22 @@ def posting_id_of(raw: RawPosting) -> str:
 class SkillTag(_Message):
     """One skill found in a posting, named by the taxonomy."""
 
+    # `evidence` is an optional addition: readers and examples written before it stay valid.
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=False
+    )
+
     id: NonEmptyStr = Field(description="Stable taxonomy id, e.g. 'scikit-learn'.")
     name: NonEmptyStr = Field(description="Canonical display name, e.g. 'scikit-learn'.")
     category: NonEmptyStr
     required: bool | None = Field(description="true required, false nice-to-have, null unknown.")
     confidence: Confidence
     mentions: int = Field(ge=1, description="How often the skill occurs in the posting.")
+    evidence: list[tuple[Literal["title", "description"], int, int]] | None = Field(
+        default=None,
+        description="Where each mention is: [field, start, end) character offsets in the "
+        "normalized text; only when the enricher runs with evidence on, else null.",
+    )
 
 
 class Salary(_Message):

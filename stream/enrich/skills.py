@@ -44,8 +44,11 @@ class Mention(NamedTuple):
 class SkillExtractor:
     """Tags postings with one taxonomy version. Thread-safe after construction."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    def __init__(self, taxonomy: Taxonomy, *, evidence: bool = False) -> None:
+        """`evidence`: fill each tag's `evidence` with the character offsets of its
+        mentions (explainability); off by default, it makes every message longer."""
         self.taxonomy = taxonomy
+        self.evidence = evidence
         self.entries: tuple[SkillEntry, ...] = taxonomy.entries
         self._by_id = {e.id: e for e in self.entries}
         self._groups = tuple(e.group for e in self.entries)
@@ -147,7 +150,8 @@ class SkillExtractor:
                 by_id[mention.skill_id] = [mention]
             else:
                 found.append(mention)
-        tags = [_tag(self._by_id[skill_id], found) for skill_id, found in by_id.items()]
+        evidence = self.evidence
+        tags = [_tag(self._by_id[skill_id], found, evidence) for skill_id, found in by_id.items()]
         tags.sort(key=lambda t: (_REQUIRED_ORDER[t.required], -t.mentions, t.id))
         return tags
 
@@ -169,7 +173,7 @@ def _new_tag(values: dict[str, object]) -> SkillTag:
     return tag
 
 
-def _tag(entry: SkillEntry, found: list[Mention]) -> SkillTag:
+def _tag(entry: SkillEntry, found: list[Mention], evidence: bool) -> SkillTag:
     required: bool | None = None
     in_title = False
     best = 0.0
@@ -189,5 +193,6 @@ def _tag(entry: SkillEntry, found: list[Mention]) -> SkillTag:
             "required": required,
             "confidence": round(min(0.99, max(0.05, confidence)), 2),
             "mentions": len(found),
+            "evidence": [(m.field, m.start, m.end) for m in found] if evidence else None,
         }
     )

@@ -322,3 +322,19 @@ def test_large_hostile_input_is_linear(extractor: SkillExtractor) -> None:
     text = "C++ Go R PythonSQLJava " * 20_000 + "\n" * 10_000
     tags = {t.id: t for t in extractor.extract("", text)}
     assert tags["cpp"].mentions == 20_000
+
+
+def test_evidence_offsets_only_when_asked() -> None:
+    taxonomy = Taxonomy.bundled()
+    text = "Requirements:\n- Python and SQL\n- Kafka is a plus"
+    plain = {t.id: t for t in SkillExtractor(taxonomy).extract("Python Developer", text)}
+    assert plain["python"].evidence is None
+    tags = {
+        t.id: t for t in SkillExtractor(taxonomy, evidence=True).extract("Python Developer", text)
+    }
+    assert tags["python"].evidence == [("title", 0, 6), ("description", 16, 22)]
+    for tag in tags.values():
+        for field, start, end in tag.evidence or []:
+            source = "Python Developer" if field == "title" else text
+            assert source[start:end].lower() in {"python", "sql", "kafka"}
+        assert SkillTag.model_validate(tag.model_dump()) == tag
