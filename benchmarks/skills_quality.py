@@ -10,15 +10,24 @@ Reads ../shared/data (never copied into the repo) and prints:
   tools, hard knowledge) overlapped by an accepted skill mention, and the share of
   accepted mentions that fall inside any annotated span (knowledge or skill), a lower
   bound on precision because the annotation is not exhaustive;
-- tags per LinkedIn posting and the most frequent tags.
+- recall on the "concrete" knowledge spans: those whose text, case-folded, is a name in
+  an external vocabulary (O*NET technology examples, Stack Overflow tags, ESCO labels),
+  so that "information technology" or "cloud adoption and migration" do not count;
+- tags per LinkedIn posting and the most frequent tags;
+- with --sample N: N random (seeded) tags from non-technical LinkedIn postings (title
+  without engineer/developer/software/data/IT words), each with 60 characters of context
+  either side, for judging by hand (see docs/skills.md for how they were judged).
 Exits 0 with a message when the data is absent. Figures measure; they are not targets to
 tune individual rows to (see ../shared/data/README.md).
 """
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
+import random
+import re
 import statistics
 import sys
 import time
@@ -33,6 +42,24 @@ from stream.taxonomy import Taxonomy
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SKILLSPAN = DATA / "skills" / "skillspan_dev_postings.jsonl"
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
+VOCABULARIES = DATA / "vocabularies"
+TECH_TITLE = re.compile(
+    r"engineer|developer|software|data|\bIT\b|devops|cloud|security|programmer|architect"
+    r"|analyst|scientist|technical|technology|network|systems",
+    re.IGNORECASE,
+)
+
+
+def vocabulary() -> set[str]:
+    """Names from the external vocabularies, case-folded (for "concrete" spans only)."""
+    names: set[str] = set()
+    with (VOCABULARIES / "onet_technology_skills_unique.csv").open(encoding="utf-8") as f:
+        names |= {r["example"].casefold() for r in csv.DictReader(f)}
+    with (VOCABULARIES / "stackoverflow_tags_count_ge1000.csv").open(encoding="utf-8") as f:
+        names |= {r["tag"].replace("-", " ").casefold() for r in csv.DictReader(f)}
+    esco = (VOCABULARIES / "esco_skills_en_label.txt").read_text(encoding="utf-8")
+    names |= {line.strip().casefold() for line in esco.splitlines() if line.strip()}
+    return names
 
 
 def _latency(run: Callable[[], object], repeat: int = 3) -> float:
@@ -63,6 +90,8 @@ def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
 
 def skillspan(extractor: SkillExtractor) -> None:
     rows = [json.loads(line) for line in SKILLSPAN.read_text(encoding="utf-8").splitlines()]
+    names = vocabulary()
+    concrete, concrete_hit = 0, 0
     micros, gold, hit, mentions, inside = [], 0, 0, 0, 0
     by_source: Counter[str] = Counter()
     hit_by_source: Counter[str] = Counter()
@@ -84,8 +113,11 @@ def skillspan(extractor: SkillExtractor) -> None:
             gold += 1
             by_source[row["source"]] += 1
             places = _occurrences(text, span_text)
+            is_concrete = span_text.replace("-", " ").casefold() in names
+            concrete += is_concrete
             if any(a < e and s < b for a, b in places for s, e in found):
                 hit += 1
+                concrete_hit += is_concrete
                 hit_by_source[row["source"]] += 1
             else:
                 missed[span_text.lower()] += 1
@@ -94,12 +126,16 @@ def skillspan(extractor: SkillExtractor) -> None:
     for source in sorted(by_source):
         share = hit_by_source[source] / by_source[source]
         print(f"  {source}: {hit_by_source[source]}/{by_source[source]} = {share:.1%}")
+    print(
+        f"skillspan concrete knowledge-span recall: {concrete_hit}/{concrete} = "
+        f"{concrete_hit / max(1, concrete):.1%}"
+    )
     if mentions:
         print(f"mentions inside an annotated span: {inside}/{mentions} = {inside / mentions:.1%}")
     print("most frequent missed knowledge spans:", ", ".join(s for s, _ in missed.most_common(25)))
 
 
-def linkedin(extractor: SkillExtractor) -> None:
+def linkedin(extractor: SkillExtractor, sample: int) -> None:
     csv.field_size_limit(sys.maxsize)
     with LINKEDIN.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -119,9 +155,25 @@ def linkedin(extractor: SkillExtractor) -> None:
         f"zero-tag postings={zero}/{len(counts)}"
     )
     print("most frequent tags:", ", ".join(f"{i} {n}" for i, n in frequent.most_common(20)))
+    nontech = [r for r in rows if not TECH_TITLE.search(r.get("title") or "")]
+    print(f"non-technical postings (by title): {len(nontech)}")
+    if sample:
+        pool = []
+        for row in nontech:
+            title, body = row.get("title") or "", normalize_text(row.get("description") or "")
+            for m in extractor.mentions(title, body):
+                text = title if m.field == "title" else body
+                context = text[max(0, m.start - 60) : m.end + 60].replace("\n", " | ")
+                pool.append((m.skill_id, text[m.start : m.end], context))
+        random.Random(20261128).shuffle(pool)
+        for skill_id, surface, context in pool[:sample]:
+            print(f"SAMPLE\t{skill_id}\t{surface!r}\t{context}")
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sample", type=int, default=0, help="Print N mentions to judge.")
+    args = parser.parse_args()
     if not SKILLSPAN.exists() or not LINKEDIN.exists():
         print(f"skipped: evaluation data not found under {DATA}")
         return 0
@@ -131,7 +183,7 @@ def main() -> int:
     built = (time.perf_counter() - t0) * 1000
     print(f"taxonomy {taxonomy.version}: {len(taxonomy.entries)} skills, load+build {built:.0f} ms")
     skillspan(extractor)
-    linkedin(extractor)
+    linkedin(extractor, args.sample)
     return 0
 
 
