@@ -230,6 +230,11 @@ class RequirementIndex:
         self._line_cue: dict[int, bool] = {}
         self._cues: dict[int, bool | None] = {}
 
+    @property
+    def empty(self) -> bool:
+        """No heading and no cue word: every offset is None (given cue words)."""
+        return not self._heading_starts and self._cue_words is not None and not self._cue_words
+
     def state_at(self, start: int, end: int | None = None) -> bool | None:
         """True (required), False (nice to have) or None for the span [start, end)."""
         text = self._text

@@ -78,7 +78,9 @@ class SkillExtractor:
         result: list[Mention] = []
         self._accept(result, "title", title, title_spans, strong, groups, None, None)
         if body_spans:
-            sections = RequirementIndex(description, sorted(cue_words))
+            sections: RequirementIndex | None = RequirementIndex(description, sorted(cue_words))
+            if sections is not None and sections.empty:
+                sections = None  # no heading, no cue: every mention's state is None
             settled: set[int] | None = None if every_state else set()
             self._accept(
                 result, "description", description, body_spans, strong, groups, sections, settled
