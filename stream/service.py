@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import signal
 import threading
@@ -93,6 +94,9 @@ def build_worker(settings: Settings) -> tuple[Worker, Metrics, Health]:
 def run_worker(settings: Settings) -> None:
     """One worker process: logging, signals, metrics endpoint, then the loop until SIGTERM."""
     configure_logging(settings.log_level, settings.log_format)
+    # `kill -USR1 <pid>` prints every thread's stack to stderr: the first thing to look at
+    # when a worker seems stuck.
+    faulthandler.register(signal.SIGUSR1, all_threads=True)
     stop = threading.Event()
 
     def _request_stop(signum: int, _frame: FrameType | None) -> None:

@@ -35,6 +35,7 @@ from stream.kafka_stats import record_librdkafka_stats
 from stream.metrics import Metrics
 from stream.processing import BatchProcessor, BatchResult, InRecord, OutRecord, to_out_records
 from stream.reload import TaxonomyWatcher
+from stream.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class Worker:
         role: Role = "transactional_producer" if self._exactly_once else "producer"
         self._producer = Producer({**client_config(settings, role, instance), **stats})
         worker = settings.worker
+        self._watchdog = Watchdog(worker.stuck_call_s)
         self._guard = DlqGuard(
             worker.dlq_guard_window, worker.dlq_guard_min_messages, worker.dlq_guard_max_ratio
         )
@@ -83,6 +85,7 @@ class Worker:
 
     def run(self, stop: threading.Event) -> None:
         """Process until `stop` is set; the batch in hand is committed or aborted first."""
+        self._watchdog.start()
         if self._exactly_once:
             self._retrying("init_transactions", lambda: self._producer.init_transactions(30))
         self._consumer.subscribe(
@@ -108,6 +111,7 @@ class Worker:
         finally:
             self._health.stopping()
             self._close()
+            self._watchdog.stop()
 
     def _close(self) -> None:
         try:
@@ -222,11 +226,13 @@ class Worker:
                 self._producer.poll(0.1)
 
     def _retrying(self, what: str, call: Callable[[], T]) -> T:
-        """Call, retrying errors librdkafka marks retriable (broker away) up to a deadline."""
+        """Call, retrying errors librdkafka marks retriable (broker away) up to a deadline.
+        Each attempt is watched: one that never returns ends the process (stream.watchdog)."""
         deadline = time.monotonic() + _RETRY_DEADLINE_S
         while True:
             try:
-                return call()
+                with self._watchdog.watching(what):
+                    return call()
             except KafkaException as exc:
                 error: KafkaError = exc.args[0]
                 if not error.retriable() or time.monotonic() > deadline:

@@ -139,10 +139,18 @@ class WorkerProcess:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            code = self.process.wait(timeout_s)
+            return self.process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            # Stuck: have it print its stacks (faulthandler on SIGUSR1), then kill it.
+            self.process.send_signal(signal.SIGUSR1)
+            time.sleep(1)
+            self.process.kill()
+            self.process.wait(10)
+            raise AssertionError(
+                f"worker did not stop within {timeout_s} s; log tail:\n{self.log_text()[-6000:]}"
+            ) from None
         finally:
             self._log.close()
-        return code
 
     def log_text(self) -> str:
         return self.log_path.read_text("utf-8", "replace")
