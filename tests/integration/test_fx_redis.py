@@ -1,6 +1,6 @@
 """FX rates through the real Redis: publish a day's rates, fetch them back, convert with them.
 
-Uses the project's local stack (deploy/local/stack.sh start redis, idempotent; never stopped
+Uses the project's local stack (the `stack` fixture: deploy/local/stack.sh; never stopped
 here) and a key prefix of its own, deleted at the end, so it can share a developer's Redis.
 """
 
@@ -19,18 +19,12 @@ import redis
 from stream.enrich.fx import FxRates
 from stream.enrich.fx_store import fetch, publish, rates_on
 from stream.enrich.salary import extract_salary
-from tests.conftest import REPO
 
 REDIS_PORT = int(os.environ.get("STREAM_LOCAL_REDIS_PORT", "6379"))
 
 
-@pytest.fixture(scope="module")
-def client() -> Iterator[redis.Redis]:
-    subprocess.run(
-        ["bash", str(REPO / "deploy/local/stack.sh"), "start", "redis"],
-        check=True,
-        stdout=sys.stderr,
-    )
+@pytest.fixture
+def client(stack: None) -> Iterator[redis.Redis]:
     conn = redis.Redis(host="127.0.0.1", port=REDIS_PORT, decode_responses=True)
     conn.ping()
     yield conn
