@@ -13,7 +13,8 @@ microseconds of:
   form, iterating the hits and doing nothing else (the previous matcher's inner loop);
 and the ratio of each baseline's median to extract()'s median. Each posting is timed
 `--rounds` times (default 5) and its best run kept, which damps scheduler noise on a
-shared machine; run the script 3 times and report the median run.
+shared machine; run the script 3 times and report the median run. `--no-naive` skips
+the naive re baseline, which takes minutes.
 Exits 0 with a message when ../shared/data is absent.
 """
 
@@ -105,6 +106,9 @@ def bench(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--no-naive", action="store_true", help="skip the naive re baseline (minutes per run)"
+    )
     args = parser.parse_args()
     if not SKILLSPAN.exists() or not LINKEDIN.exists():
         print(f"skipped: evaluation data not found under {DATA}")
@@ -117,8 +121,9 @@ def main() -> int:
     runs: dict[str, Callable[..., object]] = {
         "extract()": extractor.extract,
         "plain AC": plain_ac(taxonomy),
-        "naive re": naive_re(taxonomy),
     }
+    if not args.no_naive:
+        runs["naive re"] = naive_re(taxonomy)
     skillspan = [
         ("", json.loads(line)["text"])
         for line in SKILLSPAN.read_text(encoding="utf-8").splitlines()

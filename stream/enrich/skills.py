@@ -22,7 +22,8 @@ from __future__ import annotations
 from typing import Literal, NamedTuple
 
 from stream.enrich.sections import RequirementIndex
-from stream.enrich.skills_match import Form, FormMatcher, Span, language_context
+from stream.enrich.skills_match import Form, FormMatcher, Span
+from stream.enrich.skills_text import language_context
 from stream.models import SkillTag
 from stream.taxonomy import SkillEntry, Taxonomy
 

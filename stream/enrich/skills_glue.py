@@ -1,0 +1,111 @@
+"""camelCase glue: skills run together in scraped tech-stack lists ("PythonSQLJavaScala").
+
+A glue point is an offset where a word changes case inside itself: "aB" or "3B" (a
+lower-case letter or digit, then an upper-case one) or "ABc" (an acronym, then a
+capitalised word). `glued_candidates` cuts each glued word at its glue points and looks
+every run of segments up in the matcher's dictionary of folded forms: no second scan.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+_GLUE_MIN_SEGMENT = 4  # shorter average segments between glue points: an id or a hash
+_GLUE_MAX_FORM = 60  # no form is longer; bounds the segment pairs tried in a glued word
+GLUE_MIN_LEN = 3  # "Go"/"R" glued into words ("GoDaddy", "RStudio") are not skills
+
+
+def _bit_table(test: Callable[[str], bool]) -> bytes:
+    return bytes(1 if c < 128 and test(chr(c)) else 0 for c in range(256))
+
+
+# One byte per character, 1 where the character is (ASCII) lower-case or a digit / upper-case.
+_LOWER_BITS = _bit_table(lambda ch: ch.islower() or ch.isdigit())
+_UPPER_BITS = _bit_table(str.isupper)
+# Letter classes for the word bounds around a glue point: "a" lower-case or digit,
+# "A" upper-case, " " anything else.
+CLASS_TABLE = bytes(
+    ord("a") if lower else ord("A") if upper else 32
+    for lower, upper in zip(_LOWER_BITS, _UPPER_BITS, strict=True)
+)
+
+
+def glue_points(encoded: bytes) -> list[int]:
+    """Offsets i where a camelCase boundary splits a word: "aB", "3B" or "ABc" at i.
+
+    `encoded` is the text as ASCII bytes (non-ASCII as "?"). The test runs on whole-text
+    integers, one byte per character, so it costs a few big-integer operations instead of
+    a search over a three-letter alphabet (where bytes.find cannot skip ahead).
+    """
+    lower = int.from_bytes(encoded.translate(_LOWER_BITS), "little")
+    upper = int.from_bytes(encoded.translate(_UPPER_BITS), "little")
+    # Byte i of `x << 8` is byte i-1 of x, byte i of `x >> 8` is byte i+1.
+    hits = ((lower << 8) | ((upper << 8) & (lower >> 8))) & upper
+    if not hits:
+        return []
+    flags = hits.to_bytes(len(encoded) + 1, "little")
+    points: list[int] = []
+    i = flags.find(1)
+    while i != -1:
+        points.append(i)
+        i = flags.find(1, i + 1)
+    return points
+
+
+def is_glue(text: str, i: int) -> bool:
+    """A camelCase boundary between text[i-1] and text[i]: aB, 3B, or ABc (acronym, word)."""
+    cur, prev = text[i], text[i - 1]
+    if not cur.isupper():
+        return False
+    if prev.islower() or prev.isdigit():
+        return True
+    return prev.isupper() and i + 1 < len(text) and text[i + 1].islower()
+
+
+_K = TypeVar("_K", bound=tuple[Any, ...])
+
+
+def glued_candidates(
+    text: str, padded: str, encoded: bytes, keys: Mapping[str, _K]
+) -> list[tuple[int, int, _K]]:
+    """(start, end, value) of every form that starts or ends at a glue point.
+
+    `padded` is " " + the folded text + " "; `keys` maps a folded form to a tuple whose
+    first item is its length. A run of segments touching a glue point is a candidate, and
+    so is a run from a glue point through the next word ("MongoDBAmazon Redshift") or
+    from the previous word to a glue point ("Amazon S3Amazon EMR"). The caller checks the
+    outer boundaries.
+    """
+    points = glue_points(encoded)
+    if not points:
+        return []
+    classes = encoded.translate(CLASS_TABLE)
+    found: list[tuple[int, int, _K]] = []
+    size = len(text)
+    i = 0
+    while i < len(points):
+        lo = classes.rfind(b" ", 0, points[i]) + 1
+        hi = classes.find(b" ", points[i])
+        hi = size if hi == -1 else hi
+        j = bisect.bisect_left(points, hi, i)
+        inner = points[i:j]
+        i = j
+        if len(inner) > 3 and (hi - lo) < _GLUE_MIN_SEGMENT * len(inner):
+            continue  # an identifier or a hash ("rMChK2Nb3EPUvX6e8"), not a word list
+        after = classes.find(b" ", hi + 1) if hi < size else -1
+        before = classes.rfind(b" ", 0, lo - 1) + 1 if lo > 1 else lo
+        starts = [before, lo, *inner] if before < lo else [lo, *inner]
+        ends = [*inner, hi, *([size if after == -1 else after] if hi < size else [])]
+        glue = set(inner)
+        for start in starts:
+            for end in ends:
+                if end <= start or end - start > _GLUE_MAX_FORM:
+                    continue
+                if start not in glue and end not in glue:
+                    continue  # the plain scan sees whole words
+                entry = keys.get(padded[start + 1 : end + 1])
+                if entry is not None and entry[0] >= GLUE_MIN_LEN:
+                    found.append((start, end, entry))
+    return found
