@@ -209,15 +209,23 @@ class RequirementIndex:
         "_text",
     )
 
-    def __init__(self, text: str, cue_words: list[int] | None = None) -> None:
+    def __init__(
+        self, text: str, cue_words: list[int] | None = None, last: int | None = None
+    ) -> None:
         """`cue_words`: offsets of the cue words in `text` when the caller already knows
-        them (the skills matcher finds them in its scan); None to look per line."""
+        them (the skills matcher finds them in its scan); None to look per line. `last`:
+        no offset after it will be asked about, so headings below its line are not read."""
         self._text = text
         self._cue_words = cue_words
         starts: list[int] = []
         states: list[bool | None] = []
         folded = ("\n" + text).encode("ascii", "replace").lower()
-        for match in _CANDIDATE_HEADING.finditer(folded):
+        stop = len(folded)
+        if last is not None:
+            line_end = text.find("\n", last)
+            if line_end != -1:
+                stop = line_end + 1  # `folded` is one longer: its leading newline
+        for match in _CANDIDATE_HEADING.finditer(folded, 0, stop):
             start = match.start()  # the line after the matched "\n" starts here in `text`
             line = text[start : start + _HEADING_LINE_CHARS].split("\n", 1)[0]
             is_heading, state = heading_state(line)

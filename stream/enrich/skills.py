@@ -19,7 +19,7 @@ pure and fast. A match counts when:
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from stream.enrich.sections import RequirementIndex
 from stream.enrich.skills_match import Form, FormMatcher, Span
@@ -29,6 +29,9 @@ from stream.taxonomy import SkillEntry, Taxonomy
 
 Field = Literal["title", "description"]
 _REQUIRED_ORDER: dict[bool | None, int] = {True: 0, False: 1, None: 2}
+_TAG_CACHE_SIZE = 1 << 16  # (skill, state, confidence, mentions) combinations kept
+# One accepted mention before it is named: (entry index, field, start, end, quality, required).
+_Raw = tuple[int, Field, int, int, float, bool | None]
 
 
 class Mention(NamedTuple):
@@ -55,6 +58,10 @@ class SkillExtractor:
         self._groups = tuple(e.group for e in self.entries)
         self._evidence = tuple(e.evidence_groups() for e in self.entries)
         self._matcher = FormMatcher(self.entries)
+        self._ids = tuple(e.id for e in self.entries)
+        self._names = tuple(e.name for e in self.entries)
+        # SkillTags are frozen, so equal ones are shared between postings (without evidence).
+        self._tags: dict[tuple[int, bool | None, float, int], SkillTag] = {}
         self._languages = frozenset(
             i for i, e in enumerate(self.entries) if e.category == "spoken_language"
         )
@@ -66,20 +73,32 @@ class SkillExtractor:
         required is not looked up again and reports required=True: the tag's state is the
         same and most repeated mentions skip the section lookup.
         """
+        ids = self._ids
+        return [
+            Mention(ids[index], field, start, end, quality, required)
+            for index, field, start, end, quality, required in self._scan(
+                title, description, every_state
+            )
+        ]
+
+    def _scan(self, title: str, description: str, every_state: bool) -> list[_Raw]:
         matcher = self._matcher
         title_spans = matcher.spans(title) if title else []
         cue_words: list[int] = []
         body_spans = matcher.spans(description, cue_words) if description else []
         if not title_spans and not body_spans:
             return []
-        strong = {f.entry for s in (*title_spans, *body_spans) for f in s.forms if not f.weak}
+        strong = {f.entry for s in (*title_spans, *body_spans) for f in s[2] if not f.weak}
         groups: dict[str, set[int]] = {}
         for index in strong:
             groups.setdefault(self._groups[index], set()).add(index)
-        result: list[Mention] = []
-        self._accept(result, "title", title, title_spans, strong, groups, None, None)
+        result: list[_Raw] = []
+        if title_spans:
+            self._accept(result, "title", title, title_spans, strong, groups, None, None)
         if body_spans:
-            sections: RequirementIndex | None = RequirementIndex(description, sorted(cue_words))
+            sections: RequirementIndex | None = RequirementIndex(
+                description, sorted(cue_words), body_spans[-1][0]
+            )
             if sections is not None and sections.empty:
                 sections = None  # no heading, no cue: every mention's state is None
             settled: set[int] | None = None if every_state else set()
@@ -90,7 +109,7 @@ class SkillExtractor:
 
     def _accept(
         self,
-        result: list[Mention],
+        result: list[_Raw],
         field: Field,
         text: str,
         spans: list[Span],
@@ -99,36 +118,41 @@ class SkillExtractor:
         sections: RequirementIndex | None,
         settled: set[int] | None,
     ) -> None:
-        entries = self.entries
-        for span in spans:
-            form = self._resolve(span.forms, strong, groups)
-            if form is None:
-                continue
-            entry = entries[form.entry]
+        names = self._names
+        languages = self._languages
+        append = result.append
+        for start, end, forms, glued in spans:
+            form = forms[0]
+            if form.weak and form.entry not in strong:
+                resolved = self._resolve(forms, strong, groups)
+                if resolved is None:
+                    continue
+                form = resolved
+            index = form.entry
             if (
                 form.exact is not None
-                and form.entry in self._languages
-                and not language_context(text, span.start, span.end)
+                and index in languages
+                and not language_context(text, start, end)
             ):
                 continue  # "German company", "French fries": a nationality, not a skill
-            if form.weak and form.entry not in strong:
+            if form.weak and index not in strong:
                 quality = 0.55  # only corroborating evidence
-            elif text[span.start : span.end] == entry.name:
+            elif text[start:end] == names[index]:
                 quality = 0.9  # the canonical name, exactly as written
             else:
                 quality = 0.8
-            if span.glued:
+            if glued:
                 quality -= 0.1
             if form.short:
                 quality -= 0.05
             required: bool | None = None
-            if settled is not None and form.entry in settled:
+            if settled is not None and index in settled:
                 required = True
             elif sections is not None:
-                required = sections.state_at(span.start, span.end)
+                required = sections.state_at(start, end)
                 if required and settled is not None:
-                    settled.add(form.entry)
-            result.append(Mention(entry.id, field, span.start, span.end, quality, required))
+                    settled.add(index)
+            append((index, field, start, end, quality, required))
 
     def _resolve(
         self, forms: tuple[Form, ...], strong: set[int], groups: dict[str, set[int]]
@@ -146,17 +170,51 @@ class SkillExtractor:
 
     def extract(self, title: str, description: str) -> list[SkillTag]:
         """Skill tags: required, then nice-to-have, then unknown; by mentions desc, then id."""
-        by_id: dict[str, list[Mention]] = {}
-        for mention in self.mentions(title, description, every_state=False):
-            found = by_id.get(mention.skill_id)
-            if found is None:
-                by_id[mention.skill_id] = [mention]
-            else:
-                found.append(mention)
+        # Per skill: [required, best quality, mentions, in title, evidence offsets].
+        found: dict[int, list[Any]] = {}
         evidence = self.evidence
-        tags = [_tag(self._by_id[skill_id], found, evidence) for skill_id, found in by_id.items()]
-        tags.sort(key=lambda t: (_REQUIRED_ORDER[t.required], -t.mentions, t.id))
-        return tags
+        for index, field, start, end, quality, required in self._scan(title, description, False):
+            acc = found.get(index)
+            if acc is None:
+                found[index] = [
+                    required,
+                    quality,
+                    1,
+                    field == "title",
+                    [(field, start, end)] if evidence else None,
+                ]
+                continue
+            if required is True:
+                acc[0] = True
+            elif required is False and acc[0] is None:
+                acc[0] = False
+            if quality > acc[1]:
+                acc[1] = quality
+            acc[2] += 1
+            if field == "title":
+                acc[3] = True
+            if evidence:
+                acc[4].append((field, start, end))
+        ids = self._ids
+        order = sorted(
+            found.items(), key=lambda item: (_REQUIRED_ORDER[item[1][0]], -item[1][2], ids[item[0]])
+        )
+        tags = self._tags
+        result: list[SkillTag] = []
+        for index, (required, best, count, in_title, offsets) in order:
+            confidence = best + min(0.09, 0.03 * (count - 1)) + (0.1 if in_title else 0.0)
+            confidence = round(min(0.99, max(0.05, confidence)), 2)
+            if offsets is not None:
+                result.append(_tag(self.entries[index], required, confidence, count, offsets))
+                continue
+            key = (index, required, confidence, count)
+            tag = tags.get(key)
+            if tag is None:
+                if len(tags) >= _TAG_CACHE_SIZE:
+                    tags.clear()
+                tag = tags[key] = _tag(self.entries[index], required, confidence, count, None)
+            result.append(tag)
+        return result
 
 
 _TAG_FIELDS = tuple(SkillTag.model_fields)
@@ -176,26 +234,21 @@ def _new_tag(values: dict[str, object]) -> SkillTag:
     return tag
 
 
-def _tag(entry: SkillEntry, found: list[Mention], evidence: bool) -> SkillTag:
-    required: bool | None = None
-    in_title = False
-    best = 0.0
-    for m in found:
-        if m.required is True:
-            required = True
-        elif m.required is False and required is None:
-            required = False
-        in_title = in_title or m.field == "title"
-        best = max(best, m.quality)
-    confidence = best + min(0.09, 0.03 * (len(found) - 1)) + (0.1 if in_title else 0.0)
+def _tag(
+    entry: SkillEntry,
+    required: bool | None,
+    confidence: float,
+    mentions: int,
+    evidence: list[tuple[Field, int, int]] | None,
+) -> SkillTag:
     return _new_tag(
         {
             "id": entry.id,
             "name": entry.name,
             "category": entry.category,
             "required": required,
-            "confidence": round(min(0.99, max(0.05, confidence)), 2),
-            "mentions": len(found),
-            "evidence": [(m.field, m.start, m.end) for m in found] if evidence else None,
+            "confidence": confidence,
+            "mentions": mentions,
+            "evidence": evidence,
         }
     )

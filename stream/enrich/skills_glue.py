@@ -9,7 +9,7 @@ every run of segments up in the matcher's dictionary of folded forms: no second 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 _GLUE_MIN_SEGMENT = 4  # shorter average segments between glue points: an id or a hash
@@ -17,41 +17,29 @@ _GLUE_MAX_FORM = 60  # no form is longer; bounds the segment pairs tried in a gl
 GLUE_MIN_LEN = 3  # "Go"/"R" glued into words ("GoDaddy", "RStudio") are not skills
 
 
-def _bit_table(test: Callable[[str], bool]) -> bytes:
-    return bytes(1 if c < 128 and test(chr(c)) else 0 for c in range(256))
-
-
-# One byte per character, 1 where the character is (ASCII) lower-case or a digit / upper-case.
-_LOWER_BITS = _bit_table(lambda ch: ch.islower() or ch.isdigit())
-_UPPER_BITS = _bit_table(str.isupper)
-# Letter classes for the word bounds around a glue point: "a" lower-case or digit,
-# "A" upper-case, " " anything else.
-CLASS_TABLE = bytes(
-    ord("a") if lower else ord("A") if upper else 32
-    for lower, upper in zip(_LOWER_BITS, _UPPER_BITS, strict=True)
+# Letter classes: "a" lower-case or digit, "A" upper-case, " " anything else (non-ASCII
+# characters arrive as "?").
+CLASS_TABLE = (
+    bytes(
+        ord("a") if chr(c).islower() or chr(c).isdigit() else ord("A") if chr(c).isupper() else 32
+        for c in range(128)
+    )
+    + b" " * 128
 )
 
 
-def glue_points(encoded: bytes) -> list[int]:
+def glue_points(classes: bytes) -> list[int]:
     """Offsets i where a camelCase boundary splits a word: "aB", "3B" or "ABc" at i.
 
-    `encoded` is the text as ASCII bytes (non-ASCII as "?"). The test runs on whole-text
-    integers, one byte per character, so it costs a few big-integer operations instead of
-    a search over a three-letter alphabet (where bytes.find cannot skip ahead).
+    `classes` is the text's ASCII bytes through `CLASS_TABLE`; bytes.find keeps this in C.
     """
-    lower = int.from_bytes(encoded.translate(_LOWER_BITS), "little")
-    upper = int.from_bytes(encoded.translate(_UPPER_BITS), "little")
-    # Byte i of `x << 8` is byte i-1 of x, byte i of `x >> 8` is byte i+1.
-    hits = ((lower << 8) | ((upper << 8) & (lower >> 8))) & upper
-    if not hits:
-        return []
-    flags = hits.to_bytes(len(encoded) + 1, "little")
-    points: list[int] = []
-    i = flags.find(1)
-    while i != -1:
-        points.append(i)
-        i = flags.find(1, i + 1)
-    return points
+    points: set[int] = set()
+    for pattern in (b"aA", b"AAa"):
+        i = classes.find(pattern)
+        while i != -1:
+            points.add(i + 1)
+            i = classes.find(pattern, i + 1)
+    return sorted(points)
 
 
 def is_glue(text: str, i: int) -> bool:
@@ -78,10 +66,10 @@ def glued_candidates(
     from the previous word to a glue point ("Amazon S3Amazon EMR"). The caller checks the
     outer boundaries.
     """
-    points = glue_points(encoded)
+    classes = encoded.translate(CLASS_TABLE)
+    points = glue_points(classes)
     if not points:
         return []
-    classes = encoded.translate(CLASS_TABLE)
     found: list[tuple[int, int, _K]] = []
     size = len(text)
     i = 0
