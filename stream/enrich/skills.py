@@ -85,7 +85,9 @@ class SkillExtractor:
         matcher = self._matcher
         title_spans = matcher.spans(title) if title else []
         cue_words: list[int] = []
-        body_spans = matcher.spans(description, cue_words) if description else []
+        # One ASCII encoding of the description serves the matcher and the sections.
+        encoded = description.encode("ascii", "replace")
+        body_spans = matcher.spans(description, cue_words, encoded) if description else []
         if not title_spans and not body_spans:
             return []
         strong = {f.entry for s in (*title_spans, *body_spans) for f in s[2] if not f.weak}
@@ -97,7 +99,7 @@ class SkillExtractor:
             self._accept(result, "title", title, title_spans, strong, groups, None, None)
         if body_spans:
             sections: RequirementIndex | None = RequirementIndex(
-                description, sorted(cue_words), body_spans[-1][0]
+                description, sorted(cue_words), body_spans[-1][0], encoded
             )
             if sections is not None and sections.empty:
                 sections = None  # no heading, no cue: every mention's state is None

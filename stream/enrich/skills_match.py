@@ -150,17 +150,21 @@ class FormMatcher:
         if self._keys:
             self._anchored = _automaton(self._keys)
 
-    def candidates(self, text: str, cues: list[int] | None = None) -> list[_Candidate]:
+    def candidates(
+        self, text: str, cues: list[int] | None = None, encoded: bytes | None = None
+    ) -> list[_Candidate]:
         """Boundary- and case-checked (start, end, forms, glued) spans, before selection.
 
         When `cues` is a list, the offsets of requirement cue words ("required", "plus",
-        "preferred"...) found by the same scan are appended to it.
+        "preferred"...) found by the same scan are appended to it. `encoded`: the text's
+        `encode("ascii", "replace")` when the caller already has it.
         """
         found: list[_Candidate] = []
         anchored = self._anchored
         if anchored is None:
             return found
-        encoded = text.encode("ascii", "replace")
+        if encoded is None:
+            encoded = text.encode("ascii", "replace")
         # " " + folded text + " ": the spaces let forms match at either end. Padded index i
         # is text offset i - 1; a form keyed with a trailing separator (tail 1) that hits
         # at padded index `last` ends at text offset last - 1, one without at `last`.
@@ -222,9 +226,11 @@ class FormMatcher:
         if ok and lone_letter(text, start) and not common_word_use(text, start, start + 1):
             found.append((start, start + 1, ok, False))
 
-    def spans(self, text: str, cues: list[int] | None = None) -> list[Span]:
+    def spans(
+        self, text: str, cues: list[int] | None = None, encoded: bytes | None = None
+    ) -> list[Span]:
         """Longest-leftmost non-overlapping candidates, in text order (see `candidates`)."""
-        found = self.candidates(text, cues)
+        found = self.candidates(text, cues, encoded)
         if not found:
             return []
         found.sort(key=lambda c: (c[0], c[0] - c[1]))
