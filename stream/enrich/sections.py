@@ -108,43 +108,63 @@ def heading_state(line: str) -> tuple[bool, bool | None]:
     return False, None
 
 
-# Where a regex search may start without missing a match: every match of _INLINE_NICE
-# holds one of _NICE_WORDS at most 19 characters after its start ("would be an strong
-# plus"), every match of _INLINE_REQUIRED one of _REQUIRED_POSITION_WORDS at most 6 after
-# it ("are a must"). Only valid where lower() keeps offsets (ASCII lines).
-_NICE_REACH = 19
+# A cue regex has no literal prefix, so `search` tries every position (~100 ns each with
+# IGNORECASE) and a 300-character clause costs ~30 us. On ASCII lines (where lower() keeps
+# offsets) the same regex is only tried, with `match`, where a match can start: every
+# match holds one of these words at one of these offsets from its start ("would be an
+# strong plus": 19; "a plus": 2; "are a must": 6), and starts a word.
+def _offsets(verbs: str, articles: str, extras: str) -> set[int]:
+    """Lengths of "{verb} {article}{extra}" for "|"-separated alternatives."""
+    return {
+        len(f"{v} {a}{x}")
+        for v in verbs.split("|")
+        for a in articles.split("|")
+        for x in extras.split("|")
+    }
+
+
+_NICE_OFFSETS = tuple(
+    sorted({0, len("a ")} | _offsets("is|are|would be|will be", "a |an ", "|big |huge |strong "))
+)
 _REQUIRED_POSITION_WORDS = (*_REQUIRED_WORDS, "essential")
-_REQUIRED_REACH = 6
+_REQUIRED_OFFSETS = tuple(sorted({0} | _offsets("is|are", "|a ", "")))
 
 
-def _first(low: str, words: tuple[str, ...]) -> int:
-    """The lowest offset of any of `words` in `low`, or -1."""
-    first = -1
+def _match_near(
+    pattern: re.Pattern[str], line: str, low: str, words: tuple[str, ...], offsets: tuple[int, ...]
+) -> bool:
+    """Whether `pattern.search(line)` would match, trying only starts near `words`."""
     for word in words:
-        i = low.find(word)
-        if i != -1 and (first == -1 or i < first):
-            first = i
-    return first
+        k = low.find(word)
+        while k != -1:
+            for d in offsets:
+                start = k - d
+                if start < 0:
+                    break
+                if (start == 0 or not ((c := line[start - 1]).isalnum() or c == "_")) and (
+                    pattern.match(line, start)
+                ):
+                    return True
+            k = low.find(word, k + 1)
+    return False
 
 
 def inline_state(line: str) -> bool | None:
     """The state a cue inside the line gives it, or None when it has no cue."""
     low = line.lower()
-    # Cheap substring gates first: most lines carry no cue. A regex with no literal prefix
-    # costs ~20 ns per character, so on ASCII lines it starts just before the first cue
-    # word instead of at the start of a clause that may be 480 characters long.
-    ascii_line = line.isascii()
-    first = _first(low, _NICE_WORDS)
-    if first != -1:
-        pos = max(0, first - _NICE_REACH) if ascii_line else 0
-        if _INLINE_NICE.search(line, pos):
+    if line.isascii():
+        if _match_near(_INLINE_NICE, line, low, _NICE_WORDS, _NICE_OFFSETS):
             return False
-    if any(w in low for w in _REQUIRED_WORDS):
-        pos = 0
-        if ascii_line:
-            pos = max(0, _first(low, _REQUIRED_POSITION_WORDS) - _REQUIRED_REACH)
-        if _INLINE_REQUIRED.search(line, pos):
+        if any(w in low for w in _REQUIRED_WORDS) and _match_near(
+            _INLINE_REQUIRED, line, low, _REQUIRED_POSITION_WORDS, _REQUIRED_OFFSETS
+        ):
             return True
+        return None
+    # Cheap substring gates first: most lines carry no cue.
+    if any(w in low for w in _NICE_WORDS) and _INLINE_NICE.search(line):
+        return False
+    if any(w in low for w in _REQUIRED_WORDS) and _INLINE_REQUIRED.search(line):
+        return True
     return None
 
 
