@@ -109,10 +109,12 @@ def heading_state(line: str) -> tuple[bool, bool | None]:
 
 
 # A cue regex has no literal prefix, so `search` tries every position (~100 ns each with
-# IGNORECASE) and a 300-character clause costs ~30 us. On ASCII lines (where lower() keeps
-# offsets) the same regex is only tried, with `match`, where a match can start: every
-# match holds one of these words at one of these offsets from its start ("would be an
-# strong plus": 19; "a plus": 2; "are a must": 6), and starts a word.
+# IGNORECASE) and a 300-character clause costs ~30 us. Where lower() keeps offsets and no
+# non-ASCII character can match an ASCII letter of the pattern (none of _CASE_SPECIALS:
+# "İ" lower-cases to two characters; "ı", "ſ" and the Kelvin sign match "i", "s", "k"
+# under IGNORECASE), the same regex is only tried, with `match`, where a match can start:
+# every match holds one of these words at one of these offsets from its start ("would be
+# an strong plus": 19; "a plus": 2; "are a must": 6), and starts a word.
 def _offsets(verbs: str, articles: str, extras: str) -> set[int]:
     """Lengths of "{verb} {article}{extra}" for "|"-separated alternatives."""
     return {
@@ -127,6 +129,7 @@ _NICE_OFFSETS = tuple(
     sorted({0, len("a ")} | _offsets("is|are|would be|will be", "a |an ", "|big |huge |strong "))
 )
 _REQUIRED_POSITION_WORDS = (*_REQUIRED_WORDS, "essential")
+_CASE_SPECIALS = "\u0130\u0131\u017f\u212a"
 _REQUIRED_OFFSETS = tuple(sorted({0} | _offsets("is|are", "|a ", "")))
 
 
@@ -152,7 +155,7 @@ def _match_near(
 def inline_state(line: str) -> bool | None:
     """The state a cue inside the line gives it, or None when it has no cue."""
     low = line.lower()
-    if line.isascii():
+    if line.isascii() or not any(c in line for c in _CASE_SPECIALS):
         if _match_near(_INLINE_NICE, line, low, _NICE_WORDS, _NICE_OFFSETS):
             return False
         if any(w in low for w in _REQUIRED_WORDS) and _match_near(
