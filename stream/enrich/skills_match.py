@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import ahocorasick
 
@@ -42,13 +41,9 @@ class Form:
     short: bool  # one or two characters: less certain
 
 
-class Span(NamedTuple):
-    """A selected occurrence: offsets in the text, the forms that fit, glued or not."""
-
-    start: int
-    end: int
-    forms: tuple[Form, ...]
-    glued: bool  # accepted only through a camelCase boundary
+# A selected occurrence: (start, end, the forms that fit, accepted only through a
+# camelCase glue). A plain tuple: a NamedTuple per span costs more than it reads better.
+Span = tuple[int, int, tuple[Form, ...], bool]
 
 
 def _cased_ok(text: str, start: int, end: int, form: Form) -> bool:
@@ -236,8 +231,9 @@ class FormMatcher:
         found.sort(key=lambda c: (c[0], c[0] - c[1]))
         chosen: list[Span] = []
         last_end = 0
-        for start, end, forms, glued in found:
+        for candidate in found:
+            start, end = candidate[0], candidate[1]
             if start >= last_end:
-                chosen.append(Span(start, end, forms, glued))
+                chosen.append(candidate)
                 last_end = end
         return chosen
