@@ -7,7 +7,6 @@ these functions read it where it lies and turn it into RawPosting JSON lines.
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from stream.models import RawPosting
 
 SEED_FILE = Path("seed/posting-poshmark-senior-ml-engineer.txt")
 LINKEDIN_FILE = Path("salary/linkedin_postings_sample500.csv")
-SKILLSPAN_FILE = Path("skills/skillspan_dev_postings.jsonl")
 
 
 def default_data_dir() -> Path | None:
@@ -76,22 +74,6 @@ def linkedin_postings(data_dir: Path, limit: int | None = None) -> Iterator[RawP
                     if row.get(key)
                 },
             )
-
-
-def skillspan_postings(data_dir: Path) -> Iterator[tuple[RawPosting, dict[str, object]]]:
-    """SkillSpan dev postings (sentences joined) with their annotation record."""
-    with (data_dir / SKILLSPAN_FILE).open(encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            sentences = record.get("sentences") or record.get("text") or ""
-            text = "\n".join(sentences) if isinstance(sentences, list) else str(sentences)
-            posting = RawPosting(
-                source=f"skillspan-{record.get('source', 'x')}",
-                source_id=str(record.get("idx", "0")),
-                title="",
-                description=text,
-            )
-            yield posting, record
 
 
 def demo_postings(data_dir: Path, linkedin: int = 5) -> list[RawPosting]:
