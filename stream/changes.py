@@ -16,7 +16,6 @@ The rules:
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -42,13 +41,8 @@ class PostingState(BaseModel):
     description_hash: str
 
 
-def description_hash(description: str) -> str:
-    """Short, whitespace-insensitive digest of a description (the diff shows it changed)."""
-    canonical = " ".join(description.split()).encode("utf-8")
-    return hashlib.blake2b(canonical, digest_size=8).hexdigest()
-
-
-def state_of(posting: EnrichedPosting) -> PostingState:
+def state_of(posting: EnrichedPosting, description_hash: str) -> PostingState:
+    """The state to remember; `description_hash` is ContentDigests.description."""
     salary = posting.salary
     return PostingState(
         content_hash=posting.content_hash,
@@ -67,7 +61,7 @@ def state_of(posting: EnrichedPosting) -> PostingState:
             }
         ),
         skills=sorted(skill.id for skill in posting.skills),
-        description_hash=description_hash(posting.description),
+        description_hash=description_hash,
     )
 
 

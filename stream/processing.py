@@ -21,7 +21,13 @@ from stream.budget import BudgetExceeded, time_budget
 from stream.cache import Store, cache_key, state_key
 from stream.changes import PostingState, change_event, is_unchanged, state_of
 from stream.config import Settings
-from stream.enrich.pipeline import ENRICHER_VERSION, Enricher, Enrichment, content_hash
+from stream.enrich.pipeline import (
+    ENRICHER_VERSION,
+    ContentDigests,
+    Enricher,
+    Enrichment,
+    content_digests,
+)
 from stream.enrich.salary_judge import DroppedPay
 from stream.errors import InvalidMessage
 from stream.metrics import Metrics
@@ -83,7 +89,7 @@ class _Pending:
     index: int
     raw: RawPosting
     posting_id: str
-    digest: str
+    digests: ContentDigests
     cache_key: str
 
 
@@ -144,8 +150,8 @@ class BatchProcessor:
                 continue  # dead-lettered by _compute
             if hit is None:
                 result.new_cache_entries[item.cache_key] = enrichment
-            posting = self.enricher.assemble(item.raw, enrichment, item.digest, now)
-            current = state_of(posting)
+            posting = self.enricher.assemble(item.raw, enrichment, item.digests.content, now)
+            current = state_of(posting, item.digests.description)
             if item.posting_id in latest:
                 previous = latest[item.posting_id]
             else:
@@ -172,14 +178,14 @@ class BatchProcessor:
             except InvalidMessage as error:
                 outcomes[index] = error
                 continue
-            digest = content_hash(raw)
+            digests = content_digests(raw)
             key = cache_key(
                 self._settings.redis.key_prefix,
                 ENRICHER_VERSION,
                 self.enricher.taxonomy_version,
-                digest,
+                digests.content,
             )
-            pending.append(_Pending(index, raw, posting_id_of(raw), digest, key))
+            pending.append(_Pending(index, raw, posting_id_of(raw), digests, key))
         return pending
 
     def _compute(self, item: _Pending, outcomes: list[Outcome | None]) -> Enrichment | None:

@@ -53,11 +53,29 @@ class EnrichmentObserver(Protocol):
     def salary_dropped(self, dropped: Sequence[DroppedPay]) -> None: ...
 
 
+@dataclass(frozen=True, slots=True)
+class ContentDigests:
+    """`content`: 128-bit hex digest of the normalized content fields; `description`: a short
+    digest of the normalized description alone (change events show that it changed). Both
+    are whitespace-insensitive and come from one normalization pass."""
+
+    content: str
+    description: str
+
+
+def content_digests(raw: RawPosting) -> ContentDigests:
+    normalized = {name: " ".join((getattr(raw, name) or "").split()) for name in _CONTENT_FIELDS}
+    canonical = json.dumps(normalized, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return ContentDigests(
+        content=hashlib.blake2b(canonical, digest_size=16).hexdigest(),
+        description=hashlib.blake2b(
+            normalized["description"].encode("utf-8"), digest_size=8
+        ).hexdigest(),
+    )
+
+
 def content_hash(raw: RawPosting) -> str:
-    """128-bit hex digest of the normalized content fields (whitespace-insensitive)."""
-    content = {name: " ".join((getattr(raw, name) or "").split()) for name in _CONTENT_FIELDS}
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
+    return content_digests(raw).content
 
 
 @dataclass(frozen=True)
