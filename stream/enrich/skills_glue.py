@@ -56,11 +56,11 @@ _K = TypeVar("_K", bound=tuple[Any, ...])
 
 
 def glued_candidates(
-    text: str, padded: str, encoded: bytes, keys: Mapping[str, _K]
+    text: str, padded: bytes, encoded: bytes, keys: Mapping[bytes, _K]
 ) -> list[tuple[int, int, _K]]:
     """(start, end, value) of every form that starts or ends at a glue point.
 
-    `padded` is " " + the folded text + " "; `keys` maps a folded form to a tuple whose
+    `padded` is b" " + the folded text + b" "; `keys` maps a folded form to a tuple whose
     first item is its length. A run of segments touching a glue point is a candidate, and
     so is a run from a glue point through the next word ("MongoDBAmazon Redshift") or
     from the previous word to a glue point ("Amazon S3Amazon EMR"). The caller checks the
