@@ -24,8 +24,9 @@ literals, no nested quantifiers).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Container
+from collections.abc import Container, Sequence
 from typing import Any
 
 from stream.enrich.skills_cues import NICE_WORDS, REQUIRED_WORDS, inline_state
@@ -124,7 +125,7 @@ def line_requirement(text: str, wanted: Container[int] | None = None) -> list[bo
 # heading_state() confirms each candidate, so this only has to be a superset. The words
 # are a trie and the pattern starts with a literal newline, so the regex engine skips from
 # newline to newline and rejects most lines on one byte.
-_HEADING_STARTS = (  # noqa: SIM905 - one string per group reads better than 75 items
+_HEADING_WORDS = (  # noqa: SIM905 - one string per group reads better than 75 items
     # nice to have
     "nice to have|nice-to-have|preferred|bonus|desirable|desired|good to have|good-to-have"
     "|a plus|a big plus|a huge plus|a bonus|an advantage|is a plus|is an advantage"
@@ -138,12 +139,30 @@ _HEADING_STARTS = (  # noqa: SIM905 - one string per group reads better than 75 
     "|compensation|salary|why join|our company|our team|our mission|our values|our culture"
     "|our story|our benefits|location|how to apply|equal|eeo|job description|overview"
     "|summary|day to day|day-to-day|duties|your role|tech stack"
-    # qualifiers
-    "|basic|minimum|key|core|technical|job|your|main|additional"
 ).split("|")
+# Words that qualify a heading word ("Basic qualifications", "Additional requirements").
+_HEADING_QUALIFIERS = "basic|minimum|key|core|technical|job|your|main|additional"
+_HEADING_STARTS = (*_HEADING_WORDS, *_HEADING_QUALIFIERS.split("|"))
+# The same starts for a scan that sees separators as spaces ("nice to have" covers
+# "nice-to-have") and cannot tell a line start from a word start: a qualifier alone is
+# too common a word ("your", "job") to report, so each qualifier comes with every heading
+# word after it. The skills matcher reports where these occur at a line start (after
+# bullets only), and RequirementIndex takes those instead of running its own regex.
+HEADING_PHRASES = tuple(
+    dict.fromkeys(
+        [w.replace("-", " ") for w in _HEADING_WORDS]
+        + [
+            f"{q} {w.replace('-', ' ')}"
+            for q in _HEADING_QUALIFIERS.split("|")
+            for w in _HEADING_WORDS
+        ]
+    )
+)
+# What may precede a heading on its line (the regex's bullet class, as bytes).
+HEADING_BULLETS = b" \t#*?->"
 
 
-def _trie_pattern(words: list[str]) -> str:
+def _trie_pattern(words: Sequence[str]) -> str:
     trie: dict[str, Any] = {}
     for word in words:
         node = trie
@@ -161,6 +180,9 @@ def _trie_pattern(words: list[str]) -> str:
     return build(trie)
 
 
+# Headings repeat across the postings of one board ("Requirements:", "What you'll do"):
+# their verdicts are kept, which skips the heading regexes for most candidate lines.
+_line_heading_state = functools.lru_cache(maxsize=8192)(heading_state)
 _CANDIDATE_HEADING = re.compile(rb"\n[ \t#*?\->]*" + _trie_pattern(_HEADING_STARTS).encode("ascii"))
 _HEADING_LINE_CHARS = 2 * _MAX_HEADING_CHARS  # enough to decide whether a line is a heading
 _CLAUSE_END = re.compile(r"[.!?;\n•](?!\w)")  # ends a clause ("Node.js" does not)
@@ -194,28 +216,38 @@ class RequirementIndex:
         cue_words: list[int] | None = None,
         last: int | None = None,
         encoded: bytes | None = None,
+        heading_lines: list[int] | None = None,
     ) -> None:
         """`cue_words`: offsets of the cue words in `text` when the caller already knows
         them (the skills matcher finds them in its scan); None to look per line. `last`:
         no offset after it will be asked about, so headings below its line are not read.
-        `encoded`: `text.encode("ascii", "replace")` when the caller already has it."""
+        `encoded`: `text.encode("ascii", "replace")` when the caller already has it.
+        `heading_lines`: the starts of the lines that can be headings (a superset, in
+        order), when the caller's scan found them; None to search for them here."""
         self._text = text
         self._cue_words = cue_words
-        starts: list[int] = []
-        states: list[bool | None] = []
-        if encoded is None:
-            encoded = text.encode("ascii", "replace")
-        folded = b"\n" + encoded.lower()
-        stop = len(folded)
+        stop = len(text) + 1
         if last is not None:
             line_end = text.find("\n", last)
             if line_end != -1:
-                stop = line_end + 1  # `folded` is one longer: its leading newline
-        for match in _CANDIDATE_HEADING.finditer(folded, 0, stop):
-            start = match.start()  # the line after the matched "\n" starts here in `text`
-            line = text[start : start + _HEADING_LINE_CHARS].split("\n", 1)[0]
-            is_heading, state = heading_state(line)
-            if is_heading and (not starts or starts[-1] != start):
+                stop = line_end + 1
+        if heading_lines is None:
+            if encoded is None:
+                encoded = text.encode("ascii", "replace")
+            folded = b"\n" + encoded.lower()
+            # A match at `folded` offset i is a line starting at text offset i.
+            heading_lines = [m.start() for m in _CANDIDATE_HEADING.finditer(folded, 0, stop)]
+        starts: list[int] = []
+        states: list[bool | None] = []
+        for start in heading_lines:
+            if start >= stop:
+                break
+            if starts and starts[-1] == start:
+                continue
+            is_heading, state = _line_heading_state(
+                text[start : start + _HEADING_LINE_CHARS].split("\n", 1)[0]
+            )
+            if is_heading:
                 starts.append(start)
                 states.append(state)
         self._heading_starts = starts

@@ -85,9 +85,13 @@ class SkillExtractor:
         matcher = self._matcher
         title_spans = matcher.spans(title) if title else []
         cue_words: list[int] = []
-        # One ASCII encoding of the description serves the matcher and the sections.
+        heading_lines: list[int] = []
+        # One ASCII encoding and one scan of the description serve the matcher and the
+        # sections: the scan also reports cue words and candidate heading lines.
         encoded = description.encode("ascii", "replace")
-        body_spans = matcher.spans(description, cue_words, encoded) if description else []
+        body_spans = (
+            matcher.spans(description, cue_words, encoded, heading_lines) if description else []
+        )
         if not title_spans and not body_spans:
             return []
         strong = {f.entry for s in (*title_spans, *body_spans) for f in s[2] if not f.weak}
@@ -99,7 +103,11 @@ class SkillExtractor:
             self._accept(result, "title", title, title_spans, strong, groups, None, None)
         if body_spans:
             sections: RequirementIndex | None = RequirementIndex(
-                description, sorted(cue_words), body_spans[-1][0], encoded
+                description,
+                sorted(cue_words),
+                body_spans[-1][0],
+                encoded,
+                sorted(set(heading_lines)),
             )
             if sections is not None and sections.empty:
                 sections = None  # no heading, no cue: every mention's state is None

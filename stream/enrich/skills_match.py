@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 
+from stream.enrich.sections import HEADING_BULLETS, HEADING_PHRASES
 from stream.enrich.skills_glue import glued_candidates, is_glue
 from stream.enrich.skills_text import (
     MATCH_TABLE,
@@ -63,6 +64,9 @@ def _cased_ok(text: str, start: int, end: int, form: Form) -> bool:
 # the separator that must follow the form.
 _Key = tuple[int, tuple[Form, ...], bool, frozenset[str] | None]
 _Value = tuple[int, int, tuple[Form, ...], bool, frozenset[str] | None]
+# Markers in the length slot of a value: not a form but a requirement cue word, the start
+# of a heading phrase ("requirements", "nice to have"), or both ("required", "must").
+_CUE, _HEADING, _CUE_AND_HEADING = 0, -1, -2
 # Requirement cue words, matched at word starts as prefixes ("requir" is "required",
 # "requirements"); the scan reports their offsets so that sections need no scan of theirs.
 CUE_WORDS = (
@@ -102,7 +106,14 @@ class _Automaton:
             else:
                 patterns[head] = (length, 0, forms, plain_only, verify)
         for cue in CUE_WORDS:
-            patterns.setdefault(b" " + cue.encode("ascii"), (0, 0, (), True, None))
+            patterns.setdefault(b" " + cue.encode("ascii"), (_CUE, 0, (), True, None))
+        for phrase in HEADING_PHRASES:
+            pattern = b" " + phrase.encode("ascii")
+            kind = patterns.get(pattern, (_HEADING,))[0]
+            if kind not in (_CUE, _HEADING, _CUE_AND_HEADING):
+                raise ValueError(f"heading phrase {phrase!r} is also a skill form")
+            kind = _CUE_AND_HEADING if kind == _CUE else kind
+            patterns[pattern] = (kind, 0, (), True, None)
         self.values = tuple(patterns.values())
         # Standard semantics report every overlapping match, as the selection needs all
         # candidates (a rejected long form must leave its shorter rivals in the running).
@@ -170,12 +181,18 @@ class FormMatcher:
             self._anchored = _Automaton(self._keys)
 
     def candidates(
-        self, text: str, cues: list[int] | None = None, encoded: bytes | None = None
+        self,
+        text: str,
+        cues: list[int] | None = None,
+        encoded: bytes | None = None,
+        headings: list[int] | None = None,
     ) -> list[_Candidate]:
         """Boundary- and case-checked (start, end, forms, glued) spans, before selection.
 
         When `cues` is a list, the offsets of requirement cue words ("required", "plus",
-        "preferred"...) found by the same scan are appended to it. `encoded`: the text's
+        "preferred"...) found by the same scan are appended to it; when `headings` is,
+        the starts of the lines that begin (after bullets) with a heading phrase, which
+        `sections.RequirementIndex` confirms. `encoded`: the text's
         `encode("ascii", "replace")` when the caller already has it.
         """
         found: list[_Candidate] = []
@@ -199,8 +216,13 @@ class FormMatcher:
             if length <= 1:
                 if length == 1:
                     self._one_char_candidate(text, start, forms, found)
-                elif cues is not None:
-                    cues.append(stop - 2)  # a cue word (length 0): the offset of its end
+                    continue
+                if length != _HEADING and cues is not None:
+                    cues.append(stop - 2)  # a cue word: the offset of its end
+                if length != _CUE and headings is not None:
+                    line = encoded.rfind(b"\n", 0, start) + 1
+                    if line == start or not encoded[line:start].strip(HEADING_BULLETS):
+                        headings.append(line)
                 continue
             if loose and (
                 (start and ((ch := text[start - 1]) == "_" or ch.isalnum()))
@@ -247,10 +269,14 @@ class FormMatcher:
             found.append((start, start + 1, ok, False))
 
     def spans(
-        self, text: str, cues: list[int] | None = None, encoded: bytes | None = None
+        self,
+        text: str,
+        cues: list[int] | None = None,
+        encoded: bytes | None = None,
+        headings: list[int] | None = None,
     ) -> list[Span]:
         """Longest-leftmost non-overlapping candidates, in text order (see `candidates`)."""
-        found = self.candidates(text, cues, encoded)
+        found = self.candidates(text, cues, encoded, headings)
         if not found:
             return []
         found.sort(key=lambda c: (c[0], c[0] - c[1]))
