@@ -12,6 +12,8 @@ import bisect
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+import ahocorasick_rs
+
 _GLUE_MIN_SEGMENT = 4  # shorter average segments between glue points: an id or a hash
 _GLUE_MAX_FORM = 60  # no form is longer; bounds the segment pairs tried in a glued word
 GLUE_MIN_LEN = 3  # "Go"/"R" glued into words ("GoDaddy", "RStudio") are not skills
@@ -28,18 +30,25 @@ CLASS_TABLE = (
 )
 
 
+# "aA" and "AAa" in the class bytes, both marking a glue point at their second byte. A
+# bytes.find for b"aA" is slow on text that is almost all "a" (a candidate at every
+# letter); the DFA reads each byte once.
+_GLUE_PAIRS = ahocorasick_rs.BytesAhoCorasick(
+    [b"aA", b"AAa"],
+    matchkind=ahocorasick_rs.MatchKind.Standard,
+    implementation=ahocorasick_rs.Implementation.DFA,
+)
+
+
 def glue_points(classes: bytes) -> list[int]:
     """Offsets i where a camelCase boundary splits a word: "aB", "3B" or "ABc" at i.
 
-    `classes` is the text's ASCII bytes through `CLASS_TABLE`; bytes.find keeps this in C.
+    `classes` is the text's ASCII bytes through `CLASS_TABLE`.
     """
-    points: set[int] = set()
-    for pattern in (b"aA", b"AAa"):
-        i = classes.find(pattern)
-        while i != -1:
-            points.add(i + 1)
-            i = classes.find(pattern, i + 1)
-    return sorted(points)
+    found = _GLUE_PAIRS.find_matches_as_indexes(classes, overlapping=True)
+    if not found:
+        return []
+    return sorted({start + 1 for _, start, _ in found})
 
 
 def is_glue(text: str, i: int) -> bool:

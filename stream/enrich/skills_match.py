@@ -1,7 +1,7 @@
 """The matching half of skill tagging: surface forms to boundary- and case-checked spans.
 
 `FormMatcher(entries)` compiles every surface form of a taxonomy into one Aho-Corasick
-DFA (ahocorasick_rs, once per taxonomy version); `spans(text)` returns the longest-leftmost
+automaton (ahocorasick_rs, once per taxonomy version); `spans(text)` returns the longest-leftmost
 non-overlapping spans whose edges sit on token boundaries and whose case fits the form.
 The fold and the boundary checks live in `skills_text`, camelCase glue in `skills_glue`.
 
@@ -83,18 +83,17 @@ CUE_WORDS = (
 
 
 class _Automaton:
-    """One DFA over b" key " / b" key." (a word on both sides) and the cue prefixes.
+    """One automaton over b" key " / b" key." (a word on both sides), cues and headings.
 
     A key ending in a letter or digit is stored with the separator that must follow it,
     so "go" never hits inside "good": almost every hit is a real word-level match. Keys
     ending otherwise ("c++", ".net") need no separator after them. `find(padded)` returns
     every (pattern, padded start, padded end) in one call into compiled code
-    (ahocorasick_rs), `values[pattern]` says what matched. The
-    whole scan of a 4 KB posting costs ~30 us there, ~100 us through pyahocorasick's
-    per-hit Python iterator.
+    (ahocorasick_rs), and `values[pattern]` says what matched: no Python-level step per
+    hit, as pyahocorasick's iterator had (figures in docs/skills.md).
     """
 
-    __slots__ = ("_dfa", "values")
+    __slots__ = ("_automaton", "values")
 
     def __init__(self, keys: dict[str, _Key]) -> None:
         patterns: dict[bytes, _Value] = {}
@@ -117,15 +116,17 @@ class _Automaton:
         self.values = tuple(patterns.values())
         # Standard semantics report every overlapping match, as the selection needs all
         # candidates (a rejected long form must leave its shorter rivals in the running).
-        # The DFA costs ~20 MB for ~15,000 patterns and is 2-3x faster than the NFAs.
-        self._dfa = ahocorasick_rs.BytesAhoCorasick(
+        # The contiguous NFA, not the DFA: the DFA is faster on a text scanned again and
+        # again (its ~20 MB of tables stay in cache), but a worker scans each posting once
+        # between other work, and there the NFA's smaller footprint (~5 MB) wins.
+        self._automaton = ahocorasick_rs.BytesAhoCorasick(
             list(patterns),
             matchkind=ahocorasick_rs.MatchKind.Standard,
-            implementation=ahocorasick_rs.Implementation.DFA,
+            implementation=ahocorasick_rs.Implementation.ContiguousNFA,
         )
 
     def find(self, padded: bytes) -> list[tuple[int, int, int]]:
-        return self._dfa.find_matches_as_indexes(padded, overlapping=True)
+        return self._automaton.find_matches_as_indexes(padded, overlapping=True)
 
 
 _Candidate = tuple[int, int, tuple[Form, ...], bool]
