@@ -20,7 +20,7 @@ from rich.markup import escape
 from stream import __version__
 from stream.commands import fx as fx_commands
 from stream.commands import taxonomy as taxonomy_commands
-from stream.config import Settings, load_settings, masked_settings
+from stream.config import EnrichmentSettings, Settings, load_settings, masked_settings
 from stream.logs import configure_logging
 
 app = typer.Typer(
@@ -92,6 +92,13 @@ def enrich(
     cache: Annotated[
         bool, typer.Option("--cache/--no-cache", help="Use the Redis cache from the settings.")
     ] = False,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="Give each skill tag the offsets of its mentions (enrichment.skill_evidence).",
+        ),
+    ] = False,
 ) -> None:
     """Enrich RawPosting JSON lines offline: one EnrichedPosting line per valid input line.
 
@@ -101,6 +108,10 @@ def enrich(
     from stream.offline import enrich_lines
 
     settings = _settings()
+    if evidence:
+        settings = settings.model_copy(
+            update={"enrichment": EnrichmentSettings(skill_evidence=True)}
+        )
     with _open_input(file) as lines:
         failed = enrich_lines(settings, lines, sys.stdout, err, use_cache=cache)
     raise typer.Exit(1 if failed else 0)

@@ -100,6 +100,14 @@ class WorkerSettings(_Section):
     dlq_guard_max_ratio: float = Field(default=0.5, gt=0, le=1)
 
 
+class EnrichmentSettings(_Section):
+    # Fill each skill tag's `evidence` with the character offsets of its mentions
+    # ([field, start, end] into the normalized title or description), for explainability.
+    # Off by default: it makes every enriched message longer. Cached enrichments are kept
+    # apart per setting, so switching it never serves tags of the other kind.
+    skill_evidence: bool = False
+
+
 class Settings(BaseSettings):
     """The whole configuration of the service."""
 
@@ -117,6 +125,7 @@ class Settings(BaseSettings):
     redis: RedisSettings = RedisSettings()
     topics: TopicSettings = TopicSettings()
     worker: WorkerSettings = WorkerSettings()
+    enrichment: EnrichmentSettings = EnrichmentSettings()
 
 
 def load_settings(**overrides: Any) -> Settings:

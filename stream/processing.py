@@ -182,7 +182,7 @@ class BatchProcessor:
             key = cache_key(
                 self._settings.redis.key_prefix,
                 ENRICHER_VERSION,
-                self.enricher.taxonomy_version,
+                self.enricher.cache_variant,
                 digests.content,
             )
             pending.append(_Pending(index, raw, posting_id_of(raw), digests, key))

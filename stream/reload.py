@@ -56,7 +56,7 @@ class TaxonomyWatcher:
         if taxonomy is None:
             return None
         started = time.perf_counter()
-        rebuilt = Enricher.build(taxonomy, enricher.fx)
+        rebuilt = Enricher.build(taxonomy, enricher.fx, skill_evidence=enricher.skills.evidence)
         log.info(
             "taxonomy reloaded",
             extra={

@@ -57,7 +57,11 @@ def build_processor(
     """The processor; with a Redis client it caches and tracks posting state."""
     taxonomy = taxonomy or Taxonomy.bundled()
     metrics.taxonomy_info.info({"version": taxonomy.version})
-    enricher = Enricher.build(taxonomy, build_fx(client, settings.redis.key_prefix))
+    enricher = Enricher.build(
+        taxonomy,
+        build_fx(client, settings.redis.key_prefix),
+        skill_evidence=settings.enrichment.skill_evidence,
+    )
     rs = settings.redis
     store: Store = (
         RedisStore(client, metrics, cache_ttl_s=rs.cache_ttl_s, state_ttl_s=rs.state_ttl_s)

@@ -87,12 +87,25 @@ class Enricher:
     fx: FxRates
 
     @classmethod
-    def build(cls, taxonomy: Taxonomy, fx: FxRates | None = None) -> Enricher:
-        return cls(taxonomy=taxonomy, skills=SkillExtractor(taxonomy), fx=fx or FxRates.bundled())
+    def build(
+        cls, taxonomy: Taxonomy, fx: FxRates | None = None, *, skill_evidence: bool = False
+    ) -> Enricher:
+        return cls(
+            taxonomy=taxonomy,
+            skills=SkillExtractor(taxonomy, evidence=skill_evidence),
+            fx=fx or FxRates.bundled(),
+        )
 
     @property
     def taxonomy_version(self) -> str:
         return self.taxonomy.version
+
+    @property
+    def cache_variant(self) -> str:
+        """What, besides the enricher version and the content, a cached result depends on:
+        the taxonomy version, and whether tags carry evidence."""
+        version = self.taxonomy.version
+        return f"{version}+evidence" if self.skills.evidence else version
 
     def compute(self, raw: RawPosting, observer: EnrichmentObserver | None = None) -> Enrichment:
         """Run every enricher on one posting (the expensive, cacheable part).

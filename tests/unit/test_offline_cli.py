@@ -87,3 +87,19 @@ def test_seed_posting_offline(tmp_path: Path, shared_data: Path) -> None:
     expected = {"Python", "SQL", "PyTorch", "TensorFlow", "scikit-learn", "Apache Kafka"}
     expected |= {"Redis", "Apache Spark", "Apache Airflow", "Docker", "Kubernetes"}
     assert expected <= names, expected - names
+
+
+def test_evidence_flag_gives_mention_offsets(tmp_path: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(GOOD) + "\n", encoding="utf-8")
+    plain = CliRunner().invoke(app, ["enrich", str(source)])
+    flagged = CliRunner().invoke(app, ["enrich", "--evidence", str(source)])
+    assert plain.exit_code == flagged.exit_code == 0
+    assert all(s.evidence is None for s in EnrichedPosting.model_validate_json(plain.stdout).skills)
+    posting = EnrichedPosting.model_validate_json(flagged.stdout)
+    offsets = {s.name: s.evidence for s in posting.skills}
+    text = GOOD["description"]
+    for name in ("Python", "PostgreSQL", "Docker"):
+        assert offsets[name] is not None
+        assert [text[start:end] for field, start, end in offsets[name]] == [name]
+        assert {field for field, _, _ in offsets[name]} == {"description"}

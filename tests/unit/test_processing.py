@@ -144,6 +144,8 @@ def test_unknown_state_publishes_and_counts(enricher: Enricher) -> None:
 
 def test_enrichment_errors_become_dead_letters(enricher: Enricher) -> None:
     class ExplodingSkills:
+        evidence = False
+
         def extract(self, title: str, description: str) -> list[object]:
             raise ValueError("taxonomy bug")
 
@@ -156,6 +158,8 @@ def test_enrichment_errors_become_dead_letters(enricher: Enricher) -> None:
 
 def test_enrichment_over_budget_is_dead_lettered(enricher: Enricher) -> None:
     class SlowSkills:
+        evidence = False
+
         def extract(self, title: str, description: str) -> list[object]:
             time.sleep(2)
             return []
@@ -183,3 +187,25 @@ def test_out_records_route_enriched_events_and_dead_letters(enricher: Enricher) 
     letter = DeadLetter.model_validate_json(dlq_out.value)
     assert (letter.offset, letter.error_kind, letter.key) == (7, "invalid_encoding", "k")
     assert ("error_kind", b"invalid_encoding") in dlq_out.headers
+
+
+def test_evidence_setting_tags_with_offsets_and_keeps_its_own_cache_entries(
+    enricher: Enricher,
+) -> None:
+    store = MemoryStore()
+    plain = _processor(enricher, store)
+    _run(plain, store, _posting("a"))
+    with_evidence = _processor(Enricher.build(enricher.taxonomy, skill_evidence=True), store)
+    # Same content under another id: a cache hit for the plain processor.
+    assert _run(plain, store, _posting("b"))[0].cache_hit
+    result = with_evidence.process([_record(0, _posting("c"))])
+    [outcome] = result.outcomes
+    assert isinstance(outcome, Published)
+    # The plain run's cached tags have no evidence: they must not be served here.
+    assert not outcome.cache_hit
+    description = outcome.posting.description  # "We use Python and Kafka."
+    mentioned = {
+        tag.name: [description[start:end] for _, start, end in tag.evidence or []]
+        for tag in outcome.posting.skills
+    }
+    assert mentioned == {"Python": ["Python"], "Apache Kafka": ["Kafka"]}
