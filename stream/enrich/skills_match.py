@@ -45,8 +45,9 @@ class Form:
     short: bool  # one or two characters: less certain
 
 
-# A selected occurrence: (start, end, the forms that fit, accepted only through a
-# camelCase glue). A plain tuple: a NamedTuple per span costs more than it reads better.
+# A selected occurrence: (start, end, the forms that fit, accepted only through context:
+# a camelCase glue, or a lower-case tag list). A plain tuple: a NamedTuple per span costs
+# more than it reads better.
 Span = tuple[int, int, tuple[Form, ...], bool]
 
 
@@ -187,14 +188,17 @@ class FormMatcher:
         cues: list[int] | None = None,
         encoded: bytes | None = None,
         headings: list[int] | None = None,
+        listed: list[_Candidate] | None = None,
     ) -> list[_Candidate]:
         """Boundary- and case-checked (start, end, forms, glued) spans, before selection.
 
         When `cues` is a list, the offsets of requirement cue words ("required", "plus",
         "preferred"...) found by the same scan are appended to it; when `headings` is,
         the starts of the lines that begin (after bullets) with a heading phrase, which
-        `sections.RequirementIndex` confirms. `encoded`: the text's
-        `encode("ascii", "replace")` when the caller already has it.
+        `sections.RequirementIndex` confirms. When `listed` is a list, cased forms found
+        in lower case ("react", "jenkins") are put there instead of dropped: `spans` keeps
+        them only inside a tag list. `encoded`: the text's `encode("ascii", "replace")`
+        when the caller already has it.
         """
         found: list[_Candidate] = []
         anchored = self._anchored
@@ -233,9 +237,12 @@ class FormMatcher:
             if verify is not None and text[start:end].lower().replace("’", "'") not in verify:
                 continue
             if not plain_only:
-                forms = tuple(f for f in forms if _cased_ok(text, start, end, f))
-                if not forms:
+                cased = tuple(f for f in forms if _cased_ok(text, start, end, f))
+                if not cased:
+                    if listed is not None and text[start:end].islower():
+                        listed.append((start, end, forms, True))
                     continue
+                forms = cased
             found.append((start, end, forms, False))
         for start, end, value in glued_candidates(text, padded, encoded, self._byte_keys):
             self._check_glued(text, start, end, value, found)
@@ -276,8 +283,10 @@ class FormMatcher:
         encoded: bytes | None = None,
         headings: list[int] | None = None,
     ) -> list[Span]:
-        """Longest-leftmost non-overlapping candidates, in text order (see `candidates`)."""
-        found = self.candidates(text, cues, encoded, headings)
+        """Longest-leftmost non-overlapping candidates, in text order (see `candidates`),
+        plus cased forms written in lower case inside a tag list (see `_in_tag_lists`)."""
+        listed: list[_Candidate] = []
+        found = self.candidates(text, cues, encoded, headings, listed)
         if not found:
             return []
         found.sort(key=lambda c: (c[0], c[0] - c[1]))
@@ -288,4 +297,59 @@ class FormMatcher:
             if start >= last_end:
                 chosen.append(candidate)
                 last_end = end
+        if listed and len(chosen) >= 2:
+            chosen = _in_tag_lists(text, chosen, listed)
         return chosen
+
+
+# What may separate the items of a tag list ("typescript, react / go | jenkins").
+_LIST_SEPARATORS = " ,/|;\t·•"
+_LIST_MAX_GAP = 4
+_LIST_MIN_STRONG = 2
+
+
+def _in_tag_lists(text: str, chosen: list[Span], listed: list[_Candidate]) -> list[Span]:
+    """`chosen` plus the lower-case cased forms that sit inside a tag list.
+
+    "React", "Go" and "Jenkins" are cased forms: in running text "react", "go" and
+    "jenkins" are ordinary words. Scraped tag lists are lower case, though ("typescript
+    javascript node.js react go"). A lower-case candidate counts when it belongs to a run
+    of spans on one line separated only by list separators, and the run holds at least two
+    selected spans of strong forms. Accepted ones stay weak where their forms are (the
+    extractor still wants corroboration from the posting) and are marked as accepted
+    through context, which lowers their confidence.
+    """
+    taken = [(c[0], c[1]) for c in chosen]
+    extra: list[Span] = []
+    for candidate in sorted(listed, key=lambda c: (c[0], c[0] - c[1])):
+        start, end = candidate[0], candidate[1]
+        if any(s < end and start < e for s, e in taken):
+            continue
+        taken.append((start, end))
+        extra.append(candidate)
+    if not extra:
+        return chosen
+    merged = sorted(
+        [*((c, False) for c in chosen), *((c, True) for c in extra)], key=lambda x: x[0][0]
+    )
+    accepted: set[int] = set()
+    run: list[tuple[Span, bool]] = []
+
+    def close(run: list[tuple[Span, bool]]) -> None:
+        strong = sum(1 for span, is_listed in run if not is_listed and not span[2][0].weak)
+        if strong >= _LIST_MIN_STRONG:
+            accepted.update(span[0] for span, is_listed in run if is_listed)
+
+    previous_end = -1
+    for item in merged:
+        span = item[0]
+        gap = text[previous_end : span[0]] if previous_end >= 0 else None
+        if gap is None or len(gap) > _LIST_MAX_GAP or gap.strip(_LIST_SEPARATORS) or "\n" in gap:
+            close(run)
+            run = []
+        run.append(item)
+        previous_end = span[1]
+    close(run)
+    if not accepted:
+        return chosen
+    return sorted([*chosen, *(c for c in extra if c[0] in accepted)], key=lambda c: c[0])

@@ -338,3 +338,17 @@ def test_evidence_offsets_only_when_asked() -> None:
             source = "Python Developer" if field == "title" else text
             assert source[start:end].lower() in {"python", "sql", "kafka"}
         assert SkillTag.model_validate(tag.model_dump()) == tag
+
+
+def test_lower_case_tag_list_accepts_cased_forms_only_inside_the_list(
+    extractor: SkillExtractor,
+) -> None:
+    listed = extractor.extract("", "Technologies\ntypescript javascript node.js react\nAbout us")
+    assert {"typescript", "javascript", "nodejs", "react"} <= {t.id for t in listed}
+    react = next(t for t in listed if t.id == "react")
+    assert react.confidence < 0.8  # accepted through context only
+    # The same words in running text, or a list with one strong skill, stay untagged.
+    prose = extractor.extract("", "We react fast to javascript and typescript bugs.")
+    assert "react" not in {t.id for t in prose}
+    short = extractor.extract("", "skills: react, javascript")
+    assert "react" not in {t.id for t in short}
