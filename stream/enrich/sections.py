@@ -206,6 +206,10 @@ class RequirementIndex:
         "_heading_starts",
         "_heading_states",
         "_line_cue",
+        "_line_hi",
+        "_line_lo",
+        "_line_own",
+        "_line_state",
         "_own",
         "_text",
     )
@@ -255,6 +259,10 @@ class RequirementIndex:
         self._own = dict(zip(starts, states, strict=True))
         self._line_cue: dict[int, bool] = {}
         self._cues: dict[int, bool | None] = {}
+        # The line of the last state_at call: [lo, hi), whether it is a heading, its state.
+        self._line_lo = self._line_hi = -1
+        self._line_own = False
+        self._line_state: bool | None = None
 
     @property
     def empty(self) -> bool:
@@ -262,19 +270,34 @@ class RequirementIndex:
         return not self._heading_starts and self._cue_words is not None and not self._cue_words
 
     def state_at(self, start: int, end: int | None = None) -> bool | None:
-        """True (required), False (nice to have) or None for the span [start, end)."""
+        """True (required), False (nice to have) or None for the span [start, end).
+
+        Mentions come in text order and many share a line, so the line of the last call
+        and its heading state are kept: the next mention on that line skips both lookups.
+        """
         text = self._text
-        line_start = text.rfind("\n", 0, start) + 1
-        own = self._own
-        if line_start in own:
-            return own[line_start]
+        if self._line_lo <= start < self._line_hi:
+            line_start = self._line_lo
+        else:
+            line_start = text.rfind("\n", 0, start) + 1
+            line_end = text.find("\n", start)
+            own = self._own
+            if line_start in own:
+                self._line_own, self._line_state = True, own[line_start]
+            else:
+                i = bisect.bisect_right(self._heading_starts, line_start) - 1
+                self._line_own = False
+                self._line_state = self._heading_states[i] if i >= 0 else None
+            self._line_lo = line_start
+            self._line_hi = len(text) if line_end == -1 else line_end
+        if self._line_own:
+            return self._line_state  # a heading line's own content takes its state
         end = start if end is None else end
         words = self._cue_words
         if words is None:
             has_cue = self._line_cue.get(line_start)
             if has_cue is None:
-                line_end = text.find("\n", start)
-                low = text[line_start : line_end if line_end != -1 else len(text)].lower()
+                low = text[line_start : self._line_hi].lower()
                 has_cue = self._line_cue[line_start] = any(w in low for w in _CUE_WORDS)
         else:
             # A cue word within reach of the span? (offsets from the matcher's scan)
@@ -284,8 +307,7 @@ class RequirementIndex:
             cue = self._clause_cue(text, line_start, start, end)
             if cue is not None:
                 return cue
-        i = bisect.bisect_right(self._heading_starts, line_start) - 1
-        return self._heading_states[i] if i >= 0 else None
+        return self._line_state
 
     def _clause_cue(self, text: str, line_start: int, start: int, end: int) -> bool | None:
         lo = max(line_start, start - _CLAUSE_LOOKAROUND)

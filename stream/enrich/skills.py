@@ -95,12 +95,9 @@ class SkillExtractor:
         if not title_spans and not body_spans:
             return []
         strong = {f.entry for s in (*title_spans, *body_spans) for f in s[2] if not f.weak}
-        groups: dict[str, set[int]] = {}
-        for index in strong:
-            groups.setdefault(self._groups[index], set()).add(index)
         result: list[_Raw] = []
         if title_spans:
-            self._accept(result, "title", title, title_spans, strong, groups, None, None)
+            self._accept(result, "title", title, title_spans, strong, None, None)
         if body_spans:
             sections: RequirementIndex | None = RequirementIndex(
                 description,
@@ -112,9 +109,7 @@ class SkillExtractor:
             if sections is not None and sections.empty:
                 sections = None  # no heading, no cue: every mention's state is None
             settled: set[int] | None = None if every_state else set()
-            self._accept(
-                result, "description", description, body_spans, strong, groups, sections, settled
-            )
+            self._accept(result, "description", description, body_spans, strong, sections, settled)
         return result
 
     def _accept(
@@ -124,16 +119,20 @@ class SkillExtractor:
         text: str,
         spans: list[Span],
         strong: set[int],
-        groups: dict[str, set[int]],
         sections: RequirementIndex | None,
         settled: set[int] | None,
     ) -> None:
         names = self._names
         languages = self._languages
         append = result.append
+        groups: dict[str, set[int]] | None = None  # strong skills by group, when needed
         for start, end, forms, glued in spans:
             form = forms[0]
             if form.weak and form.entry not in strong:
+                if groups is None:
+                    groups = {}
+                    for strong_index in strong:
+                        groups.setdefault(self._groups[strong_index], set()).add(strong_index)
                 resolved = self._resolve(forms, strong, groups)
                 if resolved is None:
                     continue
