@@ -202,21 +202,35 @@ def produce(env: Env, items: list[tuple[bytes | None, bytes | None]]) -> None:
     assert producer.flush(30) == 0, "messages still undelivered after 30 s"
 
 
-def consume(env: Env, topic: str, count: int, timeout_s: float = 60.0) -> list[Message]:
-    """Read `count` committed messages from the start of `topic`, or fail after the timeout."""
+def read_committed(
+    env: Env, topic: str, expected: int, timeout_s: float, settle_s: float = 3.0
+) -> list[Message]:
+    """Committed messages of `topic` from its start: until `expected` arrived and `settle_s`
+    passed with nothing more (so duplicates would be seen; 0 stops at once), or the
+    timeout. Each call reads with a group of its own."""
     conf = client_config(env.settings, "consumer")
     conf["group.id"] = f"{env.run_id}-reader-{uuid.uuid4().hex[:6]}"
     consumer = Consumer(conf)
     consumer.subscribe([topic])
     messages: list[Message] = []
     deadline = time.monotonic() + timeout_s
+    quiet_since = time.monotonic()
     try:
-        while len(messages) < count and time.monotonic() < deadline:
+        while time.monotonic() < deadline:
+            if len(messages) >= expected and time.monotonic() - quiet_since >= settle_s:
+                break
             message = consumer.poll(0.5)
             if message is not None and message.error() is None:
                 messages.append(message)
+                quiet_since = time.monotonic()
     finally:
         consumer.close()
+    return messages
+
+
+def consume(env: Env, topic: str, count: int, timeout_s: float = 60.0) -> list[Message]:
+    """Read `count` committed messages from the start of `topic`, or fail after the timeout."""
+    messages = read_committed(env, topic, count, timeout_s, settle_s=0)
     assert len(messages) >= count, f"got {len(messages)} of {count} messages from {topic}"
     return messages
 

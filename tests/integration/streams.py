@@ -6,16 +6,12 @@ from __future__ import annotations
 import json
 import random
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from confluent_kafka import Consumer, Message
-
-from stream.kafka import client_config
 from stream.models import ChangeEvent, EnrichedPosting
-from tests.integration.conftest import Env
+from tests.integration.conftest import Env, read_committed
 
 _TITLES = ["Data Engineer", "Registered Nurse", "Truck Driver", "Accountant", "ML Engineer"]
 _SKILLS = ["Python", "SQL", "Apache Kafka", "Kubernetes", "Excel", "patient care", "CDL Class A"]
@@ -43,31 +39,6 @@ def encoded(posting: dict[str, object]) -> tuple[bytes, bytes]:
     return f"{posting['source']}:{posting['source_id']}".encode(), json.dumps(posting).encode()
 
 
-def read_all(
-    env: Env, topic: str, expected: int, timeout_s: float, settle_s: float = 3.0
-) -> list[Message]:
-    """Every committed message of `topic`: until `expected` arrived and `settle_s` passed with
-    nothing more (so duplicates would be seen), or the timeout."""
-    conf = client_config(env.settings, "consumer")
-    conf["group.id"] = f"{env.run_id}-verify-{uuid.uuid4().hex[:6]}"
-    consumer = Consumer(conf)
-    consumer.subscribe([topic])
-    messages: list[Message] = []
-    deadline = time.monotonic() + timeout_s
-    quiet_since = time.monotonic()
-    try:
-        while time.monotonic() < deadline:
-            message = consumer.poll(0.5)
-            if message is not None and message.error() is None:
-                messages.append(message)
-                quiet_since = time.monotonic()
-            elif len(messages) >= expected and time.monotonic() - quiet_since >= settle_s:
-                break
-    finally:
-        consumer.close()
-    return messages
-
-
 @dataclass
 class Delivery:
     """What arrived on the output topics, by posting id."""
@@ -82,9 +53,11 @@ class Delivery:
 
 def collect(env: Env, expected: int, timeout_s: float, dlq_expected: int = 0) -> Delivery:
     """Read enriched, changes and DLQ, checking every record parses as its contract."""
-    enriched = read_all(env, env.topic("enriched"), expected, timeout_s)
-    events = read_all(env, env.topic("changes"), expected, timeout_s=30)
-    letters = read_all(env, env.topic("dlq"), dlq_expected, timeout_s=30) if dlq_expected else []
+    enriched = read_committed(env, env.topic("enriched"), expected, timeout_s)
+    events = read_committed(env, env.topic("changes"), expected, timeout_s=30)
+    letters = (
+        read_committed(env, env.topic("dlq"), dlq_expected, timeout_s=30) if dlq_expected else []
+    )
     enriched_ids: Counter[str] = Counter(
         EnrichedPosting.model_validate_json(m.value() or b"").posting_id for m in enriched
     )

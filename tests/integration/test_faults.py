@@ -19,10 +19,11 @@ from tests.integration.conftest import (
     PrivateStack,
     Workers,
     produce,
+    read_committed,
     redis_client,
     scrape_metrics,
 )
-from tests.integration.streams import collect, encoded, read_all, synthetic_posting, wait_for
+from tests.integration.streams import collect, encoded, synthetic_posting, wait_for
 
 
 def _metric(text: str, name: str) -> float:
@@ -85,7 +86,9 @@ def test_broker_restart_mid_stream_loses_nothing_and_duplicates_nothing(
     ids += _publish(private_env, 1500, 500)
     restarts = 0
     deadline = time.monotonic() + 240
-    while len(read_all(private_env, private_env.topic("enriched"), len(ids), 5, 0.5)) < len(ids):
+    while len(read_committed(private_env, private_env.topic("enriched"), len(ids), 5, 0.5)) < len(
+        ids
+    ):
         assert time.monotonic() < deadline, "not everything was enriched within 240 s"
         if worker.process.poll() is not None:
             assert worker.process.returncode == EXIT_STUCK, worker.log_text()[-3000:]
@@ -186,7 +189,7 @@ def test_hostile_tenth_of_the_stream_goes_to_dlq_and_the_rest_is_enriched(
     delivery = collect(env, len(ids), timeout_s=120, dlq_expected=hostile)
     assert sorted(delivery.enriched) == sorted(ids)
     assert delivery.duplicates() == []
-    letters = read_all(env, env.topic("dlq"), hostile, timeout_s=30)
+    letters = read_committed(env, env.topic("dlq"), hostile, timeout_s=30)
     assert len(letters) == hostile
     kinds = {DeadLetter.model_validate_json(m.value() or b"").error_kind for m in letters}
     assert kinds == {"invalid_json", "invalid_encoding", "oversized", "schema_violation"}
@@ -206,7 +209,7 @@ def test_rescrapes_publish_nothing_and_one_change_publishes_one_update(
     assert delivery.enriched["synthetic:7"] == 2
     events = [
         ChangeEvent.model_validate_json(m.value() or b"")
-        for m in read_all(env, env.topic("changes"), 201, timeout_s=30)
+        for m in read_committed(env, env.topic("changes"), 201, timeout_s=30)
     ]
     updates = [e for e in events if e.kind == "updated"]
     assert len(events) == 201

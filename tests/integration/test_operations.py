@@ -12,8 +12,15 @@ from pathlib import Path
 
 from stream.config import load_settings
 from stream.dlq import ReplayFilter, replay
-from tests.integration.conftest import STREAM_BIN, Env, Workers, free_port, produce
-from tests.integration.streams import collect, read_all, wait_for
+from tests.integration.conftest import (
+    STREAM_BIN,
+    Env,
+    Workers,
+    free_port,
+    produce,
+    read_committed,
+)
+from tests.integration.streams import collect, wait_for
 from tests.integration.test_faults import _metric, _publish
 
 
@@ -106,7 +113,7 @@ def test_dlq_replay_republishes_the_original_bytes_with_filters(env: Env, worker
             (b"other:2", b"{not json"),
         ],
     )
-    read_all(env, env.topic("dlq"), 2, timeout_s=60)
+    read_committed(env, env.topic("dlq"), 2, timeout_s=60)
     settings = load_settings()
     dry = replay(settings, ReplayFilter(frozenset({"schema_violation"})), dry_run=True)
     assert (dry.scanned, dry.replayed) == (2, 1)
@@ -114,13 +121,13 @@ def test_dlq_replay_republishes_the_original_bytes_with_filters(env: Env, worker
     # check that the raw topic gets the original bytes under the original key.
     report = replay(settings, ReplayFilter(key_prefix="fixme:"))
     assert report.replayed == 1
-    raw = read_all(env, env.topic("raw"), 4, timeout_s=30, settle_s=2)
+    raw = read_committed(env, env.topic("raw"), 4, timeout_s=30, settle_s=2)
     replayed = [m for m in raw if dict(m.headers() or []).get("replayed_from")]
     assert len(replayed) == 1
     assert replayed[0].key() == b"fixme:1"
     assert json.loads(replayed[0].value() or b"") == missing_description
     # It fails again the same way, and lands in the DLQ again: nothing is lost either way.
-    assert len(read_all(env, env.topic("dlq"), 3, timeout_s=60)) == 3
+    assert len(read_committed(env, env.topic("dlq"), 3, timeout_s=60)) == 3
 
 
 def test_dlq_guard_stops_the_worker_before_draining_the_topic(env: Env, workers: Workers) -> None:
@@ -134,7 +141,7 @@ def test_dlq_guard_stops_the_worker_before_draining_the_topic(env: Env, workers:
     assert worker.process.wait(60) == 3
     assert "DLQ guard" in worker.log_text()
     # Nothing was committed: no dead letters, and a restart meets the same messages.
-    assert read_all(env, env.topic("dlq"), 0, timeout_s=5, settle_s=3) == []
+    assert read_committed(env, env.topic("dlq"), 0, timeout_s=5, settle_s=3) == []
     again = workers.start("w1", guard)
     again.expected_exit = 3
     assert again.process.wait(60) == 3

@@ -5,8 +5,8 @@ from __future__ import annotations
 from stream.models import EnrichedPosting
 from stream.taxonomy import SkillEntry, Taxonomy
 from stream.taxonomy.store import publish_taxonomy
-from tests.integration.conftest import Env, Workers, produce, redis_client
-from tests.integration.streams import encoded, read_all, synthetic_posting, wait_for
+from tests.integration.conftest import Env, Workers, produce, read_committed, redis_client
+from tests.integration.streams import encoded, synthetic_posting, wait_for
 from tests.integration.test_faults import _metric, scrape_metrics
 
 
@@ -14,7 +14,7 @@ def test_a_pushed_taxonomy_is_used_without_a_restart(env: Env, workers: Workers)
     worker = workers.start("w0", {"STREAM_WORKER__TAXONOMY_POLL_S": "0.5"})
     text = "Requirements\n- Frobnicator 3 and Python"
     produce(env, [encoded(synthetic_posting(1, description=text))])
-    [before] = read_all(env, env.topic("enriched"), 1, timeout_s=60, settle_s=0)
+    [before] = read_committed(env, env.topic("enriched"), 1, timeout_s=60, settle_s=0)
     old = EnrichedPosting.model_validate_json(before.value() or b"")
     assert "frobnicator" not in {s.id for s in old.skills}
 
@@ -32,7 +32,7 @@ def test_a_pushed_taxonomy_is_used_without_a_restart(env: Env, workers: Workers)
         "the worker reloaded",
     )
     produce(env, [encoded(synthetic_posting(2, description=text))])
-    messages = read_all(env, env.topic("enriched"), 2, timeout_s=60)
+    messages = read_committed(env, env.topic("enriched"), 2, timeout_s=60)
     after = EnrichedPosting.model_validate_json(messages[-1].value() or b"")
     assert after.taxonomy_version == newer.version != old.taxonomy_version
     assert "frobnicator" in {s.id for s in after.skills}
