@@ -319,6 +319,15 @@ def _in_tag_lists(text: str, chosen: list[Span], listed: list[_Candidate]) -> li
     extractor still wants corroboration from the posting) and are marked as accepted
     through context, which lowers their confidence.
     """
+    # A run with a listed candidate and two selected spans has a listed candidate next to
+    # a selected span: without one (the usual case in prose: "react quickly"), stop here.
+    starts = {c[0] for c in chosen}
+    ends = {c[1] for c in chosen}
+    if not any(
+        any((c[0] - gap) in ends or (c[1] + gap) in starts for gap in range(_LIST_MAX_GAP + 1))
+        for c in listed
+    ):
+        return chosen
     taken = [(c[0], c[1]) for c in chosen]
     extra: list[Span] = []
     for candidate in sorted(listed, key=lambda c: (c[0], c[0] - c[1])):
