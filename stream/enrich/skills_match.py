@@ -1,8 +1,9 @@
 """The matching half of skill tagging: surface forms to boundary- and case-checked spans.
 
 `FormMatcher(entries)` compiles every surface form of a taxonomy into one Aho-Corasick
-automaton (ahocorasick_rs, once per taxonomy version); `spans(text)` returns the longest-leftmost
-non-overlapping spans whose edges sit on token boundaries and whose case fits the form.
+automaton (ahocorasick_rs, once per taxonomy version); `spans(text)` returns the
+longest-leftmost non-overlapping spans whose edges sit on token boundaries and whose case
+fits the form.
 The fold and the boundary checks live in `skills_text`, camelCase glue in `skills_glue`.
 
 Hot-path choices, measured with benchmarks/skills_speed.py:
@@ -107,11 +108,17 @@ class _Automaton:
                 patterns[head] = (length, 0, forms, plain_only, verify)
         for cue in CUE_WORDS:
             patterns.setdefault(b" " + cue.encode("ascii"), (_CUE, 0, (), True, None))
-        for phrase in HEADING_PHRASES:
-            pattern = b" " + phrase.encode("ascii")
+        # Heading phrases behind a space, and behind "#" too: the fold keeps "#" (for "C#"),
+        # so "#Requirements" has no space before the word.
+        for pattern in (
+            lead + phrase.encode("ascii") for phrase in HEADING_PHRASES for lead in (b" ", b"#")
+        ):
             kind = patterns.get(pattern, (_HEADING,))[0]
             if kind not in (_CUE, _HEADING, _CUE_AND_HEADING):
-                raise ValueError(f"heading phrase {phrase!r} is also a skill form")
+                # A form written exactly like a heading phrase (only possible for a form
+                # ending in a symbol, such as "skills &"): the skill wins, and a heading
+                # starting so is not found. No bundled form does this.
+                continue
             kind = _CUE_AND_HEADING if kind == _CUE else kind
             patterns[pattern] = (kind, 0, (), True, None)
         self.values = tuple(patterns.values())
