@@ -18,9 +18,6 @@ _BLOCK_TAG = re.compile(
 )
 _ANY_TAG = re.compile(r"<[a-zA-Z/!][^>]{0,2000}>")
 _SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]{0,2000}>.{0,200000}?</\1\s*>", re.I | re.S)
-_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
-_SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
-_MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
 def looks_like_html(text: str) -> bool:
@@ -40,7 +37,9 @@ def normalize_text(text: str) -> str:
     """Plain, NFKC-normalized text with collapsed horizontal whitespace; newlines are kept.
 
     NFKC folds the look-alikes scrapers produce (full-width letters, non-breaking and narrow
-    spaces, ligatures) into their plain forms, so matchers see one spelling.
+    spaces, ligatures) into their plain forms, so matchers see one spelling. Each line has
+    its runs of whitespace collapsed to one space and its ends trimmed; runs of blank lines
+    become one blank line.
     """
     if looks_like_html(text):
         text = html_to_text(text)
@@ -48,7 +47,25 @@ def normalize_text(text: str) -> str:
         text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _HORIZONTAL_SPACE.sub(" ", text)
-    text = _SPACE_AROUND_NEWLINE.sub("\n", text)
-    text = _MANY_NEWLINES.sub("\n\n", text)
-    return text.strip()
+    return collapse_whitespace(text).strip()
+
+
+def collapse_whitespace(text: str) -> str:
+    """Per line, whitespace runs to one space and no space at either end; at most one blank
+    line in a row.
+
+    `str.split()` does the collapsing in C: a regex over "any whitespace but newline" gave
+    the same text at ~10x the cost (a negated class is checked character by character).
+    """
+    lines: list[str] = []
+    blank = False
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if not line:
+            if blank:
+                continue
+            blank = True
+        else:
+            blank = False
+        lines.append(line)
+    return "\n".join(lines)
