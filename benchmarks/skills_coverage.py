@@ -42,7 +42,7 @@ def covered(extractor: SkillExtractor, term: str, forms: frozenset[str] = frozen
     """
     if term.casefold() in forms:
         return True
-    spans = [(s.start, s.end) for s in extractor._matcher.spans(term) if s.forms]
+    spans = [(start, end) for start, end, forms, _ in extractor._matcher.spans(term) if forms]
     if not spans:
         return False
     core = [m.span() for m in re.finditer(r"[A-Za-z0-9+#]", _GENERIC.sub(" ", term))]
