@@ -1,0 +1,56 @@
+"""The benchmark scripts still run against the current code (they read ../shared/data).
+
+Benchmarks are run by hand and their figures go to the docs, so an API change can break
+one unnoticed (skills_coverage.py did, when spans stopped being NamedTuples). This runs
+each quick one once, with its smallest settings, and checks that it printed its report.
+No figure is asserted: that is what the scripts are for. worker_throughput.py needs the
+real stack and minutes; the integration tests cover the worker itself.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", BENCHMARKS / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize(
+    ("script", "args", "expected"),
+    [
+        ("skills_coverage", [], ["O*NET Hot Technologies:", "Stack Overflow top 500 tags:"]),
+        ("skills_speed", ["--rounds", "1", "--no-naive"], ["extract()", "plain AC /"]),
+        ("skills_quality", [], ["skillspan concrete knowledge-span recall:", "zero-tag"]),
+        ("salary_quality", ["--show", "0"], ["price", "linkedin"]),
+        ("text_speed", ["--rounds", "1"], ["same output 500/500", "same output 58/58"]),
+    ],
+)
+def test_benchmark_script_runs(
+    script: str,
+    args: list[str],
+    expected: list[str],
+    shared_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    module = _load(script)
+    monkeypatch.setattr(sys, "argv", [script, *args])
+    assert module.main() in (0, None)
+    out = capsys.readouterr().out
+    assert "skipped" not in out
+    for text in expected:
+        assert text in out, f"{script}: {text!r} not in its output"
