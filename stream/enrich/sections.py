@@ -226,8 +226,8 @@ class RequirementIndex:
         them (the skills matcher finds them in its scan); None to look per line. `last`:
         no offset after it will be asked about, so headings below its line are not read.
         `encoded`: `text.encode("ascii", "replace")` when the caller already has it.
-        `heading_lines`: the starts of the lines that can be headings (a superset, in
-        order), when the caller's scan found them; None to search for them here."""
+        `heading_lines`: the starts of the lines that can be headings (a superset, unique
+        and in order), when the caller's scan found them; None to search for them here."""
         self._text = text
         self._cue_words = cue_words
         stop = len(text) + 1
@@ -246,8 +246,6 @@ class RequirementIndex:
         for start in heading_lines:
             if start >= stop:
                 break
-            if starts and starts[-1] == start:
-                continue
             is_heading, state = _line_heading_state(
                 text[start : start + _HEADING_LINE_CHARS].split("\n", 1)[0]
             )

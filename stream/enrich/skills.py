@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, Literal, NamedTuple
 
 from stream.enrich.sections import RequirementIndex
-from stream.enrich.skills_match import Form, FormMatcher, Span
+from stream.enrich.skills_match import Form, FormMatcher, SectionMarks, Span
 from stream.enrich.skills_text import language_context
 from stream.models import SkillTag
 from stream.taxonomy import SkillEntry, Taxonomy
@@ -84,14 +84,11 @@ class SkillExtractor:
     def _scan(self, title: str, description: str, every_state: bool) -> list[_Raw]:
         matcher = self._matcher
         title_spans = matcher.spans(title) if title else []
-        cue_words: list[int] = []
-        heading_lines: list[int] = []
         # One ASCII encoding and one scan of the description serve the matcher and the
         # sections: the scan also reports cue words and candidate heading lines.
+        marks = SectionMarks()
         encoded = description.encode("ascii", "replace")
-        body_spans = (
-            matcher.spans(description, cue_words, encoded, heading_lines) if description else []
-        )
+        body_spans = matcher.spans(description, encoded, marks) if description else []
         if not title_spans and not body_spans:
             return []
         strong = {f.entry for s in (*title_spans, *body_spans) for f in s[2] if not f.weak}
@@ -101,10 +98,10 @@ class SkillExtractor:
         if body_spans:
             sections: RequirementIndex | None = RequirementIndex(
                 description,
-                sorted(cue_words),
+                marks.cue_words(),
                 body_spans[-1][0],
                 encoded,
-                sorted(set(heading_lines)),
+                marks.heading_lines(),
             )
             if sections is not None and sections.empty:
                 sections = None  # no heading, no cue: every mention's state is None

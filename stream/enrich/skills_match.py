@@ -20,7 +20,7 @@ Hot-path choices, measured with benchmarks/skills_speed.py:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import ahocorasick_rs
 
@@ -44,6 +44,21 @@ class Form:
     exact: str | None  # the exact-case text a cased form requires
     weak: bool  # needs corroboration (cased form of an ambiguous skill)
     short: bool  # one or two characters: less certain
+
+
+@dataclass(slots=True)
+class SectionMarks:
+    """What the scan reports for requirement sections besides spans, so that
+    `sections.RequirementIndex` needs no scan of its own."""
+
+    cues: list[int] = field(default_factory=list)  # where requirement cue words end
+    headings: list[int] = field(default_factory=list)  # starts of candidate heading lines
+
+    def cue_words(self) -> list[int]:
+        return sorted(self.cues)
+
+    def heading_lines(self) -> list[int]:
+        return sorted(set(self.headings))
 
 
 # A selected occurrence: (start, end, the forms that fit, accepted only through context:
@@ -125,8 +140,8 @@ class _Automaton:
         # Standard semantics report every overlapping match, as the selection needs all
         # candidates (a rejected long form must leave its shorter rivals in the running).
         # The contiguous NFA, not the DFA: the DFA is faster on a text scanned again and
-        # again (its ~20 MB of tables stay in cache), but a worker scans each posting once
-        # between other work, and there the NFA's smaller footprint (~5 MB) wins.
+        # again (its tables, ~16 MB here against ~1 MB for the NFA, stay in cache), but a
+        # worker scans each posting once between other work, and there the NFA wins.
         self._automaton = ahocorasick_rs.BytesAhoCorasick(
             list(patterns),
             matchkind=ahocorasick_rs.MatchKind.Standard,
@@ -192,20 +207,18 @@ class FormMatcher:
     def candidates(
         self,
         text: str,
-        cues: list[int] | None = None,
         encoded: bytes | None = None,
-        headings: list[int] | None = None,
+        marks: SectionMarks | None = None,
         listed: list[_Candidate] | None = None,
     ) -> list[_Candidate]:
         """Boundary- and case-checked (start, end, forms, glued) spans, before selection.
 
-        When `cues` is a list, the offsets of requirement cue words ("required", "plus",
-        "preferred"...) found by the same scan are appended to it; when `headings` is,
-        the starts of the lines that begin (after bullets) with a heading phrase, which
-        `sections.RequirementIndex` confirms. When `listed` is a list, cased forms found
-        in lower case ("react", "jenkins") are put there instead of dropped: `spans` keeps
-        them only inside a tag list. `encoded`: the text's `encode("ascii", "replace")`
-        when the caller already has it.
+        With `marks`, the same scan also records where requirement cue words ("required",
+        "plus", "preferred"...) end and which lines begin (after bullets) with a heading
+        phrase, for `sections.RequirementIndex` to confirm. When `listed` is a list, cased
+        forms found in lower case ("react", "jenkins") are put there instead of dropped:
+        `spans` keeps them only inside a tag list. `encoded`: the text's
+        `encode("ascii", "replace")` when the caller already has it.
         """
         found: list[_Candidate] = []
         anchored = self._anchored
@@ -229,12 +242,14 @@ class FormMatcher:
                 if length == 1:
                     self._one_char_candidate(text, start, forms, found)
                     continue
-                if length != _HEADING and cues is not None:
-                    cues.append(stop - 2)  # a cue word: the offset of its end
-                if length != _CUE and headings is not None:
+                if marks is None:
+                    continue
+                if length != _HEADING:
+                    marks.cues.append(stop - 2)  # a cue word: the offset of its end
+                if length != _CUE:
                     line = encoded.rfind(b"\n", 0, start) + 1
                     if line == start or not encoded[line:start].strip(HEADING_BULLETS):
-                        headings.append(line)
+                        marks.headings.append(line)
                 continue
             if loose and (
                 (start and ((ch := text[start - 1]) == "_" or ch.isalnum()))
@@ -286,14 +301,13 @@ class FormMatcher:
     def spans(
         self,
         text: str,
-        cues: list[int] | None = None,
         encoded: bytes | None = None,
-        headings: list[int] | None = None,
+        marks: SectionMarks | None = None,
     ) -> list[Span]:
         """Longest-leftmost non-overlapping candidates, in text order (see `candidates`),
         plus cased forms written in lower case inside a tag list (see `_in_tag_lists`)."""
         listed: list[_Candidate] = []
-        found = self.candidates(text, cues, encoded, headings, listed)
+        found = self.candidates(text, encoded, marks, listed)
         if not found:
             return []
         found.sort(key=lambda c: (c[0], c[0] - c[1]))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from stream.enrich.sections import RequirementIndex
-from stream.enrich.skills_match import FormMatcher
+from stream.enrich.skills_match import FormMatcher, SectionMarks
 from stream.enrich.text import normalize_text
 from stream.taxonomy import Taxonomy
 
@@ -36,12 +36,12 @@ def matcher() -> FormMatcher:
 
 
 def _both(matcher: FormMatcher, text: str) -> tuple[RequirementIndex, RequirementIndex]:
-    headings: list[int] = []
-    cues: list[int] = []
+    marks = SectionMarks()
     encoded = text.encode("ascii", "replace")
-    matcher.spans(text, cues, encoded, headings)
-    from_scan = RequirementIndex(text, sorted(cues), None, encoded, sorted(set(headings)))
-    from_regex = RequirementIndex(text, sorted(cues), None, encoded)
+    matcher.spans(text, encoded, marks)
+    cues = marks.cue_words()
+    from_scan = RequirementIndex(text, cues, None, encoded, marks.heading_lines())
+    from_regex = RequirementIndex(text, cues, None, encoded)
     return from_scan, from_regex
 
 
