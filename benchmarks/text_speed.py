@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import argparse
 import csv
-import html
 import json
 import re
 import statistics
 import sys
 import time
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from stream.enrich.text import html_to_text, looks_like_html, normalize_text
+from stream.enrich.text import normalize_text, plain_text
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SKILLSPAN = DATA / "skills" / "skillspan_dev_postings.jsonl"
@@ -36,14 +34,8 @@ _MANY_NEWLINES = re.compile(r"\n{3,}")
 
 
 def regex_normalize(text: str) -> str:
-    """The first implementation of normalize_text."""
-    if looks_like_html(text):
-        text = html_to_text(text)
-    elif "&" in text:
-        text = html.unescape(text)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _HORIZONTAL_SPACE.sub(" ", text)
+    """The first implementation of normalize_text: the same plain_text, regex collapsing."""
+    text = _HORIZONTAL_SPACE.sub(" ", plain_text(text))
     text = _SPACE_AROUND_NEWLINE.sub("\n", text)
     text = _MANY_NEWLINES.sub("\n\n", text)
     return text.strip()

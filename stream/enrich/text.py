@@ -41,13 +41,17 @@ def normalize_text(text: str) -> str:
     its runs of whitespace collapsed to one space and its ends trimmed; runs of blank lines
     become one blank line.
     """
+    return collapse_whitespace(plain_text(text)).strip()
+
+
+def plain_text(text: str) -> str:
+    """HTML stripped or entities unescaped, NFKC-normalized, "\\n" line ends; whitespace as is."""
     if looks_like_html(text):
         text = html_to_text(text)
     elif "&" in text:
         text = html.unescape(text)
     text = unicodedata.normalize("NFKC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return collapse_whitespace(text).strip()
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def collapse_whitespace(text: str) -> str:
