@@ -359,27 +359,36 @@ def _in_tag_lists(text: str, chosen: list[Span], listed: list[_Candidate]) -> li
         extra.append(candidate)
     if not extra:
         return chosen
-    merged = sorted(
-        [*((c, False) for c in chosen), *((c, True) for c in extra)], key=lambda x: x[0][0]
-    )
-    accepted: set[int] = set()
-    run: list[tuple[Span, bool]] = []
-
-    def close(run: list[tuple[Span, bool]]) -> None:
-        strong = sum(1 for span, is_listed in run if not is_listed and not span[2][0].weak)
-        if strong >= _LIST_MIN_STRONG:
-            accepted.update(span[0] for span, is_listed in run if is_listed)
-
+    # Runs of spans in text order, each next one separated from the last only by a
+    # list separator; a run with two strong selected spans accepts its listed ones.
+    merged = sorted([*((c, False) for c in chosen), *((c, True) for c in extra)], key=_start)
+    runs: list[list[tuple[Span, bool]]] = []
     previous_end = -1
-    for item in merged:
-        span = item[0]
-        gap = text[previous_end : span[0]] if previous_end >= 0 else None
-        if gap is None or len(gap) > _LIST_MAX_GAP or gap.strip(_LIST_SEPARATORS) or "\n" in gap:
-            close(run)
-            run = []
-        run.append(item)
+    for span, is_listed in merged:
+        if previous_end < 0 or not _list_gap(text[previous_end : span[0]]):
+            runs.append([])
+        runs[-1].append((span, is_listed))
         previous_end = span[1]
-    close(run)
+    accepted = {
+        span[0]
+        for run in runs
+        if _strong_selected(run) >= _LIST_MIN_STRONG
+        for span, is_listed in run
+        if is_listed
+    }
     if not accepted:
         return chosen
     return sorted([*chosen, *(c for c in extra if c[0] in accepted)], key=lambda c: c[0])
+
+
+def _start(item: tuple[Span, bool]) -> int:
+    return item[0][0]
+
+
+def _strong_selected(run: list[tuple[Span, bool]]) -> int:
+    return sum(1 for span, is_listed in run if not is_listed and not span[2][0].weak)
+
+
+def _list_gap(gap: str) -> bool:
+    """Text between two items of one tag list: a few separators, no line break."""
+    return len(gap) <= _LIST_MAX_GAP and not gap.strip(_LIST_SEPARATORS)
