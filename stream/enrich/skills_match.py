@@ -174,16 +174,16 @@ class FormMatcher:
             for exact in dict.fromkeys(entry.cased_aliases):
                 form = Form(index, exact, entry.ambiguous, len(exact) <= 2)
                 forms.setdefault(exact.lower(), []).append(form)
-        self._one_char: dict[str, tuple[Form, ...]] = {}
+        one_char: dict[str, tuple[Form, ...]] = {}
         for key, key_forms in forms.items():
             for exact in {f.exact for f in key_forms if len(key) == 1 and f.exact}:
-                self._one_char[exact] = tuple(f for f in key_forms if f.exact == exact)
+                one_char[exact] = tuple(f for f in key_forms if f.exact == exact)
         # Forms are folded like the text; forms that fold to the same string share a key.
         folded: dict[str, dict[str, list[Form]]] = {}
         for key, key_forms in forms.items():
             if len(key) > 1:
                 folded.setdefault(fold(key).strip(), {}).setdefault(key, []).extend(key_forms)
-        self._keys: dict[str, _Key] = {}
+        keys: dict[str, _Key] = {}
         for fkey, originals in folded.items():
             if not fkey:
                 continue
@@ -195,14 +195,14 @@ class FormMatcher:
             verify = None
             if any(needs_verify(k, fkey) for k in originals):
                 verify = frozenset(k.replace("’", "'") for k in originals)
-            self._keys[fkey] = (len(fkey), all_forms, plain_only, verify)
-        for exact, one_forms in self._one_char.items():
-            self._keys.setdefault(exact.lower(), (1, one_forms, False, None))
-        # The glue lookup reads the padded bytes, so it needs the keys as bytes too.
-        self._byte_keys = {k.encode("ascii"): v for k, v in self._keys.items()}
+            keys[fkey] = (len(fkey), all_forms, plain_only, verify)
+        for exact, one_forms in one_char.items():
+            keys.setdefault(exact.lower(), (1, one_forms, False, None))
+        # The glue lookup reads the padded bytes, so it keeps the keys as bytes.
+        self._byte_keys = {k.encode("ascii"): v for k, v in keys.items()}
         self._anchored: _Automaton | None = None
-        if self._keys:
-            self._anchored = _Automaton(self._keys)
+        if keys:
+            self._anchored = _Automaton(keys)
 
     def candidates(
         self,
