@@ -1,11 +1,18 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: dependencies resolved from uv.lock in a builder, a slim non-root runtime.
+# Multi-stage build: dependencies resolved from uv.lock in a builder (which also compiles the
+# Rust extension in native/), a slim non-root runtime without any toolchain.
 
 FROM python:3.11-slim-bookworm AS builder
 COPY --from=ghcr.io/astral-sh/uv:0.13 /uv /usr/local/bin/uv
-ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/opt/venv
+COPY --from=rust:1.95-slim-bookworm /usr/local/cargo /usr/local/cargo
+COPY --from=rust:1.95-slim-bookworm /usr/local/rustup /usr/local/rustup
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/opt/venv \
+    CARGO_HOME=/usr/local/cargo RUSTUP_HOME=/usr/local/rustup PATH=/usr/local/cargo/bin:$PATH
 WORKDIR /src
 COPY pyproject.toml uv.lock README.md ./
+COPY native ./native
 RUN uv sync --frozen --no-dev --no-install-project
 COPY stream ./stream
 RUN uv sync --frozen --no-dev

@@ -1,0 +1,109 @@
+//! Python's `str` character predicates, so that boundary checks agree with the reference.
+//!
+//! Rust's `char::is_alphanumeric` counts combining marks with the Other_Alphabetic
+//! property and circled letters as letters, and `char::is_whitespace` leaves out the
+//! ASCII separators 0x1C-0x1F; Python's `str.isalnum` and `str.isspace` do not. These
+//! functions follow Python (by general category), with an ASCII fast path.
+
+use unicode_general_category::{get_general_category, GeneralCategory as G};
+
+/// `c.isalpha()`: a letter (general category L*).
+pub fn isalpha(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphabetic();
+    }
+    matches!(
+        get_general_category(c),
+        G::UppercaseLetter
+            | G::LowercaseLetter
+            | G::TitlecaseLetter
+            | G::ModifierLetter
+            | G::OtherLetter
+    )
+}
+
+/// `c.isalnum()`: a letter or a number (general categories L* and N*).
+pub fn isalnum(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric();
+    }
+    isalpha(c)
+        || matches!(
+            get_general_category(c),
+            G::DecimalNumber | G::LetterNumber | G::OtherNumber
+        )
+}
+
+/// A `\w` character of Python's `re` on `str`: alphanumeric or "_".
+pub fn is_word(c: char) -> bool {
+    c == '_' || isalnum(c)
+}
+
+/// `c.isdigit()`: decimal digits, plus the superscript, subscript and circled digits
+/// Python also counts (Numeric_Type=Digit).
+pub fn isdigit(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    get_general_category(c) == G::DecimalNumber
+        || matches!(c, '\u{b2}' | '\u{b3}' | '\u{b9}' | '\u{2070}' | '\u{2074}'..='\u{2079}'
+            | '\u{2080}'..='\u{2089}' | '\u{2460}'..='\u{2468}' | '\u{2474}'..='\u{247c}'
+            | '\u{2488}'..='\u{2490}' | '\u{24f5}'..='\u{24fd}' | '\u{24ea}' | '\u{24ff}'
+            | '\u{2776}'..='\u{277e}' | '\u{2780}'..='\u{2788}' | '\u{278a}'..='\u{2792}'
+            | '\u{1369}'..='\u{1371}' | '\u{19da}')
+}
+
+/// `c.isupper()` for one character: the Uppercase property.
+pub fn isupper(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_uppercase();
+    }
+    c.is_uppercase()
+}
+
+/// `c.islower()` for one character: the Lowercase property.
+pub fn islower(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_lowercase();
+    }
+    c.is_lowercase()
+}
+
+fn istitle(c: char) -> bool {
+    !c.is_ascii() && get_general_category(c) == G::TitlecaseLetter
+}
+
+/// `s.islower()` for a string: no upper- or titlecase character, and at least one cased.
+pub fn str_islower(s: &[char]) -> bool {
+    let mut cased = false;
+    for &c in s {
+        if isupper(c) || istitle(c) {
+            return false;
+        }
+        if islower(c) {
+            cased = true;
+        }
+    }
+    cased
+}
+
+/// `c.isspace()`: Python's whitespace, which includes 0x1C-0x1F.
+pub fn isspace(c: char) -> bool {
+    if c.is_ascii() {
+        return matches!(c, ' ' | '\t'..='\r' | '\x1c'..='\x1f');
+    }
+    c.is_whitespace()
+}
+
+/// `s.lower()` of a slice, as a String (Python's full lower-casing, as Rust's is).
+pub fn lower(s: &[char]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for &c in s {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}

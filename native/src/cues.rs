@@ -1,0 +1,1 @@
+//! Inline requirement cues (see stream/enrich/skills_cues.py). To be written.

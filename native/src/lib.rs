@@ -1,0 +1,16 @@
+//! Compiled skill scan for postings-stream: the rules of `stream/enrich/skills*.py` and
+//! `stream/enrich/sections.py` (the reference implementation), in Rust, so that skill
+//! extraction fits its per-posting budget. Offsets are Python character offsets.
+use pyo3::prelude::*;
+
+pub mod chars;
+pub mod cues;
+mod py_sections;
+pub mod sections;
+
+#[pymodule]
+fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    py_sections::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Requirement sections (see stream/enrich/sections.py). To be written.
