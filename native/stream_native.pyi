@@ -1,1 +1,52 @@
+"""Compiled skill scan for postings-stream (Rust, PyO3). See native/src/lib.rs."""
+
+from typing import Literal
+
 __version__: str
+
+class SkillScanner:
+    """The mentions `SkillExtractor._scan` would return, from a `FormMatcher`'s tables."""
+
+    def __init__(
+        self,
+        patterns: list[bytes],
+        kinds: list[tuple[int, int, bool]],
+        forms: list[tuple[int, str | None, bool, bool]],
+        keys: list[tuple[int, list[int], bool, list[str] | None]],
+        glue_keys: dict[bytes, int],
+        heading_bullets: bytes,
+        names: list[str],
+        groups: list[int],
+        evidence: list[list[int]],
+        languages: list[int],
+        id_rank: list[int],
+    ) -> None: ...
+    def scan(
+        self, title: str, description: str, every_state: bool
+    ) -> list[
+        tuple[int, Literal["title", "description"], int, int, float, bool | None]
+    ]: ...
+    def tally(
+        self, title: str, description: str, evidence: bool
+    ) -> list[
+        tuple[
+            int,
+            bool | None,
+            float,
+            int,
+            bool,
+            list[tuple[Literal["title", "description"], int, int]] | None,
+        ]
+    ]: ...
+
+# The section rules alone, for the differential tests (tests/unit/test_native_sections.py).
+def heading_state(line: str) -> tuple[bool, bool | None]: ...
+def inline_state(clause: str) -> bool | None: ...
+def language_context(text: str, start: int, end: int) -> bool: ...
+def requirement_states(
+    text: str,
+    cue_words: list[int],
+    last: int,
+    heading_lines: list[int],
+    spans: list[tuple[int, int]],
+) -> list[bool | None]: ...

@@ -14,6 +14,18 @@ if ! command -v uv >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore uv
 fi
 
+# The compiled skill scan (native/, Rust) is built while syncing: it needs cargo and a
+# C linker (gcc). rustup's default location is not always on PATH in non-login shells.
+if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+if ! command -v cargo >/dev/null 2>&1; then
+  log "native/ needs Rust >= 1.85 (pyo3's minimum), which Debian 12 does not package:"
+  log "install it with rustup (https://rustup.rs), then run this again"
+  exit 1
+fi
+log "using $(cargo --version) for native/"
+
 log "syncing .venv from uv.lock"
 uv sync --frozen --quiet
 log "ready: $(.venv/bin/stream --version) in .venv/"

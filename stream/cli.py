@@ -20,7 +20,7 @@ from rich.markup import escape
 from stream import __version__
 from stream.commands import fx as fx_commands
 from stream.commands import taxonomy as taxonomy_commands
-from stream.config import EnrichmentSettings, Settings, load_settings, masked_settings
+from stream.config import Settings, load_settings, masked_settings
 from stream.logs import configure_logging
 
 app = typer.Typer(
@@ -110,7 +110,7 @@ def enrich(
     settings = _settings()
     if evidence:
         settings = settings.model_copy(
-            update={"enrichment": EnrichmentSettings(skill_evidence=True)}
+            update={"enrichment": settings.enrichment.model_copy(update={"skill_evidence": True})}
         )
     with _open_input(file) as lines:
         failed = enrich_lines(settings, lines, sys.stdout, err, use_cache=cache)

@@ -106,6 +106,11 @@ class EnrichmentSettings(_Section):
     # Off by default: it makes every enriched message longer. Cached enrichments are kept
     # apart per setting, so switching it never serves tags of the other kind.
     skill_evidence: bool = False
+    # Which implementation finds skill mentions: "native" (compiled, stream_native) or
+    # "python" (the reference it is tested against, ~3x slower). Both give the same tags,
+    # so cached results are shared; "python" is the way around a native bug without a
+    # redeploy.
+    skill_engine: Literal["native", "python"] = "native"
 
 
 class Settings(BaseSettings):

@@ -56,7 +56,12 @@ class TaxonomyWatcher:
         if taxonomy is None:
             return None
         started = time.perf_counter()
-        rebuilt = Enricher.build(taxonomy, enricher.fx, skill_evidence=enricher.skills.evidence)
+        rebuilt = Enricher.build(
+            taxonomy,
+            enricher.fx,
+            skill_evidence=enricher.skills.evidence,
+            skill_engine=enricher.skills.engine,
+        )
         log.info(
             "taxonomy reloaded",
             extra={

@@ -61,6 +61,7 @@ def build_processor(
         taxonomy,
         build_fx(client, settings.redis.key_prefix),
         skill_evidence=settings.enrichment.skill_evidence,
+        skill_engine=settings.enrichment.skill_engine,
     )
     rs = settings.redis
     store: Store = (

@@ -5,12 +5,18 @@ use pyo3::prelude::*;
 
 pub mod chars;
 pub mod cues;
+pub mod glue;
+pub mod matcher;
+mod py_scan;
 mod py_sections;
+pub mod scan;
 pub mod sections;
+pub mod text;
 
 #[pymodule]
 fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    py_scan::register(m)?;
     py_sections::register(m)?;
     Ok(())
 }

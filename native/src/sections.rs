@@ -1,1 +1,384 @@
-//! Requirement sections (see stream/enrich/sections.py). To be written.
+//! Which parts of a posting state requirements, which nice-to-haves, which neither (the
+//! rules of `stream/enrich/sections.py`, which stays the reference; see its docstring for
+//! the rules and their precedence).
+//!
+//! `heading_state(line)` recognises heading lines; `RequirementIndex::state_at` gives
+//! the state of one span, from the last heading above it and the cues of its clause.
+//! The index is always built from the heading lines and cue words the skills scan
+//! reports: the Python regex search for candidate headings has no counterpart here.
+//!
+//! Patterns follow Python's `re` semantics through the helpers in `cues` (Python's `\w`
+//! and `\b`, IGNORECASE on "i"); `$` and `\s` are spelled out where they occur.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::chars::{is_word, isspace};
+use crate::cues::{bounded, inline_state, py_ignorecase, NOT_WORD_AFTER, WORD};
+
+// Headings are short lines: a bullet or "#", a few words, an optional colon.
+const MAX_HEADING_CHARS: usize = 60;
+const MAX_HEADING_WORDS: usize = 6;
+/// `_HEADING_PREFIX` without its `\s`, which is Python whitespace (`chars::isspace`).
+const HEADING_BULLETS: &str = "#*•·-–—>";
+/// What `head.strip(" -–—*")` removes.
+const HEAD_STRIP: &str = " -–—*";
+
+const NICE: &str = concat!(
+    r"nice[- ]to[- ]haves?|preferred|bonus(?: points)?|desirable|desired|good[- ]to[- ]have",
+    r"|(?:is |are |would be |will be )?an? (?:big |huge )?(?:plus|advantage|bonus)",
+    r"|pluses|extra credit|not required",
+);
+// ['’]: NFKC keeps the typographic apostrophe, so accept both.
+const REQUIRED: &str = concat!(
+    r"requirements?|required|must[- ]haves?|qualifications|what we(?:['’]re| are)?",
+    r" look(?:ing)? for|you have|what you(?:['’]ll| will)? (?:bring|need|have)|who you are",
+    r"|essentials?|key skills|skills (?:and|&) experience",
+);
+const NEUTRAL: &str = concat!(
+    r"responsibilities|what you(?:['’]ll| will) do|the role|about (?:the|this|our) \w+",
+    r"|about us|who we are|benefits|perks|compensation|salary|what we offer|why join us",
+    r"|our (?:company|team|mission|values|culture|story|benefits)|the team|location",
+    r"|how to apply|equal (?:opportunity|employment)(?: \w+)?|eeo statement|job description",
+    r"|overview|summary|day[- ]to[- ]day|duties|your role|tech stack|the opportunity",
+);
+const QUALIFIER: &str =
+    r"(?:(?:basic|minimum|required|key|core|essential|technical|job|your|main) )?";
+
+/// A Python IGNORECASE pattern, `\w` being Python's.
+fn py_regex(pattern: &str) -> Regex {
+    let pattern = format!("(?i){}", py_ignorecase(pattern).replace(r"\w", WORD));
+    Regex::new(&pattern).expect("heading pattern compiles")
+}
+
+// Every alternative ends with a letter, so the trailing `\b` only looks ahead.
+static NICE_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| py_regex(&format!("^(?:{NICE}){NOT_WORD_AFTER}")));
+static REQUIRED_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| py_regex(&format!("^{QUALIFIER}(?:{REQUIRED}){NOT_WORD_AFTER}")));
+static PREFERRED_QUALIFIER: LazyLock<Regex> =
+    LazyLock::new(|| py_regex("^(?:preferred|desired|bonus|additional) "));
+// Neutral headings must be the whole heading ("Benefits", "Compensation & benefits"), so
+// that a short content line such as "Apply SQL daily" never resets the state. Python's
+// `$` (no MULTILINE) also matches before a final "\n": `\n?\z`.
+static NEUTRAL_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    py_regex(&format!(
+        r"^{QUALIFIER}(?:{NEUTRAL})(?: ?(?:&|and|/|,) ?(?-i:[\p{{L}}\p{{N}}_ ]){{1,30}})?\n?\z"
+    ))
+});
+
+/// `s.strip(chars)` on a char slice, `chars` given by a predicate.
+fn strip_by(s: &[char], strip: impl Fn(char) -> bool) -> &[char] {
+    let start = s.iter().position(|&c| !strip(c)).unwrap_or(s.len());
+    let end = s.iter().rposition(|&c| !strip(c)).map_or(start, |i| i + 1);
+    &s[start..end]
+}
+
+/// `len(s.split()) > n`, without counting past n.
+fn more_words_than(s: &[char], n: usize) -> bool {
+    let mut words = 0;
+    let mut in_word = false;
+    for &c in s {
+        let space = isspace(c);
+        if !space && !in_word {
+            words += 1;
+            if words > n {
+                return true;
+            }
+        }
+        in_word = !space;
+    }
+    false
+}
+
+/// The heading words of `line` if it can be a heading, else None.
+pub fn heading_text(line: &str) -> Option<String> {
+    let line: Vec<char> = line.chars().collect();
+    let body = line
+        .iter()
+        .position(|&c| !(isspace(c) || HEADING_BULLETS.contains(c)))
+        .map_or(&line[line.len()..], |i| &line[i..]);
+    let stripped = strip_by(body, isspace);
+    let head = if let Some(colon) = stripped.iter().position(|&c| c == ':') {
+        // "Requirements: Python, SQL" is a heading with its content on the same line.
+        &stripped[..colon]
+    } else if stripped.len() <= MAX_HEADING_CHARS
+        && !matches!(stripped.last(), Some('.' | '!' | '?'))
+    {
+        stripped
+    } else {
+        return None;
+    };
+    let head = strip_by(head, |c| HEAD_STRIP.contains(c));
+    if head.is_empty() || head.len() > MAX_HEADING_CHARS || more_words_than(head, MAX_HEADING_WORDS)
+    {
+        return None;
+    }
+    Some(head.iter().collect())
+}
+
+/// (is a recognised heading, its state). Unrecognised lines return (false, None).
+pub fn heading_state(line: &str) -> (bool, Option<bool>) {
+    let Some(head) = heading_text(line) else {
+        return (false, None);
+    };
+    // "Preferred qualifications" and "Nice to have" win over the requirement words in them.
+    // The qualifier pattern ends with the first space, so the rest is `split(" ", 1)[1]`.
+    if NICE_HEADING.is_match(&head)
+        || (PREFERRED_QUALIFIER.is_match(&head)
+            && head
+                .split_once(' ')
+                .is_some_and(|(_, rest)| REQUIRED_HEADING.is_match(rest)))
+    {
+        return (true, Some(false));
+    }
+    if REQUIRED_HEADING.is_match(&head) {
+        return (true, Some(true));
+    }
+    if NEUTRAL_HEADING.is_match(&head) {
+        return (true, None);
+    }
+    (false, None)
+}
+
+const HEADING_LINE_CHARS: usize = 2 * MAX_HEADING_CHARS; // enough to decide on a heading
+const CLAUSE_LOOKAROUND: usize = 240; // a clause is read at most this far either side
+
+/// Whether `_CLAUSE_END = [.!?;\n•](?!\w)` matches at `k` in a search that ends at `limit`
+/// (the lookahead sees nothing past it). It ends a clause; "Node.js" does not.
+fn clause_end_at(text: &[char], k: usize, limit: usize) -> bool {
+    matches!(text[k], '.' | '!' | '?' | ';' | '\n' | '•')
+        && (k + 1 >= limit || !is_word(text[k + 1]))
+}
+
+/// `text.find("\n", from)`.
+fn find_newline(text: &[char], from: usize) -> Option<usize> {
+    text.get(from..)?
+        .iter()
+        .position(|&c| c == '\n')
+        .map(|i| from + i)
+}
+
+/// The requirement state of any span of one description, computed lazily.
+///
+/// Headings behave as in Python's `line_requirement`. Inline cues are read on the clause
+/// around the span (between ". ! ? ; newline •"), not on the whole line: scraped
+/// descriptions often arrive as one 3,000-character line, where "Bachelor's degree
+/// preferred" must not turn every skill of the posting into a nice-to-have. A span with
+/// no cue word within reach skips the clause work.
+pub struct RequirementIndex<'a> {
+    text: &'a [char],
+    /// Offsets of the cue words, from the skills scan, sorted.
+    cue_words: Vec<usize>,
+    /// The recognised heading lines (sorted) and their states.
+    heading_starts: Vec<usize>,
+    heading_states: Vec<Option<bool>>,
+    /// Clause verdicts by clause start.
+    cues: HashMap<usize, Option<bool>>,
+    /// The line of the last state_at call: [lo, hi), whether it is a heading, its state.
+    line_lo: usize,
+    line_hi: usize,
+    line_own: bool,
+    line_state: Option<bool>,
+}
+
+impl<'a> RequirementIndex<'a> {
+    /// `cue_words`: offsets of the cue words in `text` (sorted), as the skills scan finds
+    /// them. `last`: no offset after it will be asked about, so headings below its line
+    /// are not read. `heading_lines`: the starts of the lines that can be headings (a
+    /// superset; sorted, unique), as the scan finds them.
+    pub fn new(
+        text: &'a [char],
+        cue_words: Vec<usize>,
+        last: usize,
+        heading_lines: Vec<usize>,
+    ) -> Self {
+        let stop = find_newline(text, last).map_or(text.len() + 1, |end| end + 1);
+        let mut heading_starts = Vec::new();
+        let mut heading_states = Vec::new();
+        for start in heading_lines {
+            if start >= stop {
+                break;
+            }
+            let window = &text[start.min(text.len())..(start + HEADING_LINE_CHARS).min(text.len())];
+            let line: String = window.iter().take_while(|&&c| c != '\n').collect();
+            let (is_heading, state) = heading_state(&line);
+            if is_heading {
+                heading_starts.push(start);
+                heading_states.push(state);
+            }
+        }
+        RequirementIndex {
+            text,
+            cue_words,
+            heading_starts,
+            heading_states,
+            cues: HashMap::new(),
+            line_lo: 0,
+            line_hi: 0, // no line yet
+            line_own: false,
+            line_state: None,
+        }
+    }
+
+    /// No heading and no cue word: every span is None.
+    pub fn is_empty(&self) -> bool {
+        self.heading_starts.is_empty() && self.cue_words.is_empty()
+    }
+
+    /// Some(true) (required), Some(false) (nice to have) or None for the span [start, end).
+    ///
+    /// Mentions come in text order and many share a line, so the line of the last call
+    /// and its heading state are kept: the next mention on that line skips both lookups.
+    pub fn state_at(&mut self, start: usize, end: usize) -> Option<bool> {
+        let text = self.text;
+        let line_start = if self.line_lo <= start && start < self.line_hi {
+            self.line_lo
+        } else {
+            let line_start = text[..start.min(text.len())]
+                .iter()
+                .rposition(|&c| c == '\n')
+                .map_or(0, |i| i + 1);
+            match self.heading_starts.binary_search(&line_start) {
+                Ok(i) => {
+                    self.line_own = true;
+                    self.line_state = self.heading_states[i];
+                }
+                Err(i) => {
+                    self.line_own = false;
+                    self.line_state = if i > 0 {
+                        self.heading_states[i - 1]
+                    } else {
+                        None
+                    };
+                }
+            }
+            self.line_lo = line_start;
+            self.line_hi = find_newline(text, start).unwrap_or(text.len());
+            line_start
+        };
+        if self.line_own {
+            return self.line_state; // a heading line's own content takes its state
+        }
+        // A cue word within reach of the span? (offsets from the matcher's scan)
+        let words = &self.cue_words;
+        let i =
+            words.partition_point(|&w| w < line_start.max(start.saturating_sub(CLAUSE_LOOKAROUND)));
+        if i < words.len() && words[i] < end + CLAUSE_LOOKAROUND {
+            if let Some(cue) = self.clause_cue(line_start, start, end) {
+                return Some(cue);
+            }
+        }
+        self.line_state
+    }
+
+    fn clause_cue(&mut self, line_start: usize, start: usize, end: usize) -> Option<bool> {
+        let text = self.text;
+        let lo = line_start.max(start.saturating_sub(CLAUSE_LOOKAROUND));
+        // The last clause end in [lo, start), as `_CLAUSE_END.finditer(text, lo, start)`.
+        let before = start.min(text.len());
+        let clause_start = (lo..before)
+            .rev()
+            .find(|&k| clause_end_at(text, k, before))
+            .map_or(lo, |k| k + 1);
+        if let Some(&cue) = self.cues.get(&clause_start) {
+            return cue;
+        }
+        let limit = text.len().min(end + CLAUSE_LOOKAROUND);
+        let stop = (end..limit)
+            .find(|&k| clause_end_at(text, k, limit))
+            .unwrap_or(limit);
+        let words = &self.cue_words;
+        let i = words.partition_point(|&w| w < clause_start);
+        let cue = if i == words.len() || words[i] >= stop {
+            None // no cue word in the clause itself
+        } else {
+            let from = clause_start.min(text.len());
+            let clause: String = text[from..stop.max(from)].iter().collect();
+            inline_state(&clause)
+        };
+        self.cues.insert(clause_start, cue);
+        cue
+    }
+}
+
+// Words that make a spoken-language name a skill ("fluent in Spanish"), read a few words
+// either side of it.
+static LANGUAGE_CUES: LazyLock<Regex> = LazyLock::new(|| {
+    bounded(concat!(
+        r"fluen\w*|bilingual|multilingual|speak\w*|language\w*|proficien\w*|native",
+        r"|written|spoken|verbal|oral|read(?:ing)?|writ(?:e|ing)|interpret\w*|translat\w*",
+        r"|conversational|communicat\w*|skills?|required|preferred|plus|knowledge|command",
+        r"|ability|able|english|spanish|french|german|mandarin|chinese|portuguese|italian",
+        r"|japanese|korean|arabic|russian|hindi|vietnamese|tagalog|asl|sign",
+    ))
+});
+const LANGUAGE_WINDOW: usize = 40;
+
+/// A cue word within a few words of a spoken-language name at [start, end) (the name
+/// itself excluded). Each side is searched on its own, so its ends are word boundaries
+/// whatever lies beyond them, as with Python's slices.
+pub fn language_context(text: &[char], start: usize, end: usize) -> bool {
+    let n = text.len();
+    let before_end = start.min(n);
+    let before_start = start.saturating_sub(LANGUAGE_WINDOW).min(before_end);
+    let after_start = end.min(n);
+    let after_end = end.saturating_add(LANGUAGE_WINDOW).min(n);
+    let side = |s: &[char]| LANGUAGE_CUES.is_match(&s.iter().collect::<String>());
+    side(&text[before_start..before_end]) || side(&text[after_start..after_end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chars(s: &str) -> Vec<char> {
+        s.chars().collect()
+    }
+
+    #[test]
+    fn headings() {
+        assert_eq!(heading_state("Requirements:"), (true, Some(true)));
+        assert_eq!(
+            heading_state("• Preferred Qualifications: Scala"),
+            (true, Some(false))
+        );
+        assert_eq!(heading_state("Nice-to-have"), (true, Some(false)));
+        assert_eq!(heading_state("Compensation & benefits"), (true, None));
+        assert_eq!(heading_state("Benefits\n"), (true, None));
+        assert_eq!(heading_state("Benefits\r"), (true, None)); // strip() takes "\r"
+        assert_eq!(heading_state("Benefits\n: x"), (true, None)); // `$` before final "\n"
+        assert_eq!(heading_state("Benefits\r: x"), (false, None));
+        assert_eq!(heading_state("Apply SQL daily"), (false, None));
+        assert_eq!(heading_state("Requirements."), (false, None));
+        assert_eq!(heading_state("Requırements"), (true, Some(true)));
+        assert_eq!(heading_state("Requirementsé"), (false, None));
+        assert_eq!(heading_state("Requirements\u{301}"), (true, Some(true)));
+        assert_eq!(heading_state("about the ü"), (true, None));
+        assert_eq!(heading_state("about the \u{345}"), (false, None));
+    }
+
+    #[test]
+    fn index() {
+        let text = chars("Requirements\n- Python\n- SQL\nNice to have\n- Docker. Go is a plus");
+        let cue_words = vec![text.len() - 4];
+        let mut index = RequirementIndex::new(&text, cue_words, text.len(), vec![0, 28]);
+        assert!(!index.is_empty());
+        assert_eq!(index.state_at(15, 21), Some(true));
+        assert_eq!(index.state_at(43, 49), Some(false));
+        assert_eq!(
+            index.state_at(text.len() - 12, text.len() - 10),
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn language() {
+        let text = chars("fluent Spanish");
+        assert!(language_context(&text, 7, 14));
+        let text = chars("xfluent Spanish");
+        assert!(!language_context(&text, 8, 15));
+    }
+}

@@ -22,7 +22,7 @@ from stream import __version__
 from stream.enrich.fx import FxRates
 from stream.enrich.salary import extract_salary_result
 from stream.enrich.salary_judge import DroppedPay
-from stream.enrich.skills import SkillExtractor
+from stream.enrich.skills import Engine, SkillExtractor
 from stream.enrich.text import normalize_text
 from stream.models import EnrichedPosting, RawPosting, Salary, SkillTag, posting_id_of
 from stream.taxonomy import Taxonomy
@@ -88,11 +88,16 @@ class Enricher:
 
     @classmethod
     def build(
-        cls, taxonomy: Taxonomy, fx: FxRates | None = None, *, skill_evidence: bool = False
+        cls,
+        taxonomy: Taxonomy,
+        fx: FxRates | None = None,
+        *,
+        skill_evidence: bool = False,
+        skill_engine: Engine = "native",
     ) -> Enricher:
         return cls(
             taxonomy=taxonomy,
-            skills=SkillExtractor(taxonomy, evidence=skill_evidence),
+            skills=SkillExtractor(taxonomy, evidence=skill_evidence, engine=skill_engine),
             fx=fx or FxRates.bundled(),
         )
 

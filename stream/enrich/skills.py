@@ -21,17 +21,25 @@ from __future__ import annotations
 
 from typing import Any, Literal, NamedTuple
 
-from stream.enrich.sections import RequirementIndex
+from stream_native import SkillScanner
+
+from stream.enrich.sections import HEADING_BULLETS, RequirementIndex
 from stream.enrich.skills_match import Form, FormMatcher, SectionMarks, Span
 from stream.enrich.skills_text import language_context
 from stream.models import SkillTag
 from stream.taxonomy import SkillEntry, Taxonomy
 
 Field = Literal["title", "description"]
+# "native": the compiled scan (stream_native, Rust); "python": this module, the reference
+# the native one is tested against (tests/unit/test_native_scan.py) and the spec of the rules.
+Engine = Literal["native", "python"]
 _REQUIRED_ORDER: dict[bool | None, int] = {True: 0, False: 1, None: 2}
 _TAG_CACHE_SIZE = 1 << 16  # (skill, state, confidence, mentions) combinations kept
 # One accepted mention before it is named: (entry index, field, start, end, quality, required).
 _Raw = tuple[int, Field, int, int, float, bool | None]
+# One skill over a posting: (entry index, required, best quality, mentions, in title,
+# evidence offsets or None).
+_Tally = tuple[int, bool | None, float, int, bool, list[tuple[Field, int, int]] | None]
 
 
 class Mention(NamedTuple):
@@ -48,11 +56,15 @@ class Mention(NamedTuple):
 class SkillExtractor:
     """Tags postings with one taxonomy version. Thread-safe after construction."""
 
-    def __init__(self, taxonomy: Taxonomy, *, evidence: bool = False) -> None:
+    def __init__(
+        self, taxonomy: Taxonomy, *, evidence: bool = False, engine: Engine = "native"
+    ) -> None:
         """`evidence`: fill each tag's `evidence` with the character offsets of its
-        mentions (explainability); off by default, it makes every message longer."""
+        mentions (explainability); off by default, it makes every message longer.
+        `engine`: which implementation finds the mentions (same results; see `Engine`)."""
         self.taxonomy = taxonomy
         self.evidence = evidence
+        self.engine = engine
         self.entries: tuple[SkillEntry, ...] = taxonomy.entries
         self._by_id = {e.id: e for e in self.entries}
         self._groups = tuple(e.group for e in self.entries)
@@ -64,6 +76,27 @@ class SkillExtractor:
         self._tags: dict[tuple[int, bool | None, float, int], SkillTag] = {}
         self._languages = frozenset(
             i for i, e in enumerate(self.entries) if e.category == "spoken_language"
+        )
+        self._native = self._native_scanner() if engine == "native" else None
+
+    def _native_scanner(self) -> SkillScanner:
+        """The compiled scanner over the same tables (built once per taxonomy version)."""
+        tables = self._matcher.tables()
+        group_ids: dict[str, int] = {}
+        for group in (*self._groups, *(g for gs in self._evidence for g in gs)):
+            group_ids.setdefault(group, len(group_ids))
+        return SkillScanner(
+            tables.patterns,
+            tables.kinds,
+            tables.forms,
+            tables.keys,
+            tables.glue_keys,
+            HEADING_BULLETS,
+            list(self._names),
+            [group_ids[g] for g in self._groups],
+            [[group_ids[g] for g in gs] for gs in self._evidence],
+            sorted(self._languages),
+            _ranks(self._ids),
         )
 
     def mentions(self, title: str, description: str, *, every_state: bool = True) -> list[Mention]:
@@ -82,6 +115,8 @@ class SkillExtractor:
         ]
 
     def _scan(self, title: str, description: str, every_state: bool) -> list[_Raw]:
+        if self._native is not None:
+            return self._native.scan(title, description, every_state)
         matcher = self._matcher
         title_spans = matcher.spans(title) if title else []
         # One ASCII encoding and one scan of the description serve the matcher and the
@@ -176,6 +211,30 @@ class SkillExtractor:
 
     def extract(self, title: str, description: str) -> list[SkillTag]:
         """Skill tags: required, then nice-to-have, then unknown; by mentions desc, then id."""
+        if self._native is not None:
+            tallies = self._native.tally(title, description, self.evidence)
+        else:
+            tallies = self._tally(title, description)
+        tags = self._tags
+        entries = self.entries
+        result: list[SkillTag] = []
+        for index, required, best, count, in_title, offsets in tallies:
+            confidence = best + min(0.09, 0.03 * (count - 1)) + (0.1 if in_title else 0.0)
+            confidence = round(min(0.99, max(0.05, confidence)), 2)
+            if offsets is not None:
+                result.append(_tag(entries[index], required, confidence, count, offsets))
+                continue
+            key = (index, required, confidence, count)
+            tag = tags.get(key)
+            if tag is None:
+                if len(tags) >= _TAG_CACHE_SIZE:
+                    tags.clear()
+                tag = tags[key] = _tag(entries[index], required, confidence, count, None)
+            result.append(tag)
+        return result
+
+    def _tally(self, title: str, description: str) -> list[_Tally]:
+        """Mentions per skill, in tag order (the reference of `SkillScanner.tally`)."""
         # Per skill: [required, best quality, mentions, in title, evidence offsets].
         found: dict[int, list[Any]] = {}
         evidence = self.evidence
@@ -205,22 +264,15 @@ class SkillExtractor:
         order = sorted(
             found.items(), key=lambda item: (_REQUIRED_ORDER[item[1][0]], -item[1][2], ids[item[0]])
         )
-        tags = self._tags
-        result: list[SkillTag] = []
-        for index, (required, best, count, in_title, offsets) in order:
-            confidence = best + min(0.09, 0.03 * (count - 1)) + (0.1 if in_title else 0.0)
-            confidence = round(min(0.99, max(0.05, confidence)), 2)
-            if offsets is not None:
-                result.append(_tag(self.entries[index], required, confidence, count, offsets))
-                continue
-            key = (index, required, confidence, count)
-            tag = tags.get(key)
-            if tag is None:
-                if len(tags) >= _TAG_CACHE_SIZE:
-                    tags.clear()
-                tag = tags[key] = _tag(self.entries[index], required, confidence, count, None)
-            result.append(tag)
-        return result
+        return [(index, *acc) for index, acc in order]
+
+
+def _ranks(ids: tuple[str, ...]) -> list[int]:
+    """Each entry's position in id order: the native tally's tie-break, as `ids[i]` is here."""
+    ranks = [0] * len(ids)
+    for rank, index in enumerate(sorted(range(len(ids)), key=ids.__getitem__)):
+        ranks[index] = rank
+    return ranks
 
 
 _TAG_FIELDS = tuple(SkillTag.model_fields)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -110,7 +111,7 @@ class _Automaton:
     hit, as pyahocorasick's iterator had (figures in docs/skills.md).
     """
 
-    __slots__ = ("_automaton", "values")
+    __slots__ = ("_automaton", "patterns", "values")
 
     def __init__(self, keys: dict[str, _Key]) -> None:
         patterns: dict[bytes, _Value] = {}
@@ -136,6 +137,7 @@ class _Automaton:
                 continue
             kind = _CUE_AND_HEADING if kind == _CUE else kind
             patterns[pattern] = (kind, 0, (), True, None)
+        self.patterns = tuple(patterns)
         self.values = tuple(patterns.values())
         # Standard semantics report every overlapping match, as the selection needs all
         # candidates (a rejected long form must leave its shorter rivals in the running).
@@ -153,6 +155,21 @@ class _Automaton:
 
 
 _Candidate = tuple[int, int, tuple[Form, ...], bool]
+
+
+class MatcherTables(NamedTuple):
+    """A `FormMatcher`'s compiled tables as plain data, for the compiled scanner
+    (`stream_native.SkillScanner`): forms and keys by index instead of by object."""
+
+    patterns: list[bytes]  # the automaton's patterns, in order
+    kinds: list[tuple[int, int, bool]]  # per pattern: (kind, key index, tail); see below
+    forms: list[tuple[int, str | None, bool, bool]]  # (entry, exact, weak, short)
+    keys: list[tuple[int, list[int], bool, list[str] | None]]  # (length, forms, plain_only, verify)
+    glue_keys: dict[bytes, int]  # folded form -> key index, for camelCase glue
+
+
+# Pattern kinds in MatcherTables: a form, or one of the requirement markers.
+KIND_FORM, KIND_CUE, KIND_HEADING, KIND_CUE_AND_HEADING = 0, 1, 2, 3
 
 
 class FormMatcher:
@@ -203,6 +220,35 @@ class FormMatcher:
         self._anchored: _Automaton | None = None
         if keys:
             self._anchored = _Automaton(keys)
+
+    def tables(self) -> MatcherTables:
+        """The compiled tables as plain data (see `MatcherTables`)."""
+        key_index = {key: i for i, key in enumerate(self._byte_keys)}
+        form_index: dict[Form, int] = {}
+        for _, key_forms, _, _ in self._byte_keys.values():
+            for form in key_forms:
+                form_index.setdefault(form, len(form_index))
+        keys = [
+            (length, [form_index[f] for f in key_forms], plain_only, sorted(verify or ()) or None)
+            for length, key_forms, plain_only, verify in self._byte_keys.values()
+        ]
+        patterns: list[bytes] = []
+        kinds: list[tuple[int, int, bool]] = []
+        markers = {_CUE: KIND_CUE, _HEADING: KIND_HEADING, _CUE_AND_HEADING: KIND_CUE_AND_HEADING}
+        if self._anchored is not None:
+            patterns = list(self._anchored.patterns)
+            for pattern, (length, tail, _, _, _) in zip(
+                patterns, self._anchored.values, strict=True
+            ):
+                if length in markers:
+                    kinds.append((markers[length], 0, False))
+                else:
+                    # b" " + key, plus the follower when `tail` says there is one.
+                    kinds.append(
+                        (KIND_FORM, key_index[pattern[1 : len(pattern) - tail]], bool(tail))
+                    )
+        forms = [(f.entry, f.exact, f.weak, f.short) for f in form_index]
+        return MatcherTables(patterns, kinds, forms, keys, key_index)
 
     def candidates(
         self,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from stream.enrich.skills import SkillExtractor
+from stream.enrich.skills import Engine, SkillExtractor
 from stream.enrich.text import normalize_text
 from stream.models import SkillTag
 from stream.taxonomy import SkillEntry, Taxonomy
@@ -123,9 +123,10 @@ LANGUAGE_SKILLS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def extractor() -> SkillExtractor:
-    return SkillExtractor(Taxonomy.bundled())
+@pytest.fixture(scope="module", params=["native", "python"])
+def extractor(request: pytest.FixtureRequest) -> SkillExtractor:
+    """Both engines: the compiled scan and the Python reference must pass every test."""
+    return SkillExtractor(Taxonomy.bundled(), engine=request.param)
 
 
 def ids(extractor: SkillExtractor, text: str, title: str = "") -> set[str]:
@@ -304,18 +305,20 @@ def test_output_is_valid_sorted_and_deterministic(extractor: SkillExtractor) -> 
     assert extractor.extract("", normalize_text(SEED_EXCERPT)) == tags
 
 
-def test_empty_input_and_empty_taxonomy() -> None:
-    assert SkillExtractor(Taxonomy.bundled()).extract("", "") == []
-    assert SkillExtractor(Taxonomy.build("2026.1.0", [])).extract("Python", "Python") == []
+@pytest.mark.parametrize("engine", ["native", "python"])
+def test_empty_input_and_empty_taxonomy(engine: Engine) -> None:
+    assert SkillExtractor(Taxonomy.bundled(), engine=engine).extract("", "") == []
+    empty = Taxonomy.build("2026.1.0", [])
+    assert SkillExtractor(empty, engine=engine).extract("Python", "Python") == []
 
 
-def test_one_letter_only_taxonomy_works() -> None:
+@pytest.mark.parametrize("engine", ["native", "python"])
+def test_one_letter_only_taxonomy_works(engine: Engine) -> None:
     r = SkillEntry(
         id="r", name="R", category="programming_language", group="g", cased_aliases=("R",)
     )
-    assert [t.id for t in SkillExtractor(Taxonomy.build("2026.1.0", [r])).extract("", "R and")] == [
-        "r"
-    ]
+    extractor = SkillExtractor(Taxonomy.build("2026.1.0", [r]), engine=engine)
+    assert [t.id for t in extractor.extract("", "R and")] == ["r"]
 
 
 def test_large_hostile_input_is_linear(extractor: SkillExtractor) -> None:
@@ -324,14 +327,14 @@ def test_large_hostile_input_is_linear(extractor: SkillExtractor) -> None:
     assert tags["cpp"].mentions == 20_000
 
 
-def test_evidence_offsets_only_when_asked() -> None:
+@pytest.mark.parametrize("engine", ["native", "python"])
+def test_evidence_offsets_only_when_asked(engine: Engine) -> None:
     taxonomy = Taxonomy.bundled()
     text = "Requirements:\n- Python and SQL\n- Kafka is a plus"
-    plain = {t.id: t for t in SkillExtractor(taxonomy).extract("Python Developer", text)}
-    assert plain["python"].evidence is None
-    tags = {
-        t.id: t for t in SkillExtractor(taxonomy, evidence=True).extract("Python Developer", text)
-    }
+    plain = SkillExtractor(taxonomy, engine=engine).extract("Python Developer", text)
+    assert {t.id: t for t in plain}["python"].evidence is None
+    with_evidence = SkillExtractor(taxonomy, evidence=True, engine=engine)
+    tags = {t.id: t for t in with_evidence.extract("Python Developer", text)}
     assert tags["python"].evidence == [("title", 0, 6), ("description", 16, 22)]
     for tag in tags.values():
         for field, start, end in tag.evidence or []:

@@ -1,0 +1,385 @@
+//! Surface forms to boundary- and case-checked spans (stream/enrich/skills_match.py).
+//!
+//! The tables come from the Python `FormMatcher`, which stays the one place where a
+//! taxonomy becomes keys and patterns: this side only runs them. Offsets are character
+//! offsets of the text (it arrives as `&[char]`; its ASCII bytes have one byte per char).
+
+use std::collections::{HashMap, HashSet};
+
+use daachorse::DoubleArrayAhoCorasick;
+
+use crate::chars::{is_word, isupper, lower, str_islower};
+use crate::glue::{glued_candidates, is_glue};
+use crate::text::{common_word_use, lone_letter, MATCH_TABLE};
+
+/// One way a skill is written (Python `Form`).
+pub struct Form {
+    pub entry: usize,
+    pub exact: Option<Vec<char>>,
+    pub weak: bool,
+    pub short: bool,
+}
+
+/// The forms that fold to one key (Python `_Key`).
+pub struct Key {
+    pub length: usize,
+    pub forms: Vec<u32>,
+    pub plain_only: bool,
+    pub verify: Option<HashSet<String>>,
+}
+
+/// What a pattern of the automaton stands for (Python `_Value`, with the marker lengths
+/// `_CUE`, `_HEADING` and `_CUE_AND_HEADING` as variants).
+#[derive(Clone, Copy)]
+pub enum Pattern {
+    Form { key: usize, tail: bool },
+    Cue,
+    Heading,
+    CueAndHeading,
+}
+
+/// A candidate or selected span: start, end, the forms that fit, and whether it was
+/// accepted only through context (a camelCase glue, or a lower-case tag list).
+#[derive(Clone)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub forms: Vec<u32>,
+    pub glued: bool,
+}
+
+/// Requirement cue words and candidate heading lines the scan found (Python `SectionMarks`).
+#[derive(Default)]
+pub struct Marks {
+    pub cues: Vec<usize>,
+    pub headings: Vec<usize>,
+}
+
+impl Marks {
+    pub fn cue_words(&mut self) -> Vec<usize> {
+        let mut cues = std::mem::take(&mut self.cues);
+        cues.sort_unstable();
+        cues
+    }
+
+    pub fn heading_lines(&mut self) -> Vec<usize> {
+        let mut lines = std::mem::take(&mut self.headings);
+        lines.sort_unstable();
+        lines.dedup();
+        lines
+    }
+}
+
+pub struct Matcher {
+    automaton: Option<DoubleArrayAhoCorasick<u32>>, // None: no patterns (an empty taxonomy)
+    patterns: Vec<Pattern>,
+    pub forms: Vec<Form>,
+    keys: Vec<Key>,
+    glue_keys: HashMap<Vec<u8>, usize>,
+    key_lengths: Vec<usize>,
+    heading_bullets: Vec<u8>,
+}
+
+// What may separate the items of a tag list ("typescript, react / go | jenkins").
+const LIST_SEPARATORS: &str = " ,/|;\t·•";
+const LIST_MAX_GAP: usize = 4;
+const LIST_MIN_STRONG: usize = 2;
+
+impl Matcher {
+    pub fn new(
+        patterns: Vec<(Vec<u8>, Pattern)>,
+        forms: Vec<Form>,
+        keys: Vec<Key>,
+        glue_keys: HashMap<Vec<u8>, usize>,
+        heading_bullets: Vec<u8>,
+    ) -> Result<Self, daachorse::errors::DaachorseError> {
+        // Every overlapping match (standard semantics): the selection needs every
+        // candidate. A double-array automaton (daachorse): on 16,458 patterns and the
+        // SkillSpan postings it scanned 6.9 ns/byte in 1.2 MB, where aho-corasick's
+        // contiguous NFA took 11.5 ns/byte (1.2 MB) and its DFA 7.8 ns/byte (21 MB).
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(DoubleArrayAhoCorasick::new(patterns.iter().map(|(p, _)| p))?)
+        };
+        let key_lengths = keys.iter().map(|k| k.length).collect();
+        Ok(Self {
+            automaton,
+            patterns: patterns.into_iter().map(|(_, v)| v).collect(),
+            forms,
+            keys,
+            glue_keys,
+            key_lengths,
+            heading_bullets,
+        })
+    }
+
+    fn cased_ok(&self, text: &[char], start: usize, end: usize, form: u32) -> bool {
+        let Some(exact) = &self.forms[form as usize].exact else {
+            return true;
+        };
+        if text[start..end] != exact[..] {
+            return false;
+        }
+        !(isupper(exact[0]) && common_word_use(text, start, end))
+    }
+
+    fn verified(text: &[char], start: usize, end: usize, verify: &Option<HashSet<String>>) -> bool {
+        match verify {
+            None => true,
+            Some(allowed) => allowed.contains(&lower(&text[start..end]).replace('’', "'")),
+        }
+    }
+
+    /// Boundary- and case-checked spans before selection (Python `FormMatcher.candidates`),
+    /// plus the lower-case cased forms for the tag-list rule in `listed`.
+    fn candidates(
+        &self,
+        text: &[char],
+        encoded: &[u8],
+        mut marks: Option<&mut Marks>,
+        listed: &mut Vec<Span>,
+    ) -> Vec<Span> {
+        let mut found = Vec::new();
+        let Some(automaton) = &self.automaton else {
+            return found;
+        };
+        let mut padded = Vec::with_capacity(encoded.len() + 2);
+        padded.push(b' ');
+        padded.extend(encoded.iter().map(|&b| MATCH_TABLE[b as usize]));
+        padded.push(b' ');
+        let size = text.len();
+        // Only "_" and non-ASCII letters fold to a space yet are word characters.
+        let loose = text.iter().any(|&c| c == '_' || !c.is_ascii());
+        for hit in automaton.find_overlapping_iter(&padded[..]) {
+            let (start, stop) = (hit.start(), hit.end());
+            let (key_index, tail) = match self.patterns[hit.value() as usize] {
+                Pattern::Form { key, tail } => (key, tail),
+                kind => {
+                    let Some(marks) = marks.as_deref_mut() else {
+                        continue;
+                    };
+                    if !matches!(kind, Pattern::Heading) {
+                        marks.cues.push(stop - 2); // a cue word: the offset of its end
+                    }
+                    if !matches!(kind, Pattern::Cue) {
+                        let line = encoded[..start]
+                            .iter()
+                            .rposition(|&b| b == b'\n')
+                            .map_or(0, |p| p + 1);
+                        if encoded[line..start]
+                            .iter()
+                            .all(|b| self.heading_bullets.contains(b))
+                        {
+                            marks.headings.push(line);
+                        }
+                    }
+                    continue;
+                }
+            };
+            let key = &self.keys[key_index];
+            if key.length == 1 {
+                self.one_char_candidate(text, start, key, &mut found);
+                continue;
+            }
+            let end = start + key.length;
+            if loose
+                && ((start > 0 && is_word(text[start - 1]))
+                    || (tail && end < size && is_word(text[end])))
+            {
+                continue;
+            }
+            if !Self::verified(text, start, end, &key.verify) {
+                continue;
+            }
+            let forms = if key.plain_only {
+                key.forms.clone()
+            } else {
+                let cased: Vec<u32> = key
+                    .forms
+                    .iter()
+                    .copied()
+                    .filter(|&f| self.cased_ok(text, start, end, f))
+                    .collect();
+                if cased.is_empty() {
+                    if str_islower(&text[start..end]) {
+                        listed.push(Span {
+                            start,
+                            end,
+                            forms: key.forms.clone(),
+                            glued: true,
+                        });
+                    }
+                    continue;
+                }
+                cased
+            };
+            found.push(Span {
+                start,
+                end,
+                forms,
+                glued: false,
+            });
+        }
+        for (start, end, key) in
+            glued_candidates(&padded, encoded, &self.glue_keys, &self.key_lengths)
+        {
+            self.check_glued(text, start, end, &self.keys[key], &mut found);
+        }
+        found
+    }
+
+    fn check_glued(
+        &self,
+        text: &[char],
+        start: usize,
+        end: usize,
+        key: &Key,
+        found: &mut Vec<Span>,
+    ) {
+        if start > 0 && !is_glue(text, start) && is_word(text[start - 1]) {
+            return;
+        }
+        if end < text.len() && !is_glue(text, end) && is_word(text[end]) {
+            return;
+        }
+        if !Self::verified(text, start, end, &key.verify) {
+            return;
+        }
+        let forms: Vec<u32> = if key.plain_only {
+            key.forms.clone()
+        } else {
+            key.forms
+                .iter()
+                .copied()
+                .filter(|&f| self.cased_ok(text, start, end, f))
+                .collect()
+        };
+        if !forms.is_empty() {
+            found.push(Span {
+                start,
+                end,
+                forms,
+                glued: true,
+            });
+        }
+    }
+
+    /// A lone letter in the folded text: check exact case and its neighbours.
+    fn one_char_candidate(&self, text: &[char], start: usize, key: &Key, found: &mut Vec<Span>) {
+        let ok: Vec<u32> = key
+            .forms
+            .iter()
+            .copied()
+            .filter(|&f| {
+                self.forms[f as usize]
+                    .exact
+                    .as_ref()
+                    .is_some_and(|e| e.len() == 1 && e[0] == text[start])
+            })
+            .collect();
+        if !ok.is_empty() && lone_letter(text, start) && !common_word_use(text, start, start + 1) {
+            found.push(Span {
+                start,
+                end: start + 1,
+                forms: ok,
+                glued: false,
+            });
+        }
+    }
+
+    /// Longest-leftmost non-overlapping candidates in text order, plus cased forms in
+    /// lower case inside a tag list (Python `FormMatcher.spans`).
+    pub fn spans(&self, text: &[char], encoded: &[u8], marks: Option<&mut Marks>) -> Vec<Span> {
+        let mut listed = Vec::new();
+        let mut found = self.candidates(text, encoded, marks, &mut listed);
+        if found.is_empty() {
+            return found;
+        }
+        // Stable, like Python's sort: equal keys keep the scan's order.
+        found.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end - c.start)));
+        let mut chosen: Vec<Span> = Vec::new();
+        let mut last_end = 0;
+        for candidate in found {
+            if candidate.start >= last_end {
+                last_end = candidate.end;
+                chosen.push(candidate);
+            }
+        }
+        if !listed.is_empty() && chosen.len() >= 2 {
+            chosen = self.in_tag_lists(text, chosen, listed);
+        }
+        chosen
+    }
+
+    /// `chosen` plus the lower-case cased forms inside a tag list (Python `_in_tag_lists`).
+    fn in_tag_lists(&self, text: &[char], chosen: Vec<Span>, mut listed: Vec<Span>) -> Vec<Span> {
+        let starts: HashSet<usize> = chosen.iter().map(|c| c.start).collect();
+        let ends: HashSet<usize> = chosen.iter().map(|c| c.end).collect();
+        let near = listed.iter().any(|c| {
+            (0..=LIST_MAX_GAP).any(|gap| {
+                (c.start >= gap && ends.contains(&(c.start - gap)))
+                    || starts.contains(&(c.end + gap))
+            })
+        });
+        if !near {
+            return chosen;
+        }
+        let mut taken: Vec<(usize, usize)> = chosen.iter().map(|c| (c.start, c.end)).collect();
+        listed.sort_by_key(|c| (c.start, std::cmp::Reverse(c.end - c.start)));
+        let mut extra = Vec::new();
+        for candidate in listed {
+            let (start, end) = (candidate.start, candidate.end);
+            if taken.iter().any(|&(s, e)| s < end && start < e) {
+                continue;
+            }
+            taken.push((start, end));
+            extra.push(candidate);
+        }
+        if extra.is_empty() {
+            return chosen;
+        }
+        // Runs of spans in text order, each separated from the last only by a list
+        // separator; a run with two strong selected spans accepts its listed ones.
+        let mut merged: Vec<(&Span, bool)> = chosen
+            .iter()
+            .map(|c| (c, false))
+            .chain(extra.iter().map(|c| (c, true)))
+            .collect();
+        merged.sort_by_key(|(c, _)| c.start);
+        let mut accepted: HashSet<usize> = HashSet::new();
+        let mut run: Vec<(&Span, bool)> = Vec::new();
+        let mut previous_end: Option<usize> = None;
+        let close = |run: &mut Vec<(&Span, bool)>, accepted: &mut HashSet<usize>| {
+            let strong = run
+                .iter()
+                .filter(|(s, is_listed)| !is_listed && !self.forms[s.forms[0] as usize].weak)
+                .count();
+            if strong >= LIST_MIN_STRONG {
+                accepted.extend(run.iter().filter(|(_, l)| *l).map(|(s, _)| s.start));
+            }
+            run.clear();
+        };
+        for (span, is_listed) in merged {
+            let joins = previous_end.is_some_and(|p| list_gap(&text[p..span.start]));
+            if !joins {
+                close(&mut run, &mut accepted);
+            }
+            run.push((span, is_listed));
+            previous_end = Some(span.end);
+        }
+        close(&mut run, &mut accepted);
+        if accepted.is_empty() {
+            return chosen;
+        }
+        let mut out = chosen;
+        out.extend(extra.into_iter().filter(|c| accepted.contains(&c.start)));
+        out.sort_by_key(|c| c.start);
+        out
+    }
+}
+
+/// Text between two items of one tag list: a few separators, no line break.
+fn list_gap(gap: &[char]) -> bool {
+    gap.len() <= LIST_MAX_GAP && gap.iter().all(|&c| LIST_SEPARATORS.contains(c))
+}

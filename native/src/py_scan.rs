@@ -1,0 +1,181 @@
+//! The Python class `stream_native.SkillScanner`: built from the tables of the Python
+//! `FormMatcher` and `SkillExtractor` (stream/enrich/skills_native.py), it returns the same
+//! mentions as `SkillExtractor._scan`.
+
+use std::collections::{HashMap, HashSet};
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::matcher::{Form, Key, Matcher, Pattern};
+use crate::scan::{tally, Entries, Mention, Scanner};
+
+#[pyclass(frozen, module = "stream_native")]
+pub struct SkillScanner {
+    inner: Scanner,
+    id_rank: Vec<u32>,
+}
+
+type FormRow = (usize, Option<String>, bool, bool);
+type PyMention = (usize, &'static str, usize, usize, f64, Option<bool>);
+type PyTally = (
+    usize,
+    Option<bool>,
+    f64,
+    usize,
+    bool,
+    Option<Vec<(&'static str, usize, usize)>>,
+);
+type KeyRow = (usize, Vec<u32>, bool, Option<Vec<String>>);
+
+#[pymethods]
+impl SkillScanner {
+    #[new]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        patterns: Vec<Vec<u8>>,
+        kinds: Vec<(u8, usize, bool)>,
+        forms: Vec<FormRow>,
+        keys: Vec<KeyRow>,
+        glue_keys: HashMap<Vec<u8>, usize>,
+        heading_bullets: Vec<u8>,
+        names: Vec<String>,
+        groups: Vec<u32>,
+        evidence: Vec<Vec<u32>>,
+        languages: Vec<usize>,
+        id_rank: Vec<u32>,
+    ) -> PyResult<Self> {
+        if patterns.len() != kinds.len() {
+            return Err(PyValueError::new_err("patterns and kinds differ in length"));
+        }
+        let patterns = patterns
+            .into_iter()
+            .zip(kinds)
+            .map(|(p, (kind, key, tail))| {
+                let pattern = match kind {
+                    0 => Pattern::Form { key, tail },
+                    1 => Pattern::Cue,
+                    2 => Pattern::Heading,
+                    3 => Pattern::CueAndHeading,
+                    _ => {
+                        return Err(PyValueError::new_err(format!(
+                            "unknown pattern kind {kind}"
+                        )))
+                    }
+                };
+                if matches!(pattern, Pattern::Form { .. }) && key >= keys.len() {
+                    return Err(PyValueError::new_err(format!(
+                        "pattern key {key} out of range"
+                    )));
+                }
+                Ok((p, pattern))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let forms: Vec<Form> = forms
+            .into_iter()
+            .map(|(entry, exact, weak, short)| Form {
+                entry,
+                exact: exact.map(|e| e.chars().collect()),
+                weak,
+                short,
+            })
+            .collect();
+        let keys: Vec<Key> = keys
+            .into_iter()
+            .map(|(length, key_forms, plain_only, verify)| Key {
+                length,
+                forms: key_forms,
+                plain_only,
+                verify: verify.map(|v| v.into_iter().collect()),
+            })
+            .collect();
+        let bad_form = keys
+            .iter()
+            .flat_map(|k| &k.forms)
+            .any(|&f| f as usize >= forms.len());
+        if bad_form || forms.iter().any(|f| f.entry >= names.len()) {
+            return Err(PyValueError::new_err("form or entry index out of range"));
+        }
+        if groups.len() != names.len()
+            || evidence.len() != names.len()
+            || id_rank.len() != names.len()
+        {
+            return Err(PyValueError::new_err(
+                "names, groups and evidence differ in length",
+            ));
+        }
+        let matcher = Matcher::new(patterns, forms, keys, glue_keys, heading_bullets)
+            .map_err(|e| PyValueError::new_err(format!("{e:?}")))?;
+        let entries = Entries {
+            names: names.iter().map(|n| n.chars().collect()).collect(),
+            groups,
+            evidence,
+            languages: languages.into_iter().collect::<HashSet<_>>(),
+        };
+        Ok(Self {
+            inner: Scanner { matcher, entries },
+            id_rank,
+        })
+    }
+
+    /// Accepted mentions: (entry index, "title" or "description", start, end, quality,
+    /// required), as `SkillExtractor._scan` returns them. The scan runs without the GIL.
+    fn scan(
+        &self,
+        py: Python<'_>,
+        title: &str,
+        description: &str,
+        every_state: bool,
+    ) -> Vec<PyMention> {
+        let title: Vec<char> = title.chars().collect();
+        let description: Vec<char> = description.chars().collect();
+        let mentions: Vec<Mention> =
+            py.detach(|| self.inner.scan(&title, &description, every_state));
+        mentions
+            .into_iter()
+            .map(|(entry, in_title, start, end, quality, required)| {
+                (entry, field(in_title), start, end, quality, required)
+            })
+            .collect()
+    }
+
+    /// Mentions tallied per skill, in tag order (see `scan::tally`): (entry index,
+    /// required, best quality, mentions, seen in the title, evidence or None).
+    fn tally(
+        &self,
+        py: Python<'_>,
+        title: &str,
+        description: &str,
+        evidence: bool,
+    ) -> Vec<PyTally> {
+        let title: Vec<char> = title.chars().collect();
+        let description: Vec<char> = description.chars().collect();
+        let tallies = py.detach(|| {
+            let mentions = self.inner.scan(&title, &description, false);
+            tally(&mentions, evidence, &self.id_rank)
+        });
+        tallies
+            .into_iter()
+            .map(|t| {
+                let offsets = t.evidence.map(|e| {
+                    e.into_iter()
+                        .map(|(in_title, start, end)| (field(in_title), start, end))
+                        .collect()
+                });
+                (t.entry, t.required, t.best, t.count, t.in_title, offsets)
+            })
+            .collect()
+    }
+}
+
+fn field(in_title: bool) -> &'static str {
+    if in_title {
+        "title"
+    } else {
+        "description"
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<SkillScanner>()
+}

@@ -1,0 +1,260 @@
+//! Accepted skill mentions of one posting (Python `SkillExtractor._scan` and `_accept`):
+//! spans from the matcher, weak forms corroborated, spoken languages checked for a
+//! language cue, each mention given a quality and a requirement state.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::matcher::{Marks, Matcher, Span};
+use crate::sections::{language_context, RequirementIndex};
+use crate::text::ascii_replace;
+
+/// Per-entry facts the acceptance rules need (from the Python `SkillExtractor`).
+pub struct Entries {
+    pub names: Vec<Vec<char>>,
+    pub groups: Vec<u32>,
+    pub evidence: Vec<Vec<u32>>,
+    pub languages: HashSet<usize>,
+}
+
+/// One accepted mention: entry index, in the title?, start, end, quality, required.
+pub type Mention = (usize, bool, usize, usize, f64, Option<bool>);
+
+pub struct Scanner {
+    pub matcher: Matcher,
+    pub entries: Entries,
+}
+
+impl Scanner {
+    /// Every accepted mention, title first, then description, in text order. With
+    /// `every_state` false, a mention of a skill already found required reports
+    /// required=True without a section lookup (what `extract` needs).
+    pub fn scan(&self, title: &[char], description: &[char], every_state: bool) -> Vec<Mention> {
+        let title_spans = if title.is_empty() {
+            Vec::new()
+        } else {
+            self.matcher.spans(title, &ascii_replace(title), None)
+        };
+        let mut marks = Marks::default();
+        let encoded = ascii_replace(description);
+        let body_spans = if description.is_empty() {
+            Vec::new()
+        } else {
+            self.matcher.spans(description, &encoded, Some(&mut marks))
+        };
+        let mut result = Vec::new();
+        if title_spans.is_empty() && body_spans.is_empty() {
+            return result;
+        }
+        let forms = &self.matcher.forms;
+        let strong: HashSet<usize> = title_spans
+            .iter()
+            .chain(&body_spans)
+            .flat_map(|s| s.forms.iter())
+            .map(|&f| &forms[f as usize])
+            .filter(|f| !f.weak)
+            .map(|f| f.entry)
+            .collect();
+        let mut groups = None;
+        if !title_spans.is_empty() {
+            self.accept(
+                &mut result,
+                true,
+                title,
+                &title_spans,
+                &strong,
+                &mut groups,
+                None,
+                None,
+            );
+        }
+        if let Some(last) = body_spans.last() {
+            let mut sections = RequirementIndex::new(
+                description,
+                marks.cue_words(),
+                last.start,
+                marks.heading_lines(),
+            );
+            let mut settled = if every_state {
+                None
+            } else {
+                Some(HashSet::new())
+            };
+            let sections = if sections.is_empty() {
+                None
+            } else {
+                Some(&mut sections)
+            };
+            self.accept(
+                &mut result,
+                false,
+                description,
+                &body_spans,
+                &strong,
+                &mut groups,
+                sections,
+                settled.as_mut(),
+            );
+        }
+        result
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn accept(
+        &self,
+        result: &mut Vec<Mention>,
+        in_title: bool,
+        text: &[char],
+        spans: &[Span],
+        strong: &HashSet<usize>,
+        groups: &mut Option<HashMap<u32, Vec<usize>>>,
+        mut sections: Option<&mut RequirementIndex<'_>>,
+        mut settled: Option<&mut HashSet<usize>>,
+    ) {
+        let forms = &self.matcher.forms;
+        let entries = &self.entries;
+        for span in spans {
+            let mut form = &forms[span.forms[0] as usize];
+            if form.weak && !strong.contains(&form.entry) {
+                // Strong skills by group, built once per posting when a weak form needs them.
+                let groups = groups.get_or_insert_with(|| {
+                    let mut by_group: HashMap<u32, Vec<usize>> = HashMap::new();
+                    for &index in strong {
+                        by_group
+                            .entry(entries.groups[index])
+                            .or_default()
+                            .push(index);
+                    }
+                    by_group
+                });
+                match self.resolve(&span.forms, strong, groups) {
+                    Some(resolved) => form = resolved,
+                    None => continue,
+                }
+            }
+            let index = form.entry;
+            let (start, end) = (span.start, span.end);
+            if form.exact.is_some()
+                && entries.languages.contains(&index)
+                && !language_context(text, start, end)
+            {
+                continue; // "German company", "French fries": a nationality, not a skill
+            }
+            let mut quality = if form.weak && !strong.contains(&index) {
+                0.55 // only corroborating evidence
+            } else if text[start..end] == entries.names[index][..] {
+                0.9 // the canonical name, exactly as written
+            } else {
+                0.8
+            };
+            if span.glued {
+                quality -= 0.1;
+            }
+            if form.short {
+                quality -= 0.05;
+            }
+            let mut required = None;
+            if settled.as_ref().is_some_and(|s| s.contains(&index)) {
+                required = Some(true);
+            } else if let Some(sections) = sections.as_deref_mut() {
+                required = sections.state_at(start, end);
+                if required == Some(true) {
+                    if let Some(settled) = settled.as_deref_mut() {
+                        settled.insert(index);
+                    }
+                }
+            }
+            result.push((index, in_title, start, end, quality, required));
+        }
+    }
+
+    /// The form a span stands for: a strong one, else the first corroborated weak one.
+    fn resolve<'a>(
+        &'a self,
+        span_forms: &[u32],
+        strong: &HashSet<usize>,
+        groups: &HashMap<u32, Vec<usize>>,
+    ) -> Option<&'a crate::matcher::Form> {
+        let forms = &self.matcher.forms;
+        for &f in span_forms {
+            let form = &forms[f as usize];
+            if !form.weak || strong.contains(&form.entry) {
+                return Some(form);
+            }
+        }
+        for &f in span_forms {
+            let form = &forms[f as usize];
+            for group in &self.entries.evidence[form.entry] {
+                if let Some(members) = groups.get(group) {
+                    if !members.is_empty() && (members.len() > 1 || !members.contains(&form.entry))
+                    {
+                        return Some(form);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// One skill's tally over a posting (what `SkillExtractor.extract` builds a tag from):
+/// entry index, required state, best quality, mentions, seen in the title, and the
+/// mentions' (in title, start, end) when evidence is asked for.
+pub struct Tally {
+    pub entry: usize,
+    pub required: Option<bool>,
+    pub best: f64,
+    pub count: usize,
+    pub in_title: bool,
+    pub evidence: Option<Vec<(bool, usize, usize)>>,
+}
+
+/// Mentions per skill, in tag order: required, then nice-to-have, then unknown; by
+/// mentions, most first; then by id (`id_rank`: each entry's position in id order).
+pub fn tally(mentions: &[Mention], evidence: bool, id_rank: &[u32]) -> Vec<Tally> {
+    let mut found: Vec<Tally> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
+    for &(entry, in_title, start, end, quality, required) in mentions {
+        let at = *slot.entry(entry).or_insert_with(|| {
+            found.push(Tally {
+                entry,
+                required,
+                best: quality,
+                count: 0,
+                in_title,
+                evidence: evidence.then(Vec::new),
+            });
+            found.len() - 1
+        });
+        let acc = &mut found[at];
+        if acc.count > 0 {
+            // A skill is required when any mention is, nice-to-have when one is and none
+            // is required.
+            if required == Some(true) {
+                acc.required = Some(true);
+            } else if required == Some(false) && acc.required.is_none() {
+                acc.required = Some(false);
+            }
+            if quality > acc.best {
+                acc.best = quality;
+            }
+            acc.in_title |= in_title;
+        }
+        acc.count += 1;
+        if let Some(offsets) = acc.evidence.as_mut() {
+            offsets.push((in_title, start, end));
+        }
+    }
+    let order = |r: Option<bool>| match r {
+        Some(true) => 0,
+        Some(false) => 1,
+        None => 2,
+    };
+    found.sort_by_key(|t| {
+        (
+            order(t.required),
+            std::cmp::Reverse(t.count),
+            id_rank[t.entry],
+        )
+    });
+    found
+}

@@ -1,0 +1,224 @@
+"""The compiled skill scan (stream_native, Rust) against the Python reference.
+
+`SkillExtractor(engine="native")` must give exactly what `engine="python"` gives: the same
+mentions (offsets, quality, requirement state) and the same tags, on real postings and on
+generated text built to hit the rules' edges (case, glue, tag lists, headings, cues,
+non-ASCII neighbours).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stream_native import SkillScanner
+
+from stream.enrich.skills import SkillExtractor
+from stream.enrich.text import normalize_text
+from stream.taxonomy import Taxonomy
+
+
+@pytest.fixture(scope="module")
+def engines() -> tuple[SkillExtractor, SkillExtractor]:
+    taxonomy = Taxonomy.bundled()
+    return (
+        SkillExtractor(taxonomy, evidence=True, engine="python"),
+        SkillExtractor(taxonomy, evidence=True, engine="native"),
+    )
+
+
+def _assert_same(engines: tuple[SkillExtractor, SkillExtractor], title: str, text: str) -> None:
+    python, native = engines
+    for every_state in (True, False):
+        expected = python.mentions(title, text, every_state=every_state)
+        assert native.mentions(title, text, every_state=every_state) == expected, (title, text)
+    assert native.extract(title, text) == python.extract(title, text), (title, text)
+
+
+HANDPICKED = [
+    ("", ""),
+    ("Python Developer", ""),
+    ("", "Requirements:\n- Python and SQL\n- Kafka is a plus"),
+    ("Senior Go Engineer", "Go the extra mile. We use Go and Rust; rust removal is not a skill."),
+    ("", "Tech stack: PythonSQLJavaScala, RedisMongoDBAmazon Redshift, Amazon S3Amazon EMR"),
+    ("", "typescript, javascript, node.js, react / go | jenkins"),
+    ("", "react quickly and excel at R&D with C-level staff"),
+    ("", "Nice to have\n* Spring Boot, Spring, Amazon S3, S3\n#Requirements\nC++, C#, .NET"),
+    ("", "Fluent German and English required. German company, French fries."),
+    ("", "Experience with EMR in a hospital; electronic records; HIPAA"),
+    ("", "Erfahrung mit Python, Kafka und Docker ist ein Plus; é Python é, _Python_, Pythonic"),
+    ("", "Knowledge of CI/CD, A/B testing, Objective-C, ASP.NET Core and scikit-learn."),
+    ("", "rMChK2Nb3EPUvX6e8 iOSDeveloper McDonald GoDaddy RStudio"),
+    ("", "• Basic qualifications: 3+ years of SQL\n• Preferred qualifications: Airflow"),
+    ("", "ſkills: Kafka is a plus. PYTHON REQUIRED. Kelvin \u212a8s"),
+]
+
+
+@pytest.mark.parametrize(("title", "text"), HANDPICKED)
+def test_handpicked_texts_agree(
+    engines: tuple[SkillExtractor, SkillExtractor], title: str, text: str
+) -> None:
+    _assert_same(engines, title, text)
+
+
+# Pieces of text that exercise the rules: skill forms in several cases, traps, glue,
+# separators, headings and cue words, bullets, and non-ASCII letters next to forms.
+_PIECES = [
+    "Python",
+    "python",
+    "PYTHON",
+    "SQL",
+    "sql",
+    "Go",
+    "go",
+    "R",
+    "C",
+    "C++",
+    "C#",
+    ".NET",
+    "Node.js",
+    "NodeJS",
+    "CI/CD",
+    "Excel",
+    "excel",
+    "React",
+    "react",
+    "Spring",
+    "Spring Boot",
+    "Amazon S3",
+    "S3",
+    "EMR",
+    "Flask",
+    "AWS",
+    "Kafka",
+    "kafka",
+    "Java",
+    "JavaScript",
+    "Scala",
+    "Jenkins",
+    "jenkins",
+    "German",
+    "English",
+    "fluent",
+    "Rust",
+    "rust",
+    "Swift",
+    "access",
+    "PythonSQL",
+    "RedisMongoDB",
+    "iOS",
+    "R&D",
+    "C-level",
+    "A/B testing",
+    "scikit-learn",
+    "Requirements",
+    "Requirements:",
+    "Nice to have",
+    "Preferred",
+    "Bonus",
+    "is a plus",
+    "required",
+    "must have",
+    "Benefits",
+    "About us",
+    "What we look for",
+    "not required",
+    "the",
+    "and",
+    "extra",
+    "mile",
+    "quickly",
+    "at",
+    "with",
+    "experience",
+    "é",
+    "ü",
+    "日本",
+    "_",
+    "-",
+    "/",
+    "|",
+    ",",
+    ";",
+    ".",
+    ":",
+    "•",
+    "*",
+    "#",
+    "'",
+    "’",
+    "(",
+    ")",
+    "1",
+    "2024",
+]
+_SEPARATORS = [" ", " ", " ", "", "\n", "\n- ", "\n• ", ", ", " / ", ". ", "\t"]
+_texts = st.lists(
+    st.tuples(st.sampled_from(_PIECES), st.sampled_from(_SEPARATORS)), max_size=40
+).map(lambda parts: "".join(p + s for p, s in parts))
+
+
+@settings(max_examples=400, deadline=None)
+@given(title=_texts, text=_texts)
+def test_generated_texts_agree(
+    engines: tuple[SkillExtractor, SkillExtractor], title: str, text: str
+) -> None:
+    _assert_same(engines, title, text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=200))
+def test_arbitrary_text_agrees(engines: tuple[SkillExtractor, SkillExtractor], text: str) -> None:
+    _assert_same(engines, "", text)
+
+
+def _evaluation_postings(shared_data: Path) -> list[tuple[str, str]]:
+    """The postings the skills benchmarks read: SkillSpan dev postings, every CSV posting
+    of the salary data (normalized), and up to 3,000 lines of the other skills sets."""
+    skills = shared_data / "skills"
+    posts = [
+        ("", json.loads(line)["text"])
+        for line in (skills / "skillspan_dev_postings.jsonl").read_text().splitlines()
+    ]
+    csv.field_size_limit(sys.maxsize)
+    for path in sorted((shared_data / "salary").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                if row.get("description"):
+                    posts.append((row.get("title") or "", normalize_text(row["description"])))
+    for path in sorted(skills.glob("*.jsonl")):
+        if "dev_postings" in path.name:
+            continue
+        for line in path.read_text().splitlines()[:3000]:
+            record = json.loads(line)
+            text = record.get("text") or " ".join(record.get("tokens", []))
+            if text:
+                posts.append(("", text))
+    return posts
+
+
+@pytest.mark.shared_data
+def test_real_postings_agree(
+    engines: tuple[SkillExtractor, SkillExtractor], shared_data: Path
+) -> None:
+    posts = _evaluation_postings(shared_data)
+    assert len(posts) > 3000
+    mismatches = []
+    for title, text in posts:
+        try:
+            _assert_same(engines, title, text)
+        except AssertionError:
+            mismatches.append((title, text[:80]))
+    assert not mismatches, f"{len(mismatches)} of {len(posts)} postings differ: {mismatches[:3]}"
+
+
+def test_inconsistent_tables_are_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="differ in length"):
+        SkillScanner([b" x"], [], [], [], {}, b" ", [], [], [], [], [])
+    with pytest.raises(ValueError, match="out of range"):
+        SkillScanner([b" x "], [(0, 5, True)], [], [], {}, b" ", [], [], [], [], [])
