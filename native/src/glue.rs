@@ -13,20 +13,25 @@ const GLUE_MIN_SEGMENT: usize = 4; // shorter average segments: an id or a hash
 const GLUE_MAX_FORM: usize = 60; // no form is longer
 pub const GLUE_MIN_LEN: usize = 3; // "Go"/"R" glued into words ("GoDaddy") are not skills
 
-/// Letter classes of the ASCII bytes: b'a' lower-case or digit, b'A' upper-case, b' ' else.
+/// Letter classes of the ASCII bytes: b'a' lower-case or digit, b'A' upper-case, b' '
+/// else (a table: a branch per byte cost a fifth of the whole scan).
+static CLASS_TABLE: [u8; 256] = {
+    let mut table = [b' '; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_lowercase() || b.is_ascii_digit() {
+            table[c] = b'a';
+        } else if b.is_ascii_uppercase() {
+            table[c] = b'A';
+        }
+        c += 1;
+    }
+    table
+};
+
 fn classes(encoded: &[u8]) -> Vec<u8> {
-    encoded
-        .iter()
-        .map(|&b| {
-            if b.is_ascii_lowercase() || b.is_ascii_digit() {
-                b'a'
-            } else if b.is_ascii_uppercase() {
-                b'A'
-            } else {
-                b' '
-            }
-        })
-        .collect()
+    encoded.iter().map(|&b| CLASS_TABLE[b as usize]).collect()
 }
 
 /// Offsets i where "aA" ends at i or "AAa" has its second byte at i, in order.

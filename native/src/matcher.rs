@@ -100,7 +100,9 @@ impl Matcher {
         let automaton = if patterns.is_empty() {
             None
         } else {
-            Some(DoubleArrayAhoCorasick::new(patterns.iter().map(|(p, _)| p))?)
+            Some(DoubleArrayAhoCorasick::new(
+                patterns.iter().map(|(p, _)| p),
+            )?)
         };
         let key_lengths = keys.iter().map(|k| k.length).collect();
         Ok(Self {

@@ -69,54 +69,41 @@ static NEUTRAL_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-/// `s.strip(chars)` on a char slice, `chars` given by a predicate.
-fn strip_by(s: &[char], strip: impl Fn(char) -> bool) -> &[char] {
-    let start = s.iter().position(|&c| !strip(c)).unwrap_or(s.len());
-    let end = s.iter().rposition(|&c| !strip(c)).map_or(start, |i| i + 1);
-    &s[start..end]
+/// `len(s) > n` in characters, without counting past n.
+fn longer_than(s: &str, n: usize) -> bool {
+    s.len() > n && s.chars().nth(n).is_some()
 }
 
 /// `len(s.split()) > n`, without counting past n.
-fn more_words_than(s: &[char], n: usize) -> bool {
-    let mut words = 0;
-    let mut in_word = false;
-    for &c in s {
-        let space = isspace(c);
-        if !space && !in_word {
-            words += 1;
-            if words > n {
-                return true;
-            }
-        }
-        in_word = !space;
-    }
-    false
+fn more_words_than(s: &str, n: usize) -> bool {
+    s.split(isspace)
+        .filter(|word| !word.is_empty())
+        .nth(n)
+        .is_some()
 }
 
 /// The heading words of `line` if it can be a heading, else None.
-pub fn heading_text(line: &str) -> Option<String> {
-    let line: Vec<char> = line.chars().collect();
-    let body = line
-        .iter()
-        .position(|&c| !(isspace(c) || HEADING_BULLETS.contains(c)))
-        .map_or(&line[line.len()..], |i| &line[i..]);
-    let stripped = strip_by(body, isspace);
-    let head = if let Some(colon) = stripped.iter().position(|&c| c == ':') {
+pub fn heading_text(line: &str) -> Option<&str> {
+    let body = line.trim_start_matches(|c| isspace(c) || HEADING_BULLETS.contains(c));
+    let stripped = body.trim_matches(isspace);
+    let head = match stripped.split_once(':') {
         // "Requirements: Python, SQL" is a heading with its content on the same line.
-        &stripped[..colon]
-    } else if stripped.len() <= MAX_HEADING_CHARS
-        && !matches!(stripped.last(), Some('.' | '!' | '?'))
-    {
-        stripped
-    } else {
-        return None;
+        Some((head, _)) => head,
+        None if !longer_than(stripped, MAX_HEADING_CHARS)
+            && !stripped.ends_with(['.', '!', '?']) =>
+        {
+            stripped
+        }
+        None => return None,
     };
-    let head = strip_by(head, |c| HEAD_STRIP.contains(c));
-    if head.is_empty() || head.len() > MAX_HEADING_CHARS || more_words_than(head, MAX_HEADING_WORDS)
+    let head = head.trim_matches(|c| HEAD_STRIP.contains(c));
+    if head.is_empty()
+        || longer_than(head, MAX_HEADING_CHARS)
+        || more_words_than(head, MAX_HEADING_WORDS)
     {
         return None;
     }
-    Some(head.iter().collect())
+    Some(head)
 }
 
 /// (is a recognised heading, its state). Unrecognised lines return (false, None).
@@ -126,18 +113,18 @@ pub fn heading_state(line: &str) -> (bool, Option<bool>) {
     };
     // "Preferred qualifications" and "Nice to have" win over the requirement words in them.
     // The qualifier pattern ends with the first space, so the rest is `split(" ", 1)[1]`.
-    if NICE_HEADING.is_match(&head)
-        || (PREFERRED_QUALIFIER.is_match(&head)
+    if NICE_HEADING.is_match(head)
+        || (PREFERRED_QUALIFIER.is_match(head)
             && head
                 .split_once(' ')
                 .is_some_and(|(_, rest)| REQUIRED_HEADING.is_match(rest)))
     {
         return (true, Some(false));
     }
-    if REQUIRED_HEADING.is_match(&head) {
+    if REQUIRED_HEADING.is_match(head) {
         return (true, Some(true));
     }
-    if NEUTRAL_HEADING.is_match(&head) {
+    if NEUTRAL_HEADING.is_match(head) {
         return (true, None);
     }
     (false, None)
