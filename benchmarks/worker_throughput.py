@@ -10,6 +10,7 @@ Three passes through one `stream run` (exactly-once, batch 200):
 Throughput is postings per second of wall time from the first to the last commit (the
 worker's own counters, scraped from /metrics). The baseline is Enricher.compute alone, in
 this process, on the same postings: the ratio says what Kafka, Redis and the envelope cost.
+It is also timed with the Python skills engine (the reference), for the native one's share.
 Postings are the LinkedIn sample from ../shared/data (each with a unique suffix) or, when
 that is absent, synthetic ones.
 """
@@ -125,11 +126,16 @@ def main() -> None:
     args = parser.parse_args()
     items = postings(args.postings)
 
-    enricher = Enricher.build(Taxonomy.bundled())
-    started = time.perf_counter()
-    for posting in items:
-        enricher.compute(posting)
-    baseline = len(items) / (time.perf_counter() - started)
+    taxonomy = Taxonomy.bundled()
+    rates: dict[str, float] = {}
+    # The Python skills engine (the reference) too, for the native engine's share of the gain.
+    for engine in ("python", "native"):
+        enricher = Enricher.build(taxonomy, skill_engine=engine)
+        started = time.perf_counter()
+        for posting in items:
+            enricher.compute(posting)
+        rates[engine] = len(items) / (time.perf_counter() - started)
+    baseline = rates["native"]
 
     run = f"bench-{uuid.uuid4().hex[:8]}"
     port = 9190
@@ -177,6 +183,10 @@ def main() -> None:
         worker.wait(60)
 
     print(f"postings per pass: {len(items)}; enrichment baseline in-process: {baseline:,.0f}/s")
+    print(
+        f"  (with the Python skills engine: {rates['python']:,.0f}/s;"
+        f" native / python {rates['native'] / rates['python']:.2f}x)"
+    )
     for name, count, seconds in rows:
         rate = count / seconds
         ratio = rate / baseline
