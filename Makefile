@@ -1,6 +1,6 @@
 # The few commands people need; `make help` lists them. Each is a thin alias of a script.
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test unit lint stack-up stack-down schemas
+.PHONY: help setup demo test unit lint native stack-up stack-down schemas
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -17,8 +17,12 @@ test: ## Lint, type-check and run all tests against the real local stack
 unit: ## Fast unit tests only (no services)
 	.venv/bin/pytest tests/unit -q
 
-lint: ## ruff + mypy --strict
+lint: ## ruff + mypy --strict, cargo fmt + clippy on native/
 	.venv/bin/ruff check stream tests benchmarks scripts grafana && .venv/bin/ruff format --check stream tests benchmarks scripts grafana && .venv/bin/mypy --strict stream
+	cd native && cargo fmt --check && cargo clippy --release --all-targets -- -D warnings
+
+native: ## Rebuild the compiled skill scan (native/) into .venv after editing it
+	uv sync --reinstall-package stream-native
 
 stack-up: ## Start Kafka and Redis on loopback
 	bash deploy/local/stack.sh start kafka redis

@@ -14,6 +14,9 @@ log "ruff"
 .venv/bin/ruff format --check stream tests benchmarks scripts grafana
 log "mypy --strict"
 .venv/bin/mypy --strict stream
+log "native/: cargo fmt --check, clippy -D warnings, cargo test"
+(cd native && cargo fmt --check && cargo clippy --release --all-targets --quiet -- -D warnings \
+  && cargo test --release --quiet)
 log "schemas in sync with the models"
 .venv/bin/stream schemas check schemas
 log "prometheus config and rules (promtool), metrics catalog, dashboards in sync"

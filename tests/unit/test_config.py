@@ -34,3 +34,12 @@ def test_invalid_values_are_rejected(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STREAM_WORKER__BATCH_SIZE", "0")
     with pytest.raises(ValidationError, match="batch_size"):
         load_settings()
+
+
+def test_skill_engine_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().enrichment.skill_engine == "native"
+    monkeypatch.setenv("STREAM_ENRICHMENT__SKILL_ENGINE", "python")
+    assert load_settings().enrichment.skill_engine == "python"
+    monkeypatch.setenv("STREAM_ENRICHMENT__SKILL_ENGINE", "java")
+    with pytest.raises(ValidationError, match="skill_engine"):
+        load_settings()

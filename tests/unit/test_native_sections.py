@@ -29,6 +29,7 @@ from stream.enrich.skills_match import FormMatcher, SectionMarks
 from stream.enrich.skills_text import language_context
 from stream.enrich.text import normalize_text
 from stream.taxonomy import Taxonomy
+from tests.unit.test_sections import LAYOUTS as SECTION_LAYOUTS
 
 HEADINGS = [
     # required, with qualifiers, colons, bullets and markdown
@@ -352,14 +353,10 @@ def test_the_cases_reach_every_outcome() -> None:
     assert {language_context(*case) for case in LANGUAGE_TEXTS} == {True, False}
 
 
+# The section layouts of test_sections.py, plus a few that stress the port: a long line of
+# items, a combining accent after a form, a dotless "ı" in a cue word.
 LAYOUTS = [
-    "Requirements\n- Python\n- SQL\nNice to have\n- Docker",
-    "## Requirements\n* Kafka\n\n### Nice-to-have\n* Rust",
-    "• Basic Qualifications: Java\n• Preferred Qualifications: Scala\n• Benefits: dental",
-    "About us\nWe build things.\nWhat you'll bring\nGo, Terraform\nBonus points\nHaskell",
-    "Key skills & experience:\nExcel\n> Must have: CDL Class A\nDay-to-day\nDriving",
-    "No headings at all, just Python and SQL in one long line. Docker is a plus.",
-    "Requirements: Python\nrequirements are listed below\n   - Desirable: Airflow",
+    *SECTION_LAYOUTS,
     "Python is required; Docker is a plus; Node.js preferred. Kafka • Rust is a must",
     "Responsibilities\nPython and SQL daily; Kubernetes would be an advantage!\nBenefits",
     "Requirements\n" + "Python, " * 60 + "Docker is a plus, " + "SQL, " * 80 + "Go",

@@ -7,9 +7,13 @@ from typing import Any, cast
 
 import pytest
 import redis
+from prometheus_client import CollectorRegistry
 from typer.testing import CliRunner
 
 from stream.commands.taxonomy import app
+from stream.enrich.pipeline import Enricher
+from stream.metrics import Metrics
+from stream.reload import TaxonomyWatcher
 from stream.taxonomy import SkillEntry, Taxonomy, TaxonomyError
 from stream.taxonomy.store import (
     current_key,
@@ -140,3 +144,16 @@ def test_cli_push_dry_run() -> None:
     result = runner.invoke(app, ["push", "--dry-run"])
     assert result.exit_code == 0
     assert Taxonomy.bundled().version in result.output
+
+
+def test_hot_reload_keeps_the_skill_settings() -> None:
+    """A reloaded enricher keeps the engine and evidence the worker was started with."""
+    _, r = client()
+    running = Enricher.build(small(), skill_evidence=True, skill_engine="python")
+    publish_taxonomy(r, small("2026.2.0", "Python 3"), "p")
+    watcher = TaxonomyWatcher(r, "p", Metrics(CollectorRegistry()), poll_s=0.0)
+    reloaded = watcher.maybe_reload(running)
+    assert reloaded is not None
+    assert reloaded.taxonomy_version.startswith("2026.2.0-")  # version + content hash
+    assert (reloaded.skills.engine, reloaded.skills.evidence) == ("python", True)
+    assert [t.name for t in reloaded.skills.extract("", "Python 3 and more")] == ["Python 3"]
