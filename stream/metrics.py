@@ -228,6 +228,13 @@ class Metrics:
             "Last consumer poll (unix time).",
             registry=registry,
         )
+        # Unix time of the last committed batch (transaction or offset commit): how fresh the
+        # outputs are, and when a benchmark's last posting was done without polling fast.
+        self.last_commit = Gauge(
+            "stream_last_commit_timestamp_seconds",
+            "Last committed batch (unix time).",
+            registry=registry,
+        )
         # 1 when /readyz answers ready (assigned or waiting for assignment, deps reachable).
         self.ready = Gauge("stream_ready", "Ready (1) or not (0).", registry=registry)
 

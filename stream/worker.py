@@ -165,6 +165,7 @@ class Worker:
             committed = self._write_then_commit(records, outputs)
         if not committed:
             return
+        self._metrics.last_commit.set_to_current_time()
         self.batches_committed += 1
         self._after_commit(records, result, outputs, time.perf_counter() - started)
 

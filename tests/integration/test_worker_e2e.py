@@ -54,8 +54,14 @@ def _wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 15.0)
 
 
 def test_posting_arrives_enriched_with_skills_and_salary(env: Env, worker: WorkerProcess) -> None:
+    sent_at = time.time()
     produce(env, [_json_line(POSTING)])
     [message] = consume(env, env.topic("enriched"), 1)
+    # The batch's commit is stamped (what benchmarks and freshness alerts read).
+    _wait_for(
+        lambda: _metric(scrape_metrics(worker), "stream_last_commit_timestamp_seconds") >= sent_at,
+        "the last-commit gauge after the posting was sent",
+    )
     enriched = EnrichedPosting.model_validate_json(message.value() or b"")
     assert message.key() == b"it:1"
     assert enriched.posting_id == "it:1"
