@@ -225,3 +225,16 @@ def test_inconsistent_tables_are_a_clear_error() -> None:
         SkillScanner([b" x"], [], [], [], {}, b" ", [], [], [], [], [])
     with pytest.raises(ValueError, match="out of range"):
         SkillScanner([b" x "], [(0, 5, True)], [], [], {}, b" ", [], [], [], [], [])
+
+
+def test_scans_from_several_threads_agree(engines: tuple[SkillExtractor, SkillExtractor]) -> None:
+    """The native scan runs without the GIL: concurrent calls on one scanner must not
+    interfere (each call owns its buffers; the scanner is read-only)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    python, native = engines
+    texts = [text for _, text in HANDPICKED if text] * 20
+    expected = [python.extract("", text) for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda text: native.extract("", text), texts))
+    assert got == expected
