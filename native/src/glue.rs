@@ -123,12 +123,15 @@ pub fn glued_candidates(
         if hi < size {
             ends.push(after.unwrap_or(size));
         }
+        // Both lists ascend: each start only tries the ends within a form's length of it,
+        // so a word glued from thousands of segments costs linear, not quadratic, time.
         for &start in &starts {
-            for &end in &ends {
-                if end <= start || end - start > GLUE_MAX_FORM {
-                    continue;
+            let first = ends.partition_point(|&end| end <= start);
+            for &end in &ends[first..] {
+                if end - start > GLUE_MAX_FORM {
+                    break;
                 }
-                if !inner.contains(&start) && !inner.contains(&end) {
+                if inner.binary_search(&start).is_err() && inner.binary_search(&end).is_err() {
                     continue; // the plain scan sees whole words
                 }
                 if let Some(&key) = keys.get(&padded[start + 1..end + 1]) {

@@ -153,6 +153,7 @@ impl Matcher {
         let size = text.len();
         // Only "_" and non-ASCII letters fold to a space yet are word characters.
         let loose = text.iter().any(|&c| c == '_' || !c.is_ascii());
+        let mut lines = LineStarts::new(encoded);
         for hit in automaton.find_overlapping_iter(&padded[..]) {
             let (start, stop) = (hit.start(), hit.end());
             let (key_index, tail) = match self.patterns[hit.value() as usize] {
@@ -165,15 +166,9 @@ impl Matcher {
                         marks.cues.push(stop - 2); // a cue word: the offset of its end
                     }
                     if !matches!(kind, Pattern::Cue) {
-                        let line = encoded[..start]
-                            .iter()
-                            .rposition(|&b| b == b'\n')
-                            .map_or(0, |p| p + 1);
-                        if encoded[line..start]
-                            .iter()
-                            .all(|b| self.heading_bullets.contains(b))
-                        {
-                            marks.headings.push(line);
+                        let (line, bullets_end) = lines.at(start, &self.heading_bullets);
+                        if start <= bullets_end {
+                            marks.headings.push(line); // only bullets before the phrase
                         }
                     }
                     continue;
@@ -379,6 +374,56 @@ impl Matcher {
         out.sort_by_key(|c| c.start);
         out
     }
+}
+
+/// Line starts of the scan's heading hits, and where each line's bullets end. Hits arrive
+/// nearly in text order, so the search for the previous newline resumes where the last one
+/// stopped: on one long line with thousands of heading phrases ("... is a plus; ... is a
+/// plus"), searching back from every hit was quadratic.
+struct LineStarts<'a> {
+    encoded: &'a [u8],
+    searched: usize,            // encoded[..searched] has been searched for newlines
+    line: usize,                // the start of the line holding offset `searched`
+    bullets_end: Option<usize>, // that line's first non-bullet offset, once computed
+}
+
+impl<'a> LineStarts<'a> {
+    fn new(encoded: &'a [u8]) -> Self {
+        Self {
+            encoded,
+            searched: 0,
+            line: 0,
+            bullets_end: None,
+        }
+    }
+
+    /// (start of the line holding `start`, end of that line's leading bullets).
+    fn at(&mut self, start: usize, bullets: &[u8]) -> (usize, usize) {
+        let encoded = self.encoded;
+        let newline_in = |lo: usize| encoded[lo..start].iter().rposition(|&b| b == b'\n');
+        if start < self.searched {
+            // Out of order (an overlapping longer hit): look back from here.
+            let line = newline_in(0).map_or(0, |p| p + 1);
+            return (line, bullets_end(encoded, line, bullets));
+        }
+        if let Some(p) = newline_in(self.searched) {
+            self.line = self.searched + p + 1;
+            self.bullets_end = None;
+        }
+        self.searched = start;
+        let line = self.line;
+        let end = *self
+            .bullets_end
+            .get_or_insert_with(|| bullets_end(encoded, line, bullets));
+        (line, end)
+    }
+}
+
+fn bullets_end(encoded: &[u8], line: usize, bullets: &[u8]) -> usize {
+    line + encoded[line..]
+        .iter()
+        .take_while(|b| bullets.contains(b))
+        .count()
 }
 
 /// Text between two items of one tag list: a few separators, no line break.

@@ -96,10 +96,13 @@ def glued_candidates(
         starts = [before, lo, *inner] if before < lo else [lo, *inner]
         ends = [*inner, hi, *([size if after == -1 else after] if hi < size else [])]
         glue = set(inner)
+        # Both lists ascend: each start only tries the ends within a form's length of it,
+        # so a word glued from thousands of segments costs linear, not quadratic, time.
         for start in starts:
-            for end in ends:
-                if end <= start or end - start > _GLUE_MAX_FORM:
-                    continue
+            k = bisect.bisect_right(ends, start)
+            while k < len(ends) and ends[k] - start <= _GLUE_MAX_FORM:
+                end = ends[k]
+                k += 1
                 if start not in glue and end not in glue:
                     continue  # the plain scan sees whole words
                 entry = keys.get(padded[start + 1 : end + 1])

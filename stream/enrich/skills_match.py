@@ -19,6 +19,7 @@ Hot-path choices, measured with benchmarks/skills_speed.py:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -172,6 +173,45 @@ class MatcherTables(NamedTuple):
 KIND_FORM, KIND_CUE, KIND_HEADING, KIND_CUE_AND_HEADING = 0, 1, 2, 3
 
 
+_BULLET_RUN = re.compile(b"[" + re.escape(HEADING_BULLETS) + b"]*")
+
+
+class _LineStarts:
+    """Line starts of the scan's heading hits, and where each line's bullets end.
+
+    Hits arrive nearly in text order, so the search for the previous newline resumes where
+    the last one stopped: on a text that is one long line with thousands of heading
+    phrases ("... is a plus; ... is a plus"), searching back from every hit was quadratic.
+    """
+
+    __slots__ = ("_bullets_end", "_encoded", "_line", "_searched")
+
+    def __init__(self, encoded: bytes) -> None:
+        self._encoded = encoded
+        self._searched = 0  # encoded[:_searched] has been searched for newlines
+        self._line = 0  # the start of the line holding offset _searched
+        self._bullets_end = -1  # first non-bullet offset of that line (-1: not computed)
+
+    def at(self, start: int) -> tuple[int, int]:
+        """(start of the line holding `start`, end of that line's leading bullets)."""
+        encoded = self._encoded
+        if start < self._searched:  # out of order (an overlapping longer hit): look back
+            line = encoded.rfind(b"\n", 0, start) + 1
+            return line, _bullets_end(encoded, line)
+        newline = encoded.rfind(b"\n", self._searched, start)
+        if newline != -1:
+            self._line, self._bullets_end = newline + 1, -1
+        self._searched = start
+        if self._bullets_end < 0:
+            self._bullets_end = _bullets_end(encoded, self._line)
+        return self._line, self._bullets_end
+
+
+def _bullets_end(encoded: bytes, line: int) -> int:
+    match = _BULLET_RUN.match(encoded, line)
+    return match.end() if match else line
+
+
 class FormMatcher:
     """Every surface form of `entries` in one automaton. Thread-safe after construction.
 
@@ -280,6 +320,7 @@ class FormMatcher:
         # Only "_" and non-ASCII letters fold to a space yet are word characters.
         loose = "_" in text or not text.isascii()
         values = anchored.values
+        lines = _LineStarts(encoded)
         # The common path is inlined: this loop runs for every hit of every posting.
         for pattern, start, stop in anchored.find(padded):
             length, tail, forms, plain_only, verify = values[pattern]
@@ -293,8 +334,8 @@ class FormMatcher:
                 if length != _HEADING:
                     marks.cues.append(stop - 2)  # a cue word: the offset of its end
                 if length != _CUE:
-                    line = encoded.rfind(b"\n", 0, start) + 1
-                    if line == start or not encoded[line:start].strip(HEADING_BULLETS):
+                    line, bullets_end = lines.at(start)
+                    if start <= bullets_end:  # only bullets between the line start and here
                         marks.headings.append(line)
                 continue
             if loose and (

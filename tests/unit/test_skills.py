@@ -327,6 +327,19 @@ def test_large_hostile_input_is_linear(extractor: SkillExtractor) -> None:
     assert tags["cpp"].mentions == 20_000
 
 
+# Shapes that were quadratic until 2026-11-28: one 512 KB word glued from 128,000 segments
+# (every pair of glue points was tried), and one 512 KB line of heading phrases (each hit
+# searched back to the line start). Quadratic, they take minutes (measured: ~10 min for the
+# glued word on the Python engine, ~1 min native); linear, about a second. The timeout is
+# the guard (thread method: the native scan cannot be interrupted by a signal); the test
+# asserts no timing.
+@pytest.mark.timeout(30, method="thread")
+def test_glued_word_and_long_cue_line_are_linear(extractor: SkillExtractor) -> None:
+    assert extractor.extract("", "Abcd" * 128_000) == []
+    [python] = extractor.extract("", "Python is a plus; " * 29_000)
+    assert (python.id, python.mentions, python.required) == ("python", 29_000, False)
+
+
 @pytest.mark.parametrize("engine", ["native", "python"])
 def test_evidence_offsets_only_when_asked(engine: Engine) -> None:
     taxonomy = Taxonomy.bundled()
