@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-from stream.enrich.skills import SkillExtractor
+from stream.enrich.skills_match import FormMatcher
 from stream.taxonomy import Taxonomy
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "vocabularies"
@@ -34,7 +34,7 @@ _GENERIC = re.compile(
 )
 
 
-def covered(extractor: SkillExtractor, term: str, forms: frozenset[str] = frozenset()) -> bool:
+def covered(matcher: FormMatcher, term: str, forms: frozenset[str] = frozenset()) -> bool:
     """The matcher's accepted mentions cover at least half of the term's core letters.
 
     `forms`: every surface form, case-folded; a term equal to one is covered whatever its
@@ -42,7 +42,7 @@ def covered(extractor: SkillExtractor, term: str, forms: frozenset[str] = frozen
     """
     if term.casefold() in forms:
         return True
-    spans = [(start, end) for start, end, forms, _ in extractor._matcher.spans(term) if forms]
+    spans = [(start, end) for start, end, forms, _ in matcher.spans(term) if forms]
     if not spans:
         return False
     core = [m.span() for m in re.finditer(r"[A-Za-z0-9+#]", _GENERIC.sub(" ", term))]
@@ -53,11 +53,10 @@ def covered(extractor: SkillExtractor, term: str, forms: frozenset[str] = frozen
     return inside * 2 >= len(letters)
 
 
-def report(label: str, terms: list[str], extractor: SkillExtractor, missing: int) -> None:
-    forms = frozenset(
-        f.casefold() for e in extractor.entries for f in (e.name, *e.aliases, *e.cased_aliases)
-    )
-    lost = [t for t in terms if not covered(extractor, t, forms)]
+def report(
+    label: str, terms: list[str], matcher: FormMatcher, forms: frozenset[str], missing: int
+) -> None:
+    lost = [t for t in terms if not covered(matcher, t, forms)]
     share = 1 - len(lost) / len(terms) if terms else 0.0
     print(f"{label}: {len(terms) - len(lost)}/{len(terms)} covered = {share:.1%}")
     if missing and lost:
@@ -73,20 +72,24 @@ def main() -> int:
         print(f"skipped: vocabularies not found under {DATA}")
         return 0
     taxonomy = Taxonomy.bundled()
-    extractor = SkillExtractor(taxonomy)
+    # The Python matcher (the reference): its spans are what both engines select.
+    matcher = FormMatcher(taxonomy.entries)
+    forms = frozenset(
+        f.casefold() for e in taxonomy.entries for f in (e.name, *e.aliases, *e.cased_aliases)
+    )
     print(f"taxonomy {taxonomy.version}: {len(taxonomy.entries)} skills")
     with ONET.open(encoding="utf-8", newline="") as handle:
         onet = list(csv.DictReader(handle))
     onet.sort(key=lambda r: -int(r["n_occupations"] or 0))
     hot = [r["example"] for r in onet if r["hot_technology"] == "Y"]
     demand = [r["example"] for r in onet if r["in_demand"] == "Y"]
-    report("O*NET Hot Technologies", hot, extractor, args.missing)
-    report("O*NET In Demand", demand, extractor, args.missing)
+    report("O*NET Hot Technologies", hot, matcher, forms, args.missing)
+    report("O*NET In Demand", demand, matcher, forms, args.missing)
     with STACKOVERFLOW.open(encoding="utf-8", newline="") as handle:
         tags = [r["tag"].replace("-", " ") for r in csv.DictReader(handle)][: args.so_top]
-    report(f"Stack Overflow top {args.so_top} tags", tags, extractor, args.missing)
+    report(f"Stack Overflow top {args.so_top} tags", tags, matcher, forms, args.missing)
     esco = [line.strip() for line in ESCO.read_text(encoding="utf-8").splitlines() if line.strip()]
-    report("ESCO skill labels", esco, extractor, 0)
+    report("ESCO skill labels", esco, matcher, forms, 0)
     return 0
 
 

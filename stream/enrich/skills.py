@@ -69,7 +69,6 @@ class SkillExtractor:
         self._by_id = {e.id: e for e in self.entries}
         self._groups = tuple(e.group for e in self.entries)
         self._evidence = tuple(e.evidence_groups() for e in self.entries)
-        self._matcher = FormMatcher(self.entries)
         self._ids = tuple(e.id for e in self.entries)
         self._names = tuple(e.name for e in self.entries)
         # SkillTags are frozen, so equal ones are shared between postings (without evidence).
@@ -77,11 +76,15 @@ class SkillExtractor:
         self._languages = frozenset(
             i for i, e in enumerate(self.entries) if e.category == "spoken_language"
         )
-        self._native = self._native_scanner() if engine == "native" else None
+        matcher = FormMatcher(self.entries)
+        self._native = self._native_scanner(matcher) if engine == "native" else None
+        # The native scanner holds its own copy of the tables: the Python matcher (~5 MB of
+        # resident memory) is kept only by the engine that runs it.
+        self._matcher = matcher if self._native is None else None
 
-    def _native_scanner(self) -> SkillScanner:
+    def _native_scanner(self, matcher: FormMatcher) -> SkillScanner:
         """The compiled scanner over the same tables (built once per taxonomy version)."""
-        tables = self._matcher.tables()
+        tables = matcher.tables()
         group_ids: dict[str, int] = {}
         for group in (*self._groups, *(g for gs in self._evidence for g in gs)):
             group_ids.setdefault(group, len(group_ids))
@@ -118,6 +121,7 @@ class SkillExtractor:
         if self._native is not None:
             return self._native.scan(title, description, every_state)
         matcher = self._matcher
+        assert matcher is not None  # the Python engine keeps its matcher
         title_spans = matcher.spans(title) if title else []
         # One ASCII encoding and one scan of the description serve the matcher and the
         # sections: the scan also reports cue words and candidate heading lines.
