@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
 
 use crate::matcher::{Form, Key, Matcher, Pattern};
 use crate::scan::{tally, Entries, Mention, Scanner};
@@ -123,20 +124,20 @@ impl SkillScanner {
     fn scan(
         &self,
         py: Python<'_>,
-        title: &str,
-        description: &str,
+        title: &Bound<'_, PyString>,
+        description: &Bound<'_, PyString>,
         every_state: bool,
-    ) -> Vec<PyMention> {
-        let title: Vec<char> = title.chars().collect();
-        let description: Vec<char> = description.chars().collect();
+    ) -> PyResult<Vec<PyMention>> {
+        let title = chars_of(title)?;
+        let description = chars_of(description)?;
         let mentions: Vec<Mention> =
             py.detach(|| self.inner.scan(&title, &description, every_state));
-        mentions
+        Ok(mentions
             .into_iter()
             .map(|(entry, in_title, start, end, quality, required)| {
                 (entry, field(in_title), start, end, quality, required)
             })
-            .collect()
+            .collect())
     }
 
     /// Mentions tallied per skill, in tag order (see `scan::tally`): (entry index,
@@ -144,17 +145,17 @@ impl SkillScanner {
     fn tally(
         &self,
         py: Python<'_>,
-        title: &str,
-        description: &str,
+        title: &Bound<'_, PyString>,
+        description: &Bound<'_, PyString>,
         evidence: bool,
-    ) -> Vec<PyTally> {
-        let title: Vec<char> = title.chars().collect();
-        let description: Vec<char> = description.chars().collect();
+    ) -> PyResult<Vec<PyTally>> {
+        let title = chars_of(title)?;
+        let description = chars_of(description)?;
         let tallies = py.detach(|| {
             let mentions = self.inner.scan(&title, &description, false);
             tally(&mentions, evidence, &self.id_rank)
         });
-        tallies
+        Ok(tallies
             .into_iter()
             .map(|t| {
                 let offsets = t.evidence.map(|e| {
@@ -164,8 +165,28 @@ impl SkillScanner {
                 });
                 (t.entry, t.required, t.best, t.count, t.in_title, offsets)
             })
-            .collect()
+            .collect())
     }
+}
+
+/// The text's characters, one per Python character, so offsets are Python offsets.
+///
+/// A Python str may hold lone surrogates (JSON allows "\ud800"), which UTF-8 cannot: such a
+/// text is read by code point instead, each surrogate as U+FFFD. Both are neither letter,
+/// digit, space nor case to every rule here, so the scan judges the text as Python does.
+fn chars_of(text: &Bound<'_, PyString>) -> PyResult<Vec<char>> {
+    if let Ok(utf8) = text.to_str() {
+        return Ok(utf8.chars().collect());
+    }
+    let encoded = text.call_method1("encode", ("utf-32-le", "surrogatepass"))?;
+    let units = encoded.cast::<PyBytes>()?.as_bytes();
+    Ok(units
+        .chunks_exact(4)
+        .map(|unit| {
+            let code = u32::from_le_bytes([unit[0], unit[1], unit[2], unit[3]]);
+            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+        })
+        .collect())
 }
 
 fn field(in_title: bool) -> &'static str {

@@ -56,6 +56,8 @@ HANDPICKED = [
     ("", "rMChK2Nb3EPUvX6e8 iOSDeveloper McDonald GoDaddy RStudio"),
     ("", "• Basic qualifications: 3+ years of SQL\n• Preferred qualifications: Airflow"),
     ("", "ſkills: Kafka is a plus. PYTHON REQUIRED. Kelvin \u212a8s"),
+    # Lone surrogates: valid in a Python str (JSON "\ud800"), not in UTF-8.
+    ("Dev \ud800", "Python and \udfff SQL\nRequirements\n- \ud83d Kafka is a plus"),
 ]
 
 
@@ -174,8 +176,8 @@ def test_generated_texts_agree(
 @settings(max_examples=200, deadline=None)
 # Characters assigned in Python's Unicode (14.0 for 3.11): the Rust tables are Unicode 16,
 # where 9,392 code points unassigned in 14.0 are letters or digits (a known difference,
-# see native/src/cues.rs); text from real postings holds none of them.
-@given(text=st.text(st.characters(exclude_categories=("Cn", "Cs")), max_size=200))
+# see native/src/cues.rs); text from real postings holds none of them. Surrogates are in.
+@given(text=st.text(st.characters(exclude_categories=("Cn",)), max_size=200))
 def test_arbitrary_text_agrees(engines: tuple[SkillExtractor, SkillExtractor], text: str) -> None:
     _assert_same(engines, "", text)
 
