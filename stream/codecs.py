@@ -9,6 +9,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -58,12 +60,46 @@ def parse_raw_posting_text(text: str) -> RawPosting:
         raise InvalidMessage(
             "schema_violation", f"expected a JSON object, got {type(data).__name__}"
         )
+    if "\\u" in text and _SURROGATE_ESCAPE.search(text):
+        _replace_lone_surrogates(data)
     try:
         return RawPosting.model_validate(data)
     except ValidationError as exc:
         raise InvalidMessage("schema_violation", describe_validation_error(exc)) from None
     except RecursionError:
         raise InvalidMessage("schema_violation", "nesting too deep") from None
+
+
+# A JSON escape of a UTF-16 surrogate ("\ud83d"). The bytes were decoded as strict UTF-8,
+# so this is the only way a surrogate can reach a str here.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(data: dict[str, Any]) -> None:
+    """Each lone surrogate in the document's strings (keys too) becomes U+FFFD, in place.
+
+    JSON may escape half of a UTF-16 pair ("\ud83d", a scraper that cut an emoji in two),
+    and `json.loads` keeps it; but no output can hold it (UTF-8 has no surrogates), so the
+    posting would fail in hashing or serialization instead of being enriched. Escaped pairs
+    are already joined into one character by `json.loads` and stay as they are. Walks the
+    document with a stack, not recursion: its depth is what json.loads accepted.
+    """
+    stack: list[dict[str, Any] | list[Any]] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key in [k for k in node if _LONE_SURROGATE.search(k)]:
+                node[_LONE_SURROGATE.sub("\ufffd", key)] = node.pop(key)
+            slots: Iterable[tuple[Any, Any]] = list(node.items())
+        else:
+            slots = enumerate(node)
+        for slot, value in slots:
+            if isinstance(value, str):
+                if _LONE_SURROGATE.search(value):
+                    node[slot] = _LONE_SURROGATE.sub("\ufffd", value)
+            elif isinstance(value, dict | list):
+                stack.append(value)
 
 
 def encode(message: BaseModel) -> bytes:

@@ -150,8 +150,12 @@ class BatchProcessor:
                 continue  # dead-lettered by _compute
             if hit is None:
                 result.new_cache_entries[item.cache_key] = enrichment
-            posting = self.enricher.assemble(item.raw, enrichment, item.digests.content, now)
-            current = state_of(posting, item.digests.description)
+            try:
+                posting = self.enricher.assemble(item.raw, enrichment, item.digests.content, now)
+                current = state_of(posting, item.digests.description)
+            except Exception as exc:  # one message, not the batch
+                outcomes[item.index] = _unexpected(exc, "assembly failed", records[item.index])
+                continue
             if item.posting_id in latest:
                 previous = latest[item.posting_id]
             else:
@@ -178,14 +182,19 @@ class BatchProcessor:
             except InvalidMessage as error:
                 outcomes[index] = error
                 continue
-            digests = content_digests(raw)
-            key = cache_key(
-                self._settings.redis.key_prefix,
-                ENRICHER_VERSION,
-                self.enricher.cache_variant,
-                digests.content,
-            )
-            pending.append(_Pending(index, raw, posting_id_of(raw), digests, key))
+            try:
+                digests = content_digests(raw)
+                key = cache_key(
+                    self._settings.redis.key_prefix,
+                    ENRICHER_VERSION,
+                    self.enricher.cache_variant,
+                    digests.content,
+                )
+                posting_id = posting_id_of(raw)
+            except Exception as exc:  # valid yet unusable: one message, not the batch
+                outcomes[index] = _unexpected(exc, "hashing failed", record)
+                continue
+            pending.append(_Pending(index, raw, posting_id, digests, key))
         return pending
 
     def _compute(self, item: _Pending, outcomes: list[Outcome | None]) -> Enrichment | None:
@@ -222,6 +231,13 @@ class BatchProcessor:
                 latency = end_to_end_seconds(posting, record.timestamp_ms, now)
                 if latency is not None:
                     m.end_to_end_seconds.observe(latency)
+
+
+def _unexpected(exc: Exception, what: str, record: InRecord) -> InvalidMessage:
+    """A bug met on one message becomes its dead letter: the worker would otherwise fail the
+    whole batch, and fail it again after every restart (a poison pill)."""
+    log.exception(what, extra={"topic": record.topic, "offset": record.offset})
+    return InvalidMessage("enrichment_error", f"{what}: {type(exc).__name__}: {exc}")
 
 
 def to_out_records(

@@ -117,6 +117,22 @@ def test_malformed_messages_go_to_dlq_and_the_worker_keeps_going(
     assert worker.process.poll() is None, "the worker must not stop on bad input"
 
 
+def test_a_cut_emoji_is_enriched_not_a_poison_pill(env: Env, worker: WorkerProcess) -> None:
+    """Half of a UTF-16 emoji pair, JSON-escaped: it used to fail the batch in the worker,
+    which would then crash on the same batch after every restart."""
+    cut = json.dumps(
+        {"source": "it", "source_id": "cut", "title": "Dev \ud83d", "description": "Python \udfff"}
+    ).encode()
+    assert b"\\ud83d" in cut  # json.dumps escapes the lone surrogate
+    produce(env, [(b"it:cut", cut), _json_line(POSTING)])
+    messages = consume(env, env.topic("enriched"), 2)
+    by_key = {m.key(): EnrichedPosting.model_validate_json(m.value() or b"") for m in messages}
+    assert by_key[b"it:cut"].title == "Dev \ufffd"
+    assert [t.id for t in by_key[b"it:cut"].skills] == ["python"]
+    assert b"it:1" in by_key
+    assert worker.process.poll() is None
+
+
 def test_second_identical_posting_is_served_from_the_redis_cache(
     env: Env, worker: WorkerProcess
 ) -> None:

@@ -70,3 +70,26 @@ def test_dead_letter_keeps_original_bytes_and_non_utf8_keys() -> None:
     assert letter.key_b64 is not None
     assert base64.b64decode(letter.key_b64) == b"\xff\x00"
     assert (letter.partition, letter.offset, letter.error_kind) == (2, 41, "invalid_json")
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    # Half of an emoji pair, as a scraper that cut a UTF-16 string leaves it: legal JSON
+    # escapes, but no UTF-8 output can hold them. An escaped whole pair stays the emoji.
+    value = (
+        b'{"source": "s", "source_id": "1", "title": "Dev \\ud83d", '
+        b'"description": "Python \\udfff and \\uD83D\\uDE00 SQL \\ud800", '
+        b'"scraper_note": {"k\\udc00": ["x\\ud801", {"y": "\\udbff"}]}}'
+    )
+    raw = codecs.decode_raw_posting(value, 10_000)
+    assert raw.title == "Dev \ufffd"
+    assert raw.description == "Python \ufffd and \U0001f600 SQL \ufffd"
+    assert raw.extra == {"scraper_note": {"k\ufffd": ["x\ufffd", {"y": "\ufffd"}]}}
+    # Every output of the posting can be written now.
+    raw.model_dump_json().encode("utf-8")
+
+
+def test_text_without_surrogate_escapes_is_untouched() -> None:
+    value = b'{"source": "s", "source_id": "1", "title": "a \\\\ud800", "description": "\\u00e9"}'
+    raw = codecs.decode_raw_posting(value, 10_000)
+    assert raw.title == "a \\ud800"  # an escaped backslash, not a surrogate escape
+    assert raw.description == "é"

@@ -189,6 +189,64 @@ def test_out_records_route_enriched_events_and_dead_letters(enricher: Enricher) 
     assert ("error_kind", b"invalid_encoding") in dlq_out.headers
 
 
+def test_lone_surrogate_escapes_are_enriched_not_a_crash(enricher: Enricher) -> None:
+    """A JSON-escaped half of an emoji ("\\ud83d") used to fail the whole batch in the
+    content hash (UTF-8 cannot hold it): the worker would have crashed on it again and
+    again. It is now a replacement character, and the posting is enriched."""
+    settings = load_settings()
+    processor = _processor(enricher, MemoryStore(), settings)
+    cut = b'{"source": "t", "source_id": "s", "title": "Dev \\ud83d", '
+    cut += b'"description": "Python and SQL \\udfff"}'
+    records = [_record(0, cut, b"t:s"), _record(1, _posting("b"), b"t:b")]
+    result = processor.process(records)
+    enriched_out, _, other_out, _ = to_out_records(settings, records, result.outcomes, NOW)
+    posting = EnrichedPosting.model_validate_json(enriched_out.value)
+    assert (posting.title, posting.description) == ("Dev \ufffd", "Python and SQL \ufffd")
+    assert {t.id for t in posting.skills} == {"python", "sql"}
+    assert EnrichedPosting.model_validate_json(other_out.value).posting_id == "t:b"
+
+
+def test_an_unexpected_error_on_one_message_dead_letters_only_that_message(
+    enricher: Enricher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth for the next surprise like the surrogate one: a failure in hashing
+    or in assembling one posting is that message's dead letter, not the batch's crash."""
+    import stream.processing as processing
+
+    real_digests = processing.content_digests
+
+    def digests(raw: Any) -> Any:
+        if raw.source_id == "hash-bug":
+            raise UnicodeEncodeError("utf-8", "x", 0, 1, "a bug met in hashing")
+        return real_digests(raw)
+
+    real_state_of = processing.state_of
+
+    def state_of(posting: Any, digest: str) -> Any:
+        if posting.source_id == "assembly-bug":
+            raise ValueError("a bug met in assembling")
+        return real_state_of(posting, digest)
+
+    monkeypatch.setattr(processing, "content_digests", digests)
+    monkeypatch.setattr(processing, "state_of", state_of)
+    outcomes = _run(
+        _processor(enricher, MemoryStore()),
+        MemoryStore(),
+        _posting("hash-bug"),
+        _posting("ok"),
+        _posting("assembly-bug"),
+    )
+    hashing, ok, assembly = outcomes
+    assert isinstance(hashing, InvalidMessage)
+    assert hashing.kind == "enrichment_error"
+    assert "hashing failed: UnicodeEncodeError" in hashing.reason
+    assert isinstance(ok, Published)
+    assert ok.posting.posting_id == "t:ok"
+    assert isinstance(assembly, InvalidMessage)
+    assert assembly.kind == "enrichment_error"
+    assert "assembly failed: ValueError" in assembly.reason
+
+
 def test_evidence_setting_tags_with_offsets_and_keeps_its_own_cache_entries(
     enricher: Enricher,
 ) -> None:
