@@ -76,13 +76,12 @@ fn find_space(classes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// (start, end, key) of every form that starts or ends at a glue point. `padded` is
-/// b" " + the folded text + b" "; `keys` maps a folded form to (its length, its key).
-/// The caller checks the outer boundaries.
+/// b" " + the folded text + b" "; `keys` maps a folded form of at least `GLUE_MIN_LEN`
+/// bytes to its key. The caller checks the outer boundaries.
 pub fn glued_candidates(
     padded: &[u8],
     encoded: &[u8],
     keys: &HashMap<Vec<u8>, usize>,
-    lengths: &[usize],
 ) -> Vec<(usize, usize, usize)> {
     let classes = classes(encoded);
     let points = glue_points(&classes);
@@ -135,9 +134,7 @@ pub fn glued_candidates(
                     continue; // the plain scan sees whole words
                 }
                 if let Some(&key) = keys.get(&padded[start + 1..end + 1]) {
-                    if lengths[key] >= GLUE_MIN_LEN {
-                        found.push((start, end, key));
-                    }
+                    found.push((start, end, key));
                 }
             }
         }

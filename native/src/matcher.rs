@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use daachorse::DoubleArrayAhoCorasick;
 
 use crate::chars::{is_word, isupper, lower, str_islower};
-use crate::glue::{glued_candidates, is_glue};
+use crate::glue::{glued_candidates, is_glue, GLUE_MIN_LEN};
 use crate::text::{common_word_use, lone_letter, MATCH_TABLE};
 
 /// One way a skill is written (Python `Form`).
@@ -76,7 +76,6 @@ pub struct Matcher {
     pub forms: Vec<Form>,
     keys: Vec<Key>,
     glue_keys: HashMap<Vec<u8>, usize>,
-    key_lengths: Vec<usize>,
     heading_bullets: Vec<u8>,
 }
 
@@ -104,14 +103,15 @@ impl Matcher {
                 patterns.iter().map(|(p, _)| p),
             )?)
         };
-        let key_lengths = keys.iter().map(|k| k.length).collect();
+        // A folded form is as long as its key: shorter ones never count as glued.
+        let mut glue_keys = glue_keys;
+        glue_keys.retain(|form, _| form.len() >= GLUE_MIN_LEN);
         Ok(Self {
             automaton,
             patterns: patterns.into_iter().map(|(_, v)| v).collect(),
             forms,
             keys,
             glue_keys,
-            key_lengths,
             heading_bullets,
         })
     }
@@ -218,9 +218,7 @@ impl Matcher {
                 glued: false,
             });
         }
-        for (start, end, key) in
-            glued_candidates(&padded, encoded, &self.glue_keys, &self.key_lengths)
-        {
+        for (start, end, key) in glued_candidates(&padded, encoded, &self.glue_keys) {
             self.check_glued(text, start, end, &self.keys[key], &mut found);
         }
         found
