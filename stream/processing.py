@@ -154,7 +154,9 @@ class BatchProcessor:
                 posting = self.enricher.assemble(item.raw, enrichment, item.digests.content, now)
                 current = state_of(posting, item.digests.description)
             except Exception as exc:  # one message, not the batch
-                outcomes[item.index] = _unexpected(exc, "assembly failed", records[item.index])
+                outcomes[item.index] = _unexpected(
+                    exc, "assembly failed", posting_id=item.posting_id
+                )
                 continue
             if item.posting_id in latest:
                 previous = latest[item.posting_id]
@@ -192,7 +194,9 @@ class BatchProcessor:
                 )
                 posting_id = posting_id_of(raw)
             except Exception as exc:  # valid yet unusable: one message, not the batch
-                outcomes[index] = _unexpected(exc, "hashing failed", record)
+                outcomes[index] = _unexpected(
+                    exc, "hashing failed", topic=record.topic, offset=record.offset
+                )
                 continue
             pending.append(_Pending(index, raw, posting_id, digests, key))
         return pending
@@ -206,10 +210,7 @@ class BatchProcessor:
             self._metrics.enrichment_timeouts.inc()
             outcomes[item.index] = InvalidMessage("enrichment_timeout", str(exc))
         except Exception as exc:  # a bug on one posting must not stop the stream
-            log.exception("enrichment failed", extra={"posting_id": item.posting_id})
-            outcomes[item.index] = InvalidMessage(
-                "enrichment_error", f"{type(exc).__name__}: {exc}"
-            )
+            outcomes[item.index] = _unexpected(exc, "enrichment failed", posting_id=item.posting_id)
         return None
 
     def record_outcome(self, records: Sequence[InRecord], result: BatchResult, now: float) -> None:
@@ -233,10 +234,11 @@ class BatchProcessor:
                     m.end_to_end_seconds.observe(latency)
 
 
-def _unexpected(exc: Exception, what: str, record: InRecord) -> InvalidMessage:
-    """A bug met on one message becomes its dead letter: the worker would otherwise fail the
-    whole batch, and fail it again after every restart (a poison pill)."""
-    log.exception(what, extra={"topic": record.topic, "offset": record.offset})
+def _unexpected(exc: Exception, what: str, **where: object) -> InvalidMessage:
+    """A bug met on one message (hashing, enriching or assembling it) becomes its dead
+    letter: the worker would otherwise fail the whole batch, and fail it again after every
+    restart (a poison pill). `where` goes into the log line."""
+    log.exception(what, extra=where)
     return InvalidMessage("enrichment_error", f"{what}: {type(exc).__name__}: {exc}")
 
 
