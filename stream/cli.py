@@ -87,6 +87,14 @@ def run(
 
 
 @app.command()
+def trends() -> None:
+    """The market-trends app (faust-streaming): skill demand and pay per day (docs/trends.md)."""
+    from stream.trends.app import Trends  # Faust is imported only by this command
+
+    Trends(_settings()).run()
+
+
+@app.command()
 def enrich(
     file: FileArg = None,
     cache: Annotated[

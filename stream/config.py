@@ -12,6 +12,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from stream.trends.settings import TrendsSettings
+
 
 class _Section(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -131,6 +133,7 @@ class Settings(BaseSettings):
     topics: TopicSettings = TopicSettings()
     worker: WorkerSettings = WorkerSettings()
     enrichment: EnrichmentSettings = EnrichmentSettings()
+    trends: TrendsSettings = TrendsSettings()
 
 
 def load_settings(**overrides: Any) -> Settings:

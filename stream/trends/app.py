@@ -1,0 +1,304 @@
+"""The Faust wiring of `stream trends`: the source topic, the cell table, the agent, the
+publication of closed windows and the web views. The logic lives in the pure modules.
+
+One agent reads postings.changes in batches (`take_events`). Per source partition, a batch
+is planned (replayed / late / fresh, `cells.plan_batch`), its fresh facts claim their dedup
+keys in Redis (`claims`), and the winners are pre-aggregated into one write per touched cell
+(`cells.commit_batch`). After each batch, days that every partition has closed are published
+to skills.trends (and skills.rising), in order, each exactly once per restart-free run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import time
+from collections.abc import MutableMapping, Sequence
+from typing import Any
+
+import faust
+import redis.asyncio as aioredis
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+from prometheus_client import CollectorRegistry, generate_latest
+
+from stream.config import Settings
+from stream.kafka import client_config
+from stream.trends import report
+from stream.trends.cells import (
+    Progress,
+    commit_batch,
+    parse_cell_key,
+    plan_batch,
+    progress_key,
+)
+from stream.trends.claims import Claims
+from stream.trends.facts import Fact, UnreadableError, read_fact
+from stream.trends.metrics import TrendsMetrics
+from stream.trends.windows import day_date, day_from_date, day_start, last_closed_day
+
+log = logging.getLogger(__name__)
+
+
+class CellTable(faust.Table[str, Any]):
+    """A table whose changelog partition is named by the key ("{partition}|..."), not by the
+    event being processed: a batch mixes partitions, and each cell must go to its own."""
+
+    def partition_for_key(self, key: Any) -> int:
+        return int(str(key).split("|", 1)[0])
+
+
+def ensure_output_topics(settings: Settings, partitions: int) -> None:
+    """Create skills.trends and skills.rising (compacted: a window re-published after a
+    crash replaces itself) unless they exist; the broker does not auto-create."""
+    admin = AdminClient(client_config(settings, "admin"))
+    t = settings.trends
+    compact = {"cleanup.policy": "compact"}
+    specs = [
+        NewTopic(name, partitions, settings.topics.replication_factor, config=compact)
+        for name in (t.trends_topic, t.rising_topic)
+    ]
+    for name, future in admin.create_topics(specs, operation_timeout=30).items():
+        try:
+            future.result(timeout=30)
+        except Exception as exc:  # KafkaException carrying a KafkaError
+            error = exc.args[0] if exc.args else exc
+            if getattr(error, "name", lambda: "")() != "TOPIC_ALREADY_EXISTS":
+                raise
+            log.debug("%s exists", name)
+
+
+def source_partitions(settings: Settings, topic: str) -> int:
+    admin = AdminClient(client_config(settings, "admin"))
+    meta = admin.list_topics(topic, timeout=30)
+    described = meta.topics.get(topic)
+    if described is None or described.error is not None or not described.partitions:
+        raise SystemExit(f"source topic {topic!r} does not exist: create it first")
+    return len(described.partitions)
+
+
+class Trends:
+    """The app and its state; `run()` starts a Faust worker that serves it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        t = self.t = settings.trends
+        self.source_name = t.source_topic or settings.topics.changes
+        self.partitions = source_partitions(settings, self.source_name)
+        ensure_output_topics(settings, self.partitions)
+        self.app = faust.App(
+            t.app_id,
+            broker=f"kafka://{settings.kafka.bootstrap_servers}",
+            store=t.store,
+            datadir=t.data_dir,
+            topic_partitions=self.partitions,
+            topic_replication_factor=settings.topics.replication_factor,
+            broker_session_timeout=t.session_timeout_s,
+            processing_guarantee="at_least_once",
+            consumer_auto_offset_reset="earliest",
+            web_port=t.web_port,
+            web_bind=t.web_host,
+            web_host=t.web_host,
+            key_serializer="raw",
+            value_serializer="raw",
+        )
+        self.source = self.app.topic(self.source_name, key_type=bytes, value_type=bytes)
+        self.table = CellTable(
+            self.app,
+            name="cells",
+            partitions=self.partitions,
+            schema=faust.Schema(key_serializer="json", value_serializer="json"),
+            help="Trend cells: partition x day x country x skill -> count + pay sketch.",
+        )
+        self.app.tables.add(self.table)
+        self.cells: MutableMapping[str, Any] = self.table
+        self.trends_topic = self.app.topic(t.trends_topic)
+        self.rising_topic = self.app.topic(t.rising_topic)
+        self.registry = CollectorRegistry()
+        self.metrics = TrendsMetrics(self.registry)
+        self.redis = aioredis.Redis.from_url(
+            settings.redis.url.get_secret_value(), socket_timeout=5.0
+        )
+        self.claims = Claims(
+            self.redis, f"{settings.redis.key_prefix}:trends:{t.app_id}", t.claim_ttl_s
+        )
+        self._wire()
+
+    def _wire(self) -> None:
+        t = self.t
+
+        @self.app.agent(self.source)
+        async def apply(stream: Any) -> None:
+            async for events in stream.take_events(t.batch_size, within=t.batch_within_s):
+                await self.process(events)
+
+        @self.app.page("/metrics")
+        async def metrics(web: Any, request: Any) -> Any:
+            self.metrics.cells.set(len(self.cells))
+            return web.bytes(generate_latest(self.registry), content_type="text/plain")
+
+        @self.app.page("/trends/top")
+        async def top(web: Any, request: Any) -> Any:
+            q = request.query
+            days = self._days(q.get("window", "day"))
+            merged = report.merge_cells(self.cells.items(), days, q.get("country", "*"))
+            n = max(1, min(int(q.get("n", "10")), 1000))
+            return web.json(self._answer(days, report.top_skills(merged, n)))
+
+        @self.app.page("/trends/skills/{skill}")
+        async def skill(web: Any, request: Any, skill: str) -> Any:
+            q = request.query
+            days = self._days(q.get("window", "day"))
+            merged = report.merge_cells(self.cells.items(), days, q.get("country", "*"))
+            rows = [
+                report.figures_row(s, c, f) for (s, c), f in sorted(merged.items()) if s == skill
+            ]
+            return web.json(self._answer(days, rows))
+
+    # --- processing -------------------------------------------------------------------
+
+    async def process(self, events: Sequence[Any]) -> None:
+        by_partition: dict[int, list[tuple[int, Fact | None]]] = {}
+        for event in events:
+            message = event.message
+            try:
+                fact: Fact | None = read_fact(message.value, self.t.backdate_s)
+            except UnreadableError as exc:
+                log.warning(
+                    "unreadable change event at %s/%s/%s: %s",
+                    message.topic,
+                    message.partition,
+                    message.offset,
+                    exc,
+                )
+                fact = None
+            by_partition.setdefault(message.partition, []).append((message.offset, fact))
+        for partition, items in sorted(by_partition.items()):
+            items.sort(key=lambda item: item[0])
+            plan = plan_batch(self.cells, partition, items, self.t.grace_s)
+            errors = self.claims.errors
+            counts = await self.claims.decide(self.source_name, partition, plan.fresh)
+            self.metrics.redis_errors.inc(self.claims.errors - errors)
+            applied = commit_batch(self.cells, plan, counts)
+            m = self.metrics.events
+            m.labels("counted").inc(applied)
+            m.labels("duplicate").inc(len(plan.fresh) - applied)
+            m.labels("late").inc(plan.late)
+            m.labels("unreadable").inc(plan.unreadable)
+            m.labels("replayed").inc(plan.replayed)
+        await self.publish_closed()
+
+    # --- publication ------------------------------------------------------------------
+
+    def _progress(self) -> dict[int, Progress]:
+        return {
+            p: Progress.of(self.cells, p)
+            for p in range(self.partitions)
+            if progress_key(p) in self.cells
+        }
+
+    def _closed_through(self) -> int | None:
+        """The newest day every partition with data has closed."""
+        marks = [p.watermark for p in self._progress().values() if p.watermark is not None]
+        if not marks:
+            return None
+        return last_closed_day(min(marks), self.t.grace_s)
+
+    async def publish_closed(self) -> None:
+        progress = self._progress()
+        closed = self._closed_through()
+        if closed is None:
+            return
+        published = [p.published_day for p in progress.values()]
+        done = None if None in published else min(d for d in published if d is not None)
+        if done is not None and done >= closed:
+            return
+        items = list(self.cells.items())
+        days_with_data = sorted(
+            {parsed[1] for key, _ in items if (parsed := parse_cell_key(key)) is not None}
+        )
+        if not days_with_data:
+            return
+        first = days_with_data[0]
+        start = first if done is None else done + 1
+        names = {}
+        for key, cell in items:
+            parsed = parse_cell_key(key)
+            if parsed is not None:
+                names[parsed[3]] = cell["name"]
+        for day in range(start, closed + 1):
+            await self._publish_day(items, day, first, names)
+            for p, record in progress.items():
+                record.published_day = day
+                self.cells[progress_key(p)] = record.to_data()
+            self.metrics.closed_day.set(day_start(day))
+        self._expire(items, closed)
+
+    async def _publish_day(
+        self, items: list[tuple[str, Any]], day: int, first: int, names: dict[str, str]
+    ) -> None:
+        t = self.t
+        merged = report.merge_cells(items, range(day, day + 1))
+        sent = []
+        for message in report.trend_messages(merged, day):
+            sent.append(
+                await self.trends_topic.send(
+                    key=report.trend_key(message).encode(),
+                    value=message.model_dump_json().encode(),
+                )
+            )
+        for rise in report.rising_messages(
+            items,
+            day,
+            first,
+            names,
+            t.rising_factor,
+            t.rising_min_postings,
+            t.rising_trailing_days,
+        ):
+            sent.append(
+                await self.rising_topic.send(
+                    key=f"{rise.date.isoformat()}|{rise.skill_id}".encode(),
+                    value=rise.model_dump_json().encode(),
+                )
+            )
+            self.metrics.rising.inc()
+        # Delivered before the progress records say so: a crash re-publishes, never skips.
+        await asyncio.gather(*sent)
+        self.metrics.windows.inc()
+        log.info("published %s: %d trend messages", day_date(day), len(sent))
+
+    def _expire(self, items: list[tuple[str, Any]], closed: int) -> None:
+        """Delete cells older than the retention (a tombstone in the changelog each)."""
+        oldest = closed - self.t.retention_days + 1
+        for key, _ in items:
+            parsed = parse_cell_key(key)
+            if parsed is not None and parsed[1] < oldest:
+                del self.cells[key]
+
+    # --- queries ----------------------------------------------------------------------
+
+    def _days(self, window: str) -> range:
+        closed = self._closed_through()
+        newest = closed if closed is not None else int(time.time() // 86_400)
+        if window == "day":
+            return range(newest, newest + 1)
+        if window == "7d":
+            return range(newest - 6, newest + 1)
+        if window == "open":
+            return range(newest + 1, newest + 1_000)
+
+        day = day_from_date(dt.date.fromisoformat(window))
+        return range(day, day + 1)
+
+    def _answer(self, days: range, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "from": day_date(days.start).isoformat(),
+            "to": day_date(days.stop - 1).isoformat(),
+            "rows": rows,
+        }
+
+    def run(self) -> None:
+        worker = faust.Worker(self.app, loglevel=self.settings.log_level.lower())
+        worker.execute_from_commandline()

@@ -1,0 +1,84 @@
+"""What the trends app needs from one ChangeEvent, read from its bytes.
+
+A change event carries the whole enriched posting (description included); the trends app
+needs a few fields of it, so it reads the JSON and picks them instead of validating the
+whole model, which would cost most of its time. A message that lacks them raises
+`UnreadableError`: the app counts it, logs it and moves on (the enrichment worker
+validated it already).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from stream.enrich.salary_places import country_of
+from stream.trends.sketch import pay_midpoint
+from stream.trends.windows import day_of, event_time
+
+
+class UnreadableError(ValueError):
+    """The message is not a change event the trends app can read: skip it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One change, reduced to what the trend tables count."""
+
+    posting_id: str
+    content_hash: str
+    kind: str
+    day: int
+    event_time: float
+    skills: tuple[tuple[str, str], ...]  # (id, name), each skill once
+    country: str | None
+    pay_usd: float | None
+
+
+def _timestamp(value: object) -> float | None:
+    if not isinstance(value, str):
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.timestamp()
+
+
+def read_fact(value: bytes | None, backdate_s: float) -> Fact:
+    """The fact of one postings.changes message; raises UnreadableError."""
+    if value is None:
+        raise UnreadableError("empty message")
+    try:
+        event = json.loads(value)
+        posting = event["posting"]
+        kind = event["kind"]
+        if kind not in ("new", "updated"):
+            raise UnreadableError(f"unknown kind {kind!r}")
+        enriched_at = _timestamp(posting["enriched_at"])
+        if enriched_at is None:
+            raise UnreadableError("no enriched_at")
+        at = event_time(kind, _timestamp(posting.get("posted_at")), enriched_at, backdate_s)
+        seen: dict[str, str] = {}
+        for tag in posting.get("skills") or ():
+            seen.setdefault(str(tag["id"]), str(tag["name"]))
+        salary = posting.get("salary")
+        pay = (
+            pay_midpoint(salary.get("annual_min_usd"), salary.get("annual_max_usd"))
+            if isinstance(salary, dict)
+            else None
+        )
+        return Fact(
+            posting_id=str(event["posting_id"]),
+            content_hash=str(event["content_hash"]),
+            kind=kind,
+            day=day_of(at),
+            event_time=at,
+            skills=tuple(seen.items()),
+            country=country_of(posting.get("location")),
+            pay_usd=pay,
+        )
+    except UnreadableError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise UnreadableError(f"{type(exc).__name__}: {exc}") from exc
