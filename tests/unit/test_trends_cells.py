@@ -1,0 +1,171 @@
+"""Dedup rules and idempotent cell updates, on a dict table and in-memory claims."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from stream.trends.cells import ALL, Progress, cell_key, commit_batch, plan_batch
+from stream.trends.facts import UnreadableError, read_fact
+from stream.trends.synthetic import change_event, encoded
+from tests.unit.trends_fakes import D0, DAY, FakeClaims, fact, step
+
+H = 3600.0
+
+
+def count(
+    table: dict[str, Any], day: int = 20_000, skill: str = "python", country: str = ALL
+) -> int:
+    return sum(
+        cell["count"] for key, cell in table.items() if key.endswith(f"|{day}|{country}|{skill}")
+    )
+
+
+def ev(pid: str, chash: str, at: float, **kw: Any) -> dict[str, Any]:
+    return change_event(pid, chash, at, kw.pop("skills", ["python"]), **kw)
+
+
+def test_facts_read_from_a_change_event() -> None:
+    event = ev("b:1", "h1", D0 + H, skills=["python", "sql", "python"], pay_usd=(90_000, 110_000))
+    got = fact(event)
+    assert got.skills == (("python", "Python"), ("sql", "Sql"))
+    assert got.day == 20_000
+    assert got.country == "US"
+    assert got.pay_usd == 100_000
+    with pytest.raises(UnreadableError):
+        read_fact(b"{not json", 0)
+    with pytest.raises(UnreadableError):
+        read_fact(encoded({**event, "kind": "deleted"})[1], 0)
+    with pytest.raises(UnreadableError):
+        read_fact(None, 0)
+
+
+def test_updated_posting_counts_once_per_window() -> None:
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    batch = [
+        (0, ev("b:1", "h1", D0 + H)),
+        (1, ev("b:1", "h2", D0 + 2 * H, kind="updated", previous_content_hash="h1")),
+        (2, ev("b:1", "h3", D0 + 3 * H, kind="updated", previous_content_hash="h2")),
+    ]
+    assert step(table, claims, 0, batch) == 1
+    # The next day it changes again: it counts in that window.
+    assert step(table, claims, 0, [(3, ev("b:1", "h4", D0 + DAY + H, kind="updated"))]) == 1
+    assert count(table) == 1
+    assert count(table, day=20_001) == 1
+
+
+def test_same_content_on_two_boards_counts_once_per_window() -> None:
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    step(table, claims, 0, [(0, ev("boardA:1", "same", D0 + H))])
+    step(table, claims, 1, [(0, ev("boardB:9", "same", D0 + 2 * H))])
+    assert count(table) == 1
+    # On another day the same content counts again, once.
+    step(table, claims, 1, [(1, ev("boardB:9", "same", D0 + DAY + H, kind="updated"))])
+    assert count(table, day=20_001) == 1
+
+
+def test_a_change_event_delivered_twice_counts_once() -> None:
+    # The enrichment worker in at_least_once mode (or its state-write window) can repeat an
+    # event at a new offset; the unchanged re-scrape itself never reaches postings.changes.
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    event = ev("b:1", "h1", D0 + H)
+    assert step(table, claims, 0, [(0, event), (1, event)]) == 1
+    assert step(table, claims, 0, [(2, event)]) == 0
+    assert count(table) == 1
+
+
+def test_country_cells_and_pay() -> None:
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    step(
+        table,
+        claims,
+        0,
+        [
+            (0, ev("b:1", "h1", D0 + H, location="London, UK", pay_usd=(50_000, 70_000))),
+            (1, ev("b:2", "h2", D0 + H, location="Austin, TX", pay_usd=None)),
+            (2, ev("b:3", "h3", D0 + H, location="Remote")),
+        ],
+    )
+    assert count(table) == 3
+    assert count(table, country="GB") == 1
+    assert count(table, country="US") == 1
+    cell = table[cell_key(0, 20_000, "GB", "python")]
+    assert cell["pay"]["count"] == 1
+    assert cell["pay"]["total"] == 60_000
+
+
+def test_late_events_are_dropped_and_counted() -> None:
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    step(table, claims, 0, [(0, ev("b:1", "h1", D0 + DAY + 7 * H))])  # closes day 20000
+    plan = plan_batch(table, 0, [(1, fact(ev("b:2", "h2", D0 + 5 * H)))], grace_s=6 * H)
+    assert plan.late == 1
+    assert plan.fresh == []
+
+
+def run(batches: list[tuple[int, list[tuple[int, dict[str, Any]]]]]) -> dict[str, Any]:
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    for partition, items in batches:
+        step(table, claims, partition, items)
+    return table
+
+
+def test_replay_after_a_crash_changes_nothing() -> None:
+    """A crash can leave any prefix of a batch's changelog writes (cells first, progress
+    last); the replayed batch, even cut differently, must give the run without a crash."""
+    events = [
+        (o, ev(f"b:{o % 7}", f"h{o}", D0 + o * 60, skills=["python", "sql"][: 1 + o % 2]))
+        for o in range(40)
+    ]
+    clean = run([(0, events[:25]), (0, events[25:])])
+
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    step(table, claims, 0, events[:10])
+    # The second batch (10..29) dies after writing some cells but not its progress record.
+    writes: list[tuple[str, Any]] = []
+    recorder = _Recorder(table, writes)
+    plan = plan_batch(recorder, 0, [(o, fact(e)) for o, e in events[10:30]], 6 * H)
+    commit_batch(recorder, plan, claims.decide("src", 0, plan.fresh))
+    for cut in range(len(writes)):
+        crashed = copy.deepcopy(table)
+        for key, value in writes[:cut]:
+            crashed[key] = value
+        again = copy.deepcopy(claims)
+        # Replayed from the last committed offset (10), in batches of another size.
+        step(crashed, again, 0, events[10:17])
+        step(crashed, again, 0, events[17:])
+        assert crashed == clean, f"cut after {cut} writes"
+
+
+class _Recorder(dict[str, Any]):
+    """Reads the base table, records writes instead of making them."""
+
+    def __init__(self, base: dict[str, Any], writes: list[tuple[str, Any]]) -> None:
+        super().__init__(base)
+        self._writes = writes
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self._writes.append((key, copy.deepcopy(value)))
+        super().__setitem__(key, value)
+
+
+def test_progress_record_skips_a_whole_applied_batch() -> None:
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    batch = [(0, ev("b:1", "h1", D0 + H)), (1, ev("b:2", "h2", D0 + H))]
+    step(table, claims, 0, batch)
+    before = copy.deepcopy(table)
+    plan = plan_batch(table, 0, [(o, fact(e)) for o, e in batch], 6 * H)
+    assert plan.replayed == 2
+    assert not plan.fresh
+    assert Progress.of(table, 0).offset == 1
+    commit_batch(table, plan, [])
+    assert table == before
