@@ -12,6 +12,10 @@ from pathlib import Path
 from pydantic.json_schema import JsonSchemaMode
 
 from stream.models import MESSAGE_MODELS
+from stream.trends.models import OUTPUT_MODELS
+
+SCHEMA_MODELS = {**MESSAGE_MODELS, **OUTPUT_MODELS}
+"""Every message with a schema: the postings contracts and the trends app's outputs."""
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -19,7 +23,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 def render_schemas() -> dict[str, str]:
     """File name -> schema text (stable formatting, trailing newline)."""
     rendered: dict[str, str] = {}
-    for stem, model in MESSAGE_MODELS.items():
+    for stem, model in SCHEMA_MODELS.items():
         # What producers must send is a validation schema; what we emit is a serialization
         # schema, where every field we always write is listed as required.
         mode: JsonSchemaMode = "validation" if stem == "raw_posting" else "serialization"

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from stream.models import MESSAGE_MODELS, EnrichedPosting, RawPosting
+from stream.models import EnrichedPosting, RawPosting
+from stream.schemas import SCHEMA_MODELS as MESSAGE_MODELS
 from stream.schemas import render_schemas, stale_schemas
 from tests.conftest import REPO
 
