@@ -1,0 +1,241 @@
+"""`stream trends` on the real broker and Redis: synthetic change events at known event
+times that cross window boundaries; exact counts and quantiles on skills.trends, the dedup
+rules, the web answers, SIGTERM, and kill -9 mid-window with exact recovery.
+
+Every wait polls a condition against one deadline per test (`DEADLINE_S`), never a sleep
+that assumes a quiet machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from confluent_kafka import Consumer, Producer
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+
+from stream.trends.synthetic import change_event, encoded
+from tests.integration.conftest import KAFKA_PORT, REDIS_PORT, STREAM_BIN, free_port
+
+DEADLINE_S = float(os.environ.get("STREAM_TEST_TRENDS_DEADLINE_S", "240"))
+DAY = 86_400.0
+H = 3600.0
+D0 = 20_000 * DAY  # 2024-10-04T00:00Z
+A, B = "2024-10-04", "2024-10-05"
+BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
+
+
+class Deadline:
+    def __init__(self) -> None:
+        self.at = time.monotonic() + DEADLINE_S
+
+    def wait(self, condition: Callable[[], bool], what: str, step_s: float = 0.2) -> None:
+        while not condition():
+            assert time.monotonic() < self.at, f"timed out ({DEADLINE_S} s) waiting for: {what}"
+            time.sleep(step_s)
+
+
+class World:
+    """One test's topics, app id, Redis prefix and the `stream trends` processes."""
+
+    def __init__(self, directory: Path, partitions: int = 2) -> None:
+        self.run = f"it-trends-{uuid.uuid4().hex[:8]}"
+        self.source = f"{self.run}.postings.changes"
+        self.trends = f"{self.run}.skills.trends"
+        self.rising = f"{self.run}.skills.rising"
+        self.web_port = free_port()
+        self.directory = directory
+        self.deadline = Deadline()
+        admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
+        for future in admin.create_topics([NewTopic(self.source, partitions, 1)]).values():
+            future.result(30)
+        self.producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 5})
+        self.processes: list[subprocess.Popen[bytes]] = []
+        self.logs: list[Any] = []
+        self.variables = {
+            **os.environ,
+            "STREAM_KAFKA__BOOTSTRAP_SERVERS": BOOTSTRAP,
+            "STREAM_REDIS__URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+            "STREAM_REDIS__KEY_PREFIX": self.run,
+            "STREAM_TRENDS__APP_ID": f"{self.run}-trends",
+            "STREAM_TRENDS__SOURCE_TOPIC": self.source,
+            "STREAM_TRENDS__TRENDS_TOPIC": self.trends,
+            "STREAM_TRENDS__RISING_TOPIC": self.rising,
+            "STREAM_TRENDS__WEB_PORT": str(self.web_port),
+            "STREAM_TRENDS__DATA_DIR": str(directory / "data"),
+            "STREAM_TRENDS__GRACE_S": str(6 * H),
+            "STREAM_TRENDS__RISING_MIN_POSTINGS": "3",
+            "STREAM_TRENDS__RISING_TRAILING_DAYS": "1",
+            "STREAM_LOG_LEVEL": "INFO",
+        }
+
+    def start(self) -> subprocess.Popen[bytes]:
+        log = (self.directory / f"trends-{len(self.processes)}.log").open("ab")
+        self.logs.append(log)
+        process = subprocess.Popen(
+            [str(STREAM_BIN), "trends"], env=self.variables, stdout=log, stderr=subprocess.STDOUT
+        )
+        self.processes.append(process)
+        return process
+
+    def log(self) -> str:
+        return "\n".join(
+            p.read_text("utf-8", "replace")[-4000:]
+            for p in sorted(self.directory.glob("trends-*.log"))
+        )
+
+    def send(self, partition: int, events: list[dict[str, Any]]) -> None:
+        for event in events:
+            key, value = encoded(event)
+            self.producer.produce(self.source, value, key, partition=partition)
+        assert self.producer.flush(30) == 0
+
+    def get(self, path: str) -> Any:
+        url = f"http://127.0.0.1:{self.web_port}{path}"
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return json.loads(response.read())
+
+    def metric(self, name: str, labels: str = "") -> float:
+        url = f"http://127.0.0.1:{self.web_port}/metrics"
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                text = response.read().decode()
+        except OSError:
+            return -1.0
+        for line in text.splitlines():
+            if line.startswith(f"{name}{labels} "):
+                return float(line.split()[-1])
+        return 0.0
+
+    def read(self, topic: str, until: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+        """key -> latest value of a compacted output topic, polled until `until` holds."""
+        consumer = Consumer(
+            {
+                "bootstrap.servers": BOOTSTRAP,
+                "group.id": f"{self.run}-reader-{uuid.uuid4().hex[:6]}",
+                "auto.offset.reset": "earliest",
+                "enable.auto.commit": False,
+            }
+        )
+        consumer.subscribe([topic])
+        seen: dict[str, Any] = {}
+        try:
+
+            def done() -> bool:
+                message = consumer.poll(0.5)
+                if message is not None and message.error() is None:
+                    seen[(message.key() or b"").decode()] = json.loads(message.value() or b"")
+                return until(seen)
+
+            self.deadline.wait(done, f"{topic}: {sorted(seen)}", step_s=0)
+        finally:
+            consumer.close()
+        return seen
+
+    def stop(self, process: subprocess.Popen[bytes]) -> int:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+        try:
+            return process.wait(max(30.0, self.deadline.at - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+            raise AssertionError(f"trends did not stop on SIGTERM:\n{self.log()}") from None
+
+
+@pytest.fixture
+def world(stack: None, tmp_path: Path) -> Iterator[World]:
+    made = World(tmp_path)
+    yield made
+    for process in made.processes:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+    for log in made.logs:
+        log.close()
+
+
+def ev(pid: str, chash: str, at: float, skills: list[str], **kw: Any) -> dict[str, Any]:
+    return change_event(pid, chash, at, skills, **kw)
+
+
+def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
+    end_a = D0 + DAY
+    # Partition 0: boards "x" and "y"; partition 1: "z" (keys decide partitions upstream;
+    # here the test places them, the app does not care which partition holds what).
+    world.send(
+        0,
+        [
+            ev("x:1", "h1", end_a - 1, ["python", "sql"], pay_usd=(100_000, 120_000)),
+            # Updated twice the same day: counts once.
+            ev("x:1", "h1b", end_a - 0.5, ["python", "sql"], kind="updated"),
+            ev("x:1", "h1c", end_a - 0.25, ["python", "sql"], kind="updated"),
+            # The next window (by one second): counts there.
+            ev("x:2", "h2", end_a + 1, ["python"], location="Berlin, Germany"),
+            # The same delivery twice (at-least-once upstream): once.
+            ev("x:3", "h3", D0, ["rust"], location="London, UK"),
+            ev("x:3", "h3", D0, ["rust"], location="London, UK"),
+        ],
+    )
+    world.send(
+        1,
+        [
+            # The same content as x:1 on another board, same day: not counted again.
+            ev("z:7", "h1", end_a - 2, ["python", "sql"], pay_usd=(100_000, 120_000)),
+            # The first second of day A.
+            ev("z:8", "h8", D0, ["python"], location="London, UK", pay_usd=(60_000, 60_000)),
+        ],
+    )
+    process = world.start()
+    # Close A and B on both partitions (B ends at D0 + 2 days; grace 6 h).
+    closing = D0 + 2 * DAY + 7 * H
+    world.send(0, [ev("x:9", "h9", closing, ["go"])])
+    world.send(1, [ev("z:9", "h10", closing, ["go"])])
+
+    expected = {
+        f"{A}|*|python": 2,
+        f"{A}|US|python": 1,
+        f"{A}|GB|python": 1,
+        f"{A}|*|sql": 1,
+        f"{A}|US|sql": 1,
+        f"{A}|*|rust": 1,
+        f"{A}|GB|rust": 1,
+        f"{B}|*|python": 1,
+        f"{B}|DE|python": 1,
+    }
+    got = world.read(world.trends, lambda seen: set(expected) <= set(seen))
+    assert {k: v["postings"] for k, v in got.items()} == expected, world.log()
+    pay = got[f"{A}|*|python"]["pay"]
+    assert pay["count"] == 2
+    assert pay["mean"] == 85_000  # (110,000 + 60,000) / 2, exact
+    assert abs(pay["p25"] / 60_000 - 1) < 0.01
+    assert abs(pay["p90"] / 110_000 - 1) < 0.01
+    assert got[f"{A}|*|rust"]["pay"] is None
+
+    # A day-A event arriving now is late: dropped, counted, never applied.
+    world.send(0, [ev("x:4", "h4", D0 + H, ["python"])])
+    world.deadline.wait(
+        lambda: world.metric("stream_trends_events_total", '{outcome="late"}') == 1, "late event"
+    )
+    assert world.metric("stream_trends_events_total", '{outcome="duplicate"}') == 4
+
+    top = world.get(f"/trends/top?window={A}&n=2")
+    assert [(r["skill_id"], r["postings"]) for r in top["rows"]] == [("python", 2), ("rust", 1)]
+    gb = world.get(f"/trends/skills/python?window={A}&country=GB")
+    assert [(r["country"], r["postings"]) for r in gb["rows"]] == [("GB", 1)]
+    week = world.get("/trends/skills/python?window=7d")
+    assert week["to"] == B
+    assert week["rows"][0]["postings"] == 3
+
+    # Rising (trailing 1 day, min 3 in this test): nothing rose on A or B.
+    assert world.stop(process) == 0, world.log()
