@@ -239,3 +239,91 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
 
     # Rising (trailing 1 day, min 3 in this test): nothing rose on A or B.
     assert world.stop(process) == 0, world.log()
+
+
+SKILLS = [f"skill{i:02d}" for i in range(40)]
+PLACES = ["Austin, TX", "London, UK", "Berlin, Germany", "Bengaluru, India", "Remote"]
+
+
+def crash_workload(per_partition: int, seed: int = 7) -> dict[int, list[dict[str, Any]]]:
+    """Change events over days A and B on two partitions: new postings, same-day and
+    next-day updates, repeated deliveries, and cross-board copies of identical content;
+    in time order up to an hour of disorder (less than the grace period), as upstream."""
+    import random
+
+    rng = random.Random(seed)
+    timed: dict[int, list[tuple[float, int, dict[str, Any]]]] = {0: [], 1: []}
+
+    def add(partition: int, at: float, event: dict[str, Any]) -> None:
+        timed[partition].append((at + rng.uniform(0, H), len(timed[partition]), event))
+
+    for i in range(per_partition * 2):
+        partition = i % 2
+        at = D0 + rng.uniform(0, 2 * DAY - 1)
+        skills = rng.sample(SKILLS, rng.randint(1, 6))
+        place = rng.choice(PLACES)
+        low = rng.uniform(30_000, 200_000)
+        pay = (low, low * 1.2) if rng.random() < 0.6 else None
+        event = ev(f"b{partition}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay)
+        add(partition, at, event)
+        roll = rng.random()
+        if roll < 0.15:  # updated later the same day or the next: a new hash
+            later = min(at + rng.uniform(1, DAY), D0 + 2 * DAY - 1)
+            update = ev(
+                f"b{partition}:{i}", f"h{i}u", later, skills, kind="updated", location=place
+            )
+            add(partition, later, update)
+        elif roll < 0.25:  # delivered twice
+            add(partition, at, event)
+        elif roll < 0.35:  # the identical content on another board (the other partition)
+            other = 1 - partition
+            copy = ev(f"c{other}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay)
+            add(other, at, copy)
+    return {p: [event for _, _, event in sorted(items)] for p, items in timed.items()}
+
+
+def reference(workload: dict[int, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """What skills.trends must say, from the pure logic without Kafka, Redis or crashes."""
+    from stream.trends.report import merge_cells, trend_key, trend_messages
+    from tests.unit.trends_fakes import FakeClaims, step
+
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    for partition, events in workload.items():
+        step(table, claims, partition, list(enumerate(events)))
+    expected = {}
+    for day in (20_000, 20_001):
+        for message in trend_messages(merge_cells(table.items(), range(day, day + 1)), day):
+            expected[trend_key(message)] = json.loads(message.model_dump_json())
+    return expected
+
+
+def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
+    workload = crash_workload(per_partition=4000)
+    expected = reference(workload)
+    total = sum(len(events) for events in workload.values())
+    for partition, events in workload.items():
+        world.send(partition, events)
+    first = world.start()
+    seen = "stream_trends_events_total"
+    world.deadline.wait(
+        lambda: world.metric(seen, '{outcome="counted"}') >= 1000, "the app counting"
+    )
+    first.send_signal(signal.SIGKILL)  # mid-window, offsets and changelog in flight
+    first.wait(30)
+    second = world.start()
+    closing = D0 + 2 * DAY + 7 * H
+    world.send(0, [ev("x:close", "hc0", closing, ["go"])])
+    world.send(1, [ev("z:close", "hc1", closing, ["go"])])
+    got = world.read(world.trends, lambda seen: set(expected) <= set(seen))
+    assert set(got) == set(expected)
+    wrong = [key for key in expected if got[key] != expected[key]]
+    assert not wrong, (
+        f"{len(wrong)} differ, e.g. {wrong[:3]}: {got[wrong[0]]} != {expected[wrong[0]]}"
+    )
+    outcomes = {
+        o: world.metric(seen, f'{{outcome="{o}"}}')
+        for o in ("counted", "duplicate", "late", "replayed", "unreadable")
+    }
+    print(f"{total} events; after the restart: {outcomes}")
+    assert world.stop(second) == 0, world.log()
