@@ -327,3 +327,24 @@ def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
     }
     print(f"{total} events; after the restart: {outcomes}")
     assert world.stop(second) == 0, world.log()
+
+
+def test_rising_skill_event(world: World) -> None:
+    # Trailing window 1 day, at least 3 postings, factor 2 (set in World).
+    day_a = [ev(f"x:a{i}", f"ha{i}", D0 + H + i, ["sql"]) for i in range(3)]
+    day_a.append(ev("x:k0", "hk0", D0 + 2 * H, ["kafka"]))
+    day_b = [ev(f"x:b{i}", f"hb{i}", D0 + DAY + H + i, ["sql"]) for i in range(3)]
+    day_b += [ev(f"x:kb{i}", f"hkb{i}", D0 + DAY + 2 * H + i, ["kafka"]) for i in range(4)]
+    world.send(0, day_a + day_b)
+    world.send(1, [ev("z:1", "hz1", D0 + DAY + 3 * H, ["go"])])
+    process = world.start()
+    closing = D0 + 2 * DAY + 7 * H
+    world.send(0, [ev("x:close", "hc0", closing, ["go"])])
+    world.send(1, [ev("z:close", "hc1", closing, ["go"])])
+    rises = world.read(world.rising, lambda seen: f"{B}|kafka" in seen)
+    world.read(world.trends, lambda seen: f"{B}|*|sql" in seen)  # day B fully published
+    rises = world.read(world.rising, lambda seen: f"{B}|kafka" in seen)
+    assert set(rises) == {f"{B}|kafka"}  # sql held level; day A had no history
+    kafka = rises[f"{B}|kafka"]
+    assert (kafka["postings"], kafka["trailing_mean"], kafka["factor"]) == (4, 1.0, 4.0)
+    assert world.stop(process) == 0, world.log()
