@@ -1,21 +1,24 @@
 """The trend table's cells and how a batch of facts updates them, idempotently.
 
-The table holds, per source partition, one cell per (day, country, skill): the count of
-counted postings and their pay sketch; `country` is "*" for all countries together. Keys are
-`"{partition}|{day}|{country}|{skill}"`: the partition comes first so each cell lives in
-its source partition's changelog (the app's table reads it from the key), so recovery
-restores it with the partition, and cells of several partitions merge at read time like the
-pay sketches do.
+A cell is (source partition, day, country, skill): the count of counted postings and their
+pay sketch; `country` is "*" for all countries together. Cells are stored in table records
+of one (partition, day, shard), a shard being a fixed hash bucket of skill ids: a batch then
+writes a few hundred records instead of a few thousand cells, and each Faust table write
+(a changelog message) costs far more than a bigger JSON value. Keys are
+`"{partition}|{day}|{shard}"`: the partition comes first so each record lives in its source
+partition's changelog (the app's table reads it from the key) and is restored with it;
+cells of several partitions merge at read time like the pay sketches do.
 
 Per partition, a progress record `"{partition}|progress"` holds the offset the partition is
 applied through, its watermark (highest event time applied) and the newest day published.
 
 Replays after a crash are skipped, never applied twice:
-- every cell remembers the last source offset it applied; a contribution from an offset at
-  or below it is already in the cell;
-- the progress record is written after the batch's cells, to the same changelog partition,
-  so when it survived so did they: messages at or below its offset are skipped whole, and
-  lateness is decided again from the very watermark the first run had.
+- every record remembers the last source offset it applied; a contribution from an offset
+  at or below it is already in the record (a record is written whole, so all its cells
+  agree);
+- the progress record is written after the batch's records, to the same changelog
+  partition, so when it survived so did they: messages at or below its offset are skipped
+  whole, and lateness is decided again from the very watermark the first run had.
 
 This module is pure: the table is any MutableMapping (Faust's table in the app, a dict in
 unit tests).
@@ -23,32 +26,62 @@ unit tests).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from stream.trends.facts import Fact
-from stream.trends.sketch import PaySketch
+from stream.trends.sketch import add_to_data, empty_data
 from stream.trends.windows import is_closed
 
 ALL = "*"
+SHARDS = 16
 Table = MutableMapping[str, Any]
 
 
-def cell_key(partition: int, day: int, country: str, skill: str) -> str:
-    return f"{partition}|{day}|{country}|{skill}"
+def shard_of(skill: str) -> int:
+    return zlib.crc32(skill.encode()) % SHARDS
+
+
+def record_key(partition: int, day: int, shard: int) -> str:
+    return f"{partition}|{day}|{shard}"
 
 
 def progress_key(partition: int) -> str:
     return f"{partition}|progress"
 
 
-def parse_cell_key(key: str) -> tuple[int, int, str, str] | None:
-    """(partition, day, country, skill) of a cell key, None for other records."""
-    parts = key.split("|", 3)
-    if len(parts) != 4:
+def parse_record_key(key: str) -> tuple[int, int] | None:
+    """(partition, day) of a cell record's key, None for other records."""
+    parts = key.split("|")
+    if len(parts) != 3:
         return None
-    return int(parts[0]), int(parts[1]), parts[2], parts[3]
+    return int(parts[0]), int(parts[1])
+
+
+@dataclass(frozen=True)
+class Cell:
+    partition: int
+    day: int
+    country: str
+    skill: str
+    name: str
+    count: int
+    pay: Mapping[str, Any]  # PaySketch data
+
+
+def cells_of(items: Iterable[tuple[str, Any]], days: range | None = None) -> Iterator[Cell]:
+    """Every cell held in the given table items (optionally only of some days)."""
+    for key, record in items:
+        parsed = parse_record_key(key)
+        if parsed is None or (days is not None and parsed[1] not in days):
+            continue
+        for skill, entry in record["skills"].items():
+            for country, cell in entry["c"].items():
+                yield Cell(
+                    parsed[0], parsed[1], country, skill, entry["name"], cell["n"], cell["pay"]
+                )
 
 
 @dataclass
@@ -110,22 +143,17 @@ def plan_batch(
     return plan
 
 
-@dataclass
-class _Delta:
-    name: str
-    floor: int  # the cell's offset when the batch began: contributions up to it are in it
-    count: int = 0
-    pay: PaySketch = field(default_factory=PaySketch)
-    offset: int = -1
-
-
 def commit_batch(table: Table, plan: Plan, counts: Iterable[bool]) -> int:
-    """Apply the counted facts of a plan to the cells, one write per cell, then progress.
+    """Apply the counted facts of a plan, one write per touched record, then progress.
 
     `counts` says, per fresh fact, whether it won its dedup claims. Returns how many facts
-    were applied.
+    were applied. Stored records are never mutated: a touched record is a new value that
+    shares its untouched skill entries with the old one (copy on write), so the cost is in
+    the cells a batch changes, not in the size of the records.
     """
-    deltas: dict[str, _Delta] = {}
+    touched: dict[str, dict[str, Any]] = {}
+    floors: dict[str, int] = {}
+    copied: set[tuple[str, str]] = set()
     applied = 0
     for (offset, fact), count in zip(plan.fresh, counts, strict=True):
         if not count:
@@ -133,37 +161,42 @@ def commit_batch(table: Table, plan: Plan, counts: Iterable[bool]) -> int:
         applied += 1
         countries = (ALL, fact.country) if fact.country else (ALL,)
         for skill, name in fact.skills:
+            key = record_key(plan.partition, fact.day, shard_of(skill))
+            record = touched.get(key)
+            if record is None:
+                stored = table.get(key)
+                floors[key] = stored["offset"] if stored else -1
+                if offset <= floors[key]:
+                    continue  # applied before a crash: the record was written, progress not
+                skills = dict(stored["skills"]) if stored else {}
+                record = touched[key] = {"offset": offset, "skills": skills}
+            elif offset <= floors[key]:
+                continue
+            record["offset"] = offset
+            skills = record["skills"]
+            if (key, skill) not in copied:
+                old = skills.get(skill)
+                cells = {c: _copy_cell(cell) for c, cell in old["c"].items()} if old else {}
+                skills[skill] = {"name": name, "c": cells}
+                copied.add((key, skill))
+            entry = skills[skill]
+            entry["name"] = name
             for country in countries:
-                key = cell_key(plan.partition, fact.day, country, skill)
-                delta = deltas.get(key)
-                if delta is None:
-                    cell = table.get(key)
-                    delta = deltas[key] = _Delta(name, floor=cell["offset"] if cell else -1)
-                if offset <= delta.floor:
-                    continue  # applied before a crash: the cell was written, progress not
-                delta.count += 1
-                delta.offset = offset
+                cell = entry["c"].get(country)
+                if cell is None:
+                    cell = entry["c"][country] = {"n": 0, "pay": empty_data()}
+                cell["n"] += 1
                 if fact.pay_usd is not None:
-                    delta.pay.add(fact.pay_usd)
-    for key, delta in deltas.items():
-        if delta.count == 0:
-            continue
-        cell = table.get(key)
-        pay = PaySketch.from_data(cell["pay"]) if cell else PaySketch()
-        pay.merge(delta.pay)
-        table[key] = {
-            "count": (cell["count"] if cell else 0) + delta.count,
-            "name": delta.name,
-            "pay": pay.to_data(),
-            "offset": delta.offset,
-        }
+                    add_to_data(cell["pay"], fact.pay_usd)
+    for key, record in touched.items():
+        table[key] = record
     table[progress_key(plan.partition)] = plan.progress.to_data()
     return applied
 
 
-def cells_of_day(table: Mapping[str, Any], day: int) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(country, skill, cell) of every partition's cell for one day."""
-    for key, cell in table.items():
-        parsed = parse_cell_key(key)
-        if parsed is not None and parsed[1] == day:
-            yield parsed[2], parsed[3], cell
+def _copy_cell(cell: Mapping[str, Any]) -> dict[str, Any]:
+    pay = cell["pay"]
+    return {
+        "n": cell["n"],
+        "pay": {"count": pay["count"], "total": pay["total"], "buckets": dict(pay["buckets"])},
+    }

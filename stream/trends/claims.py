@@ -31,15 +31,16 @@ class Claims:
         self.errors = 0
 
     async def decide(
-        self, topic: str, partition: int, facts: Sequence[tuple[int, Fact]]
-    ) -> list[bool]:
-        """Whether each (offset, fact) of one partition wins both its claims."""
-        if not facts:
-            return []
+        self, topic: str, groups: Sequence[tuple[int, Sequence[tuple[int, Fact]]]]
+    ) -> list[list[bool]]:
+        """Per (partition, [(offset, fact)...]) group, whether each fact wins both claims:
+        one pipelined round trip for the whole batch."""
+        if not any(facts for _, facts in groups):
+            return [[] for _ in groups]
         delay = 0.1
         while True:
             try:
-                return await self._decide(topic, partition, facts)
+                return await self._decide(topic, groups)
             except (RedisError, OSError) as exc:
                 self.errors += 1
                 log.warning("redis claims failed (%s); retrying in %.1f s", exc, delay)
@@ -47,14 +48,17 @@ class Claims:
                 delay = min(delay * 2, 5.0)
 
     async def _decide(
-        self, topic: str, partition: int, facts: Sequence[tuple[int, Fact]]
-    ) -> list[bool]:
+        self, topic: str, groups: Sequence[tuple[int, Sequence[tuple[int, Fact]]]]
+    ) -> list[list[bool]]:
         pipe = self._client.pipeline(transaction=False)
-        tokens = []
-        for offset, fact in facts:
-            own = token(topic, partition, offset)
-            tokens.append(own)
-            for key in claim_keys(self._prefix, fact):
-                pipe.set(key, own, nx=True, get=True, ex=self._ttl_s)
-        replies = await pipe.execute()
-        return [counted(replies[2 * i : 2 * i + 2], own) for i, own in enumerate(tokens)]
+        tokens: list[list[str]] = []
+        for partition, facts in groups:
+            group_tokens = []
+            for offset, fact in facts:
+                own = token(topic, partition, offset)
+                group_tokens.append(own)
+                for key in claim_keys(self._prefix, fact):
+                    pipe.set(key, own, nx=True, get=True, ex=self._ttl_s)
+            tokens.append(group_tokens)
+        replies = iter(await pipe.execute())
+        return [[counted((next(replies), next(replies)), own) for own in group] for group in tokens]

@@ -10,8 +10,9 @@ validated it already).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
+
+import orjson
 
 from stream.enrich.salary_places import country_of
 from stream.trends.sketch import pay_midpoint
@@ -50,7 +51,7 @@ def read_fact(value: bytes | None, backdate_s: float) -> Fact:
     if value is None:
         raise UnreadableError("empty message")
     try:
-        event = json.loads(value)
+        event = orjson.loads(value)
         posting = event["posting"]
         kind = event["kind"]
         if kind not in ("new", "updated"):
@@ -80,5 +81,5 @@ def read_fact(value: bytes | None, backdate_s: float) -> Fact:
         )
     except UnreadableError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (orjson.JSONDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise UnreadableError(f"{type(exc).__name__}: {exc}") from exc

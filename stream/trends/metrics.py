@@ -25,9 +25,15 @@ class TrendsMetrics:
         self.rising = Counter(
             "stream_trends_rising_total", "Events published to skills.rising.", registry=registry
         )
-        # Cells (partition x day x country x skill) held by this instance.
+        # Cells (partition x day x country x skill) held by this instance, counted at most
+        # every 10 s, and the table records (partition x day x skill shard) that hold them.
         self.cells = Gauge(
             "stream_trends_cells", "Cells in the trend table on this instance.", registry=registry
+        )
+        self.records = Gauge(
+            "stream_trends_table_records",
+            "Records (partition x day x skill shard) in the trend table on this instance.",
+            registry=registry,
         )
         # Redis errors while claiming (each retried).
         self.redis_errors = Counter(

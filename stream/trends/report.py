@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stream.trends.cells import ALL, parse_cell_key
+from stream.trends.cells import ALL, cells_of
 from stream.trends.models import PayStats, SkillRising, SkillTrend
 from stream.trends.rising import rising
 from stream.trends.sketch import PaySketch
@@ -26,10 +26,6 @@ class Figures:
     name: str
     postings: int = 0
     pay: PaySketch = field(default_factory=PaySketch)
-
-    def add(self, cell: Mapping[str, Any]) -> None:
-        self.postings += int(cell["count"])
-        self.pay.merge(PaySketch.from_data(cell["pay"]))
 
     def pay_stats(self) -> PayStats | None:
         mean = self.pay.mean
@@ -52,17 +48,14 @@ def merge_cells(
 ) -> dict[tuple[str, str], Figures]:
     """(skill, country) -> figures over the given days, every partition merged."""
     out: dict[tuple[str, str], Figures] = {}
-    for key, cell in items:
-        parsed = parse_cell_key(key)
-        if parsed is None:
+    for cell in cells_of(items, days):
+        if country is not None and cell.country != country:
             continue
-        _, day, cell_country, skill = parsed
-        if day not in days or (country is not None and cell_country != country):
-            continue
-        figures = out.get((skill, cell_country))
+        figures = out.get((cell.skill, cell.country))
         if figures is None:
-            figures = out[(skill, cell_country)] = Figures(cell["name"])
-        figures.add(cell)
+            figures = out[(cell.skill, cell.country)] = Figures(cell.name)
+        figures.postings += cell.count
+        figures.pay.merge(PaySketch.from_data(cell.pay))
     return out
 
 
@@ -93,12 +86,10 @@ def trend_key(message: SkillTrend) -> str:
 def daily_totals(items: Iterable[tuple[str, Any]], days: range) -> dict[int, dict[str, int]]:
     """day -> skill -> postings in all countries, for the rising rule."""
     totals: dict[int, dict[str, int]] = {d: {} for d in days}
-    for key, cell in items:
-        parsed = parse_cell_key(key)
-        if parsed is None or parsed[2] != ALL or parsed[1] not in totals:
-            continue
-        per_skill = totals[parsed[1]]
-        per_skill[parsed[3]] = per_skill.get(parsed[3], 0) + int(cell["count"])
+    for cell in cells_of(items, days):
+        if cell.country == ALL:
+            per_skill = totals[cell.day]
+            per_skill[cell.skill] = per_skill.get(cell.skill, 0) + cell.count
     return totals
 
 

@@ -23,7 +23,7 @@ class TrendsSettings(BaseModel):
     # A new posting counts on its posted_at day when that is at most this old when seen.
     backdate_s: float = Field(default=6 * 3600, ge=0)
     retention_days: int = Field(default=90, ge=8)
-    batch_size: int = Field(default=1000, ge=1)
+    batch_size: int = Field(default=2000, ge=1)
     batch_within_s: float = Field(default=0.5, gt=0)
     rising_factor: float = Field(default=2.0, gt=0)
     rising_min_postings: int = Field(default=5, ge=1)

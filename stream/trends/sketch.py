@@ -89,6 +89,20 @@ class PaySketch:
         )
 
 
+def add_to_data(data: dict[str, Any], value: float) -> None:
+    """Add one value to a sketch in its stored (JSON) form, in place: the trend table's
+    records keep sketches in that form, so a batch touches only the cells it changes."""
+    data["count"] += 1
+    data["total"] += value
+    buckets = data["buckets"]
+    index = str(bucket_of(value))
+    buckets[index] = buckets.get(index, 0) + 1
+
+
+def empty_data() -> dict[str, Any]:
+    return {"count": 0, "total": 0.0, "buckets": {}}
+
+
 def merged(sketches: Iterable[PaySketch]) -> PaySketch:
     out = PaySketch()
     for sketch in sketches:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from stream.trends.cells import ALL, Progress, cell_key, commit_batch, plan_batch
+from stream.trends.cells import ALL, Progress, cells_of, commit_batch, plan_batch
 from stream.trends.facts import UnreadableError, read_fact
 from stream.trends.synthetic import change_event, encoded
 from tests.unit.trends_fakes import D0, DAY, FakeClaims, fact, step
@@ -19,7 +19,9 @@ def count(
     table: dict[str, Any], day: int = 20_000, skill: str = "python", country: str = ALL
 ) -> int:
     return sum(
-        cell["count"] for key, cell in table.items() if key.endswith(f"|{day}|{country}|{skill}")
+        c.count
+        for c in cells_of(table.items(), range(day, day + 1))
+        if c.skill == skill and c.country == country
     )
 
 
@@ -95,9 +97,9 @@ def test_country_cells_and_pay() -> None:
     assert count(table) == 3
     assert count(table, country="GB") == 1
     assert count(table, country="US") == 1
-    cell = table[cell_key(0, 20_000, "GB", "python")]
-    assert cell["pay"]["count"] == 1
-    assert cell["pay"]["total"] == 60_000
+    (cell,) = [c for c in cells_of(table.items()) if c.country == "GB"]
+    assert cell.pay["count"] == 1
+    assert cell.pay["total"] == 60_000
 
 
 def test_late_events_are_dropped_and_counted() -> None:

@@ -1,0 +1,247 @@
+"""Throughput and recovery time of `stream trends` on the real local stack.
+
+    bash deploy/local/stack.sh start kafka redis
+    .venv/bin/python benchmarks/trends_throughput.py [--postings 30000] [--partitions 6]
+    .venv/bin/python benchmarks/trends_throughput.py --recovery-cells 100000
+
+Throughput: the LinkedIn sample from ../shared/data (or synthetic postings when absent) is
+enriched in-process once, so every change event carries the skills, pay and location the
+real enricher finds (the real skill counts). `--postings` change events (10% `updated`,
+unique ids and hashes, event times in order over 3 days) are published to a topic of their
+own first; then `stream trends` starts and reads them. Postings per second is measured from
+the first counted event to the last event read (the app's counters, polled on /metrics
+every 0.2 s), so start-up and rebalance are reported apart.
+
+Recovery: `--recovery-cells N` writes N cells straight into the changelog topic of a fresh
+app id (as the app itself would have), then starts `stream trends` and times it from
+process start to the moment its table holds all N cells (/metrics `stream_trends_cells`),
+which is what a restart with the memory store costs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from confluent_kafka import Producer
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from stream.models import ChangeEvent, EnrichedPosting, RawPosting  # noqa: E402
+from stream.samples import default_data_dir, linkedin_postings  # noqa: E402
+
+BOOTSTRAP = os.environ.get("STREAM_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:9092")
+STREAM = Path(sys.executable).parent / "stream"
+DAY = 86_400.0
+
+
+def enriched_templates() -> list[EnrichedPosting]:
+    from stream.enrich.pipeline import Enricher
+    from stream.taxonomy import Taxonomy
+
+    data = default_data_dir()
+    if data is not None:
+        raws = list(linkedin_postings(data))
+    else:
+        from tests.integration.streams import synthetic_posting
+
+        raws = [RawPosting.model_validate(synthetic_posting(i)) for i in range(500)]
+    enricher = Enricher.build(Taxonomy.bundled())
+    return [enricher.enrich(raw) for raw in raws]
+
+
+def change_events(count: int, templates: list[EnrichedPosting]) -> list[tuple[bytes, bytes]]:
+    rng = random.Random(1)
+    start = time.time() - 3 * DAY
+    out = []
+    for i in range(count):
+        template = templates[i % len(templates)]
+        at = start + 3 * DAY * i / count
+        posting_id = f"bench:{i}"
+        kind = "updated" if i % 10 == 9 else "new"
+        if kind == "updated":
+            posting_id = f"bench:{rng.randrange(max(1, i - 50), i)}"
+        posting = template.model_copy(
+            update={
+                "posting_id": posting_id,
+                "source_id": posting_id.split(":")[1],
+                "content_hash": f"{i:016x}",
+                "enriched_at": dt.datetime.fromtimestamp(at, dt.UTC),
+                "posted_at": None,
+            }
+        )
+        event = ChangeEvent(
+            event_id=f"{posting_id}:{i:016x}",
+            kind=kind,
+            posting_id=posting_id,
+            content_hash=posting.content_hash,
+            previous_content_hash=None,
+            changes={},
+            posting=posting,
+        )
+        out.append((posting_id.encode(), event.model_dump_json().encode()))
+    return out
+
+
+def metrics(port: int) -> dict[str, float]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=2) as response:
+            text = response.read().decode()
+    except OSError:
+        return {}
+    values = {}
+    for line in text.splitlines():
+        if line.startswith("stream_trends_"):
+            name, value = line.rsplit(" ", 1)
+            values[name] = float(value)
+    return values
+
+
+def read_total(values: dict[str, float]) -> float:
+    return sum(v for k, v in values.items() if k.startswith("stream_trends_events_total{"))
+
+
+def create(topic: str, partitions: int, config: dict[str, str] | None = None) -> None:
+    admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
+    for future in admin.create_topics(
+        [NewTopic(topic, partitions, 1, config=config or {})]
+    ).values():
+        future.result(30)
+
+
+def start_app(run: str, source: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "STREAM_REDIS__KEY_PREFIX": run,
+        "STREAM_TRENDS__APP_ID": f"{run}-trends",
+        "STREAM_TRENDS__SOURCE_TOPIC": source,
+        "STREAM_TRENDS__TRENDS_TOPIC": f"{run}.skills.trends",
+        "STREAM_TRENDS__RISING_TOPIC": f"{run}.skills.rising",
+        "STREAM_TRENDS__WEB_PORT": str(port),
+        "STREAM_TRENDS__DATA_DIR": f"/tmp/{run}",
+        "STREAM_LOG_LEVEL": "WARNING",
+    }
+    return subprocess.Popen(
+        [str(STREAM), "trends"], env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(signal.SIGTERM)
+    return process.wait(120)
+
+
+def throughput(count: int, partitions: int) -> None:
+    templates = enriched_templates()
+    skills = sum(len(t.skills) for t in templates) / len(templates)
+    paid = sum(1 for t in templates if t.salary and t.salary.annual_max_usd) / len(templates)
+    items = change_events(count, templates)
+    run = f"bench-trends-{uuid.uuid4().hex[:8]}"
+    source = f"{run}.postings.changes"
+    create(source, partitions)
+    producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 20})
+    for key, value in items:
+        while True:
+            try:
+                producer.produce(source, value, key)
+                break
+            except BufferError:
+                producer.poll(0.1)
+    assert producer.flush(60) == 0
+    port = 16100 + os.getpid() % 500
+    log = Path(f"/tmp/{run}.log")
+    started = time.perf_counter()
+    process = start_app(run, source, port, log)
+    first_at = first_read = None
+    while True:
+        values = metrics(port)
+        total = read_total(values)
+        now = time.perf_counter()
+        if first_at is None and total > 0:
+            first_at, first_read = now, total
+        if total >= count:
+            break
+        if now - started > 900 or process.poll() is not None:
+            raise SystemExit(f"stalled at {total}/{count}; see {log}")
+        time.sleep(0.2)
+    done = time.perf_counter()
+    assert first_at is not None
+    assert first_read is not None
+    rate = (count - first_read) / (done - first_at)
+    counted = values.get('stream_trends_events_total{outcome="counted"}', 0)
+    print(f"change events: {count} over {partitions} partitions, {len(templates)} real templates")
+    print(f"  skills per posting {skills:.1f}, with USD pay {paid:.0%}")
+    print(f"  counted {counted:.0f}, cells {values.get('stream_trends_cells', 0):.0f}")
+    print(f"  start-up to first event: {first_at - started:.1f} s")
+    print(f"  throughput: {rate:,.0f} postings/s (floor 1,500)")
+    print(f"  SIGTERM exit code: {stop(process)}")
+
+
+def recovery(cells: int, partitions: int) -> None:
+    run = f"bench-trends-{uuid.uuid4().hex[:8]}"
+    source = f"{run}.postings.changes"
+    create(source, partitions)
+    changelog = f"{run}-trends-cells-changelog"
+    create(changelog, partitions, {"cleanup.policy": "compact"})
+    producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 50})
+    rng = random.Random(2)
+    for i in range(cells):
+        partition = i % partitions
+        day = 20_000 + (i // partitions) % 90
+        skill = f"skill{(i // (partitions * 90)) % 5000}"
+        country = ("*", "US", "GB", "DE", "IN")[(i // (partitions * 90 * 5000)) % 5]
+        key = json.dumps(f"{partition}|{day}|{country}|{skill}")
+        buckets = {str(rng.randrange(200, 300)): rng.randint(1, 5) for _ in range(8)}
+        value = {
+            "count": rng.randint(1, 50),
+            "name": skill,
+            "pay": {"count": sum(buckets.values()), "total": 1e6, "buckets": buckets},
+            "offset": i,
+        }
+        while True:
+            try:
+                producer.produce(changelog, json.dumps(value), key, partition=partition)
+                break
+            except BufferError:
+                producer.poll(0.1)
+    assert producer.flush(120) == 0
+    port = 16600 + os.getpid() % 300
+    log = Path(f"/tmp/{run}.log")
+    started = time.perf_counter()
+    process = start_app(run, source, port, log)
+    while metrics(port).get("stream_trends_cells", 0) < cells:
+        if time.perf_counter() - started > 1800 or process.poll() is not None:
+            raise SystemExit(f"recovery did not finish; see {log}")
+        time.sleep(0.2)
+    took = time.perf_counter() - started
+    print(f"recovery of {cells:,} cells (memory store, {partitions} partitions): {took:.1f} s")
+    print(f"  SIGTERM exit code: {stop(process)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--postings", type=int, default=30_000)
+    parser.add_argument("--partitions", type=int, default=6)
+    parser.add_argument("--recovery-cells", type=int, default=0)
+    args = parser.parse_args()
+    if args.recovery_cells:
+        recovery(args.recovery_cells, args.partitions)
+    else:
+        throughput(args.postings, args.partitions)
+
+
+if __name__ == "__main__":
+    main()
