@@ -21,6 +21,7 @@ import faust
 import redis.asyncio as aioredis
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
+from faust.types import TP
 from prometheus_client import CollectorRegistry, generate_latest
 
 from stream.config import Settings
@@ -29,6 +30,7 @@ from stream.trends import report
 from stream.trends.cells import (
     Progress,
     cells_of,
+    closing_watermark,
     commit_batch,
     parse_record_key,
     plan_batch,
@@ -213,25 +215,27 @@ class Trends:
 
     # --- publication ------------------------------------------------------------------
 
-    def _progress(self) -> dict[int, Progress]:
+    def _progress(self) -> dict[int, Progress | None]:
         return {
-            p: Progress.of(self.cells, p)
+            p: Progress.of(self.cells, p) if progress_key(p) in self.cells else None
             for p in range(self.partitions)
-            if progress_key(p) in self.cells
         }
 
-    def _closed_through(self) -> int | None:
-        """The newest day every partition with data has closed."""
-        marks = [p.watermark for p in self._progress().values() if p.watermark is not None]
-        if not marks:
+    async def _closed_through(self) -> int | None:
+        """The newest day every source partition is done with (see closing_watermark)."""
+        progress = self._progress()
+        if all(record is None for record in progress.values()):
             return None
-        return last_closed_day(min(marks), self.t.grace_s)
+        tps = [TP(self.source_name, p) for p in range(self.partitions)]
+        ends = await self.app.consumer.highwaters(*tps)
+        watermark = closing_watermark(progress, {tp.partition: end for tp, end in ends.items()})
+        return last_closed_day(watermark, self.t.grace_s)
 
     async def publish_closed(self) -> None:
-        progress = self._progress()
-        closed = self._closed_through()
+        closed = await self._closed_through()
         if closed is None:
             return
+        progress = {p: r for p, r in self._progress().items() if r is not None}
         # Every local partition's record gets the day when it is published; a partition
         # that had no record yet then holds None, so the newest recorded day is the truth.
         published = [p.published_day for p in progress.values() if p.published_day is not None]
@@ -300,7 +304,8 @@ class Trends:
     # --- queries ----------------------------------------------------------------------
 
     def _days(self, window: str) -> range:
-        closed = self._closed_through()
+        published = [r.published_day for r in self._progress().values() if r is not None]
+        closed = max((d for d in published if d is not None), default=None)
         newest = closed if closed is not None else int(time.time() // 86_400)
         if window == "day":
             return range(newest, newest + 1)

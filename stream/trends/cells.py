@@ -11,6 +11,7 @@ cells of several partitions merge at read time like the pay sketches do.
 
 Per partition, a progress record `"{partition}|progress"` holds the offset the partition is
 applied through, its watermark (highest event time applied) and the newest day published.
+Events of a day that is closed on their partition, or already published, are late.
 
 Replays after a crash are skipped, never applied twice:
 - every record remembers the last source offset it applied; a contribution from an offset
@@ -134,13 +135,43 @@ def plan_batch(
         progress.offset = max(progress.offset, offset)
         if fact is None:
             plan.unreadable += 1
-        elif is_closed(fact.day, progress.watermark, grace_s):
+        elif is_closed(fact.day, progress.watermark, grace_s) or (
+            start.published_day is not None and fact.day <= start.published_day
+        ):
             plan.late += 1
         else:
             plan.fresh.append((offset, fact))
             if progress.watermark is None or fact.event_time > progress.watermark:
                 progress.watermark = fact.event_time
     return plan
+
+
+def closing_watermark(
+    progress: Mapping[int, Progress | None], ends: Mapping[int, int | None]
+) -> float | None:
+    """The event time up to which every source partition is done, for closing days.
+
+    A partition with messages not yet applied holds the others back at its watermark (or
+    blocks closing while it has none). A partition that is caught up (applied through its
+    end offset; an empty one too) holds nothing back: an idle partition must not stop the
+    days from closing. Its later events for a published day are late. When every
+    partition is caught up, the newest watermark closes.
+    """
+    pending: list[float] = []
+    known: list[float] = []
+    for partition, record in progress.items():
+        if record is not None and record.watermark is not None:
+            known.append(record.watermark)
+        end = ends.get(partition)
+        applied_through = record.offset + 1 if record is not None else 0
+        if end is not None and applied_through >= end:
+            continue
+        if record is None or record.watermark is None:
+            return None
+        pending.append(record.watermark)
+    if pending:
+        return min(pending)
+    return max(known) if known else None
 
 
 def commit_batch(table: Table, plan: Plan, counts: Iterable[bool]) -> int:

@@ -171,3 +171,27 @@ def test_progress_record_skips_a_whole_applied_batch() -> None:
     assert Progress.of(table, 0).offset == 1
     commit_batch(table, plan, [])
     assert table == before
+
+
+def test_closing_waits_for_partitions_with_pending_messages_not_idle_ones() -> None:
+    from stream.trends.cells import closing_watermark
+
+    ahead, behind = Progress(99, D0 + 2 * DAY), Progress(9, D0 + H)
+    # A partition not started yet but holding messages blocks closing altogether.
+    assert closing_watermark({0: ahead, 1: None}, {0: 100, 1: 50}) is None
+    # Unknown end offset: pending.
+    assert closing_watermark({0: ahead, 1: None}, {0: 100}) is None
+    # An empty partition holds nothing back.
+    assert closing_watermark({0: ahead, 1: None}, {0: 500, 1: 0}) == D0 + 2 * DAY
+    # The slowest partition with pending messages decides.
+    assert closing_watermark({0: ahead, 1: behind}, {0: 500, 1: 50}) == D0 + H
+    # Caught up (idle): it no longer holds the others back.
+    assert closing_watermark({0: ahead, 1: behind}, {0: 500, 1: 10}) == D0 + 2 * DAY
+    # Everyone caught up: the newest watermark.
+    assert closing_watermark({0: ahead, 1: behind}, {0: 100, 1: 10}) == D0 + 2 * DAY
+
+
+def test_events_of_a_published_day_are_late() -> None:
+    table: dict[str, Any] = {"0|progress": Progress(5, D0 + H, published_day=20_000).to_data()}
+    plan = plan_batch(table, 0, [(6, fact(ev("b:1", "h1", D0 + 2 * H)))], grace_s=6 * H)
+    assert plan.late == 1
