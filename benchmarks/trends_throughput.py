@@ -42,6 +42,7 @@ sys.path.insert(0, str(REPO))
 
 from stream.models import ChangeEvent, EnrichedPosting, RawPosting  # noqa: E402
 from stream.samples import default_data_dir, linkedin_postings  # noqa: E402
+from stream.trends.cells import SHARDS  # noqa: E402
 
 BOOTSTRAP = os.environ.get("STREAM_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:9092")
 STREAM = Path(sys.executable).parent / "stream"
@@ -198,22 +199,31 @@ def recovery(cells: int, partitions: int) -> None:
     create(changelog, partitions, {"cleanup.policy": "compact"})
     producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 50})
     rng = random.Random(2)
-    for i in range(cells):
-        partition = i % partitions
-        day = 20_000 + (i // partitions) % 90
-        skill = f"skill{(i // (partitions * 90)) % 5000}"
-        country = ("*", "US", "GB", "DE", "IN")[(i // (partitions * 90 * 5000)) % 5]
-        key = json.dumps(f"{partition}|{day}|{country}|{skill}")
-        buckets = {str(rng.randrange(200, 300)): rng.randint(1, 5) for _ in range(8)}
-        value = {
-            "count": rng.randint(1, 50),
-            "name": skill,
-            "pay": {"count": sum(buckets.values()), "total": 1e6, "buckets": buckets},
-            "offset": i,
-        }
+    # As the app stores them: one record per (partition, day, skill shard), 90 days of 16
+    # shards per partition, each holding skills x 4 countries ("*", US, GB, DE) cells.
+    records = partitions * 90 * SHARDS
+    per_record = max(1, -(-cells // (records * 4)))
+    written = 0
+    for index in range(records):
+        partition, rest = index % partitions, index // partitions
+        day, shard = 20_000 + rest % 90, rest // 90
+        skills = {}
+        for s in range(per_record):
+            skill = f"skill{shard}-{s}"
+            countries = {}
+            for country in ("*", "US", "GB", "DE"):
+                buckets = {str(rng.randrange(200, 300)): rng.randint(1, 5) for _ in range(8)}
+                countries[country] = {
+                    "n": rng.randint(1, 50),
+                    "pay": {"count": sum(buckets.values()), "total": 1e6, "buckets": buckets},
+                }
+                written += 1
+            skills[skill] = {"name": skill, "c": countries}
+        key = json.dumps(f"{partition}|{day}|{shard}")
+        value = json.dumps({"offset": index, "skills": skills})
         while True:
             try:
-                producer.produce(changelog, json.dumps(value), key, partition=partition)
+                producer.produce(changelog, value, key, partition=partition)
                 break
             except BufferError:
                 producer.poll(0.1)
@@ -222,12 +232,15 @@ def recovery(cells: int, partitions: int) -> None:
     log = Path(f"/tmp/{run}.log")
     started = time.perf_counter()
     process = start_app(run, source, port, log)
-    while metrics(port).get("stream_trends_cells", 0) < cells:
+    while metrics(port).get("stream_trends_cells", 0) < written:
         if time.perf_counter() - started > 1800 or process.poll() is not None:
             raise SystemExit(f"recovery did not finish; see {log}")
         time.sleep(0.2)
     took = time.perf_counter() - started
-    print(f"recovery of {cells:,} cells (memory store, {partitions} partitions): {took:.1f} s")
+    print(
+        f"recovery of {written:,} cells in {records:,} records (memory store, "
+        f"{partitions} partitions): {took:.1f} s from process start to all cells served"
+    )
     print(f"  SIGTERM exit code: {stop(process)}")
 
 

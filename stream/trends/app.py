@@ -133,6 +133,8 @@ class Trends:
             self.redis, f"{settings.redis.key_prefix}:trends:{t.app_id}", t.claim_ttl_s
         )
         self._counted_at = -1e9
+        self._ends: dict[int, int | None] = {}
+        self._ends_at = -1e9
         self._wire()
 
     def _wire(self) -> None:
@@ -224,12 +226,21 @@ class Trends:
     async def _closed_through(self) -> int | None:
         """The newest day every source partition is done with (see closing_watermark)."""
         progress = self._progress()
-        if all(record is None for record in progress.values()):
-            return None
-        tps = [TP(self.source_name, p) for p in range(self.partitions)]
-        ends = await self.app.consumer.highwaters(*tps)
-        watermark = closing_watermark(progress, {tp.partition: end for tp, end in ends.items()})
-        return last_closed_day(watermark, self.t.grace_s)
+        records = [r for r in progress.values() if r is not None]
+        newest = max((r.watermark for r in records if r.watermark is not None), default=None)
+        candidate = last_closed_day(newest, self.t.grace_s)
+        published = max(
+            (r.published_day for r in records if r.published_day is not None), default=None
+        )
+        if candidate is None or (published is not None and candidate <= published):
+            return None  # nothing new could close: spare the broker the end-offset query
+        now = time.monotonic()
+        if now - self._ends_at > 1.0:  # at most one end-offset query a second
+            tps = [TP(self.source_name, p) for p in range(self.partitions)]
+            ends = await self.app.consumer.highwaters(*tps)
+            self._ends = {tp.partition: end for tp, end in ends.items()}
+            self._ends_at = time.monotonic()
+        return last_closed_day(closing_watermark(progress, self._ends), self.t.grace_s)
 
     async def publish_closed(self) -> None:
         closed = await self._closed_through()
