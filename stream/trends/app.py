@@ -42,6 +42,7 @@ from stream.trends.metrics import TrendsMetrics
 from stream.trends.windows import day_date, day_from_date, day_start, last_closed_day
 
 log = logging.getLogger(__name__)
+TOP_N = 10  # skills exported as gauges (bounded cardinality)
 
 
 class CellTable(faust.Table[str, Any]):
@@ -119,6 +120,9 @@ class Trends:
             partitions=self.partitions,
             schema=faust.Schema(key_serializer="json", value_serializer="json"),
             help="Trend cells: partition x day x country x skill -> count + pay sketch.",
+            # Records are rewritten at every batch: roll segments hourly so compaction keeps
+            # the changelog (and so the recovery read) near one version per record.
+            extra_topic_configs={"segment.ms": "3600000", "min.cleanable.dirty.ratio": "0.2"},
         )
         self.app.tables.add(self.table)
         self.cells: MutableMapping[str, Any] = self.table
@@ -302,6 +306,10 @@ class Trends:
         # Delivered before the progress records say so: a crash re-publishes, never skips.
         await asyncio.gather(*sent)
         self.metrics.windows.inc()
+        top = report.top_skills({k: f for k, f in merged.items() if k[1] == "*"}, TOP_N)
+        self.metrics.top_skills.clear()
+        for rank, row in enumerate(top, start=1):
+            self.metrics.top_skills.labels(str(rank), row["skill_id"]).set(row["postings"])
         log.info("published %s: %d trend messages", day_date(day), len(sent))
 
     def _expire(self, items: list[tuple[str, Any]], closed: int) -> None:

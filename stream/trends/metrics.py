@@ -41,6 +41,15 @@ class TrendsMetrics:
             "Failed Redis round trips for dedup claims (each is retried).",
             registry=registry,
         )
+        # The top skills of the newest published day, all countries: one series per rank
+        # (1..top_n), the skill named in a label; cleared at each publication, so the
+        # cardinality stays top_n however large the taxonomy grows.
+        self.top_skills = Gauge(
+            "stream_trends_top_skill_postings",
+            "Postings of the top skills on the newest published day, by rank.",
+            ["rank", "skill"],
+            registry=registry,
+        )
         # Newest closed day (Unix time of its start).
         self.closed_day = Gauge(
             "stream_trends_last_published_day_timestamp_seconds",

@@ -228,6 +228,8 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
         lambda: world.metric("stream_trends_events_total", '{outcome="late"}') == 1, "late event"
     )
     assert world.metric("stream_trends_events_total", '{outcome="duplicate"}') == 4
+    # Top skills of the newest published day (B) as bounded gauges.
+    assert world.metric("stream_trends_top_skill_postings", '{rank="1",skill="python"}') == 1
 
     top = world.get(f"/trends/top?window={A}&n=2")
     assert [(r["skill_id"], r["postings"]) for r in top["rows"]] == [("python", 2), ("rust", 1)]
