@@ -189,6 +189,41 @@ def throughput(count: int, partitions: int) -> None:
     print(f"  start-up to first event: {first_at - started:.1f} s")
     print(f"  throughput: {rate:,.0f} postings/s (floor 1,500)")
     print(f"  SIGTERM exit code: {stop(process)}")
+    messages, size = changelog_volume(f"{run}-trends-cells-changelog")
+    print(
+        f"  changelog written: {messages:,} messages, {size / 1e6:.1f} MB "
+        f"({size / count / 1e3:.1f} kB per posting)"
+    )
+
+
+def changelog_volume(topic: str) -> tuple[int, int]:
+    """Messages and value bytes in a topic, read from its start to its end."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer(
+        {
+            "bootstrap.servers": BOOTSTRAP,
+            "group.id": f"volume-{uuid.uuid4().hex[:6]}",
+            "enable.auto.commit": False,
+        }
+    )
+    partitions = consumer.list_topics(topic, timeout=10).topics[topic].partitions
+    ends = {
+        p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+        for p in partitions
+    }
+    consumer.assign([TopicPartition(topic, p, 0) for p in partitions])
+    left, messages, size = sum(ends.values()), 0, 0
+    while left > 0:
+        message = consumer.poll(5)
+        if message is None:
+            break
+        if message.error() is None:
+            left -= 1
+            messages += 1
+            size += len(message.value() or b"")
+    consumer.close()
+    return messages, size
 
 
 def recovery(cells: int, partitions: int) -> None:
