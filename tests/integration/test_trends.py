@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import time
+import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
@@ -235,7 +236,11 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
     assert [(r["skill_id"], r["postings"]) for r in top["rows"]] == [("python", 2), ("rust", 1)]
     gb = world.get(f"/trends/skills/python?window={A}&country=GB")
     assert [(r["country"], r["postings"]) for r in gb["rows"]] == [("GB", 1)]
-    week = world.get("/trends/skills/python?window=7d")
+    with pytest.raises(urllib.error.HTTPError) as bad:
+        world.get("/trends/top?window=yesterday")
+    assert bad.value.code == 400
+    bad.value.close()
+    week = world.get("/trends/skills/python?window=7d&country=*")
     assert week["to"] == B
     assert week["rows"][0]["postings"] == 3
 

@@ -1,0 +1,159 @@
+"""Publishing closed days: which day every partition is done with, the SkillTrend and
+SkillRising messages of each, in order, then the progress records that say so; and the
+expiry of records past the retention.
+
+Publication reads every partition's records from the local table: it is right while one
+instance owns all partitions (docs/trends.md, limits).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from typing import Any
+
+from faust.types import TP, TopicT
+
+from stream.trends import report
+from stream.trends.cells import (
+    Progress,
+    cells_of,
+    closing_watermark,
+    parse_record_key,
+    progress_key,
+)
+from stream.trends.metrics import TrendsMetrics
+from stream.trends.settings import TrendsSettings
+from stream.trends.windows import day_date, day_start, last_closed_day
+
+log = logging.getLogger(__name__)
+TOP_N = 10  # skills exported as gauges (bounded cardinality)
+
+EndOffsets = Callable[[Sequence[TP]], Awaitable[Mapping[TP, int]]]
+
+
+class Publisher:
+    def __init__(
+        self,
+        cells: MutableMapping[str, Any],
+        settings: TrendsSettings,
+        source: str,
+        partitions: int,
+        outputs: tuple[TopicT, TopicT],
+        end_offsets: EndOffsets,
+        metrics: TrendsMetrics,
+    ) -> None:
+        self.cells = cells
+        self.t = settings
+        self.source = source
+        self.partitions = partitions
+        self.trends_topic, self.rising_topic = outputs
+        self.end_offsets = end_offsets
+        self.metrics = metrics
+        self._ends: dict[int, int | None] = {}
+        self._ends_at = -1e9
+
+    def progress(self) -> dict[int, Progress | None]:
+        return {
+            p: Progress.of(self.cells, p) if progress_key(p) in self.cells else None
+            for p in range(self.partitions)
+        }
+
+    def newest_published(self) -> int | None:
+        days = [r.published_day for r in self.progress().values() if r is not None]
+        return max((d for d in days if d is not None), default=None)
+
+    async def closed_through(self) -> int | None:
+        """The newest day every source partition is done with (see closing_watermark)."""
+        progress = self.progress()
+        records = [r for r in progress.values() if r is not None]
+        newest = max((r.watermark for r in records if r.watermark is not None), default=None)
+        candidate = last_closed_day(newest, self.t.grace_s)
+        published = max(
+            (r.published_day for r in records if r.published_day is not None), default=None
+        )
+        if candidate is None or (published is not None and candidate <= published):
+            return None  # nothing new could close: spare the broker the end-offset query
+        now = time.monotonic()
+        if now - self._ends_at > 1.0:  # at most one end-offset query a second
+            tps = [TP(self.source, p) for p in range(self.partitions)]
+            ends = await self.end_offsets(tps)
+            self._ends = {tp.partition: end for tp, end in ends.items()}
+            self._ends_at = time.monotonic()
+        return last_closed_day(closing_watermark(progress, self._ends), self.t.grace_s)
+
+    async def publish_closed(self) -> None:
+        closed = await self.closed_through()
+        if closed is None:
+            return
+        progress = {p: r for p, r in self.progress().items() if r is not None}
+        # Every local partition's record gets the day when it is published; a partition
+        # that had no record yet then holds None, so the newest recorded day is the truth.
+        published = [p.published_day for p in progress.values() if p.published_day is not None]
+        done = max(published) if published else None
+        if done is not None and done >= closed:
+            return
+        items = list(self.cells.items())
+        days_with_data = sorted(
+            {parsed[1] for key, _ in items if (parsed := parse_record_key(key)) is not None}
+        )
+        if not days_with_data:
+            return
+        first = days_with_data[0]
+        start = first if done is None else done + 1
+        names = {cell.skill: cell.name for cell in cells_of(items, range(start, closed + 1))}
+        for day in range(start, closed + 1):
+            await self._publish_day(items, day, first, names)
+            for p, record in progress.items():
+                record.published_day = day
+                self.cells[progress_key(p)] = record.to_data()
+            self.metrics.closed_day.set(day_start(day))
+        self._expire(items, closed)
+
+    async def _publish_day(
+        self, items: list[tuple[str, Any]], day: int, first: int, names: dict[str, str]
+    ) -> None:
+        t = self.t
+        merged = report.merge_cells(items, range(day, day + 1))
+        sent = []
+        for message in report.trend_messages(merged, day):
+            sent.append(
+                await self.trends_topic.send(
+                    key=report.trend_key(message).encode(),
+                    value=message.model_dump_json().encode(),
+                )
+            )
+        for rise in report.rising_messages(
+            items,
+            day,
+            first,
+            names,
+            t.rising_factor,
+            t.rising_min_postings,
+            t.rising_trailing_days,
+        ):
+            sent.append(
+                await self.rising_topic.send(
+                    key=f"{rise.date.isoformat()}|{rise.skill_id}".encode(),
+                    value=rise.model_dump_json().encode(),
+                )
+            )
+            self.metrics.rising.inc()
+        # Delivered before the progress records say so: a crash re-publishes, never skips.
+        await asyncio.gather(*sent)
+        self.metrics.windows.inc()
+        top = report.top_skills({k: f for k, f in merged.items() if k[1] == "*"}, TOP_N)
+        self.metrics.top_skills.clear()
+        for rank, row in enumerate(top, start=1):
+            self.metrics.top_skills.labels(str(rank), row["skill_id"]).set(row["postings"])
+        log.info("published %s: %d trend messages", day_date(day), len(sent))
+
+    def _expire(self, items: list[tuple[str, Any]], closed: int) -> None:
+        """Delete cells older than the retention (a tombstone in the changelog each)."""
+        oldest = closed - self.t.retention_days + 1
+        for key, _ in items:
+            parsed = parse_record_key(key)
+            if parsed is not None and parsed[1] < oldest:
+                del self.cells[key]
