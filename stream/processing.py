@@ -17,8 +17,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from stream import codecs
-from stream.budget import BudgetExceeded, time_budget
-from stream.cache import Store, cache_key, state_key
 from stream.changes import PostingState, change_event, is_unchanged, state_of
 from stream.config import Settings
 from stream.enrich.pipeline import (
@@ -28,11 +26,13 @@ from stream.enrich.pipeline import (
     Enrichment,
     content_digests,
 )
-from stream.enrich.salary_judge import DroppedPay
+from stream.enrich.salary.judge import DroppedPay
 from stream.errors import InvalidMessage
-from stream.metrics import Metrics
 from stream.models import ChangeEvent, EnrichedPosting, RawPosting, posting_id_of
-from stream.quality import observe_posting
+from stream.ops.metrics import Metrics
+from stream.ops.quality import observe_posting
+from stream.runtime.budget import BudgetExceeded, time_budget
+from stream.stores.cache import Store, cache_key, state_key
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 //! Inline requirement cues: "Kafka is a plus", "Python required", "must have Go"
-//! (the rules of `stream/enrich/skills_cues.py`, which stays the reference).
+//! (the rules of `stream/enrich/skills/cues.py`, which stays the reference).
 //!
 //! `inline_state(clause)` is `Some(false)` when the clause says nice-to-have, `Some(true)`
 //! when it says required, `None` when it says neither. `sections::RequirementIndex` reads

@@ -1,5 +1,5 @@
 //! Which parts of a posting state requirements, which nice-to-haves, which neither (the
-//! rules of `stream/enrich/sections.py`, which stays the reference; see its docstring for
+//! rules of `stream/enrich/skills/sections.py`, which stays the reference; see its docstring for
 //! the rules and their precedence).
 //!
 //! `heading_state(line)` recognises heading lines; `RequirementIndex::state_at` gives

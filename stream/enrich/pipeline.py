@@ -20,12 +20,12 @@ from pydantic import BaseModel, ConfigDict
 
 from stream import __version__
 from stream.enrich.fx import FxRates
-from stream.enrich.salary import extract_salary_result
-from stream.enrich.salary_judge import DroppedPay
-from stream.enrich.skills import Engine, SkillExtractor
+from stream.enrich.salary.extract import extract_salary_result
+from stream.enrich.salary.judge import DroppedPay
+from stream.enrich.skills.extract import Engine, SkillExtractor
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.text import normalize_text
 from stream.models import EnrichedPosting, RawPosting, Salary, SkillTag, posting_id_of
-from stream.taxonomy import Taxonomy
 
 ENRICHER_VERSION = __version__
 

@@ -23,7 +23,7 @@ import redis
 from confluent_kafka import Consumer, Message, Producer
 
 from stream.config import Settings, load_settings
-from stream.kafka import client_config, create_topics
+from stream.runtime.kafka import client_config, create_topics
 from tests.conftest import REPO
 
 KAFKA_PORT = int(os.environ.get("STREAM_LOCAL_KAFKA_PORT", "9092"))

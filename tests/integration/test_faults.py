@@ -13,7 +13,7 @@ import random
 import time
 
 from stream.models import ChangeEvent, DeadLetter, EnrichedPosting
-from stream.watchdog import EXIT_STUCK
+from stream.runtime.watchdog import EXIT_STUCK
 from tests.integration.conftest import (
     Env,
     PrivateStack,

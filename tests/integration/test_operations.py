@@ -10,8 +10,8 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+from stream.cli.dlq import ReplayFilter, replay
 from stream.config import load_settings
-from stream.dlq import ReplayFilter, replay
 from tests.integration.conftest import (
     STREAM_BIN,
     Env,

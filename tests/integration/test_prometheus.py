@@ -58,8 +58,8 @@ STACK = REPO / "deploy" / "local" / "stack.sh"
 RULES = sorted((REPO / "deploy" / "prometheus" / "rules").glob("*.yml"))
 DASHBOARDS = sorted((REPO / "grafana" / "dashboards").glob("*.json"))
 
-# Recorded only through the hooks the worker must call (stream/kafka_stats.py from its
-# librdkafka stats_cb, stream/quality.py per published posting). Until it does, expressions
+# Recorded only through the hooks the worker must call (stream/runtime/kafka_stats.py from its
+# librdkafka stats_cb, stream/ops/quality.py per published posting). Until it does, expressions
 # over these have no data and the test ends as xfail, naming them; any other empty
 # expression fails the test.
 HOOKED = {
@@ -334,7 +334,7 @@ def test_health_endpoints_of_a_running_worker(env: Env, worker: WorkerProcess) -
     base = f"http://127.0.0.1:{env.metrics_port}"
     scrape_metrics(env)  # the port answers
     if _http(f"{base}/healthz")[1] is None:  # prometheus_client's server: metrics everywhere
-        pytest.xfail("the worker does not serve stream.health yet (cli.py: health.serve)")
+        pytest.xfail("the worker does not serve stream.ops.health yet (cli.py: health.serve)")
     deadline = time.monotonic() + 30
     while True:
         ready, alive = _http(f"{base}/readyz"), _http(f"{base}/healthz")

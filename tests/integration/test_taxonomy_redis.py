@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from stream.taxonomy import SkillEntry, Taxonomy
-from stream.taxonomy.store import current_version, fetch_current, publish_taxonomy
+from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
+from stream.stores.taxonomy import current_version, fetch_current, publish_taxonomy
 
 from .conftest import REDIS_PORT
 
@@ -53,7 +53,7 @@ def test_cli_push_publishes_the_bundled_taxonomy(prefix: str) -> None:
         "STREAM_REDIS__URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
         "STREAM_REDIS__KEY_PREFIX": prefix,
     }
-    command = [sys.executable, "-m", "stream.commands.taxonomy", "push"]
+    command = [sys.executable, "-m", "stream.cli.taxonomy", "push"]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     version = Taxonomy.bundled().version

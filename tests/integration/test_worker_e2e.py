@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from stream.cli.samples import seed_posting
 from stream.models import DeadLetter, EnrichedPosting, RawPosting
-from stream.samples import seed_posting
 from tests.integration.conftest import (
     Env,
     WorkerProcess,

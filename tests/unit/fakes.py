@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from stream.cache import Lookup
 from stream.changes import PostingState
 from stream.enrich.pipeline import Enrichment
+from stream.stores.cache import Lookup
 
 
 class MemoryStore:

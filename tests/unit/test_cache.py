@@ -10,9 +10,9 @@ from typing import Any
 import redis
 from prometheus_client import CollectorRegistry
 
-from stream.cache import CircuitBreaker, RedisStore, cache_key, state_key
 from stream.enrich.pipeline import Enrichment
-from stream.metrics import Metrics
+from stream.ops.metrics import Metrics
+from stream.stores.cache import CircuitBreaker, RedisStore, cache_key, state_key
 
 
 class _Clock:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from stream.commands.fx import app
+from stream.cli.fx import app
 from stream.enrich.fx import FxRates
-from stream.enrich.fx_store import Rate, decode, encode, fetch, publish, rates_on
+from stream.stores.fx import Rate, decode, encode, fetch, publish, rates_on
 
 
 class FakeStore:

@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stream_native import SkillScanner
 
-from stream.enrich.skills import SkillExtractor
+from stream.enrich.skills.extract import SkillExtractor
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.text import normalize_text
-from stream.taxonomy import Taxonomy
 
 
 @pytest.fixture(scope="module")

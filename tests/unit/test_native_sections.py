@@ -18,17 +18,17 @@ import stream_native
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stream.enrich.sections import (
+from stream.enrich.skills.cues import inline_state
+from stream.enrich.skills.match import FormMatcher, SectionMarks
+from stream.enrich.skills.sections import (
     _CLAUSE_END,
     _CLAUSE_LOOKAROUND,
     RequirementIndex,
     heading_state,
 )
-from stream.enrich.skills_cues import inline_state
-from stream.enrich.skills_match import FormMatcher, SectionMarks
-from stream.enrich.skills_text import language_context
+from stream.enrich.skills.taxonomy import Taxonomy
+from stream.enrich.skills.text import language_context
 from stream.enrich.text import normalize_text
-from stream.taxonomy import Taxonomy
 from tests.unit.test_sections import LAYOUTS as SECTION_LAYOUTS
 
 HEADINGS = [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from stream.cli import app
+from stream.cli.main import app
 from stream.models import EnrichedPosting
 
 GOOD = {
@@ -70,7 +70,7 @@ def test_reads_stdin_when_no_file_is_given() -> None:
 
 
 def test_seed_posting_offline(tmp_path: Path, shared_data: Path) -> None:
-    from stream.samples import seed_posting
+    from stream.cli.samples import seed_posting
 
     code, out, _ = _run(tmp_path, [seed_posting(shared_data).model_dump_json()])
     assert code == 0

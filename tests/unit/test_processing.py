@@ -12,9 +12,10 @@ from prometheus_client import CollectorRegistry
 
 from stream.config import Settings, load_settings
 from stream.enrich.pipeline import Enricher
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.errors import InvalidMessage
-from stream.metrics import Metrics
 from stream.models import ChangeEvent, DeadLetter, EnrichedPosting
+from stream.ops.metrics import Metrics
 from stream.processing import (
     BatchProcessor,
     InRecord,
@@ -22,7 +23,6 @@ from stream.processing import (
     Unchanged,
     to_out_records,
 )
-from stream.taxonomy import Taxonomy
 from tests.unit.fakes import MemoryStore
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)

@@ -10,12 +10,11 @@ import redis
 from prometheus_client import CollectorRegistry
 from typer.testing import CliRunner
 
-from stream.commands.taxonomy import app
+from stream.cli.taxonomy import app
 from stream.enrich.pipeline import Enricher
-from stream.metrics import Metrics
-from stream.reload import TaxonomyWatcher
-from stream.taxonomy import SkillEntry, Taxonomy, TaxonomyError
-from stream.taxonomy.store import (
+from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy, TaxonomyError
+from stream.ops.metrics import Metrics
+from stream.stores.taxonomy import (
     current_key,
     current_version,
     fetch_current,
@@ -23,6 +22,7 @@ from stream.taxonomy.store import (
     publish_taxonomy,
     version_key,
 )
+from stream.stores.taxonomy_reload import TaxonomyWatcher
 
 
 class _Pipe:
