@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from confluent_kafka import OFFSET_BEGINNING, Consumer, Producer, TopicPartition
 from pydantic import ValidationError
 
+from stream.codecs import original_key
 from stream.config import Settings
 from stream.models import DeadLetter
 from stream.runtime.kafka import client_config
@@ -44,12 +45,6 @@ class ReplayReport:
     replayed: int = 0
     undecodable: int = 0
     by_kind: Counter[str] = field(default_factory=Counter)
-
-
-def original_key(letter: DeadLetter) -> bytes | None:
-    if letter.key_b64 is not None:
-        return base64.b64decode(letter.key_b64)
-    return letter.key.encode("utf-8") if letter.key is not None else None
 
 
 def replay(

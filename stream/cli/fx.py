@@ -19,6 +19,7 @@ import typer
 
 from stream.config import load_settings
 from stream.enrich.fx import SUPPLEMENT_DATE, FxRates
+from stream.stores.client import redis_client
 from stream.stores.fx import Rate, fetch, publish, rates_on
 
 app = typer.Typer(help="FX rates for salary normalization (ECB + dated supplement).")
@@ -37,7 +38,7 @@ def _day(value: str | None) -> dt.date | None:
 
 def _redis() -> tuple[redis.Redis, str]:
     settings = load_settings()
-    client = redis.Redis.from_url(settings.redis.url.get_secret_value(), decode_responses=True)
+    client = redis_client(settings.redis, timeout_s=5.0, decode_responses=True)
     return client, settings.redis.key_prefix
 
 

@@ -1,15 +1,16 @@
 """`stream enrich`: JSON lines in, enriched JSON lines out, no Kafka (Redis optional).
 
-Lines go through the same BatchProcessor as the worker, in chunks, so the offline output is
-what the stream would publish. There is no change detection offline (no posting state is
-read or written), so every valid line gets its enriched line; an invalid line is reported
-on stderr with its line number and reason, and processing goes on.
+Lines go through the same processor and committer as the worker, in chunks, so the offline
+output is what the stream would publish: the committer's sink prints the enriched postings
+instead of producing them. There is no change detection offline (no posting state is read
+or written: a backfill is not a re-scrape), so every valid line gets its enriched line; an
+invalid line is reported on stderr with its line number and reason, and processing goes on.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import islice
 from typing import TextIO
 
@@ -17,13 +18,31 @@ from prometheus_client import CollectorRegistry
 from rich.console import Console
 from rich.markup import escape
 
+from stream.committer import Committer
 from stream.config import Settings
 from stream.errors import InvalidMessage
 from stream.ops.metrics import Metrics
-from stream.processing import InRecord, Published
-from stream.runtime.service import build_processor, build_redis
+from stream.outputs import OutRecord
+from stream.processing import InRecord
+from stream.runtime.service import build_processor, build_redis, build_store
 
 CHUNK_LINES = 256
+
+
+class PrintSink:
+    """The offline sink: each enriched posting as one JSON line (the bytes the worker
+    would produce to the enriched topic); nothing else is printed."""
+
+    def __init__(self, out: TextIO, enriched_topic: str) -> None:
+        self._out = out
+        self._topic = enriched_topic
+
+    def write(self, records: Sequence[InRecord], outputs: Sequence[OutRecord]) -> bool:
+        for record in outputs:
+            if record.topic == self._topic:
+                self._out.write(record.value.decode("utf-8") + "\n")
+        self._out.flush()
+        return True
 
 
 def enrich_lines(
@@ -35,10 +54,12 @@ def enrich_lines(
     use_cache: bool,
 ) -> int:
     """Enrich every non-blank line; return how many lines failed."""
+    metrics = Metrics(CollectorRegistry())
     client = build_redis(settings) if use_cache else None
-    processor = build_processor(
-        settings, Metrics(CollectorRegistry()), client=client, detect_changes=False
-    )
+    store = build_store(settings, metrics, client)
+    processor = build_processor(settings, metrics, store, client=client, detect_changes=False)
+    # Only the cache is saved: posting state belongs to the stream.
+    committer = Committer(settings, PrintSink(out, settings.topics.enriched), store, metrics)
     numbered = (
         InRecord(topic="<input>", partition=0, offset=number, key=None, value=line.strip())
         for number, line in enumerate(lines, start=1)
@@ -46,15 +67,11 @@ def enrich_lines(
     )
     failed = 0
     while chunk := list(islice(numbered, CHUNK_LINES)):
+        started = time.perf_counter()
         result = processor.process(chunk)
         for record, outcome in zip(chunk, result.outcomes, strict=True):
             if isinstance(outcome, InvalidMessage):
                 failed += 1
                 err.print(f"line {record.offset}: {outcome.kind}: {escape(outcome.reason)}")
-            elif isinstance(outcome, Published):
-                out.write(outcome.posting.model_dump_json() + "\n")
-        out.flush()
-        # Only the cache: posting state belongs to the stream (a backfill is not a re-scrape).
-        processor.store.save(result.new_cache_entries, {})
-        processor.record_outcome(chunk, result, time.time())
+        committer.commit(chunk, result, started)
     return failed

@@ -25,6 +25,7 @@ import typer
 
 from stream.config import load_settings
 from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy, TaxonomyError
+from stream.stores.client import redis_client
 from stream.stores.taxonomy import current_version, publish_taxonomy
 
 app = typer.Typer(help="The skills taxonomy: list, search, validate, publish.")
@@ -124,9 +125,7 @@ def push(
     if dry_run:
         typer.echo(f"would publish {taxonomy.version} under prefix {settings.key_prefix!r}")
         return
-    client = redis.Redis.from_url(
-        settings.url.get_secret_value(), socket_timeout=max(settings.socket_timeout_s, 2.0)
-    )
+    client = redis_client(settings, timeout_s=max(settings.socket_timeout_s, 5.0))
     try:
         before = current_version(client, settings.key_prefix)
         version = publish_taxonomy(client, taxonomy, settings.key_prefix)

@@ -60,8 +60,3 @@ def observe_posting(metrics: Metrics, posting: EnrichedPosting) -> None:
     metrics.salary_currency.labels(currency_resolution(salary)).inc()
     if salary.annual_min_usd is not None or salary.annual_max_usd is not None:
         metrics.salary_usd.labels(currency).inc()
-
-
-def observe_salary_drop(metrics: Metrics, reason: str, currency: str | None) -> None:
-    """A pay candidate rejected while computing an enrichment (hook for enrich/salary.py)."""
-    metrics.salary_dropped.labels(reason, currency or "unknown").inc()

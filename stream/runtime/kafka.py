@@ -8,6 +8,7 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from stream.config import Settings
+from stream.outputs import TOPICS
 
 Role = Literal["consumer", "producer", "transactional_producer", "admin"]
 
@@ -66,34 +67,16 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
 
 
 def topic_specs(settings: Settings) -> list[NewTopic]:
-    """Every topic the service uses, with its configuration."""
+    """Every topic the service uses, with its configuration (the table in stream.outputs)."""
     topics = settings.topics
-    partitions, replicas = topics.partitions, topics.replication_factor
-    week_ms = str(7 * 24 * 3600 * 1000)
-    # Raw and DLQ accept big messages so that an oversized posting reaches the worker and is
-    # dead-lettered with its bytes instead of being refused at the producer.
-    big = str(settings.kafka.message_max_bytes)
     return [
         NewTopic(
-            topics.raw,
-            partitions,
-            replicas,
-            config={"retention.ms": week_ms, "max.message.bytes": big},
-        ),
-        # Compacted: the latest enriched version of each posting, forever (search rebuilds).
-        NewTopic(
-            topics.enriched,
-            partitions,
-            replicas,
-            config={"cleanup.policy": "compact", "min.compaction.lag.ms": "3600000"},
-        ),
-        NewTopic(topics.changes, partitions, replicas, config={"retention.ms": week_ms}),
-        NewTopic(
-            topics.dlq,
-            partitions,
-            replicas,
-            config={"retention.ms": str(30 * 24 * 3600 * 1000), "max.message.bytes": big},
-        ),
+            topic.name(settings),
+            topics.partitions,
+            topics.replication_factor,
+            config=topic.config(settings),
+        )
+        for topic in TOPICS
     ]
 
 

@@ -1,13 +1,14 @@
 """Taxonomy hot reload: running workers follow the version published with
 `stream taxonomy push`, without a restart.
 
-Between batches, at most every `taxonomy_poll_s`, the watcher reads the current version
+Before each batch, at most every `taxonomy_poll_s`, the processor asks the watcher
+(`BatchProcessor(refresh=watcher.maybe_reload)`); the watcher reads the current version
 pointer from Redis (one GET). When it differs from the running one it fetches and validates
-that taxonomy and builds a new Enricher (the Aho-Corasick automaton), then swaps it in for
-the next batch. The version is part of the cache key and the posting state, so tags from
-the old taxonomy are never served for the new one. Any failure (Redis down, an invalid
-document) keeps the running taxonomy and is retried at the next poll: a bad push can never
-stop the stream.
+that taxonomy and rebuilds the enricher's steps over it (`Enricher.with_taxonomy`: the
+skill automaton), which the processor uses from that batch on. The version is part of the
+cache key and the posting state, so tags from the old taxonomy are never served for the new
+one. Any failure (Redis down, an invalid document) keeps the running taxonomy and is
+retried at the next poll: a bad push can never stop the stream.
 """
 
 from __future__ import annotations
@@ -56,12 +57,7 @@ class TaxonomyWatcher:
         if taxonomy is None:
             return None
         started = time.perf_counter()
-        rebuilt = Enricher.build(
-            taxonomy,
-            enricher.fx,
-            skill_evidence=enricher.skills.evidence,
-            skill_engine=enricher.skills.engine,
-        )
+        rebuilt = enricher.with_taxonomy(taxonomy)
         log.info(
             "taxonomy reloaded",
             extra={

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from stream.changes import PostingState
-from stream.enrich.pipeline import Enrichment
 from stream.stores.cache import Lookup
 
 
@@ -13,7 +12,7 @@ class MemoryStore:
     """Store with dicts; `down=True` behaves like Redis being unreachable."""
 
     def __init__(self) -> None:
-        self.enrichments: dict[str, Enrichment] = {}
+        self.enrichments: dict[str, bytes] = {}
         self.states: dict[str, PostingState] = {}
         self.lookups = 0
         self.down = False
@@ -27,7 +26,7 @@ class MemoryStore:
             [self.states.get(key) for key in state_keys],
         )
 
-    def save(self, enrichments: dict[str, Enrichment], states: dict[str, PostingState]) -> None:
+    def save(self, enrichments: Mapping[str, str], states: Mapping[str, PostingState]) -> None:
         if not self.down:
-            self.enrichments.update(enrichments)
+            self.enrichments.update((k, v.encode()) for k, v in enrichments.items())
             self.states.update(states)

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from stream.runtime.budget import BudgetExceeded, time_budget
+from stream.budget import BudgetExceeded, time_budget
 
 
 def _spin(seconds: float) -> None:

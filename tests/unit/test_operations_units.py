@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-from stream.cli.dlq import ReplayFilter, original_key
+from stream.cli.dlq import ReplayFilter
+from stream.codecs import original_key
 from stream.config import load_settings
 from stream.models import DeadLetter
 from stream.runtime.supervisor import child_settings

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from stream.cli.taxonomy import app
 from stream.enrich.pipeline import Enricher
 from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy, TaxonomyError
+from stream.models import RawPosting
 from stream.ops.metrics import Metrics
 from stream.stores.taxonomy import (
     current_key,
@@ -155,5 +156,7 @@ def test_hot_reload_keeps_the_skill_settings() -> None:
     reloaded = watcher.maybe_reload(running)
     assert reloaded is not None
     assert reloaded.taxonomy_version.startswith("2026.2.0-")  # version + content hash
-    assert (reloaded.skills.engine, reloaded.skills.evidence) == ("python", True)
-    assert [t.name for t in reloaded.skills.extract("", "Python 3 and more")] == ["Python 3"]
+    assert (reloaded.settings.skill_engine, reloaded.settings.skill_evidence) == ("python", True)
+    raw = RawPosting(source="t", source_id="1", title="", description="Python 3 and more")
+    tags = reloaded.compute(raw).skills  # type: ignore[attr-defined]
+    assert [(t.name, t.evidence is not None) for t in tags] == [("Python 3", True)]
