@@ -112,8 +112,8 @@ class BatchProcessor:
         detect_changes: bool = True,
         refresh: Callable[[Enricher], Enricher | None] | None = None,
     ) -> None:
-        """`refresh` is asked before each batch for a newer enricher (taxonomy hot reload,
-        `stores.taxonomy_reload`); None keeps the running one."""
+        """`refresh` is asked between batches for a newer enricher (taxonomy hot reload,
+        `stores.taxonomy_reload`); it returns None to keep the running one."""
         self._settings = settings
         self._detect_changes = detect_changes
         self.enricher = enricher
@@ -123,9 +123,13 @@ class BatchProcessor:
         self._clock = clock
         self._observer = _MetricsObserver(metrics)
 
-    def process(self, records: Sequence[InRecord]) -> BatchResult:
+    def refresh(self) -> None:
+        """Between batches, idle or not: take a newer enricher if one was published (taxonomy
+        hot reload). Cheap when nothing changed: the source rate-limits its own checks."""
         if self._refresh is not None:
             self.enricher = self._refresh(self.enricher) or self.enricher
+
+    def process(self, records: Sequence[InRecord]) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(records)
         pending = self._decode_all(records, outcomes)
         prefix = self._settings.redis.key_prefix

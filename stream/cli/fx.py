@@ -12,15 +12,16 @@ Mount it in stream/cli/main.py with `app.add_typer(fx.app, name="fx")`; it also 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import redis
 import typer
 
-from stream.config import load_settings
-from stream.enrich.fx import SUPPLEMENT_DATE, FxRates
-from stream.stores.client import redis_client
-from stream.stores.fx import Rate, fetch, publish, rates_on
+# Commands import what they use when they run: `stream --help` must not load the FX
+# tables, pydantic or redis (stream/cli/__init__.py).
+if TYPE_CHECKING:
+    import redis
+
+    from stream.stores.fx import Rate
 
 app = typer.Typer(help="FX rates for salary normalization (ECB + dated supplement).")
 
@@ -37,6 +38,9 @@ def _day(value: str | None) -> dt.date | None:
 
 
 def _redis() -> tuple[redis.Redis, str]:
+    from stream.config import load_settings
+    from stream.stores.client import redis_client
+
     settings = load_settings()
     client = redis_client(settings.redis, timeout_s=5.0, decode_responses=True)
     return client, settings.redis.key_prefix
@@ -59,6 +63,9 @@ def show(
     from_redis: Annotated[bool, typer.Option(help="Read what was published to Redis.")] = False,
 ) -> None:
     """Print USD per unit, the rate date and its table (ecb or supplement)."""
+    from stream.enrich.fx import FxRates
+    from stream.stores.fx import fetch, rates_on
+
     when = _day(day)
     if from_redis:
         client, prefix = _redis()
@@ -79,6 +86,8 @@ def convert(
     day: Day = None,
 ) -> None:
     """Convert AMOUNT of CURRENCY to USD with the rate of --day."""
+    from stream.enrich.fx import FxRates
+
     found = FxRates.bundled().to_usd(amount, currency.upper(), _day(day))
     if found is None:
         typer.echo(f"no rate for {currency.upper()}", err=True)
@@ -92,6 +101,9 @@ def push(
     ttl_s: Annotated[int | None, typer.Option(min=1, help="Expire the day's key.")] = None,
 ) -> None:
     """Publish one day's rates (default: the latest) to Redis for the workers."""
+    from stream.enrich.fx import SUPPLEMENT_DATE, FxRates
+    from stream.stores.fx import publish, rates_on
+
     fx = FxRates.bundled()
     when = _day(day)
     rates = rates_on(fx, when)

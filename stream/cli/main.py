@@ -10,18 +10,22 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import IO, Annotated
+from typing import IO, TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from stream import __version__
 from stream.cli import fx as fx_commands
 from stream.cli import taxonomy as taxonomy_commands
-from stream.config import Settings, load_settings, masked_settings
-from stream.ops.logs import configure_logging
+
+# Each command imports what it needs when it runs (pydantic, Kafka, Redis, the skill
+# tables): `stream --help` and `stream config` start in a fraction of a second.
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from stream.config import Settings
 
 app = typer.Typer(
     help="Streaming enrichment of job postings: skills and salary, Kafka in, Kafka out.",
@@ -38,7 +42,19 @@ app.add_typer(dlq_app, name="dlq")
 app.add_typer(taxonomy_commands.app, name="taxonomy")
 app.add_typer(fx_commands.app, name="fx")
 
-err = Console(stderr=True)
+
+@cache
+def _err() -> Console:
+    """stderr, for messages (data goes to stdout, so every command can sit in a pipe)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _escape(text: str) -> str:
+
+    return _escape(text)
+
 
 FileArg = Annotated[
     Path | None,
@@ -47,6 +63,9 @@ FileArg = Annotated[
 
 
 def _settings() -> Settings:
+    from stream.config import load_settings
+    from stream.ops.logs import configure_logging
+
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
     return settings
@@ -82,7 +101,7 @@ def run(
     try:
         run_worker(settings)
     except FatalError as exc:
-        err.print(f"[red]stopped: {escape(str(exc))}[/]")
+        _err().print(f"[red]stopped: {_escape(str(exc))}[/]")
         raise typer.Exit(3) from exc
 
 
@@ -113,7 +132,7 @@ def enrich(
             update={"enrichment": settings.enrichment.model_copy(update={"skill_evidence": True})}
         )
     with _open_input(file) as lines:
-        failed = enrich_lines(settings, lines, sys.stdout, err, use_cache=cache)
+        failed = enrich_lines(settings, lines, sys.stdout, _err(), use_cache=cache)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -126,8 +145,8 @@ def publish(
     from stream.cli.tools import publish_lines
 
     settings = _settings()
-    delivered, failed = publish_lines(settings, file, topic or settings.topics.raw, err)
-    err.print(f"published {delivered} messages, {failed} failed")
+    delivered, failed = publish_lines(settings, file, topic or settings.topics.raw, _err())
+    _err().print(f"published {delivered} messages, {failed} failed")
     raise typer.Exit(1 if failed else 0)
 
 
@@ -160,6 +179,8 @@ def tail(
 @app.command()
 def config() -> None:
     """Print the effective settings (env, .env, defaults) with secrets masked."""
+    from stream.config import load_settings, masked_settings
+
     settings = load_settings()
     typer.echo(json.dumps(masked_settings(settings), indent=2))
 
@@ -176,7 +197,7 @@ def samples(
 
     directory = data_dir or default_data_dir()
     if directory is None or not directory.is_dir():
-        err.print("[red]no reference data: pass --data-dir (../shared/data was not found)[/]")
+        _err().print("[red]no reference data: pass --data-dir (../shared/data was not found)[/]")
         raise typer.Exit(2)
     for posting in demo_postings(directory, linkedin=linkedin):
         typer.echo(posting.model_dump_json(exclude_none=True))
@@ -233,7 +254,7 @@ def dlq_replay(
     report = replay(settings, selection, limit=limit, dry_run=dry_run)
     verb = "would replay" if dry_run else "replayed"
     kinds = ", ".join(f"{kind}: {count}" for kind, count in sorted(report.by_kind.items()))
-    err.print(
+    _err().print(
         f"scanned {report.scanned} dead letters, {verb} {report.replayed} to "
         f"{settings.topics.raw} ({kinds or 'none'}); {report.undecodable} undecodable"
     )
@@ -259,7 +280,7 @@ def schemas_check(
 
     stale = stale_schemas(directory)
     for name in stale:
-        err.print(f"[red]stale: {directory / name}[/] (run `stream schemas write`)")
+        _err().print(f"[red]stale: {directory / name}[/] (run `stream schemas write`)")
     raise typer.Exit(1 if stale else 0)
 
 

@@ -23,7 +23,7 @@ from stream.config import Settings
 from stream.errors import InvalidMessage
 from stream.ops.metrics import Metrics
 from stream.outputs import OutRecord
-from stream.processing import InRecord
+from stream.processing import BatchProcessor, InRecord
 from stream.runtime.service import build_processor, build_redis, build_store
 
 CHUNK_LINES = 256
@@ -45,6 +45,16 @@ class PrintSink:
         return True
 
 
+def _pipeline(settings: Settings, out: TextIO, use_cache: bool) -> tuple[BatchProcessor, Committer]:
+    metrics = Metrics(CollectorRegistry())
+    client = build_redis(settings) if use_cache else None
+    store = build_store(settings, metrics, client)
+    processor = build_processor(settings, metrics, store, client=client, detect_changes=False)
+    # Only the cache is saved: posting state belongs to the stream.
+    committer = Committer(settings, PrintSink(out, settings.topics.enriched), store, metrics)
+    return processor, committer
+
+
 def enrich_lines(
     settings: Settings,
     lines: Iterable[bytes],
@@ -54,19 +64,16 @@ def enrich_lines(
     use_cache: bool,
 ) -> int:
     """Enrich every non-blank line; return how many lines failed."""
-    metrics = Metrics(CollectorRegistry())
-    client = build_redis(settings) if use_cache else None
-    store = build_store(settings, metrics, client)
-    processor = build_processor(settings, metrics, store, client=client, detect_changes=False)
-    # Only the cache is saved: posting state belongs to the stream.
-    committer = Committer(settings, PrintSink(out, settings.topics.enriched), store, metrics)
     numbered = (
         InRecord(topic="<input>", partition=0, offset=number, key=None, value=line.strip())
         for number, line in enumerate(lines, start=1)
         if line.strip()
     )
     failed = 0
+    pipeline: tuple[BatchProcessor, Committer] | None = None
     while chunk := list(islice(numbered, CHUNK_LINES)):
+        # Built at the first line, not before: empty input never loads the skill tables.
+        processor, committer = pipeline = pipeline or _pipeline(settings, out, use_cache)
         started = time.perf_counter()
         result = processor.process(chunk)
         for record, outcome in zip(chunk, result.outcomes, strict=True):

@@ -18,15 +18,21 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import redis
 import typer
 
-from stream.config import load_settings
-from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy, TaxonomyError
-from stream.stores.client import redis_client
-from stream.stores.taxonomy import current_version, publish_taxonomy
+# Commands import what they use when they run: `stream --help` must not load the taxonomy,
+# pydantic or redis (stream/cli/__init__.py).
+if TYPE_CHECKING:
+    from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
+
+
+def _bundled() -> Taxonomy:
+    from stream.enrich.skills.taxonomy import Taxonomy
+
+    return Taxonomy.bundled()
+
 
 app = typer.Typer(help="The skills taxonomy: list, search, validate, publish.")
 
@@ -42,7 +48,7 @@ def _line(entry: SkillEntry) -> str:
 @app.command()
 def stats() -> None:
     """Version and counts: entries, surface forms, per category and per group."""
-    taxonomy = Taxonomy.bundled()
+    taxonomy = _bundled()
     entries = taxonomy.entries
     forms = sum(len(_forms(e)) for e in entries)
     typer.echo(f"version {taxonomy.version}: {len(entries)} skills, {forms} surface forms")
@@ -65,7 +71,7 @@ def list_entries(
     group: Annotated[str | None, typer.Option(help="Only this group.")] = None,
 ) -> None:
     """One entry per line: id, name, category, group (tab-separated)."""
-    for entry in Taxonomy.bundled().entries:
+    for entry in _bundled().entries:
         if category is not None and entry.category != category:
             continue
         if group is not None and entry.group != group:
@@ -78,7 +84,7 @@ def search(text: Annotated[str, typer.Argument(help="Substring, case-insensitive
     """Entries whose id, name or any surface form contains TEXT."""
     needle = text.casefold()
     found = 0
-    for entry in Taxonomy.bundled().entries:
+    for entry in _bundled().entries:
         if needle in entry.id or any(needle in f.casefold() for f in _forms(entry)):
             typer.echo(_line(entry))
             found += 1
@@ -90,7 +96,7 @@ def search(text: Annotated[str, typer.Argument(help="Substring, case-insensitive
 @app.command()
 def show(skill_id: Annotated[str, typer.Argument(metavar="ID", help="A skill id.")]) -> None:
     """One entry with all its fields, as JSON."""
-    for entry in Taxonomy.bundled().entries:
+    for entry in _bundled().entries:
         if entry.id == skill_id:
             typer.echo(json.dumps(entry.model_dump(mode="json"), indent=2, ensure_ascii=False))
             return
@@ -105,6 +111,8 @@ def validate(
     ] = None,
 ) -> None:
     """Load and validate: ids, names, categories, aliases claimed twice, the version."""
+    from stream.enrich.skills.taxonomy import Taxonomy, TaxonomyError
+
     try:
         taxonomy = Taxonomy.bundled() if directory is None else Taxonomy.from_directory(directory)
     except TaxonomyError as exc:
@@ -120,7 +128,13 @@ def push(
     dry_run: Annotated[bool, typer.Option(help="Only show what would be published.")] = False,
 ) -> None:
     """Publish the bundled taxonomy to Redis and point workers at its version."""
-    taxonomy = Taxonomy.bundled()
+    import redis
+
+    from stream.config import load_settings
+    from stream.stores.client import redis_client
+    from stream.stores.taxonomy import current_version, publish_taxonomy
+
+    taxonomy = _bundled()
     settings = load_settings().redis
     if dry_run:
         typer.echo(f"would publish {taxonomy.version} under prefix {settings.key_prefix!r}")

@@ -7,8 +7,8 @@ from typing import Any, Literal
 from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
+from stream import outputs
 from stream.config import Settings
-from stream.outputs import TOPICS
 
 Role = Literal["consumer", "producer", "transactional_producer", "admin"]
 
@@ -76,7 +76,7 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
             topics.replication_factor,
             config=topic.config(settings),
         )
-        for topic in TOPICS
+        for topic in outputs.TOPICS
     ]
 
 

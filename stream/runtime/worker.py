@@ -80,6 +80,7 @@ class Worker:
             while not stop.is_set():
                 messages = self._consumer.consume(worker.batch_size, worker.batch_timeout_s)
                 self._health.polled()
+                self._processor.refresh()  # e.g. a newly pushed taxonomy, also when idle
                 records = self._records(messages)
                 if records:
                     self._process(records)

@@ -1,8 +1,8 @@
 """Taxonomy hot reload: running workers follow the version published with
 `stream taxonomy push`, without a restart.
 
-Before each batch, at most every `taxonomy_poll_s`, the processor asks the watcher
-(`BatchProcessor(refresh=watcher.maybe_reload)`); the watcher reads the current version
+Between batches (idle or not), at most every `taxonomy_poll_s`, the processor asks the
+watcher (`BatchProcessor(refresh=watcher.maybe_reload)`); the watcher reads the current version
 pointer from Redis (one GET). When it differs from the running one it fetches and validates
 that taxonomy and rebuilds the enricher's steps over it (`Enricher.with_taxonomy`: the
 skill automaton), which the processor uses from that batch on. The version is part of the

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 
 import pytest
 from confluent_kafka import KafkaError
@@ -45,7 +46,12 @@ def _posting(source_id: str) -> bytes:
 class _World:
     """A worker over fake clients, a memory store and a fresh metrics registry."""
 
-    def __init__(self, enricher: Enricher, logs: dict[int, list[bytes]]) -> None:
+    def __init__(
+        self,
+        enricher: Enricher,
+        logs: dict[int, list[bytes]],
+        refresh: Callable[[Enricher], Enricher | None] | None = None,
+    ) -> None:
         self.settings: Settings = load_settings(
             topics={"raw": RAW, "enriched": "t.enriched", "changes": "t.changes", "dlq": "t.dlq"},
             worker={"batch_size": 50},
@@ -65,7 +71,9 @@ class _World:
             KafkaCalls(watchdog, pause_s=0),
             self.metrics,  # type: ignore[arg-type]
         )
-        processor = BatchProcessor(self.settings, enricher, self.store, self.metrics)
+        processor = BatchProcessor(
+            self.settings, enricher, self.store, self.metrics, refresh=refresh
+        )
         self.committer = Committer(self.settings, sink, self.store, self.metrics)
         self.worker = Worker(
             self.settings,
@@ -190,3 +198,21 @@ def test_after_a_revoke_only_owned_partitions_are_rewound(enricher: Enricher) ->
     assert world.consumer.committed == {0: 1}
     assert world.metric("stream_rebalances_total", kind="revoke") == 1
     assert world.metric("stream_assigned_partitions") == 1
+
+
+def test_the_enricher_is_refreshed_between_polls_even_when_idle(enricher: Enricher) -> None:
+    """A taxonomy pushed while no postings arrive is taken at once, not at the next batch."""
+    seen: list[str] = []
+    newer = enricher.with_taxonomy(enricher.taxonomy)
+
+    def refresh(running: Enricher) -> Enricher | None:
+        seen.append("same" if running is enricher else "newer")
+        return newer if running is enricher else None
+
+    world = _World(enricher, {0: []}, refresh=refresh)
+    idle_polls = iter(range(3))
+    world.consumer.on_idle = lambda: next(idle_polls, None) is None and world.stop.set()
+    world.run()
+    assert seen[0] == "same"
+    assert set(seen[1:]) == {"newer"}  # swapped on the first idle poll, then kept
+    assert world.worker._processor.enricher is newer
