@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
     from stream.stores.fx import Rate
 
-app = typer.Typer(help="FX rates for salary normalization (ECB + dated supplement).")
+app = typer.Typer(
+    rich_markup_mode=None, help="FX rates for salary normalization (ECB + dated supplement)."
+)
 
 Day = Annotated[
     str | None, typer.Option("--day", help="YYYY-MM-DD; default: the latest rates available.")

@@ -34,7 +34,9 @@ def _bundled() -> Taxonomy:
     return Taxonomy.bundled()
 
 
-app = typer.Typer(help="The skills taxonomy: list, search, validate, publish.")
+app = typer.Typer(
+    rich_markup_mode=None, help="The skills taxonomy: list, search, validate, publish."
+)
 
 
 def _forms(entry: SkillEntry) -> tuple[str, ...]:
