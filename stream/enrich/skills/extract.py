@@ -23,6 +23,7 @@ from typing import Any, Literal, NamedTuple
 
 from stream_native import SkillScanner
 
+from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS
 from stream.enrich.skills.match import Form, FormMatcher, SectionMarks, Span
 from stream.enrich.skills.sections import HEADING_BULLETS, RequirementIndex
 from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
@@ -100,6 +101,8 @@ class SkillExtractor:
             [[group_ids[g] for g in gs] for gs in self._evidence],
             sorted(self._languages),
             _ranks(self._ids),
+            NICE_WORDS,
+            REQUIRED_WORDS,
         )
 
     def mentions(self, title: str, description: str, *, every_state: bool = True) -> list[Mention]:

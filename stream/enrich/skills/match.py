@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import ahocorasick_rs
 
+from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS
 from stream.enrich.skills.glue import glued_candidates, is_glue
 from stream.enrich.skills.sections import HEADING_BULLETS, HEADING_PHRASES
 from stream.enrich.skills.taxonomy import SkillEntry
@@ -88,17 +89,10 @@ _Value = tuple[int, int, tuple[Form, ...], bool, frozenset[str] | None]
 _CUE, _HEADING, _CUE_AND_HEADING = 0, -1, -2
 # Requirement cue words, matched at word starts as prefixes ("requir" is "required",
 # "requirements"); the scan reports their offsets so that sections need no scan of theirs.
-CUE_WORDS = (
-    "plus",
-    "advantage",
-    "bonus",
-    "nice",
-    "prefer",
-    "desirabl",
-    "requir",
-    "must",
-    "mandatory",
-)
+# The words of `cues`, in its order (pattern ids follow it), single words only: a
+# multi-word cue ("not required") holds a single-word one ("requir") that the scan
+# reports in the same clause, and a clause is read when any cue word is in it.
+CUE_WORDS = tuple(w for w in (*NICE_WORDS, *REQUIRED_WORDS) if " " not in w)
 
 
 class _Automaton:
