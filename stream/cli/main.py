@@ -61,8 +61,10 @@ def _err() -> Console:
 
 
 def _escape(text: str) -> str:
+    """Text shown literally by rich (an error message may hold "[...]")."""
+    from rich.markup import escape
 
-    return _escape(text)
+    return escape(text)
 
 
 FileArg = Annotated[

@@ -103,3 +103,10 @@ def test_evidence_flag_gives_mention_offsets(tmp_path: Path) -> None:
         assert offsets[name] is not None
         assert [text[start:end] for field, start, end in offsets[name]] == [name]
         assert {field for field, _, _ in offsets[name]} == {"description"}
+
+
+def test_messages_are_escaped_for_rich() -> None:
+    """An error message holding rich markup ("[/]") is printed as it is, not interpreted."""
+    from stream.cli.main import _escape
+
+    assert _escape("bad [red]value[/]") == "bad \\[red]value\\[/]"
