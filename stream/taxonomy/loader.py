@@ -91,6 +91,8 @@ class SkillEntry(BaseModel):
       present. The name and plain `aliases` ("golang", "reactjs") always tag.
     A name equal (ignoring case) to a cased alias is matched only in its cased forms, which
     is how a name like "Go" or "pandas" becomes weak.
+    Links: `esco_label` is the exact ESCO v1.1 preferred label of the same skill (the
+    concept URI follows from it), `onet_name` the exact O*NET technology example name.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -104,6 +106,7 @@ class SkillEntry(BaseModel):
     ambiguous: bool = False
     corroborated_by: tuple[str, ...] = ()
     esco_uri: str | None = None
+    esco_label: str | None = None
     onet_name: str | None = None
 
     def evidence_groups(self) -> tuple[str, ...]:
