@@ -21,7 +21,9 @@ so that it is repeatable and every release says what was decided and why:
      O*NET technology example name, exactly);
    - reject: `reason` (a common English word, an activity rather than a skill, a company
      or perk, too rare, covered by another entry...);
-   - link: an existing entry `id` gets `esco_label` and/or `onet_name`.
+   - link: an existing hand-written entry `id` gets `esco_label` and/or `onet_name`, or
+     more forms (`aliases`, `cased_aliases`, with a `reason`), or a changed `ambiguous`
+     and `corroborated_by`; apply rewrites that entry's one line.
    Entries curated by hand for a kind of miss no vocabulary names ("SDLC", "HNC") are
    decisions too, with `source = "curated"`.
 3. `apply [--check]`: writes the accepted entries to stream/taxonomy/data/grown_FILE.toml
@@ -76,6 +78,7 @@ _ENTRY_KEYS = (
     "esco_label",
     "onet_name",
 )
+_DECISION_KEYS = {"candidate", "source", "verdict", "reason", "file", "note"}
 _FOLD = re.compile(r"[^a-z0-9+#]+")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -144,8 +147,11 @@ def decision_problems(decisions: list[Decision], existing_ids: set[str]) -> list
         if d.verdict == "link":
             if str(f.get("id", "")) not in existing_ids:
                 problems.append(f"{d.where}: link to unknown hand-written entry {f.get('id')!r}")
-            if not (f.get("esco_label") or f.get("onet_name")):
-                problems.append(f"{d.where}: a link needs esco_label or onet_name")
+            amends = ("esco_label", "onet_name", "aliases", "cased_aliases", "corroborated_by")
+            if not any(f.get(k) for k in amends):
+                problems.append(f"{d.where}: a link needs a link or forms to add")
+            if (f.get("aliases") or f.get("cased_aliases")) and not f.get("reason"):
+                problems.append(f"{d.where}: forms added to an entry need a reason")
     return problems
 
 
@@ -166,7 +172,7 @@ def _toml_value(value: Any) -> str:
 def entry_line(fields: dict[str, Any]) -> str:
     """One skill as one inline table, fields in a fixed order, empty ones left out."""
     parts = []
-    for key in _ENTRY_KEYS:
+    for key in (*_ENTRY_KEYS, *sorted(set(fields) - set(_ENTRY_KEYS) - _DECISION_KEYS)):
         value = fields.get(key)
         if value in (None, "", [], ()) or (key == "ambiguous" and value is False):
             continue
@@ -197,18 +203,28 @@ def generated_files(decisions: list[Decision]) -> dict[str, str]:
 _LINE_ID = re.compile(r'^\s*\{\s*id\s*=\s*"([^"]+)"')
 
 
-def linked_text(text: str, links: dict[str, dict[str, str]]) -> str:
-    """A hand-written domain file with `esco_label`/`onet_name` set on the linked lines."""
+def amended_line(line: str, change: dict[str, Any]) -> str:
+    """One hand-written entry line with `change` applied: links set, forms added."""
+    indent = line[: len(line) - len(line.lstrip())]
+    fields: dict[str, Any] = dict(tomllib.loads("x = " + line.strip().rstrip(","))["x"])
+    for key in ("esco_label", "onet_name"):
+        if change.get(key):
+            fields[key] = change[key]
+    for key in ("aliases", "cased_aliases", "corroborated_by"):
+        added = [v for v in change.get(key, []) if v not in fields.get(key, [])]
+        if added:
+            fields[key] = [*fields.get(key, []), *added]
+    if "ambiguous" in change:
+        fields["ambiguous"] = change["ambiguous"]
+    return indent + entry_line(fields).lstrip()
+
+
+def linked_text(text: str, changes: dict[str, dict[str, Any]]) -> str:
+    """A hand-written domain file with the amended entries' lines rewritten."""
     out = []
     for line in text.splitlines():
         match = _LINE_ID.match(line)
-        if match and match[1] in links:
-            for key, value in links[match[1]].items():
-                pattern = re.compile(rf',\s*{key}\s*=\s*"(?:[^"\\]|\\.)*"')
-                line = pattern.sub("", line)
-                body, close = line.rsplit("}", 1)
-                line = f"{body.rstrip()}, {key} = {_toml_value(value)} }}{close}"
-        out.append(line)
+        out.append(amended_line(line, changes[match[1]]) if match and match[1] in changes else line)
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
 
 
@@ -237,15 +253,17 @@ def planned_changes(decisions: list[Decision]) -> dict[Path, str | None]:
             plan[path] = None
     for name, content in files.items():
         plan[DATA_DIR / name] = content
-    links: dict[str, dict[str, str]] = {}
+    changes: dict[str, dict[str, Any]] = {}
     for d in decisions:
         if d.verdict == "link":
-            target = links.setdefault(str(d.fields["id"]), {})
-            for key in ("esco_label", "onet_name"):
-                if d.fields.get(key):
-                    target[key] = str(d.fields[key])
+            target = changes.setdefault(str(d.fields["id"]), {})
+            for key, value in d.fields.items():
+                if key in ("aliases", "cased_aliases", "corroborated_by"):
+                    target[key] = [*target.get(key, []), *value]
+                elif key in ("esco_label", "onet_name", "ambiguous"):
+                    target[key] = value
     for path in _hand_written():
-        plan[path] = linked_text(path.read_text(encoding="utf-8"), links)
+        plan[path] = linked_text(path.read_text(encoding="utf-8"), changes)
     releases = sorted({d.release for d in decisions})
     if releases:
         meta = DATA_DIR / "_meta.toml"
@@ -461,12 +479,19 @@ def cmd_links() -> int:
         if entry.id not in hand or entry.esco_label is not None:
             continue
         forms = [f.casefold() for f in (entry.name, *entry.aliases, *entry.cased_aliases)]
-        label = next((esco[f] for f in forms if f in esco), "")
-        name = "" if entry.onet_name else next((onet[f] for f in forms if f in onet), "")
-        if label or name:
-            fields = {"verdict": "link", "id": entry.id, "esco_label": label, "onet_name": name}
+        label_via = next((f for f in forms if f in esco), "")
+        name_via = "" if entry.onet_name else next((f for f in forms if f in onet), "")
+        if label_via or name_via:
+            fields = {
+                "verdict": "link",
+                "id": entry.id,
+                "esco_label": esco.get(label_via, ""),
+                "onet_name": onet.get(name_via, ""),
+            }
             line = ", ".join(f"{k} = {_toml_value(v)}" for k, v in fields.items() if v)
-            print(f"  {{ {line} }},  # {entry.name}")
+            via = {v for v in (label_via, name_via) if v and v != entry.name.casefold()}
+            note = f" (via {', '.join(sorted(via))})" if via else ""
+            print(f"  {{ {line} }},  # {entry.name}{note}")
     return 0
 
 
