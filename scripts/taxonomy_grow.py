@@ -9,8 +9,10 @@ so that it is repeatable and every release says what was decided and why:
    ../shared/data/vocabularies, minus what the taxonomy already covers, ranked by how often
    their forms occur in real postings (the LinkedIn sample descriptions and the seed
    posting; the SkillSpan and ESCO-annotated sets are evaluation data and are NOT used to
-   rank). Written to build/taxonomy/candidates.tsv (never committed: it is derived from the
-   shared vocabularies).
+   rank); then the O*NET technologies no such posting names, by how many occupations use
+   them, then the ESCO labels that read as knowledge (see `knowledge`). Written to
+   build/taxonomy/candidates.tsv (never committed: it is derived from the shared
+   vocabularies).
 2. `review [--top N]`: the undecided candidates, most frequent first, each with a snippet
    of a posting that uses it and a decision line to copy into the release's decisions file
    (stream/taxonomy/decisions/RELEASE.toml) and complete. A decision is one inline table
@@ -32,8 +34,10 @@ so that it is repeatable and every release says what was decided and why:
    _meta.toml to the newest release, and validates the whole taxonomy. `--check` changes
    nothing and exits 1 when the data is not what the decisions produce (a unit test runs
    it; it needs no ../shared).
-4. `links`: proposes link decisions for existing entries whose name or an alias equals an
-   ESCO preferred label or an O*NET technology name (ignoring case), for review.
+4. `links`: proposes link decisions for hand-written entries whose name or an alias equals
+   an ESCO preferred label or an O*NET technology name (ignoring case), for review; a
+   rejected proposal is recorded as a reject of candidate "link ID FIELD VALUE" and is not
+   proposed again.
 
 ESCO concept URIs are not in ../shared/data (it holds the preferred labels only), so an
 entry links to ESCO by its exact preferred label (`esco_label`); the URI follows from the
@@ -383,6 +387,10 @@ def cmd_propose(limit: int) -> int:
     matcher = FormMatcher(taxonomy.entries)
     forms = {f.casefold() for e in taxonomy.entries for f in (e.name, *e.aliases, *e.cased_aliases)}
     terms = vocabulary_terms()
+    with ONET.open(encoding="utf-8", newline="") as handle:
+        occupations = {
+            r["example"].strip(): int(r["n_occupations"] or 0) for r in csv.DictReader(handle)
+        }
     automaton = ahocorasick.Automaton()
     for key in terms:
         if len(key.strip()) >= 2:
@@ -401,10 +409,18 @@ def cmd_propose(limit: int) -> int:
                 start = end - len(key) + 1
                 snippet[key] = folded[max(0, start - 50) : end + 50].strip()
         docs.update(seen)
-    # Counted terms first (most frequent first), then those no ranking posting uses:
-    # ESCO labels that read as knowledge rather than an activity, in label order.
-    order = [k for k, _ in count.most_common()] + [
-        k for k, (_, label, _) in terms.items() if k not in count and label and knowledge(label)
+    # Counted terms first (most frequent first), then those no ranking posting uses: O*NET
+    # technologies by the number of occupations that use them, then ESCO labels that read
+    # as knowledge rather than an activity, in label order.
+    order = [k for k, _ in count.most_common()]
+    order += sorted(
+        (k for k, (_, _, onet) in terms.items() if k not in count and onet),
+        key=lambda k: -occupations.get(terms[k][2], 0),
+    )
+    order += [
+        k
+        for k, (_, label, onet) in terms.items()
+        if k not in count and label and not onet and knowledge(label)
     ]
     rows = []
     for key in order:
@@ -475,12 +491,31 @@ def cmd_links() -> int:
             r["example"].strip().casefold(): r["example"].strip() for r in csv.DictReader(handle)
         }
     hand = _hand_written_ids()
+    rejected = {
+        str(d.fields.get("candidate", "")) for d in load_decisions() if d.verdict == "reject"
+    }
     for entry in taxonomy.entries:
         if entry.id not in hand or entry.esco_label is not None:
             continue
         forms = [f.casefold() for f in (entry.name, *entry.aliases, *entry.cased_aliases)]
-        label_via = next((f for f in forms if f in esco), "")
-        name_via = "" if entry.onet_name else next((f for f in forms if f in onet), "")
+        label_via = next(
+            (
+                f
+                for f in forms
+                if f in esco and f"link {entry.id} esco_label {esco[f]}" not in rejected
+            ),
+            "",
+        )
+        name_via = next(
+            (
+                f
+                for f in forms
+                if f in onet and f"link {entry.id} onet_name {onet[f]}" not in rejected
+            ),
+            "",
+        )
+        if entry.onet_name:
+            name_via = ""
         if label_via or name_via:
             fields = {
                 "verdict": "link",
