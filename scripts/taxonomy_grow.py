@@ -35,7 +35,8 @@ so that it is repeatable and every release says what was decided and why:
    nothing and exits 1 when the data is not what the decisions produce (a unit test runs
    it; it needs no ../shared).
 4. `links`: proposes link decisions for hand-written entries whose name or an alias equals
-   an ESCO preferred label or an O*NET technology name (ignoring case), for review; a
+   an ESCO preferred label or an O*NET technology name (ignoring case; with `--variants`
+   also ESCO's wordings of it, see `label_variants`), for review; a
    rejected proposal is recorded as a reject of candidate "link ID FIELD VALUE" and is not
    proposed again.
 
@@ -476,7 +477,21 @@ def cmd_review(top: int) -> int:
     return 0
 
 
-def cmd_links() -> int:
+def label_variants(form: str) -> list[str]:
+    """How ESCO words a skill the taxonomy names `form`: "inventory management" is ESCO's
+    "manage inventory", "welding" its "welding techniques", "copywriting" "perform
+    copywriting". For `links --variants`; every proposal is reviewed."""
+    found = [form]
+    if form.endswith(" management"):
+        found.append(f"manage {form.removesuffix(' management')}")
+    for verb in ("perform", "use", "apply", "operate", "provide", "conduct"):
+        found.append(f"{verb} {form}")
+    for noun in ("techniques", "principles", "methods", "software", "systems"):
+        found.append(f"{form} {noun}")
+    return found
+
+
+def cmd_links(variants: bool = False) -> int:
     from stream.taxonomy import Taxonomy
 
     taxonomy = Taxonomy.from_directory(DATA_DIR)
@@ -498,6 +513,8 @@ def cmd_links() -> int:
         if entry.id not in hand or entry.esco_label is not None:
             continue
         forms = [f.casefold() for f in (entry.name, *entry.aliases, *entry.cased_aliases)]
+        if variants:
+            forms = [v for f in forms for v in label_variants(f)]
         label_via = next(
             (
                 f
@@ -539,7 +556,8 @@ def main() -> int:
     r.add_argument("--top", type=int, default=50)
     a = sub.add_parser("apply", help="Write the data the decisions produce.")
     a.add_argument("--check", action="store_true", help="Only check it is up to date.")
-    sub.add_parser("links", help="Propose ESCO/O*NET links for hand-written entries.")
+    k = sub.add_parser("links", help="Propose ESCO/O*NET links for hand-written entries.")
+    k.add_argument("--variants", action="store_true", help="Also ESCO's wordings (manage X).")
     args = parser.parse_args()
     if args.command == "apply":
         return cmd_apply(args.check)
@@ -550,7 +568,7 @@ def main() -> int:
         return cmd_propose(args.limit)
     if args.command == "review":
         return cmd_review(args.top)
-    return cmd_links()
+    return cmd_links(args.variants)
 
 
 if __name__ == "__main__":
