@@ -2,7 +2,7 @@
 
 Run from the repository root:  .venv/bin/python scripts/taxonomy_grow.py COMMAND
 
-The taxonomy stays curated: nothing is imported in bulk. Growth goes through three steps,
+The taxonomy stays curated: nothing is imported in bulk. Growth goes through these steps,
 so that it is repeatable and every release says what was decided and why:
 
 1. `propose`: candidate entries from the ESCO skill labels and the O*NET technology names in
@@ -31,9 +31,11 @@ so that it is repeatable and every release says what was decided and why:
 3. `apply [--check]`: writes the accepted entries to stream/taxonomy/data/grown_FILE.toml
    (generated: edit the decisions, not these files), writes the links into the existing
    domain files (one entry per line, so the edit is one line), sets the declared version in
-   _meta.toml to the newest release, and validates the whole taxonomy. `--check` changes
-   nothing and exits 1 when the data is not what the decisions produce (a unit test runs
-   it; it needs no ../shared).
+   _meta.toml to the newest release, then validates the whole taxonomy (exit 1 with every
+   problem listed; the files stay written for the reviewer to fix the decisions). Forms
+   are only ever added to a hand-written line: to take one back, edit that line and its
+   decision. `--check` changes nothing and exits 1 when the data is not what the decisions
+   produce (a unit test runs it; it needs no ../shared).
 4. `links`: proposes link decisions for hand-written entries whose name or an alias equals
    an ESCO preferred label or an O*NET technology name (ignoring case; with `--variants`
    also ESCO's wordings of it, see `label_variants`), for review; a

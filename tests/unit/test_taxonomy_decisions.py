@@ -3,6 +3,7 @@ data is exactly what they produce. Needs no ../shared (only propose/review/links
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import sys
 import tomllib
@@ -138,3 +139,30 @@ def test_generated_entry_line_round_trips(grow: ModuleType) -> None:
         "group": "g",
         "aliases": ["a\\b"],
     }
+
+
+def test_propose_and_review_on_the_shared_vocabularies(
+    grow: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if not (grow.ESCO.exists() and grow.ONET.exists() and grow.LINKEDIN.exists()):
+        pytest.skip("../shared/data vocabularies and postings are absent")
+    monkeypatch.setattr(grow, "CANDIDATES", tmp_path / "candidates.tsv")
+    assert grow.cmd_propose(600) == 0
+    with (tmp_path / "candidates.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(rows) == 600
+    counts = [int(r["count"]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    forms = {f.casefold() for e in Taxonomy.bundled().entries for f in (e.name, *e.aliases)}
+    assert not [r["term"] for r in rows if r["term"].casefold() in forms]
+    capsys.readouterr()
+    assert grow.cmd_review(5) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  {")]
+    assert lines
+    for line in lines:
+        decision = tomllib.loads("x = " + line.strip().rstrip(","))["x"]
+        assert decision["verdict"] == "accept"
+        assert decision["candidate"]
