@@ -2,7 +2,8 @@
 
 - `stats`: version, entry and form counts, per category and group;
 - `list [--category C] [--group G]`: one entry per line (id, name, category, group);
-- `search TEXT`: entries whose id, name or a surface form contains TEXT (case-insensitive);
+- `search TEXT`: entries whose id, name, a surface form or an ESCO/O*NET link contains TEXT
+  (case-insensitive);
 - `show ID`: one entry with all its fields, as JSON;
 - `validate [DIR]`: load and validate the bundled data (or a directory of TOML files);
 - `push [--dry-run]`: publish the bundled taxonomy to Redis (stream/stores/taxonomy.py),
@@ -57,6 +58,7 @@ def stats() -> None:
     typer.echo(
         f"ambiguous {sum(e.ambiguous for e in entries)}, "
         f"with ESCO URI {sum(e.esco_uri is not None for e in entries)}, "
+        f"with ESCO label {sum(e.esco_label is not None for e in entries)}, "
         f"with O*NET name {sum(e.onet_name is not None for e in entries)}"
     )
     typer.echo("categories:")
@@ -83,11 +85,12 @@ def list_entries(
 
 @app.command()
 def search(text: Annotated[str, typer.Argument(help="Substring, case-insensitive.")]) -> None:
-    """Entries whose id, name or any surface form contains TEXT."""
+    """Entries whose id, name, any surface form or ESCO/O*NET link contains TEXT."""
     needle = text.casefold()
     found = 0
     for entry in _bundled().entries:
-        if needle in entry.id or any(needle in f.casefold() for f in _forms(entry)):
+        links = (entry.esco_label or "", entry.onet_name or "")
+        if needle in entry.id or any(needle in f.casefold() for f in (*_forms(entry), *links)):
             typer.echo(_line(entry))
             found += 1
     if not found:

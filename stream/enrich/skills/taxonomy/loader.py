@@ -54,10 +54,12 @@ CATEGORIES: frozenset[str] = frozenset(
         "methodology",
         "certification",
         "license",
+        "qualification",
         "spoken_language",
         "clinical_skill",
         "finance_skill",
         "trade_skill",
+        "science_skill",
         "logistics_skill",
         "soft_skill",
         "business_skill",
@@ -91,6 +93,8 @@ class SkillEntry(BaseModel):
       present. The name and plain `aliases` ("golang", "reactjs") always tag.
     A name equal (ignoring case) to a cased alias is matched only in its cased forms, which
     is how a name like "Go" or "pandas" becomes weak.
+    Links: `esco_label` is the exact ESCO v1.1 preferred label of the same skill (the
+    concept URI follows from it), `onet_name` the exact O*NET technology example name.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -104,6 +108,7 @@ class SkillEntry(BaseModel):
     ambiguous: bool = False
     corroborated_by: tuple[str, ...] = ()
     esco_uri: str | None = None
+    esco_label: str | None = None
     onet_name: str | None = None
 
     def evidence_groups(self) -> tuple[str, ...]:
