@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from stream.enrich.fx import FxRates
-from stream.enrich.salary import extract_salary
-from stream.enrich.salary_amounts import currency_marker, parse_amount
-from stream.enrich.salary_currency import iso_of
+from stream.enrich.salary.amounts import currency_marker, parse_amount
+from stream.enrich.salary.currency import iso_of
+from stream.enrich.salary.extract import extract_salary
 from stream.enrich.text import normalize_text
 from stream.models import Salary
 

@@ -20,8 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-from stream.enrich.skills_match import FormMatcher
-from stream.taxonomy import Taxonomy
+from stream.enrich.skills.match import FormMatcher
+from stream.enrich.skills.taxonomy import Taxonomy
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "vocabularies"
 ONET = DATA / "onet_technology_skills_unique.csv"

@@ -13,6 +13,11 @@ Reads ../shared/data (never copied into the repo) and prints:
 - recall on the "concrete" knowledge spans: those whose text, case-folded, is a name in
   an external vocabulary (O*NET technology examples, Stack Overflow tags, ESCO labels),
   so that "information technology" or "cloud adoption and migration" do not count;
+- recall on all annotated spans (knowledge and skill) of up to 4 words, the issue's span
+  length (longer skill spans are mostly clauses: "work closely with the product team");
+- on the ESCO-annotated validation sentences (SkillSpan spans mapped by hand to ESCO v1.1
+  labels): recall of the spans that have an ESCO label, and, of those found, the share
+  whose overlapping tag links to exactly that label (`esco_label`), a check of the links;
 - tags per LinkedIn posting and the most frequent tags;
 - with --sample N: N random (seeded) tags from non-technical LinkedIn postings (title
   without engineer/developer/software/data/IT words), each with 60 characters of context
@@ -35,12 +40,16 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from stream.enrich.skills import SkillExtractor
+from stream.enrich.skills.extract import SkillExtractor
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.text import normalize_text
-from stream.taxonomy import Taxonomy
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SKILLSPAN = DATA / "skills" / "skillspan_dev_postings.jsonl"
+ESCO_VALIDATION = (
+    DATA / "skills" / "tech_validation_annotations.csv",
+    DATA / "skills" / "house_validation_annotations.csv",
+)
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
 VOCABULARIES = DATA / "vocabularies"
 TECH_TITLE = re.compile(
@@ -93,6 +102,7 @@ def skillspan(extractor: SkillExtractor) -> None:
     names = vocabulary()
     concrete, concrete_hit = 0, 0
     micros, gold, hit, mentions, inside = [], 0, 0, 0, 0
+    short, short_hit = 0, 0
     by_source: Counter[str] = Counter()
     hit_by_source: Counter[str] = Counter()
     missed: Counter[str] = Counter()
@@ -109,6 +119,11 @@ def skillspan(extractor: SkillExtractor) -> None:
             for span in _occurrences(text, s)
         ]
         inside += sum(any(a < e and s < b for a, b in annotated) for s, e in found)
+        for span_text in {*row["knowledge_spans"], *row["skill_spans"]}:
+            if len(span_text.split()) <= 4:
+                short += 1
+                places = _occurrences(text, span_text)
+                short_hit += any(a < e and s < b for a, b in places for s, e in found)
         for span_text in row["knowledge_spans"]:
             gold += 1
             by_source[row["source"]] += 1
@@ -130,9 +145,42 @@ def skillspan(extractor: SkillExtractor) -> None:
         f"skillspan concrete knowledge-span recall: {concrete_hit}/{concrete} = "
         f"{concrete_hit / max(1, concrete):.1%}"
     )
+    print(
+        f"skillspan knowledge+skill spans of up to 4 words (distinct per posting): "
+        f"{short_hit}/{short} = {short_hit / max(1, short):.1%}"
+    )
     if mentions:
         print(f"mentions inside an annotated span: {inside}/{mentions} = {inside / mentions:.1%}")
     print("most frequent missed knowledge spans:", ", ".join(s for s, _ in missed.most_common(25)))
+
+
+def esco_validation(extractor: SkillExtractor, taxonomy: Taxonomy) -> None:
+    """Recall of ESCO-labelled spans, and whether the tag found links to the same label."""
+    labels = {e.id: e.esco_label for e in taxonomy.entries}
+    spans, found, same_label = 0, 0, 0
+    for path in ESCO_VALIDATION:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        seen: set[tuple[str, str, str]] = set()
+        for row in rows:
+            key = (row["sentence"], row["span"], row["label"])
+            if row["label"] in ("LABEL NOT PRESENT", "UNDERSPECIFIED") or key in seen:
+                continue
+            seen.add(key)
+            spans += 1
+            sentence = row["sentence"]
+            places = _occurrences(sentence, row["span"].strip())
+            overlapping = {
+                m.skill_id
+                for m in extractor.mentions("", sentence)
+                if any(a < m.end and m.start < b for a, b in places)
+            }
+            found += bool(overlapping)
+            same_label += any(labels.get(i) == row["label"] for i in overlapping)
+    print(
+        f"ESCO-annotated spans (distinct sentence, span, label): found {found}/{spans} = "
+        f"{found / max(1, spans):.1%}; tag linked to the same ESCO label {same_label}/{found}"
+    )
 
 
 def linkedin(extractor: SkillExtractor, sample: int) -> None:
@@ -183,6 +231,8 @@ def main() -> int:
     built = (time.perf_counter() - t0) * 1000
     print(f"taxonomy {taxonomy.version}: {len(taxonomy.entries)} skills, load+build {built:.0f} ms")
     skillspan(extractor)
+    if all(path.exists() for path in ESCO_VALIDATION):
+        esco_validation(extractor, taxonomy)
     linkedin(extractor, args.sample)
     return 0
 

@@ -37,9 +37,9 @@ from pathlib import Path
 
 import ahocorasick
 
-from stream.enrich.skills import SkillExtractor
+from stream.enrich.skills.extract import SkillExtractor
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.text import normalize_text
-from stream.taxonomy import Taxonomy
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SKILLSPAN = DATA / "skills" / "skillspan_dev_postings.jsonl"

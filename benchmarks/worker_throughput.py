@@ -35,12 +35,12 @@ from confluent_kafka import Producer
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from stream.cli.samples import default_data_dir, linkedin_postings  # noqa: E402
 from stream.config import load_settings  # noqa: E402
 from stream.enrich.pipeline import Enricher  # noqa: E402
-from stream.kafka import client_config, create_topics  # noqa: E402
+from stream.enrich.skills.taxonomy import Taxonomy  # noqa: E402
 from stream.models import RawPosting  # noqa: E402
-from stream.samples import default_data_dir, linkedin_postings  # noqa: E402
-from stream.taxonomy import Taxonomy  # noqa: E402
+from stream.runtime.kafka import client_config, create_topics  # noqa: E402
 
 
 def postings(count: int) -> list[RawPosting]:

@@ -1,5 +1,6 @@
 """Compiled skill scan for postings-stream (Rust, PyO3). See native/src/lib.rs."""
 
+from collections.abc import Sequence
 from typing import Literal
 
 __version__: str
@@ -20,6 +21,8 @@ class SkillScanner:
         evidence: list[list[int]],
         languages: list[int],
         id_rank: list[int],
+        nice_words: Sequence[str],
+        required_words: Sequence[str],
     ) -> None: ...
     def scan(
         self, title: str, description: str, every_state: bool
@@ -41,7 +44,9 @@ class SkillScanner:
 
 # The section rules alone, for the differential tests (tests/unit/test_native_sections.py).
 def heading_state(line: str) -> tuple[bool, bool | None]: ...
-def inline_state(clause: str) -> bool | None: ...
+def inline_state(
+    clause: str, nice_words: Sequence[str], required_words: Sequence[str]
+) -> bool | None: ...
 def language_context(text: str, start: int, end: int) -> bool: ...
 def requirement_states(
     text: str,
@@ -49,4 +54,6 @@ def requirement_states(
     last: int,
     heading_lines: list[int],
     spans: list[tuple[int, int]],
+    nice_words: Sequence[str],
+    required_words: Sequence[str],
 ) -> list[bool | None]: ...

@@ -22,7 +22,7 @@ log "schemas in sync with the models"
 log "prometheus config and rules (promtool), metrics catalog, dashboards in sync"
 promtool check config deploy/prometheus/prometheus.yml
 promtool test rules deploy/prometheus/tests/*.yml
-.venv/bin/python -m stream.metrics_catalog --check
+.venv/bin/python -m stream.ops.catalog --check
 .venv/bin/python grafana/generate.py --check
 
 # Stop afterwards only what this run started: a developer's running stack is left alone.

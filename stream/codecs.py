@@ -134,3 +134,10 @@ def dead_letter(
         key_b64=key_b64,
         value_b64=base64.b64encode(value or b"").decode("ascii"),
     )
+
+
+def original_key(letter: DeadLetter) -> bytes | None:
+    """The key bytes of the message a dead letter holds, exactly as they were consumed."""
+    if letter.key_b64 is not None:
+        return base64.b64decode(letter.key_b64)
+    return letter.key.encode("utf-8") if letter.key is not None else None

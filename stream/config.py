@@ -86,7 +86,7 @@ class WorkerSettings(_Section):
     # after delivery; a crash can repeat a batch's output (search and alerting dedupe by key
     # and event_id).
     delivery: Literal["exactly_once", "at_least_once"] = "exactly_once"
-    # A Kafka call blocked longer than this ends the process for a restart (stream.watchdog;
+    # A Kafka call blocked longer than this ends the process for a restart (stream.runtime.watchdog;
     # works around librdkafka calls that ignore their own 30 s timeout).
     # Must exceed the 30 s timeout the worker gives each call, or healthy waits are killed.
     stuck_call_s: float = Field(default=120.0, ge=35)

@@ -4,12 +4,15 @@
     ├── InvalidMessage               the message itself is bad: dead-letter it and move on
     │   (kind: invalid_encoding | invalid_json | schema_violation | oversized |
     │          enrichment_error | enrichment_timeout)
-    ├── RetryableError               a dependency is unwell (Redis, broker): back off, retry
-    └── FatalError                   configuration or invariant broken: stop, let the
-                                     orchestrator restart us (e.g. DLQ-rate guard tripped)
+    └── FatalError                   going on would do harm: stop (exit 3), let the
+                                     orchestrator restart us (DLQ-rate guard tripped, fenced
+                                     by a newer instance, a fatal client error)
 
-Anything else that escapes is a bug: the worker crashes and the orchestrator restarts it;
-because offsets are committed only with the output, nothing is lost.
+A dependency that is unwell is not an error class: Redis failures are answered as cache
+misses behind a circuit breaker (stores.cache), and Kafka calls that fail retriably are
+retried up to a deadline (runtime.calls), then raised. Anything else that escapes is a bug:
+the worker crashes and the orchestrator restarts it; because offsets are committed only
+with the output, nothing is lost.
 """
 
 from __future__ import annotations
@@ -28,10 +31,6 @@ class InvalidMessage(StreamError):  # noqa: N818  # arroyo's name: says what, no
         super().__init__(f"{kind}: {reason}")
         self.kind: ErrorKind = kind
         self.reason = reason
-
-
-class RetryableError(StreamError):
-    """A dependency failed in a way that may pass: back off and try again."""
 
 
 class FatalError(StreamError):

@@ -138,6 +138,51 @@ class Salary(_Message):
     )
 
 
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+WorkMode = Literal["onsite", "hybrid", "remote"]
+Seniority = Literal[
+    "intern", "entry", "mid", "senior", "lead", "manager", "director", "executive"
+]  # fmt: skip
+EmploymentType = Literal[
+    "full_time", "part_time", "contract", "temporary", "internship", "apprenticeship",
+    "seasonal", "volunteer", "per_diem",
+]  # fmt: skip
+EducationLevel = Literal[
+    "none", "secondary", "vocational", "associate", "bachelor", "master", "doctorate"
+]  # fmt: skip
+
+
+class Place(_Message):
+    """One place a posting names, normalized against a gazetteer."""
+
+    country: CountryCode | None = Field(description="ISO 3166-1 alpha-2; null when unknown.")
+    region: str | None = Field(description="State, province or region, by its common name.")
+    region_code: str | None = Field(description="ISO 3166-2 (e.g. 'US-CA') where known.")
+    city: str | None = Field(description="The city's common English or local name.")
+    text: str = Field(description="The part of the location (or description) it was read from.")
+    confidence: Confidence
+
+
+class ExperienceYears(_Message):
+    """Years of experience required: '5+ years' is 5/null, '3-5 years' is 3/5."""
+
+    min: float | None = Field(ge=0)
+    max: float | None = Field(ge=0)
+
+
+class Occupation(_Message):
+    """The title coded to an ESCO occupation and its ISCO-08 unit group."""
+
+    esco_uri: str | None = Field(description="ESCO occupation URI; null when only the ISCO "
+                                 "unit group is clear.")  # fmt: skip
+    label: str | None = Field(description="The ESCO occupation's preferred label.")
+    isco_code: Annotated[str, Field(pattern=r"^[0-9]{4}$")] = Field(
+        description="ISCO-08 unit group (4 digits)."
+    )
+    isco_label: str
+    confidence: Confidence
+
+
 class EnrichedPosting(RawPosting):
     """What postings.enriched carries (compacted, key = posting_id): raw fields + enrichment."""
 
@@ -148,6 +193,22 @@ class EnrichedPosting(RawPosting):
     taxonomy_version: NonEmptyStr
     skills: list[SkillTag]
     salary: Salary | None
+    # Normalized fields for search filters and alert matching (additive: readers written
+    # before them stay valid). Each is decided by one enrichment step (docs/normalization.md).
+    place: Place | None = Field(default=None, description="The first place, or null.")
+    places: list[Place] = Field(
+        default_factory=list, description="Every place the location names, `place` first."
+    )
+    work_mode: WorkMode | None = None
+    seniority: Seniority | None = None
+    employment_types: list[EmploymentType] = Field(
+        default_factory=list, description="Empty when unknown."
+    )
+    experience_years: ExperienceYears | None = None
+    education_level: EducationLevel | None = Field(
+        default=None, description="The minimum level required (not merely preferred)."
+    )
+    occupation: Occupation | None = None
 
 
 class FieldChange(_Message):

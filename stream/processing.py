@@ -4,9 +4,10 @@ For each consumed record, in input order, the outcome is one of
 - `Published`: an EnrichedPosting to write, with the ChangeEvent for alerting (if any);
 - `Unchanged`: a re-scrape of what was already published: nothing to write;
 - `InvalidMessage`: the reason it goes to the DLQ.
-`to_out_records` turns outcomes into Kafka records; the worker writes them in one
-transaction with the offsets, then calls `Store.save` with `BatchResult.states` and the new
-cache entries. The offline CLI uses the same processor and prints the postings instead.
+The processor reads Redis once per batch (cache and posting states, `stores.cache.Store`)
+and writes nothing: `BatchResult` carries what Redis should learn, and the committer
+(`stream.committer`) routes the outcomes to topics (`stream.outputs`), commits them, and
+only then saves. The worker and the offline CLI use the same processor and committer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 
 from stream import codecs
 from stream.budget import BudgetExceeded, time_budget
-from stream.cache import Store, cache_key, state_key
 from stream.changes import PostingState, change_event, is_unchanged, state_of
 from stream.config import Settings
 from stream.enrich.pipeline import (
@@ -28,11 +28,11 @@ from stream.enrich.pipeline import (
     Enrichment,
     content_digests,
 )
-from stream.enrich.salary_judge import DroppedPay
+from stream.enrich.salary.judge import DroppedPay
 from stream.errors import InvalidMessage
-from stream.metrics import Metrics
 from stream.models import ChangeEvent, EnrichedPosting, RawPosting, posting_id_of
-from stream.quality import observe_posting
+from stream.ops.metrics import Metrics
+from stream.stores.cache import Store, cache_key, state_key
 
 log = logging.getLogger(__name__)
 
@@ -64,22 +64,13 @@ class InRecord:
     timestamp_ms: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class OutRecord:
-    """A message to produce."""
-
-    topic: str
-    key: bytes | None
-    value: bytes
-    headers: list[tuple[str, str | bytes | None]] = field(default_factory=list)
-
-
 @dataclass(slots=True)
 class BatchResult:
-    """One outcome per input record (same order), and what to write to Redis on commit."""
+    """One outcome per input record (same order), and what Redis learns once the batch is
+    committed: new cache entries (encoded) and the posting states."""
 
     outcomes: list[Outcome]
-    new_cache_entries: dict[str, Enrichment] = field(default_factory=dict)
+    cache_writes: dict[str, str] = field(default_factory=dict)
     states: dict[str, PostingState] = field(default_factory=dict)
     state_known: bool = True
 
@@ -119,21 +110,31 @@ class BatchProcessor:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
         *,
         detect_changes: bool = True,
+        refresh: Callable[[Enricher], Enricher | None] | None = None,
     ) -> None:
+        """`refresh` is asked between batches for a newer enricher (taxonomy hot reload,
+        `stores.taxonomy_reload`); it returns None to keep the running one."""
         self._settings = settings
         self._detect_changes = detect_changes
         self.enricher = enricher
-        self.store = store
+        self._store = store
+        self._refresh = refresh
         self._metrics = metrics
         self._clock = clock
         self._observer = _MetricsObserver(metrics)
+
+    def refresh(self) -> None:
+        """Between batches, idle or not: take a newer enricher if one was published (taxonomy
+        hot reload). Cheap when nothing changed: the source rate-limits its own checks."""
+        if self._refresh is not None:
+            self.enricher = self._refresh(self.enricher) or self.enricher
 
     def process(self, records: Sequence[InRecord]) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(records)
         pending = self._decode_all(records, outcomes)
         prefix = self._settings.redis.key_prefix
         state_keys = [state_key(prefix, item.posting_id) for item in pending]
-        lookup = self.store.lookup(
+        lookup = self._store.lookup(
             [item.cache_key for item in pending], state_keys if self._detect_changes else []
         )
         states = lookup.states if self._detect_changes else None
@@ -143,15 +144,21 @@ class BatchProcessor:
         # Later versions of a posting in this batch compare against earlier ones.
         latest: dict[str, PostingState | None] = {}
         now = self._clock()
+        enricher = self.enricher
+        computed: dict[str, Enrichment] = {}  # duplicates within the batch are computed once
         for position, item in enumerate(pending):
-            hit = lookup.enrichments[position] or result.new_cache_entries.get(item.cache_key)
+            cached = lookup.enrichments[position]
+            hit = computed.get(item.cache_key) or (
+                enricher.decode(cached) if cached is not None else None
+            )
             enrichment = hit or self._compute(item, outcomes)
             if enrichment is None:
                 continue  # dead-lettered by _compute
             if hit is None:
-                result.new_cache_entries[item.cache_key] = enrichment
+                computed[item.cache_key] = enrichment
+                result.cache_writes[item.cache_key] = enricher.encode(enrichment)
             try:
-                posting = self.enricher.assemble(item.raw, enrichment, item.digests.content, now)
+                posting = enricher.assemble(item.raw, enrichment, item.digests.content, now)
                 current = state_of(posting, item.digests.description)
             except Exception as exc:  # one message, not the batch
                 outcomes[item.index] = _unexpected(
@@ -166,7 +173,8 @@ class BatchProcessor:
                 outcomes[item.index] = Unchanged(item.posting_id)
                 continue
             latest[item.posting_id] = current
-            result.states[state_key(prefix, item.posting_id)] = current
+            if self._detect_changes:  # offline, state belongs to the stream: never written
+                result.states[state_key(prefix, item.posting_id)] = current
             event = change_event(posting, previous, current)
             outcomes[item.index] = Published(posting, event, cache_hit=hit is not None)
         result.outcomes = [outcome for outcome in outcomes if outcome is not None]
@@ -213,26 +221,6 @@ class BatchProcessor:
             outcomes[item.index] = _unexpected(exc, "enrichment failed", posting_id=item.posting_id)
         return None
 
-    def record_outcome(self, records: Sequence[InRecord], result: BatchResult, now: float) -> None:
-        """Count a batch in the metrics once its output is durable (committed or printed)."""
-        m = self._metrics
-        if not result.state_known:
-            m.state_unknown.inc(sum(isinstance(o, Published) for o in result.outcomes))
-        for record, outcome in zip(records, result.outcomes, strict=True):
-            if isinstance(outcome, InvalidMessage):
-                m.dead_lettered.labels(outcome.kind).inc()
-            elif isinstance(outcome, Unchanged):
-                m.unchanged.inc()
-            else:
-                posting = outcome.posting
-                m.enriched.labels("hit" if outcome.cache_hit else "miss").inc()
-                if outcome.event is not None:
-                    m.change_events.labels(outcome.event.kind).inc()
-                observe_posting(m, posting)
-                latency = end_to_end_seconds(posting, record.timestamp_ms, now)
-                if latency is not None:
-                    m.end_to_end_seconds.observe(latency)
-
 
 def _unexpected(exc: Exception, what: str, **where: object) -> InvalidMessage:
     """A bug met on one message (hashing, enriching or assembling it) becomes its dead
@@ -240,57 +228,3 @@ def _unexpected(exc: Exception, what: str, **where: object) -> InvalidMessage:
     restart (a poison pill). `where` goes into the log line."""
     log.exception(what, extra=where)
     return InvalidMessage("enrichment_error", f"{what}: {type(exc).__name__}: {exc}")
-
-
-def to_out_records(
-    settings: Settings,
-    records: Sequence[InRecord],
-    outcomes: Sequence[Outcome],
-    failed_at: dt.datetime,
-) -> list[OutRecord]:
-    """The Kafka records for a batch's outcomes: enriched postings, events, dead letters."""
-    topics = settings.topics
-    out: list[OutRecord] = []
-    for record, outcome in zip(records, outcomes, strict=True):
-        if isinstance(outcome, InvalidMessage):
-            out.append(_dead_letter_record(settings, record, outcome, failed_at))
-        elif isinstance(outcome, Published):
-            key = outcome.posting.posting_id.encode("utf-8")
-            out.append(OutRecord(topics.enriched, key, codecs.encode(outcome.posting)))
-            if outcome.event is not None:
-                out.append(OutRecord(topics.changes, key, codecs.encode(outcome.event)))
-    return out
-
-
-def _dead_letter_record(
-    settings: Settings, record: InRecord, error: InvalidMessage, failed_at: dt.datetime
-) -> OutRecord:
-    letter = codecs.dead_letter(
-        error,
-        topic=record.topic,
-        partition=record.partition,
-        offset=record.offset,
-        key=record.key,
-        value=record.value,
-        failed_at=failed_at,
-    )
-    # The same facts as headers, so operators can filter without decoding the value.
-    headers: list[tuple[str, str | bytes | None]] = [
-        ("error_kind", error.kind.encode()),
-        ("error", error.reason.encode("utf-8", "replace")[:1000]),
-        ("source_topic", record.topic.encode()),
-        ("source_partition", str(record.partition).encode()),
-        ("source_offset", str(record.offset).encode()),
-    ]
-    return OutRecord(settings.topics.dlq, record.key, codecs.encode(letter), headers)
-
-
-def end_to_end_seconds(
-    posting: EnrichedPosting, record_ts_ms: int | None, now: float
-) -> float | None:
-    """Seconds from scrape (or, lacking that, the raw message timestamp) to `now` (epoch s)."""
-    if posting.scraped_at is not None:
-        return max(0.0, now - posting.scraped_at.timestamp())
-    if record_ts_ms:
-        return max(0.0, now - record_ts_ms / 1000)
-    return None

@@ -1,9 +1,11 @@
 //! Inline requirement cues: "Kafka is a plus", "Python required", "must have Go"
-//! (the rules of `stream/enrich/skills_cues.py`, which stays the reference).
+//! (the rules of `stream/enrich/skills/cues.py`, which stays the reference).
 //!
-//! `inline_state(clause)` is `Some(false)` when the clause says nice-to-have, `Some(true)`
-//! when it says required, `None` when it says neither. `sections::RequirementIndex` reads
-//! it on the clause around a mention.
+//! `CueWords::inline_state(clause)` is `Some(false)` when the clause says nice-to-have,
+//! `Some(true)` when it says required, `None` when it says neither.
+//! `sections::RequirementIndex` reads it on the clause around a mention. The cue words
+//! themselves are not written here: `CueWords` is built from the lists Python hands over
+//! (`cues.NICE_WORDS`, `cues.REQUIRED_WORDS`), as every other table of the scan is.
 //!
 //! The Python patterns are compiled with `re.IGNORECASE` and use `\b`; the regex crate
 //! differs from Python's `re` on both, so the helpers below rebuild Python's meaning:
@@ -88,17 +90,6 @@ pub(crate) fn bounded(alternatives: &str) -> Regex {
     Regex::new(&pattern).expect("cue pattern compiles")
 }
 
-pub const NICE_WORDS: [&str; 7] = [
-    "plus",
-    "advantage",
-    "bonus",
-    "nice",
-    "prefer",
-    "desirabl",
-    "not required",
-];
-pub const REQUIRED_WORDS: [&str; 3] = ["requir", "must", "mandatory"];
-
 static INLINE_NICE: LazyLock<Regex> = LazyLock::new(|| {
     bounded(concat!(
         r"(?:is|are|would be|will be) an? (?:big |huge |strong )?(?:plus|advantage|bonus)",
@@ -113,60 +104,104 @@ static INLINE_REQUIRED: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 
-// The word gates, `any(w in clause.lower() for w in WORDS)`, for both word lists in one
-// pass and without lower-casing (which took half the time). Only two non-ASCII characters
-// lower-case to anything ASCII: the Kelvin sign to "k", in no word, and "İ" to "i" and
-// U+0307, which no word contains. So a word is in the lower case exactly where its letters
-// are in the clause, in either ASCII case. Overlapping matches, so that "not required"
-// hides no "requir".
-static WORD_GATES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(NICE_WORDS.iter().chain(&REQUIRED_WORDS))
-        .expect("cue words build")
-});
-
-/// (a nice word is in the clause, a required word is).
-fn word_gates(clause: &str) -> (bool, bool) {
-    let (mut nice, mut required) = (false, false);
-    for hit in WORD_GATES.find_overlapping_iter(clause) {
-        if hit.pattern().as_usize() < NICE_WORDS.len() {
-            nice = true;
-        } else {
-            required = true;
-        }
-        if nice && required {
-            break;
-        }
-    }
-    (nice, required)
+/// The cue words (`cues.NICE_WORDS` and `cues.REQUIRED_WORDS`, handed over from Python)
+/// and the word gates built from them: `inline_state` reads a clause's cue patterns only
+/// where its gate passes.
+pub struct CueWords {
+    /// How many of the gates' patterns are nice words (they come first).
+    nice: usize,
+    gates: AhoCorasick,
 }
 
-/// The state a cue inside the clause gives it, or None when it has no cue.
-///
-/// The word gates come first because most clauses carry no cue, and they are part of the
-/// rule, not only a shortcut: "Go is essential" has no required word, so it stays None,
-/// and "a bonuſ" matches the pattern (IGNORECASE) but its lower case holds no nice word.
-/// (The Python reference skips the gate before the nice pattern where it can prove the
-/// gate always passes; the result is the same.)
-pub fn inline_state(clause: &str) -> Option<bool> {
-    let (nice, required) = word_gates(clause);
-    if nice && INLINE_NICE.is_match(clause) {
-        return Some(false);
+impl CueWords {
+    // The word gates, `any(w in clause.lower() for w in WORDS)`, for both word lists in
+    // one pass and without lower-casing (which took half the time). Only two non-ASCII
+    // characters lower-case to anything ASCII: the Kelvin sign to "k", and "İ" to "i" and
+    // U+0307. So a word made of lower-case ASCII, without "k" and not ending in "i" (every
+    // word of `cues.py`; others are refused), is in the lower case exactly where its
+    // letters are in the clause, in either ASCII case. Overlapping matches, so that "not
+    // required" hides no "requir".
+    pub fn new<S: AsRef<str>>(nice: &[S], required: &[S]) -> Result<Self, String> {
+        let words: Vec<&str> = nice.iter().chain(required).map(AsRef::as_ref).collect();
+        if let Some(word) = words.iter().find(|w| {
+            w.bytes()
+                .any(|b| !b.is_ascii() || b.is_ascii_uppercase() || b == b'k')
+                || w.ends_with('i')
+        }) {
+            return Err(format!(
+                "cue word {word:?}: the gates take lower-case ASCII words without \"k\" \
+                 and not ending in \"i\""
+            ));
+        }
+        let gates = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&words)
+            .map_err(|e| format!("cue words: {e}"))?;
+        Ok(Self {
+            nice: nice.len(),
+            gates,
+        })
     }
-    if required && INLINE_REQUIRED.is_match(clause) {
-        return Some(true);
+
+    /// (a nice word is in the clause, a required word is).
+    fn gates(&self, clause: &str) -> (bool, bool) {
+        let (mut nice, mut required) = (false, false);
+        for hit in self.gates.find_overlapping_iter(clause) {
+            if hit.pattern().as_usize() < self.nice {
+                nice = true;
+            } else {
+                required = true;
+            }
+            if nice && required {
+                break;
+            }
+        }
+        (nice, required)
     }
-    None
+
+    /// The state a cue inside the clause gives it, or None when it has no cue.
+    ///
+    /// The word gates come first because most clauses carry no cue, and they are part of
+    /// the rule, not only a shortcut: "Go is essential" has no required word, so it stays
+    /// None, and "a bonuſ" matches the pattern (IGNORECASE) but its lower case holds no
+    /// nice word. (The Python reference skips the gate before the nice pattern where it
+    /// can prove the gate always passes; the result is the same.)
+    pub fn inline_state(&self, clause: &str) -> Option<bool> {
+        let (nice, required) = self.gates(clause);
+        if nice && INLINE_NICE.is_match(clause) {
+            return Some(false);
+        }
+        if required && INLINE_REQUIRED.is_match(clause) {
+            return Some(true);
+        }
+        None
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::inline_state;
+pub(crate) mod tests {
+    use super::CueWords;
+
+    /// Test-only copies of `cues.NICE_WORDS` and `cues.REQUIRED_WORDS` (the service hands
+    /// the Python lists over; the differential tests check the two engines on those).
+    pub(crate) fn cue_words() -> CueWords {
+        let nice = [
+            "plus",
+            "advantage",
+            "bonus",
+            "nice",
+            "prefer",
+            "desirabl",
+            "not required",
+        ];
+        CueWords::new(&nice, &["requir", "must", "mandatory"]).expect("test cue words")
+    }
 
     #[test]
     fn cues() {
+        let cues = cue_words();
+        let inline_state = |clause| cues.inline_state(clause);
         assert_eq!(inline_state("Kafka is a plus"), Some(false));
         assert_eq!(inline_state("Kafka is a pluses"), None);
         assert_eq!(inline_state("Python required"), Some(true));
@@ -180,5 +215,13 @@ mod tests {
         assert_eq!(inline_state("ıs a plus"), Some(false));
         assert_eq!(inline_state("_required"), None);
         assert_eq!(inline_state("required2"), None);
+    }
+
+    #[test]
+    fn words_the_gates_cannot_take() {
+        for word in ["Plus", "bonuſ", "skill", "wiki"] {
+            assert!(CueWords::new(&[word], &[]).is_err(), "{word}");
+        }
+        assert!(CueWords::new::<&str>(&[], &[]).is_ok());
     }
 }

@@ -1,4 +1,4 @@
-//! camelCase glue: skills run together in scraped tech-stack lists (stream/enrich/skills_glue.py).
+//! camelCase glue: skills run together in scraped tech-stack lists (stream/enrich/skills/glue.py).
 //!
 //! A glue point is an offset where a word changes case inside itself: "aB" or "3B" (a
 //! lower-case letter or digit, then an upper-case one) or "ABc" (an acronym, then a

@@ -1,5 +1,5 @@
 //! Compiled skill scan for postings-stream: the rules of `stream/enrich/skills*.py` and
-//! `stream/enrich/sections.py` (the reference implementation), in Rust, so that skill
+//! `stream/enrich/skills/sections.py` (the reference implementation), in Rust, so that skill
 //! extraction fits its per-posting budget. Offsets are Python character offsets.
 use pyo3::prelude::*;
 

@@ -1,4 +1,4 @@
-//! Surface forms to boundary- and case-checked spans (stream/enrich/skills_match.py).
+//! Surface forms to boundary- and case-checked spans (stream/enrich/skills/match.py).
 //!
 //! The tables come from the Python `FormMatcher`, which stays the one place where a
 //! taxonomy becomes keys and patterns: this side only runs them. Offsets are character

@@ -1,6 +1,7 @@
 //! The Python class `stream_native.SkillScanner`: built from the tables of the Python
-//! `FormMatcher` and `SkillExtractor` (stream/enrich/skills_native.py), it returns the same
-//! mentions as `SkillExtractor._scan`.
+//! `FormMatcher` (stream/enrich/skills/match.py), `SkillExtractor` (built in its
+//! `_native_scanner`, stream/enrich/skills/extract.py) and the cue words of
+//! stream/enrich/skills/cues.py, it returns the same mentions as `SkillExtractor._scan`.
 
 use std::collections::{HashMap, HashSet};
 
@@ -8,6 +9,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
+use crate::cues::CueWords;
 use crate::matcher::{Form, Key, Matcher, Pattern};
 use crate::scan::{tally, Entries, Mention, Scanner};
 
@@ -45,7 +47,10 @@ impl SkillScanner {
         evidence: Vec<Vec<u32>>,
         languages: Vec<usize>,
         id_rank: Vec<u32>,
+        nice_words: Vec<String>,
+        required_words: Vec<String>,
     ) -> PyResult<Self> {
+        let cues = CueWords::new(&nice_words, &required_words).map_err(PyValueError::new_err)?;
         if patterns.len() != kinds.len() {
             return Err(PyValueError::new_err("patterns and kinds differ in length"));
         }
@@ -114,7 +119,11 @@ impl SkillScanner {
             languages: languages.into_iter().collect::<HashSet<_>>(),
         };
         Ok(Self {
-            inner: Scanner { matcher, entries },
+            inner: Scanner {
+                matcher,
+                entries,
+                cues,
+            },
             id_rank,
         })
     }

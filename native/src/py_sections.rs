@@ -1,4 +1,5 @@
 //! Python bindings of the section rules, for the differential tests (and the matcher).
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::{cues, sections};
@@ -9,13 +10,21 @@ fn heading_state(line: &str) -> (bool, Option<bool>) {
     sections::heading_state(line)
 }
 
-/// `skills_cues.inline_state(clause)`.
-#[pyfunction]
-fn inline_state(clause: &str) -> Option<bool> {
-    cues::inline_state(clause)
+fn cue_rules(nice_words: &[String], required_words: &[String]) -> PyResult<cues::CueWords> {
+    cues::CueWords::new(nice_words, required_words).map_err(PyValueError::new_err)
 }
 
-/// `skills_text.language_context(text, start, end)`, for non-negative offsets.
+/// `cues.inline_state(clause)`, the gates built from the given cue words.
+#[pyfunction]
+fn inline_state(
+    clause: &str,
+    nice_words: Vec<String>,
+    required_words: Vec<String>,
+) -> PyResult<Option<bool>> {
+    Ok(cue_rules(&nice_words, &required_words)?.inline_state(clause))
+}
+
+/// `text.language_context(text, start, end)`, for non-negative offsets.
 #[pyfunction]
 fn language_context(text: &str, start: usize, end: usize) -> bool {
     let text: Vec<char> = text.chars().collect();
@@ -24,6 +33,7 @@ fn language_context(text: &str, start: usize, end: usize) -> bool {
 
 /// `RequirementIndex(text, cue_words, last, heading_lines=heading_lines).state_at(s, e)`
 /// for each span in order, on one index (its line memo and clause cache carry over).
+/// The inline cues read the given cue words (`nice_words`, `required_words`).
 #[pyfunction]
 fn requirement_states(
     text: &str,
@@ -31,13 +41,16 @@ fn requirement_states(
     last: usize,
     heading_lines: Vec<usize>,
     spans: Vec<(usize, usize)>,
-) -> Vec<Option<bool>> {
+    nice_words: Vec<String>,
+    required_words: Vec<String>,
+) -> PyResult<Vec<Option<bool>>> {
+    let cues = cue_rules(&nice_words, &required_words)?;
     let text: Vec<char> = text.chars().collect();
-    let mut index = sections::RequirementIndex::new(&text, cue_words, last, heading_lines);
-    spans
+    let mut index = sections::RequirementIndex::new(&text, &cues, cue_words, last, heading_lines);
+    Ok(spans
         .into_iter()
         .map(|(start, end)| index.state_at(start, end))
-        .collect()
+        .collect())
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -4,6 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::cues::CueWords;
 use crate::matcher::{Marks, Matcher, Span};
 use crate::sections::{language_context, RequirementIndex};
 use crate::text::ascii_replace;
@@ -22,6 +23,7 @@ pub type Mention = (usize, bool, usize, usize, f64, Option<bool>);
 pub struct Scanner {
     pub matcher: Matcher,
     pub entries: Entries,
+    pub cues: CueWords,
 }
 
 impl Scanner {
@@ -70,6 +72,7 @@ impl Scanner {
         if let Some(last) = body_spans.last() {
             let mut sections = RequirementIndex::new(
                 description,
+                &self.cues,
                 marks.cue_words(),
                 last.start,
                 marks.heading_lines(),

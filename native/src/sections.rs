@@ -1,5 +1,5 @@
 //! Which parts of a posting state requirements, which nice-to-haves, which neither (the
-//! rules of `stream/enrich/sections.py`, which stays the reference; see its docstring for
+//! rules of `stream/enrich/skills/sections.py`, which stays the reference; see its docstring for
 //! the rules and their precedence).
 //!
 //! `heading_state(line)` recognises heading lines; `RequirementIndex::state_at` gives
@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::chars::{is_word, isspace};
-use crate::cues::{bounded, inline_state, py_ignorecase, NOT_WORD_AFTER, WORD};
+use crate::cues::{bounded, py_ignorecase, CueWords, NOT_WORD_AFTER, WORD};
 
 // Headings are short lines: a bullet or "#", a few words, an optional colon.
 const MAX_HEADING_CHARS: usize = 60;
@@ -157,13 +157,15 @@ fn find_newline(text: &[char], from: usize) -> Option<usize> {
 /// no cue word within reach skips the clause work.
 pub struct RequirementIndex<'a> {
     text: &'a [char],
+    /// The inline cue rules, with the scanner's cue words.
+    cues: &'a CueWords,
     /// Offsets of the cue words, from the skills scan, sorted.
     cue_words: Vec<usize>,
     /// The recognised heading lines (sorted) and their states.
     heading_starts: Vec<usize>,
     heading_states: Vec<Option<bool>>,
     /// Clause verdicts by clause start.
-    cues: HashMap<usize, Option<bool>>,
+    clause_cues: HashMap<usize, Option<bool>>,
     /// The line of the last state_at call: [lo, hi), whether it is a heading, its state.
     line_lo: usize,
     line_hi: usize,
@@ -172,12 +174,13 @@ pub struct RequirementIndex<'a> {
 }
 
 impl<'a> RequirementIndex<'a> {
-    /// `cue_words`: offsets of the cue words in `text` (sorted), as the skills scan finds
-    /// them. `last`: no offset after it will be asked about, so headings below its line
+    /// `cues`: the inline cue rules. `cue_words`: offsets of the cue words in `text`
+    /// (sorted), as the skills scan finds them. `last`: no offset after it will be asked about, so headings below its line
     /// are not read. `heading_lines`: the starts of the lines that can be headings (a
     /// superset; sorted, unique), as the scan finds them.
     pub fn new(
         text: &'a [char],
+        cues: &'a CueWords,
         cue_words: Vec<usize>,
         last: usize,
         heading_lines: Vec<usize>,
@@ -199,10 +202,11 @@ impl<'a> RequirementIndex<'a> {
         }
         RequirementIndex {
             text,
+            cues,
             cue_words,
             heading_starts,
             heading_states,
-            cues: HashMap::new(),
+            clause_cues: HashMap::new(),
             line_lo: 0,
             line_hi: 0, // no line yet
             line_own: false,
@@ -270,7 +274,7 @@ impl<'a> RequirementIndex<'a> {
             .rev()
             .find(|&k| clause_end_at(text, k, before))
             .map_or(lo, |k| k + 1);
-        if let Some(&cue) = self.cues.get(&clause_start) {
+        if let Some(&cue) = self.clause_cues.get(&clause_start) {
             return cue;
         }
         let limit = text.len().min(end + CLAUSE_LOOKAROUND);
@@ -284,9 +288,9 @@ impl<'a> RequirementIndex<'a> {
         } else {
             let from = clause_start.min(text.len());
             let clause: String = text[from..stop.max(from)].iter().collect();
-            inline_state(&clause)
+            self.cues.inline_state(&clause)
         };
-        self.cues.insert(clause_start, cue);
+        self.clause_cues.insert(clause_start, cue);
         cue
     }
 }
@@ -350,8 +354,9 @@ mod tests {
     #[test]
     fn index() {
         let text = chars("Requirements\n- Python\n- SQL\nNice to have\n- Docker. Go is a plus");
+        let cues = crate::cues::tests::cue_words();
         let cue_words = vec![text.len() - 4];
-        let mut index = RequirementIndex::new(&text, cue_words, text.len(), vec![0, 28]);
+        let mut index = RequirementIndex::new(&text, &cues, cue_words, text.len(), vec![0, 28]);
         assert!(!index.is_empty());
         assert_eq!(index.state_at(15, 21), Some(true));
         assert_eq!(index.state_at(43, 49), Some(false));

@@ -1,4 +1,4 @@
-//! The case fold and the boundary checks of one candidate span (stream/enrich/skills_text.py).
+//! The case fold and the boundary checks of one candidate span (stream/enrich/skills/text.py).
 
 use crate::chars::{isalnum, isalpha, islower};
 

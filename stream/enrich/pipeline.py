@@ -1,9 +1,11 @@
 """The enrichment itself: RawPosting -> EnrichedPosting, a pure function of its inputs.
 
-No Kafka, no Redis: the worker and the offline CLI decode, consult the cache, call this,
-and write the result. What the cache stores is the `Enrichment` (skills + salary), keyed
-by (enricher_version, taxonomy_version, content_hash), because that part depends only on
-the content and the versions; the envelope (ids, timestamps) is rebuilt every time.
+No Kafka, no Redis: the processor decodes, consults the cache, calls this, and hands the
+result on. `Enricher.compute` prepares the posting text once and runs the registered steps
+(`stream.enrich.registry`) in order, timing each by name; their parts together are the
+`Enrichment`, which is what the cache stores, keyed by (enricher version, every step's
+version, content hash), because it depends only on the content and the versions.
+`assemble` rebuilds the envelope (ids, timestamps) around it every time.
 """
 
 from __future__ import annotations
@@ -14,18 +16,19 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, cast
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
 from stream import __version__
+from stream.config import EnrichmentSettings
 from stream.enrich.fx import FxRates
-from stream.enrich.salary import extract_salary_result
-from stream.enrich.salary_judge import DroppedPay
-from stream.enrich.skills import Engine, SkillExtractor
+from stream.enrich.registry import STEPS, StepFactory, StepResources
+from stream.enrich.skills.extract import Engine
+from stream.enrich.skills.taxonomy import Taxonomy
+from stream.enrich.step import EnrichmentObserver, EnrichmentStep, PreparedPosting
 from stream.enrich.text import normalize_text
-from stream.models import EnrichedPosting, RawPosting, Salary, SkillTag, posting_id_of
-from stream.taxonomy import Taxonomy
+from stream.models import EnrichedPosting, RawPosting, posting_id_of
 
 ENRICHER_VERSION = __version__
 
@@ -36,21 +39,10 @@ _CONTENT_FIELDS = ("title", "company", "location", "salary_text", "employment_ty
 
 
 class Enrichment(BaseModel):
-    """The cacheable part of an enriched posting."""
+    """The cacheable part of an enriched posting: every step's fields, side by side. Each
+    Enricher makes the subclass for its steps (`Enricher.enrichment_model`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    skills: list[SkillTag]
-    salary: Salary | None
-
-
-class EnrichmentObserver(Protocol):
-    """Receives what enrichment measured: time per enricher, and pay figures dropped by the
-    sanity bounds (metrics in the worker). Must not raise."""
-
-    def observe(self, enricher: str, seconds: float) -> None: ...
-
-    def salary_dropped(self, dropped: Sequence[DroppedPay]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,17 +66,26 @@ def content_digests(raw: RawPosting) -> ContentDigests:
     )
 
 
-def content_hash(raw: RawPosting) -> str:
-    return content_digests(raw).content
+def enrichment_model(steps: Sequence[EnrichmentStep]) -> type[Enrichment]:
+    """One model with every step's fields; two steps may not claim the same field."""
+    fields: dict[str, Any] = {}
+    for step in steps:
+        for name, info in step.part.model_fields.items():
+            if name in fields:
+                raise ValueError(f"step {step.name!r} claims field {name!r} a step before it has")
+            fields[name] = (info.annotation, info)
+    return create_model("Enrichment", __base__=Enrichment, **fields)
 
 
 @dataclass(frozen=True)
 class Enricher:
-    """Holds what enrichment needs that is expensive to build: the matcher and FX rates."""
+    """The registered steps, built once from the expensive resources (matcher, FX rates)."""
 
-    taxonomy: Taxonomy
-    skills: SkillExtractor
-    fx: FxRates
+    resources: StepResources
+    steps: tuple[EnrichmentStep, ...]
+    factories: tuple[StepFactory, ...]
+    enrichment_model: type[Enrichment]
+    posting_model: type[EnrichedPosting] = EnrichedPosting
 
     @classmethod
     def build(
@@ -94,64 +95,92 @@ class Enricher:
         *,
         skill_evidence: bool = False,
         skill_engine: Engine = "native",
+        settings: EnrichmentSettings | None = None,
+        factories: Sequence[StepFactory] = STEPS,
+        posting_model: type[EnrichedPosting] = EnrichedPosting,
     ) -> Enricher:
-        return cls(
-            taxonomy=taxonomy,
-            skills=SkillExtractor(taxonomy, evidence=skill_evidence, engine=skill_engine),
-            fx=fx or FxRates.bundled(),
+        """`settings` wins over the two skill keywords (kept for scripts and tests)."""
+        settings = settings or EnrichmentSettings(
+            skill_evidence=skill_evidence, skill_engine=skill_engine
         )
+        resources = StepResources(taxonomy, fx or FxRates.bundled(), settings)
+        return cls._from(resources, tuple(factories), posting_model)
+
+    @classmethod
+    def _from(
+        cls,
+        resources: StepResources,
+        factories: tuple[StepFactory, ...],
+        posting_model: type[EnrichedPosting],
+    ) -> Enricher:
+        steps = tuple(factory(resources) for factory in factories)
+        unknown = {
+            name for step in steps for name in step.part.model_fields
+        } - posting_model.model_fields.keys()
+        if unknown:
+            raise ValueError(f"step fields missing on {posting_model.__name__}: {sorted(unknown)}")
+        return cls(resources, steps, factories, enrichment_model(steps), posting_model)
+
+    def with_taxonomy(self, taxonomy: Taxonomy) -> Enricher:
+        """The same steps and settings over another taxonomy (hot reload)."""
+        resources = StepResources(taxonomy, self.resources.fx, self.resources.settings)
+        return self._from(resources, self.factories, self.posting_model)
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        return self.resources.taxonomy
 
     @property
     def taxonomy_version(self) -> str:
-        return self.taxonomy.version
+        return self.resources.taxonomy.version
+
+    @property
+    def settings(self) -> EnrichmentSettings:
+        return self.resources.settings
 
     @property
     def cache_variant(self) -> str:
         """What, besides the enricher version and the content, a cached result depends on:
-        the taxonomy version, and whether tags carry evidence."""
-        version = self.taxonomy.version
-        return f"{version}+evidence" if self.skills.evidence else version
+        every step's name and version ("skills=2026.11.2-ab12cd34,salary=1")."""
+        return ",".join(f"{step.name}={step.version}" for step in self.steps)
 
     def compute(self, raw: RawPosting, observer: EnrichmentObserver | None = None) -> Enrichment:
-        """Run every enricher on one posting (the expensive, cacheable part).
-
-        FX conversion uses the rate of the posting date when there is one. The cache key
-        leaves posted_at out, so a duplicate posted on another day reuses the first one's
-        rate date (shown in `fx_rate_date`): a deliberate trade for one cache entry per
-        content."""
+        """Run every step on one posting (the expensive, cacheable part)."""
         started = time.perf_counter()
-        description = normalize_text(raw.description)
-        title = normalize_text(raw.title)
-        normalized = time.perf_counter()
-        skills = self.skills.extract(title, description)
-        tagged = time.perf_counter()
-        on = raw.posted_at.date() if raw.posted_at is not None else None
-        pay = extract_salary_result(raw.salary_text, description, raw.location, self.fx, on=on)
-        done = time.perf_counter()
+        posting = PreparedPosting(raw, normalize_text(raw.title), normalize_text(raw.description))
+        fields: dict[str, Any] = {}
+        clock = time.perf_counter()
         if observer is not None:
-            observer.observe("normalize", normalized - started)
-            observer.observe("skills", tagged - normalized)
-            observer.observe("salary", done - tagged)
-            if pay.dropped:
-                observer.salary_dropped(pay.dropped)
-        return Enrichment(skills=skills, salary=pay.salary)
+            observer.observe("normalize", clock - started)
+        for step in self.steps:
+            fields.update(step.run(posting, observer))
+            if observer is not None:
+                now = time.perf_counter()
+                observer.observe(step.name, now - clock)
+                clock = now
+        return self.enrichment_model.model_construct(**fields)
+
+    def decode(self, value: bytes | str) -> Enrichment | None:
+        """A cached enrichment, or None when it was written by an incompatible build."""
+        try:
+            return self.enrichment_model.model_validate_json(value)
+        except ValidationError:
+            return None
+
+    @staticmethod
+    def encode(enrichment: Enrichment) -> str:
+        return enrichment.model_dump_json()
 
     def assemble(
         self, raw: RawPosting, enrichment: Enrichment, digest: str, now: dt.datetime
     ) -> EnrichedPosting:
         """The EnrichedPosting envelope around a (possibly cached) enrichment."""
-        return EnrichedPosting(
+        return self.posting_model(
             **raw.model_dump(exclude={"schema_version"}),
+            **cast(dict[str, Any], dict(enrichment)),
             posting_id=posting_id_of(raw),
             content_hash=digest,
             enriched_at=now,
             enricher_version=ENRICHER_VERSION,
             taxonomy_version=self.taxonomy_version,
-            skills=enrichment.skills,
-            salary=enrichment.salary,
         )
-
-    def enrich(self, raw: RawPosting, now: dt.datetime | None = None) -> EnrichedPosting:
-        """Enrich one posting without any cache: the offline path and the reference."""
-        moment = now or dt.datetime.now(dt.UTC)
-        return self.assemble(raw, self.compute(raw), content_hash(raw), moment)

@@ -23,8 +23,9 @@ import redis
 from confluent_kafka import Consumer, Message, Producer
 
 from stream.config import Settings, load_settings
-from stream.kafka import client_config, create_topics
+from stream.runtime.kafka import client_config, create_topics
 from tests.conftest import REPO
+from tests.deadlines import deadline
 
 KAFKA_PORT = int(os.environ.get("STREAM_LOCAL_KAFKA_PORT", "9092"))
 REDIS_PORT = int(os.environ.get("STREAM_LOCAL_REDIS_PORT", "6379"))
@@ -132,22 +133,23 @@ class WorkerProcess:
     def kill(self) -> None:
         """kill -9: no chance to finish, commit or leave the group."""
         self.process.send_signal(signal.SIGKILL)
-        self.process.wait(30)
+        self.process.wait(deadline(30))
         self.expected_exit = None
 
     def stop(self, timeout_s: float = 60.0) -> int:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            return self.process.wait(timeout_s)
+            return self.process.wait(deadline(timeout_s))
         except subprocess.TimeoutExpired:
             # Stuck: have it print its stacks (faulthandler on SIGUSR1), then kill it.
             self.process.send_signal(signal.SIGUSR1)
             time.sleep(1)
             self.process.kill()
-            self.process.wait(10)
+            self.process.wait(deadline(10))
             raise AssertionError(
-                f"worker did not stop within {timeout_s} s; log tail:\n{self.log_text()[-6000:]}"
+                f"worker did not stop within {deadline(timeout_s)} s; "
+                f"log tail:\n{self.log_text()[-6000:]}"
             ) from None
         finally:
             self._log.close()
@@ -207,16 +209,16 @@ def read_committed(
 ) -> list[Message]:
     """Committed messages of `topic` from its start: until `expected` arrived and `settle_s`
     passed with nothing more (so duplicates would be seen; 0 stops at once), or the
-    timeout. Each call reads with a group of its own."""
+    timeout (scaled: tests.deadlines). Each call reads with a group of its own."""
     conf = client_config(env.settings, "consumer")
     conf["group.id"] = f"{env.run_id}-reader-{uuid.uuid4().hex[:6]}"
     consumer = Consumer(conf)
     consumer.subscribe([topic])
     messages: list[Message] = []
-    deadline = time.monotonic() + timeout_s
+    until = time.monotonic() + deadline(timeout_s)
     quiet_since = time.monotonic()
     try:
-        while time.monotonic() < deadline:
+        while time.monotonic() < until:
             if len(messages) >= expected and time.monotonic() - quiet_since >= settle_s:
                 break
             message = consumer.poll(0.5)
@@ -288,7 +290,7 @@ def private_env(private_stack: PrivateStack, monkeypatch: pytest.MonkeyPatch) ->
 def scrape_metrics(env: Env, timeout_s: float = 30.0) -> str:
     import urllib.request
 
-    deadline = time.monotonic() + timeout_s
+    until = time.monotonic() + deadline(timeout_s)
     while True:
         try:
             with urllib.request.urlopen(
@@ -297,7 +299,7 @@ def scrape_metrics(env: Env, timeout_s: float = 30.0) -> str:
                 body: bytes = r.read()
                 return body.decode()
         except OSError:
-            if time.monotonic() > deadline:
+            if time.monotonic() > until:
                 raise
             time.sleep(0.2)
 

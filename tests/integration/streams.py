@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from stream.models import ChangeEvent, EnrichedPosting
+from tests.deadlines import deadline
 from tests.integration.conftest import Env, read_committed
 
 _TITLES = ["Data Engineer", "Registered Nurse", "Truck Driver", "Accountant", "ML Engineer"]
@@ -68,7 +69,9 @@ def collect(env: Env, expected: int, timeout_s: float, dlq_expected: int = 0) ->
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
+    """Poll `condition` until it holds; fail after `timeout_s` scaled (tests.deadlines)."""
+    start = time.monotonic()
+    until = time.monotonic() + deadline(timeout_s)
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
+        assert time.monotonic() < until, f"timed out waiting for: {what} ({until - start:.0f} s)"
         time.sleep(0.1)

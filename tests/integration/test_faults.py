@@ -13,7 +13,8 @@ import random
 import time
 
 from stream.models import ChangeEvent, DeadLetter, EnrichedPosting
-from stream.watchdog import EXIT_STUCK
+from stream.runtime.watchdog import EXIT_STUCK
+from tests.deadlines import deadline
 from tests.integration.conftest import (
     Env,
     PrivateStack,
@@ -85,11 +86,11 @@ def test_broker_restart_mid_stream_loses_nothing_and_duplicates_nothing(
     private_stack.run("start", "kafka")
     ids += _publish(private_env, 1500, 500)
     restarts = 0
-    deadline = time.monotonic() + 240
+    until = time.monotonic() + deadline(240)
     while len(read_committed(private_env, private_env.topic("enriched"), len(ids), 5, 0.5)) < len(
         ids
     ):
-        assert time.monotonic() < deadline, "not everything was enriched within 240 s"
+        assert time.monotonic() < until, f"not everything was enriched within {deadline(240)} s"
         if worker.process.poll() is not None:
             assert worker.process.returncode == EXIT_STUCK, worker.log_text()[-3000:]
             worker.expected_exit = EXIT_STUCK
@@ -123,9 +124,9 @@ def test_redis_outage_mid_stream_enriches_everything_and_counts_errors(
     # fills again by itself, without a worker restart.
     client = redis_client(private_stack.redis_port)
     next_id = 1000
-    deadline = time.monotonic() + 60
+    until = time.monotonic() + deadline(60)
     while not client.keys(f"{private_env.run_id}:enrich:*"):
-        assert time.monotonic() < deadline, "the cache did not recover within 60 s"
+        assert time.monotonic() < until, f"the cache did not recover within {deadline(60)} s"
         ids += _publish(private_env, next_id, 50)
         next_id += 50
         time.sleep(1)

@@ -17,8 +17,8 @@ import pytest
 import redis
 
 from stream.enrich.fx import FxRates
-from stream.enrich.fx_store import fetch, publish, rates_on
-from stream.enrich.salary import extract_salary
+from stream.enrich.salary.extract import extract_salary
+from stream.stores.fx import fetch, publish, rates_on
 
 REDIS_PORT = int(os.environ.get("STREAM_LOCAL_REDIS_PORT", "6379"))
 
@@ -78,7 +78,7 @@ def test_pinned_rates_drive_conversion(client: redis.Redis, prefix: str, fx: FxR
 def test_cli_push_and_show(client: redis.Redis, prefix: str) -> None:
     env = {**os.environ, "STREAM_REDIS__KEY_PREFIX": prefix}
     env["STREAM_REDIS__URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
-    stream = [sys.executable, "-m", "stream.commands.fx"]
+    stream = [sys.executable, "-m", "stream.cli.fx"]
     pushed = subprocess.run(
         [*stream, "push", "--day", "2024-03-15"], env=env, capture_output=True, text=True
     )

@@ -10,8 +10,9 @@ import subprocess
 import urllib.request
 from pathlib import Path
 
+from stream.cli.dlq import ReplayFilter, replay
 from stream.config import load_settings
-from stream.dlq import ReplayFilter, replay
+from tests.deadlines import deadline
 from tests.integration.conftest import (
     STREAM_BIN,
     Env,
@@ -91,7 +92,7 @@ def test_processes_share_the_group_and_each_serves_metrics(env: Env, tmp_path: P
         assert total == len(ids), "the children's metrics add up to the whole stream"
     finally:
         parent.send_signal(signal.SIGTERM)
-        code = parent.wait(60)
+        code = parent.wait(deadline(60))
         log.close()
     assert code == 0, (tmp_path / "supervisor.log").read_text()[-3000:]
 
@@ -138,10 +139,10 @@ def test_dlq_guard_stops_the_worker_before_draining_the_topic(env: Env, workers:
     produce(env, [(f"bad:{i}".encode(), b"<html>not a posting</html>") for i in range(100)])
     worker = workers.start("w0", guard)
     worker.expected_exit = 3
-    assert worker.process.wait(60) == 3
+    assert worker.process.wait(deadline(60)) == 3
     assert "DLQ guard" in worker.log_text()
     # Nothing was committed: no dead letters, and a restart meets the same messages.
     assert read_committed(env, env.topic("dlq"), 0, timeout_s=5, settle_s=3) == []
     again = workers.start("w1", guard)
     again.expected_exit = 3
-    assert again.process.wait(60) == 3
+    assert again.process.wait(deadline(60)) == 3

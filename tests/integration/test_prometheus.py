@@ -43,6 +43,7 @@ import pytest
 
 from stream.models import RawPosting
 from tests.conftest import REPO
+from tests.deadlines import deadline
 from tests.integration.conftest import (
     STREAM_BIN,
     Env,
@@ -58,8 +59,8 @@ STACK = REPO / "deploy" / "local" / "stack.sh"
 RULES = sorted((REPO / "deploy" / "prometheus" / "rules").glob("*.yml"))
 DASHBOARDS = sorted((REPO / "grafana" / "dashboards").glob("*.json"))
 
-# Recorded only through the hooks the worker must call (stream/kafka_stats.py from its
-# librdkafka stats_cb, stream/quality.py per published posting). Until it does, expressions
+# Recorded only through the hooks the worker must call (stream/runtime/kafka_stats.py from its
+# librdkafka stats_cb, stream/ops/quality.py per published posting). Until it does, expressions
 # over these have no data and the test ends as xfail, naming them; any other empty
 # expression fails the test.
 HOOKED = {
@@ -123,7 +124,9 @@ def private_prometheus(tmp_path: Path, targets: list[str]) -> Iterator[Prometheu
         "STREAM_LOCAL_START_TIMEOUT": "60",
     }
     run = [str(STACK), "start", "prometheus"]
-    subprocess.run(["bash", *run], env=stack_env, check=True, stdout=sys.stderr, timeout=90)
+    subprocess.run(
+        ["bash", *run], env=stack_env, check=True, stdout=sys.stderr, timeout=deadline(90)
+    )
     try:
         yield Prometheus(port)
     finally:
@@ -132,7 +135,7 @@ def private_prometheus(tmp_path: Path, targets: list[str]) -> Iterator[Prometheu
             env=stack_env,
             check=False,
             stdout=sys.stderr,
-            timeout=60,
+            timeout=deadline(60),
         )
 
 
@@ -248,12 +251,12 @@ def _rule_queries(prom: Prometheus) -> tuple[list[tuple[str, str, str]], list[st
 
 
 def _wait_until(prom: Prometheus, expr: str, predicate: Any, timeout_s: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout_s
+    until = time.monotonic() + deadline(timeout_s)
     while True:
         error, result = prom.query(expr)
         if error is None and result and predicate(float(result[0]["value"][1])):
             return
-        assert time.monotonic() < deadline, f"Prometheus never saw {expr}: {error} {result}"
+        assert time.monotonic() < until, f"Prometheus never saw {expr}: {error} {result}"
         time.sleep(0.5)
 
 
@@ -334,12 +337,12 @@ def test_health_endpoints_of_a_running_worker(env: Env, worker: WorkerProcess) -
     base = f"http://127.0.0.1:{env.metrics_port}"
     scrape_metrics(env)  # the port answers
     if _http(f"{base}/healthz")[1] is None:  # prometheus_client's server: metrics everywhere
-        pytest.xfail("the worker does not serve stream.health yet (cli.py: health.serve)")
-    deadline = time.monotonic() + 30
+        pytest.xfail("the worker does not serve stream.ops.health yet (cli.py: health.serve)")
+    until = time.monotonic() + deadline(30)
     while True:
         ready, alive = _http(f"{base}/readyz"), _http(f"{base}/healthz")
         polling = alive[1] is not None and alive[1]["reason"] == "polling"
-        if (ready[0] == 200 and polling) or time.monotonic() > deadline:
+        if (ready[0] == 200 and polling) or time.monotonic() > until:
             break
         time.sleep(0.5)
     assert ready[0] == 200, ready
@@ -395,5 +398,5 @@ def test_processes_are_scraped_as_instances_and_sum_up(env: Env, tmp_path: Path)
                 assert {item["metric"]["instance"] for item in per_instance} == set(targets)
         finally:
             process.send_signal(signal.SIGTERM)
-            code = process.wait(60)
+            code = process.wait(deadline(60))
     assert code == 0, (tmp_path / "workers.log").read_text("utf-8", "replace")[-3000:]

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from stream.taxonomy import SkillEntry, Taxonomy
-from stream.taxonomy.store import current_version, fetch_current, publish_taxonomy
+from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
+from stream.stores.taxonomy import current_version, fetch_current, publish_taxonomy
+from tests.deadlines import deadline
 
 from .conftest import REDIS_PORT
 
@@ -53,11 +54,11 @@ def test_cli_push_publishes_the_bundled_taxonomy(prefix: str) -> None:
         "STREAM_REDIS__URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
         "STREAM_REDIS__KEY_PREFIX": prefix,
     }
-    command = [sys.executable, "-m", "stream.commands.taxonomy", "push"]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    command = [sys.executable, "-m", "stream.cli.taxonomy", "push"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=deadline(60))
     assert done.returncode == 0, done.stderr
     version = Taxonomy.bundled().version
     assert f"published {version}" in done.stdout
     assert current_version(redis.Redis(port=REDIS_PORT), prefix) == version
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=deadline(60))
     assert "unchanged" in again.stdout

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
 from stream.models import EnrichedPosting
-from stream.taxonomy import SkillEntry, Taxonomy
-from stream.taxonomy.store import publish_taxonomy
+from stream.stores.taxonomy import publish_taxonomy
 from tests.integration.conftest import Env, Workers, produce, read_committed, redis_client
 from tests.integration.streams import encoded, synthetic_posting, wait_for
 from tests.integration.test_faults import _metric, scrape_metrics

@@ -6,11 +6,10 @@ import base64
 import json
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from stream.cli.samples import seed_posting
 from stream.models import DeadLetter, EnrichedPosting, RawPosting
-from stream.samples import seed_posting
 from tests.integration.conftest import (
     Env,
     WorkerProcess,
@@ -19,6 +18,7 @@ from tests.integration.conftest import (
     redis_client,
     scrape_metrics,
 )
+from tests.integration.streams import wait_for
 
 POSTING = RawPosting(
     source="it",
@@ -46,19 +46,12 @@ def _metric(text: str, name: str, **labels: str) -> float:
     return float(match.group(1)) if match else 0.0
 
 
-def _wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for: {what}"
-        time.sleep(0.1)
-
-
 def test_posting_arrives_enriched_with_skills_and_salary(env: Env, worker: WorkerProcess) -> None:
     sent_at = time.time()
     produce(env, [_json_line(POSTING)])
     [message] = consume(env, env.topic("enriched"), 1)
     # The batch's commit is stamped (what benchmarks and freshness alerts read).
-    _wait_for(
+    wait_for(
         lambda: _metric(scrape_metrics(worker), "stream_last_commit_timestamp_seconds") >= sent_at,
         "the last-commit gauge after the posting was sent",
     )
@@ -138,7 +131,7 @@ def test_second_identical_posting_is_served_from_the_redis_cache(
 ) -> None:
     produce(env, [_json_line(POSTING)])
     consume(env, env.topic("enriched"), 1)
-    _wait_for(lambda: bool(redis_client().keys(f"{env.run_id}:enrich:*")), "cache entry written")
+    wait_for(lambda: bool(redis_client().keys(f"{env.run_id}:enrich:*")), "cache entry written")
     # The same content from another board: same content hash, different posting id.
     duplicate = POSTING.model_copy(update={"source": "other-board", "source_id": "99"})
     produce(env, [_json_line(duplicate)])
@@ -148,7 +141,7 @@ def test_second_identical_posting_is_served_from_the_redis_cache(
     assert first.skills == second.skills
     keys = redis_client().keys(f"{env.run_id}:enrich:*")
     assert len(keys) == 1, keys
-    _wait_for(
+    wait_for(
         lambda: _metric(scrape_metrics(env), "stream_cache_requests_total", outcome="hit") >= 1,
         "a cache hit counted",
     )

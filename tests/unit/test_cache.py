@@ -10,9 +10,9 @@ from typing import Any
 import redis
 from prometheus_client import CollectorRegistry
 
-from stream.cache import CircuitBreaker, RedisStore, cache_key, state_key
-from stream.enrich.pipeline import Enrichment
-from stream.metrics import Metrics
+from stream.ops.metrics import Metrics
+from stream.stores.breaker import CircuitBreaker
+from stream.stores.cache import RedisStore, cache_key, state_key
 
 
 class _Clock:
@@ -80,7 +80,7 @@ def test_failures_are_misses_and_unknown_state_and_the_breaker_stops_calls() -> 
         lookup = store.lookup(keys, states)
         assert lookup.enrichments == [None, None]
         assert lookup.states is None
-        store.save({keys[0]: Enrichment(skills=[], salary=None)}, {})
+        store.save({keys[0]: '{"skills": [], "salary": null}'}, {})
     assert client.calls == 2  # then the breaker kept Redis out of the hot path
     assert _value(metrics, "stream_redis_errors_total", operation="lookup") == 1
     assert _value(metrics, "stream_redis_errors_total", operation="save") == 1

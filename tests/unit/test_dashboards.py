@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from stream import metrics_catalog
+from stream.ops import catalog as metrics_catalog
 from tests.conftest import REPO
 
 GRAFANA = REPO / "grafana"

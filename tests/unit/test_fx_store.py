@@ -1,57 +1,21 @@
-"""fx_store with an in-memory hash store, FxRates.pin and source, and the `fx` CLI app."""
+"""FX rate encoding, FxRates.pin and source, and the `fx` CLI app; the store's own cases run on
+both backends in tests/integration/test_store_contracts.py."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
-from stream.commands.fx import app
+from stream.cli.fx import app
 from stream.enrich.fx import FxRates
-from stream.enrich.fx_store import Rate, decode, encode, fetch, publish, rates_on
-
-
-class FakeStore:
-    def __init__(self) -> None:
-        self.hashes: dict[str, dict[str, str]] = {}
-        self.ttls: dict[str, int] = {}
-
-    def hset(self, name: str, *, mapping: Mapping[Any, Any]) -> int:
-        self.hashes.setdefault(name, {}).update(mapping)
-        return len(mapping)
-
-    def hgetall(self, name: str) -> dict[str, str]:
-        return dict(self.hashes.get(name, {}))
-
-    def expire(self, name: str, time: int) -> bool:
-        self.ttls[name] = time
-        return True
+from stream.stores.fx import Rate, decode, encode, rates_on
 
 
 @pytest.fixture(scope="module")
 def fx() -> FxRates:
     return FxRates.bundled()
-
-
-def test_round_trip_and_latest(fx: FxRates) -> None:
-    store = FakeStore()
-    day = dt.date(2023, 1, 6)
-    rates = rates_on(fx, day)
-    assert publish(store, "t", day, rates, dt.date(2025, 6, 30), ttl_s=60) == len(rates)
-    assert fetch(store, "t", day) == rates
-    assert fetch(store, "t") == rates
-    assert fetch(store, "other") is None
-    assert store.ttls == {"t:fx:2023-01-06": 60}
-
-
-def test_malformed_entries_are_skipped(fx: FxRates) -> None:
-    store = FakeStore()
-    day = dt.date(2023, 1, 6)
-    store.hset("t:fx:2023-01-06", mapping={"EUR": "1.07|2023-01-06|ecb", "XXX": "garbage"})
-    assert fetch(store, "t", day) == {"EUR": Rate(1.07, day, "ecb")}
 
 
 def test_encode_decode() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from stream.errors import FatalError
-from stream.guard import DlqGuard
+from stream.runtime.guard import DlqGuard
 
 
 def test_needs_a_minimum_sample_before_judging() -> None:

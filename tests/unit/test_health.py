@@ -12,8 +12,8 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from stream.config import load_settings
-from stream.health import Health, HealthServer, make_server, redis_check, serve
-from stream.metrics import Metrics
+from stream.ops.health import Health, HealthServer, make_server, redis_check, serve
+from stream.ops.metrics import Metrics
 
 
 class Clock:

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
-from stream import metrics_catalog
-from stream.metrics import Metrics
 from stream.models import EnrichedPosting, Salary, SkillTag
-from stream.quality import currency_resolution, observe_posting
+from stream.ops import catalog as metrics_catalog
+from stream.ops.metrics import Metrics
+from stream.ops.quality import currency_resolution, observe_posting
 
 _UNIT_SUFFIXES = ("_seconds", "_bytes", "_messages", "_per_posting")
 _UNBOUNDED_LABELS = {"posting_id", "id", "key", "source_id", "url", "error", "offset", "text"}
@@ -46,7 +46,7 @@ def test_every_metric_has_its_one_line_comment() -> None:
 
 def test_committed_catalog_is_generated_from_the_module() -> None:
     assert metrics_catalog.DOC_PATH.read_text("utf-8") == metrics_catalog.render(), (
-        "docs/metrics.md is out of date: run .venv/bin/python -m stream.metrics_catalog"
+        "docs/metrics.md is out of date: run .venv/bin/python -m stream.ops.catalog"
     )
 
 

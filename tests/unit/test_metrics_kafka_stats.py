@@ -7,9 +7,9 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry
 
-from stream.health import Health
-from stream.kafka_stats import partition_lags, record_librdkafka_stats
-from stream.metrics import Metrics
+from stream.ops.health import Health
+from stream.ops.metrics import Metrics
+from stream.runtime.kafka_stats import partition_lags, record_librdkafka_stats
 
 
 def _part(number: int, state: str = "active", **offsets: int) -> dict[str, Any]:

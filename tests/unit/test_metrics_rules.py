@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from stream import metrics_catalog
+from stream.ops import catalog as metrics_catalog
 from tests.conftest import REPO
 
 PROMETHEUS_DIR = REPO / "deploy" / "prometheus"

@@ -18,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stream_native import SkillScanner
 
-from stream.enrich.skills import SkillExtractor
+from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS
+from stream.enrich.skills.extract import SkillExtractor
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.text import normalize_text
-from stream.taxonomy import Taxonomy
 
 
 @pytest.fixture(scope="module")
@@ -223,10 +224,16 @@ def test_real_postings_agree(
 
 
 def test_inconsistent_tables_are_a_clear_error() -> None:
+    words = (NICE_WORDS, REQUIRED_WORDS)
     with pytest.raises(ValueError, match="differ in length"):
-        SkillScanner([b" x"], [], [], [], {}, b" ", [], [], [], [], [])
+        SkillScanner([b" x"], [], [], [], {}, b" ", [], [], [], [], [], *words)
     with pytest.raises(ValueError, match="out of range"):
-        SkillScanner([b" x "], [(0, 5, True)], [], [], {}, b" ", [], [], [], [], [])
+        SkillScanner([b" x "], [(0, 5, True)], [], [], {}, b" ", [], [], [], [], [], *words)
+    # The word gates match in either ASCII case, which is Python's `w in clause.lower()`
+    # only for lower-case ASCII words without "k" and not ending in "i".
+    for nice in (["Plus"], ["bonu\u017f"], ["skill"], ["wiki"]):
+        with pytest.raises(ValueError, match="cue word"):
+            SkillScanner([], [], [], [], {}, b" ", [], [], [], [], [], nice, REQUIRED_WORDS)
 
 
 def test_scans_from_several_threads_agree(engines: tuple[SkillExtractor, SkillExtractor]) -> None:

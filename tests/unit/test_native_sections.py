@@ -1,6 +1,6 @@
 """Differential tests: the Rust section rules in `stream_native` (heading_state,
 inline_state, language_context, RequirementIndex.state_at) give exactly what the Python
-reference gives (sections.py, skills_cues.py, skills_text.py): on hand-picked lines that
+reference gives (sections.py, cues.py, text.py): on hand-picked lines that
 reach every branch, on generated lines, and on every line, cue clause and matched span of
 the real postings in ../shared/data."""
 
@@ -18,17 +18,17 @@ import stream_native
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stream.enrich.sections import (
+from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS, inline_state
+from stream.enrich.skills.match import FormMatcher, SectionMarks
+from stream.enrich.skills.sections import (
     _CLAUSE_END,
     _CLAUSE_LOOKAROUND,
     RequirementIndex,
     heading_state,
 )
-from stream.enrich.skills_cues import inline_state
-from stream.enrich.skills_match import FormMatcher, SectionMarks
-from stream.enrich.skills_text import language_context
+from stream.enrich.skills.taxonomy import Taxonomy
+from stream.enrich.skills.text import language_context
 from stream.enrich.text import normalize_text
-from stream.taxonomy import Taxonomy
 from tests.unit.test_sections import LAYOUTS as SECTION_LAYOUTS
 
 HEADINGS = [
@@ -309,7 +309,14 @@ def _python_states(
 def _native_states(
     text: str, cue_words: list[int], last: int, heading_lines: list[int], spans: list[Any]
 ) -> list[bool | None]:
-    return stream_native.requirement_states(text, cue_words, last, heading_lines, spans)
+    return stream_native.requirement_states(
+        text, cue_words, last, heading_lines, spans, NICE_WORDS, REQUIRED_WORDS
+    )
+
+
+def _native_inline_state(clause: str) -> bool | None:
+    """The Rust inline cues on the cue words the service hands the scanner."""
+    return stream_native.inline_state(clause, NICE_WORDS, REQUIRED_WORDS)
 
 
 @pytest.fixture(scope="module")
@@ -334,7 +341,7 @@ def test_heading_state(line: str) -> None:
 
 @pytest.mark.parametrize("clause", CLAUSES + HEADINGS)
 def test_inline_state(clause: str) -> None:
-    assert stream_native.inline_state(clause) == inline_state(clause)
+    assert _native_inline_state(clause) == inline_state(clause)
 
 
 @pytest.mark.parametrize(("text", "start", "end"), LANGUAGE_TEXTS)
@@ -376,7 +383,7 @@ def test_requirement_states_at_every_offset(matcher: FormMatcher, text: str) -> 
 
 
 def test_empty_index_answers_none() -> None:
-    assert stream_native.requirement_states("Python, SQL", [], 0, [], [(0, 6)]) == [None]
+    assert _native_states("Python, SQL", [], 0, [], [(0, 6)]) == [None]
 
 
 # --- generated -----------------------------------------------------------------------
@@ -392,7 +399,7 @@ GENERATED = settings(
 @given(line=lines())
 def test_generated_lines(line: str) -> None:
     assert stream_native.heading_state(line) == heading_state(line)
-    assert stream_native.inline_state(line) == inline_state(line)
+    assert _native_inline_state(line) == inline_state(line)
 
 
 @GENERATED
@@ -479,10 +486,10 @@ def test_real_postings(matcher: FormMatcher, shared_data: Path) -> None:
     for text in real_texts(shared_data):
         lines = [(line,) for line in text.split("\n")]
         compare("heading lines", lines, stream_native.heading_state, heading_state)
-        compare("inline lines", lines, stream_native.inline_state, inline_state)
+        compare("inline lines", lines, _native_inline_state, inline_state)
         cue_words, heading_lines, spans = _scan(matcher, text)
         clauses = [(clause,) for clause in cue_clauses(text, cue_words)]
-        compare("cue clauses", clauses, stream_native.inline_state, inline_state)
+        compare("cue clauses", clauses, _native_inline_state, inline_state)
         compare(
             "language spans",
             [(text, s, e) for s, e in spans],

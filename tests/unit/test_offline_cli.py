@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from stream.cli import app
+from stream.cli.main import app
 from stream.models import EnrichedPosting
 
 GOOD = {
@@ -70,7 +70,7 @@ def test_reads_stdin_when_no_file_is_given() -> None:
 
 
 def test_seed_posting_offline(tmp_path: Path, shared_data: Path) -> None:
-    from stream.samples import seed_posting
+    from stream.cli.samples import seed_posting
 
     code, out, _ = _run(tmp_path, [seed_posting(shared_data).model_dump_json()])
     assert code == 0
@@ -103,3 +103,10 @@ def test_evidence_flag_gives_mention_offsets(tmp_path: Path) -> None:
         assert offsets[name] is not None
         assert [text[start:end] for field, start, end in offsets[name]] == [name]
         assert {field for field, _, _ in offsets[name]} == {"description"}
+
+
+def test_messages_are_escaped_for_rich() -> None:
+    """An error message holding rich markup ("[/]") is printed as it is, not interpreted."""
+    from stream.cli.main import _escape
+
+    assert _escape("bad [red]value[/]") == "bad \\[red]value\\[/]"

@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
+from stream.cli.dlq import ReplayFilter
+from stream.codecs import original_key
 from stream.config import load_settings
-from stream.dlq import ReplayFilter, original_key
 from stream.models import DeadLetter
-from stream.supervisor import child_settings
+from stream.runtime.supervisor import child_settings
 
 T0 = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 

@@ -5,24 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
+from pydantic import BaseModel
 
 from stream.config import Settings, load_settings
 from stream.enrich.pipeline import Enricher
+from stream.enrich.skills.taxonomy import Taxonomy
+from stream.enrich.step import PreparedPosting
 from stream.errors import InvalidMessage
-from stream.metrics import Metrics
 from stream.models import ChangeEvent, DeadLetter, EnrichedPosting
+from stream.ops.metrics import Metrics
+from stream.outputs import to_out_records
 from stream.processing import (
     BatchProcessor,
     InRecord,
     Published,
     Unchanged,
-    to_out_records,
 )
-from stream.taxonomy import Taxonomy
 from tests.unit.fakes import MemoryStore
 
 NOW = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
@@ -58,7 +62,7 @@ def _posting(source_id: str, description: str = "We use Python and Kafka.", **ex
 def _run(processor: BatchProcessor, store: MemoryStore, *values: bytes) -> list[Any]:
     """Process one batch and 'commit' it (save to the store) like the worker does."""
     result = processor.process([_record(i, v) for i, v in enumerate(values)])
-    store.save(result.new_cache_entries, result.states)
+    store.save(result.cache_writes, result.states)
     return result.outcomes
 
 
@@ -69,7 +73,7 @@ def test_outcomes_follow_input_order_and_one_lookup_per_batch(enricher: Enricher
     result = processor.process(records)
     assert store.lookups == 1
     assert [type(o) for o in result.outcomes] == [Published, InvalidMessage, Published]
-    assert len(result.new_cache_entries) == 2
+    assert len(result.cache_writes) == 2
 
 
 def test_duplicates_are_served_from_cache_across_and_within_batches(enricher: Enricher) -> None:
@@ -78,12 +82,12 @@ def test_duplicates_are_served_from_cache_across_and_within_batches(enricher: En
     first = processor.process([_record(0, _posting("a")), _record(1, _posting("a-copy"))])
     hits = [o.cache_hit for o in first.outcomes if isinstance(o, Published)]
     assert hits == [False, True]  # the same content twice in one batch is computed once
-    store.save(first.new_cache_entries, first.states)
+    store.save(first.cache_writes, first.states)
     second = processor.process([_record(2, _posting("a-again"))])
     [outcome] = second.outcomes
     assert isinstance(outcome, Published)
     assert outcome.cache_hit
-    assert second.new_cache_entries == {}
+    assert second.cache_writes == {}
 
 
 def test_new_then_unchanged_then_updated(enricher: Enricher) -> None:
@@ -142,14 +146,35 @@ def test_unknown_state_publishes_and_counts(enricher: Enricher) -> None:
     assert outcome.event.event_id == f"t:a:{outcome.posting.content_hash}"
 
 
+class _NoFields(BaseModel):
+    """A step part that adds nothing to the posting."""
+
+
+@dataclass(frozen=True)
+class _CallbackStep:
+    """A step that runs `action` (raise, sleep) instead of enriching."""
+
+    action: Callable[[], None]
+    name: str = "callback"
+    version: str = "1"
+    part: type[BaseModel] = _NoFields
+
+    def run(self, posting: PreparedPosting, observer: object) -> BaseModel:
+        self.action()
+        return _NoFields()
+
+
+def _enricher_running(enricher: Enricher, action: Callable[[], None]) -> Enricher:
+    return Enricher.build(
+        enricher.taxonomy, enricher.resources.fx, factories=[lambda _: _CallbackStep(action)]
+    )
+
+
 def test_enrichment_errors_become_dead_letters(enricher: Enricher) -> None:
-    class ExplodingSkills:
-        evidence = False
+    def explode() -> None:
+        raise ValueError("taxonomy bug")
 
-        def extract(self, title: str, description: str) -> list[object]:
-            raise ValueError("taxonomy bug")
-
-    broken = Enricher(taxonomy=enricher.taxonomy, skills=ExplodingSkills(), fx=enricher.fx)  # type: ignore[arg-type]
+    broken = _enricher_running(enricher, explode)
     [outcome] = _processor(broken, MemoryStore()).process([_record(0, _posting("a"))]).outcomes
     assert isinstance(outcome, InvalidMessage)
     assert outcome.kind == "enrichment_error"
@@ -157,14 +182,7 @@ def test_enrichment_errors_become_dead_letters(enricher: Enricher) -> None:
 
 
 def test_enrichment_over_budget_is_dead_lettered(enricher: Enricher) -> None:
-    class SlowSkills:
-        evidence = False
-
-        def extract(self, title: str, description: str) -> list[object]:
-            time.sleep(2)
-            return []
-
-    slow = Enricher(taxonomy=enricher.taxonomy, skills=SlowSkills(), fx=enricher.fx)  # type: ignore[arg-type]
+    slow = _enricher_running(enricher, lambda: time.sleep(2))
     settings = load_settings(worker={"message_budget_s": 0.05})
     processor = _processor(slow, MemoryStore(), settings)
     [outcome] = processor.process([_record(0, _posting("a"))]).outcomes

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stream.enrich.fx import FxRates
-from stream.enrich.salary import country_of, extract_salary
-from stream.enrich.salary_amounts import currency_marker, parse_amount
-from stream.enrich.salary_parse import find_pay
+from stream.enrich.salary.amounts import currency_marker, parse_amount
+from stream.enrich.salary.extract import country_of, extract_salary
+from stream.enrich.salary.parse import find_pay
 from stream.models import Salary
 from tests.unit.salary_cases import PAY_LINES
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from stream.enrich.fx import SUPPLEMENT_DATE, FxRates
-from stream.enrich.salary import extract_salary, extract_salary_result
+from stream.enrich.salary.extract import extract_salary, extract_salary_result
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stream.enrich.fx import FxRates
-from stream.enrich.salary import extract_salary
+from stream.enrich.salary.extract import extract_salary
 
 RATIO_BOUND = 35.0
 

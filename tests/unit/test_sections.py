@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from stream.enrich.sections import RequirementIndex
-from stream.enrich.skills_match import FormMatcher, SectionMarks
+from stream.enrich.skills.match import FormMatcher, SectionMarks
+from stream.enrich.skills.sections import RequirementIndex
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.text import normalize_text
-from stream.taxonomy import Taxonomy
 
 LAYOUTS = [
     "Requirements\n- Python\n- SQL\nNice to have\n- Docker",

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from stream.enrich.skills import Engine, SkillExtractor
+from stream.enrich.skills.extract import Engine, SkillExtractor
+from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
 from stream.enrich.text import normalize_text
 from stream.models import SkillTag
-from stream.taxonomy import SkillEntry, Taxonomy
 
 _SEED_MUST_FIND = (
     "python sql pytorch tensorflow scikit-learn apache-kafka redis apache-spark "

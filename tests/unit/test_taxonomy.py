@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stream.taxonomy import (
+from stream.enrich.skills.taxonomy import (
     CATEGORIES,
     SkillEntry,
     Taxonomy,
@@ -68,7 +68,7 @@ def test_covers_a_first_slice_of_non_tech_domains(bundled: Taxonomy) -> None:
 
 
 def test_toml_data_ships_as_package_data() -> None:
-    data = resources.files("stream.taxonomy").joinpath("data")
+    data = resources.files("stream.enrich.skills.taxonomy").joinpath("data")
     names = {f.name for f in data.iterdir()}
     assert "_meta.toml" in names
     assert len([n for n in names if n.endswith(".toml")]) >= 10

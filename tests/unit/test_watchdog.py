@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from stream.watchdog import EXIT_STUCK, Watchdog
+from stream.runtime.watchdog import EXIT_STUCK, Watchdog
 
 
 def _watchdog(stuck_after_s: float) -> tuple[Watchdog, list[int], threading.Event]:

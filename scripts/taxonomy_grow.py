@@ -1,0 +1,579 @@
+"""Grow the skills taxonomy by reviewed decisions: propose, review, apply.
+
+Run from the repository root:  .venv/bin/python scripts/taxonomy_grow.py COMMAND
+
+The taxonomy stays curated: nothing is imported in bulk. Growth goes through these steps,
+so that it is repeatable and every release says what was decided and why:
+
+1. `propose`: candidate entries from the ESCO skill labels and the O*NET technology names in
+   ../shared/data/vocabularies, minus what the taxonomy already covers, ranked by how often
+   their forms occur in real postings (the LinkedIn sample descriptions and the seed
+   posting; the SkillSpan and ESCO-annotated sets are evaluation data and are NOT used to
+   rank); then the O*NET technologies no such posting names, by how many occupations use
+   them, then the ESCO labels that read as knowledge (see `knowledge`). Written to
+   build/taxonomy/candidates.tsv (never committed: it is derived from the shared
+   vocabularies).
+2. `review [--top N]`: the undecided candidates, most frequent first, each with a snippet
+   of a posting that uses it and a decision line to copy into the release's decisions file
+   (stream/enrich/skills/taxonomy/decisions/RELEASE.toml) and complete. A decision is one
+   inline table per line:
+   - accept: `id`, `name`, `category`, `group`, `file` (the generated domain file it goes
+     to), `ambiguous`, the forms (`aliases`, `cased_aliases`), optional `corroborated_by`,
+     and the links (`esco_label`: the ESCO v1.1 preferred label, exactly; `onet_name`: the
+     O*NET technology example name, exactly);
+   - reject: `reason` (a common English word, an activity rather than a skill, a company
+     or perk, too rare, covered by another entry...);
+   - link: an existing hand-written entry `id` gets `esco_label` and/or `onet_name`, or
+     more forms (`aliases`, `cased_aliases`, with a `reason`), or a changed `ambiguous`
+     and `corroborated_by`; apply rewrites that entry's one line.
+   Entries curated by hand for a kind of miss no vocabulary names ("SDLC", "HNC") are
+   decisions too, with `source = "curated"`.
+3. `apply [--check]`: writes the accepted entries to
+   stream/enrich/skills/taxonomy/data/grown_FILE.toml (generated: edit the decisions, not
+   these files), writes the links into the existing domain files (one entry per line, so
+   the edit is one line), sets the declared version in
+   _meta.toml to the newest release, then validates the whole taxonomy (exit 1 with every
+   problem listed; the files stay written for the reviewer to fix the decisions). Forms
+   are only ever added to a hand-written line: to take one back, edit that line and its
+   decision. `--check` changes nothing and exits 1 when the data is not what the decisions
+   produce (a unit test runs it; it needs no ../shared).
+4. `links`: proposes link decisions for hand-written entries whose name or an alias equals
+   an ESCO preferred label or an O*NET technology name (ignoring case; with `--variants`
+   also ESCO's wordings of it, see `label_variants`), for review; a
+   rejected proposal is recorded as a reject of candidate "link ID FIELD VALUE" and is not
+   proposed again.
+
+ESCO concept URIs are not in ../shared/data (it holds the preferred labels only), so an
+entry links to ESCO by its exact preferred label (`esco_label`); the URI follows from the
+label with the official ESCO v1.1 skills CSV, where one is at hand.
+Exit codes: 0 ok, 1 invalid decisions or data (or, with --check, out of date), 2 the
+shared vocabularies are absent (propose, review and links need them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import re
+import sys
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA_DIR = ROOT / "stream" / "enrich" / "skills" / "taxonomy" / "data"
+DECISIONS_DIR = ROOT / "stream" / "enrich" / "skills" / "taxonomy" / "decisions"
+SHARED = ROOT.parent / "shared" / "data"
+ESCO = SHARED / "vocabularies" / "esco_skills_en_label.txt"
+ONET = SHARED / "vocabularies" / "onet_technology_skills_unique.csv"
+LINKEDIN = SHARED / "salary" / "linkedin_postings_sample500.csv"
+SEED = SHARED / "seed" / "posting-poshmark-senior-ml-engineer.txt"
+CANDIDATES = ROOT / "build" / "taxonomy" / "candidates.tsv"
+GENERATED_PREFIX = "grown_"
+_VERDICTS = {"accept", "reject", "link"}
+_ACCEPT_FIELDS = ("id", "name", "category", "group", "file")
+_ENTRY_KEYS = (
+    "id",
+    "name",
+    "category",
+    "group",
+    "aliases",
+    "cased_aliases",
+    "ambiguous",
+    "corroborated_by",
+    "esco_label",
+    "onet_name",
+)
+_DECISION_KEYS = {"candidate", "source", "verdict", "reason", "file", "note"}
+_FOLD = re.compile(r"[^a-z0-9+#]+")
+_PAREN = re.compile(r"\s*\([^)]*\)\s*$")
+
+
+def fold(text: str) -> str:
+    """Lower case, every run of other characters one space, padded: for counting only."""
+    return " " + _FOLD.sub(" ", text.lower()).strip() + " "
+
+
+# ---------------------------------------------------------------------------- decisions
+
+
+@dataclass(frozen=True)
+class Decision:
+    release: str
+    line: int
+    fields: dict[str, Any]
+
+    @property
+    def verdict(self) -> str:
+        return str(self.fields.get("verdict", ""))
+
+    @property
+    def where(self) -> str:
+        return f"{self.release}.toml:{self.line}"
+
+
+def load_decisions(directory: Path = DECISIONS_DIR) -> list[Decision]:
+    """Every decision of every release, in release order then file order."""
+    decisions: list[Decision] = []
+    for path in sorted(directory.glob("*.toml")):
+        text = path.read_text(encoding="utf-8")
+        doc = tomllib.loads(text)
+        lines = [i + 1 for i, line in enumerate(text.splitlines()) if line.lstrip().startswith("{")]
+        items = doc.get("decision", [])
+        for i, item in enumerate(items):
+            line = lines[i] if i < len(lines) else 0
+            decisions.append(Decision(path.stem, line, dict(item)))
+    return decisions
+
+
+def decision_problems(decisions: list[Decision], existing_ids: set[str]) -> list[str]:
+    """What is wrong with the decisions themselves (the taxonomy validates the entries)."""
+    problems: list[str] = []
+    decided: dict[str, str] = {}
+    for d in decisions:
+        f = d.fields
+        if d.verdict not in _VERDICTS:
+            problems.append(f"{d.where}: verdict must be one of {sorted(_VERDICTS)}")
+            continue
+        candidate = str(f.get("candidate", f.get("id", ""))).casefold()
+        if d.verdict != "link" and candidate:
+            if candidate in decided:
+                problems.append(f"{d.where}: {candidate!r} already decided at {decided[candidate]}")
+            decided[candidate] = d.where
+        if d.verdict == "reject" and not str(f.get("reason", "")).strip():
+            problems.append(f"{d.where}: a reject needs a reason")
+        if d.verdict == "accept":
+            missing = [k for k in _ACCEPT_FIELDS if not str(f.get(k, "")).strip()]
+            if missing:
+                problems.append(f"{d.where}: an accept needs {', '.join(missing)}")
+            if "ambiguous" not in f:
+                problems.append(f"{d.where}: an accept states its ambiguity (ambiguous = ...)")
+            if not re.fullmatch(r"[a-z0-9_]+", str(f.get("file", ""))):
+                problems.append(f"{d.where}: file must be a lowercase name like 'health'")
+        if d.verdict == "link":
+            if str(f.get("id", "")) not in existing_ids:
+                problems.append(f"{d.where}: link to unknown hand-written entry {f.get('id')!r}")
+            amends = ("esco_label", "onet_name", "aliases", "cased_aliases", "corroborated_by")
+            if not any(f.get(k) for k in amends):
+                problems.append(f"{d.where}: a link needs a link or forms to add")
+            if (f.get("aliases") or f.get("cased_aliases")) and not f.get("reason"):
+                problems.append(f"{d.where}: forms added to an entry need a reason")
+    return problems
+
+
+# ------------------------------------------------------------------------------- output
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'"{escaped}"'
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"unsupported TOML value {value!r}")
+
+
+def entry_line(fields: dict[str, Any]) -> str:
+    """One skill as one inline table, fields in a fixed order, empty ones left out."""
+    parts = []
+    for key in (*_ENTRY_KEYS, *sorted(set(fields) - set(_ENTRY_KEYS) - _DECISION_KEYS)):
+        value = fields.get(key)
+        if value in (None, "", [], ()) or (key == "ambiguous" and value is False):
+            continue
+        parts.append(f"{key} = {_toml_value(value)}")
+    return "  { " + ", ".join(parts) + " },"
+
+
+def generated_files(decisions: list[Decision]) -> dict[str, str]:
+    """File name -> content of every generated domain file, from the accepted decisions."""
+    by_file: dict[str, list[Decision]] = {}
+    for d in decisions:
+        if d.verdict == "accept":
+            by_file.setdefault(str(d.fields["file"]), []).append(d)
+    files: dict[str, str] = {}
+    for name, accepted in sorted(by_file.items()):
+        releases = sorted({d.release for d in accepted})
+        lines = [
+            "# GENERATED by scripts/taxonomy_grow.py apply from"
+            " stream/enrich/skills/taxonomy/decisions/"
+            f" ({', '.join(releases)}): edit the decisions, not this file.",
+            "skill = [",
+            *(entry_line(d.fields) for d in sorted(accepted, key=lambda d: d.fields["id"])),
+            "]",
+        ]
+        files[f"{GENERATED_PREFIX}{name}.toml"] = "\n".join(lines) + "\n"
+    return files
+
+
+_LINE_ID = re.compile(r'^\s*\{\s*id\s*=\s*"([^"]+)"')
+
+
+def amended_line(line: str, change: dict[str, Any]) -> str:
+    """One hand-written entry line with `change` applied: links set, forms added."""
+    indent = line[: len(line) - len(line.lstrip())]
+    fields: dict[str, Any] = dict(tomllib.loads("x = " + line.strip().rstrip(","))["x"])
+    for key in ("esco_label", "onet_name"):
+        if change.get(key):
+            fields[key] = change[key]
+    for key in ("aliases", "cased_aliases", "corroborated_by"):
+        added = [v for v in change.get(key, []) if v not in fields.get(key, [])]
+        if added:
+            fields[key] = [*fields.get(key, []), *added]
+    if "ambiguous" in change:
+        fields["ambiguous"] = change["ambiguous"]
+    return indent + entry_line(fields).lstrip()
+
+
+def linked_text(text: str, changes: dict[str, dict[str, Any]]) -> str:
+    """A hand-written domain file with the amended entries' lines rewritten."""
+    out = []
+    for line in text.splitlines():
+        match = _LINE_ID.match(line)
+        out.append(amended_line(line, changes[match[1]]) if match and match[1] in changes else line)
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _hand_written() -> list[Path]:
+    return [
+        p
+        for p in sorted(DATA_DIR.glob("*.toml"))
+        if p.name != "_meta.toml" and not p.name.startswith(GENERATED_PREFIX)
+    ]
+
+
+def _hand_written_ids() -> set[str]:
+    ids: set[str] = set()
+    for path in _hand_written():
+        for item in tomllib.loads(path.read_text(encoding="utf-8")).get("skill", []):
+            ids.add(str(item["id"]))
+    return ids
+
+
+def planned_changes(decisions: list[Decision]) -> dict[Path, str | None]:
+    """Path -> the content it should have (None: the file should not exist)."""
+    plan: dict[Path, str | None] = {}
+    files = generated_files(decisions)
+    for path in DATA_DIR.glob(f"{GENERATED_PREFIX}*.toml"):
+        if path.name not in files:
+            plan[path] = None
+    for name, content in files.items():
+        plan[DATA_DIR / name] = content
+    changes: dict[str, dict[str, Any]] = {}
+    for d in decisions:
+        if d.verdict == "link":
+            target = changes.setdefault(str(d.fields["id"]), {})
+            for key, value in d.fields.items():
+                if key in ("aliases", "cased_aliases", "corroborated_by"):
+                    target[key] = [*target.get(key, []), *value]
+                elif key in ("esco_label", "onet_name", "ambiguous"):
+                    target[key] = value
+    for path in _hand_written():
+        plan[path] = linked_text(path.read_text(encoding="utf-8"), changes)
+    releases = sorted({d.release for d in decisions})
+    if releases:
+        meta = DATA_DIR / "_meta.toml"
+        text = meta.read_text(encoding="utf-8")
+        plan[meta] = re.sub(
+            r'^version = "[^"]*"', f'version = "{releases[-1]}"', text, flags=re.MULTILINE
+        )
+    return plan
+
+
+def cmd_apply(check: bool) -> int:
+    from stream.enrich.skills.taxonomy import Taxonomy, TaxonomyError
+
+    decisions = load_decisions()
+    problems = decision_problems(decisions, _hand_written_ids())
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        print(f"invalid decisions: {len(problems)} problems", file=sys.stderr)
+        return 1
+    stale = []
+    for path, content in planned_changes(decisions).items():
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == content:
+            continue
+        stale.append(path.name)
+        if check:
+            continue
+        if content is None:
+            path.unlink()
+        else:
+            path.write_text(content, encoding="utf-8")
+    if check and stale:
+        print(f"out of date with the decisions: {', '.join(sorted(stale))}", file=sys.stderr)
+        return 1
+    try:
+        taxonomy = Taxonomy.from_directory(DATA_DIR)
+    except TaxonomyError as exc:
+        print("\n".join(exc.problems), file=sys.stderr)
+        return 1
+    verdicts = Counter(d.verdict for d in decisions)
+    linked = sum(e.esco_label is not None for e in taxonomy.entries)
+    print(
+        f"{'up to date' if check else f'wrote {len(stale)} files'}: taxonomy {taxonomy.version},"
+        f" {len(taxonomy.entries)} skills, {linked} linked to ESCO; decisions "
+        + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items()))
+    )
+    return 0
+
+
+# ---------------------------------------------------------------------- propose / review
+
+
+def postings() -> list[str]:
+    """The postings used to rank candidates (not the evaluation sets)."""
+    from stream.enrich.text import normalize_text
+
+    csv.field_size_limit(sys.maxsize)
+    with LINKEDIN.open(encoding="utf-8", newline="") as handle:
+        texts = [
+            normalize_text(f"{r.get('title') or ''}\n{r.get('description') or ''}")
+            for r in csv.DictReader(handle)
+        ]
+    if SEED.exists():
+        texts.append(SEED.read_text(encoding="utf-8"))
+    return texts
+
+
+def vocabulary_terms() -> dict[str, tuple[str, str, str]]:
+    """Folded term -> (term as written, ESCO label, O*NET name) from both vocabularies."""
+    terms: dict[str, tuple[str, str, str]] = {}
+    for raw in ESCO.read_text(encoding="utf-8").splitlines():
+        label = raw.strip()
+        term = _PAREN.sub("", label) or label
+        if label:
+            terms.setdefault(fold(term), (term, label, ""))
+    with ONET.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name = row["example"].strip()
+            key = fold(name)
+            term, label, _ = terms.get(key, (name, "", ""))
+            terms[key] = (term, label, name)
+    return terms
+
+
+_VERBS: set[str] = set()
+
+
+def knowledge(label: str) -> bool:
+    """An ESCO label that names knowledge ("inorganic chemistry") rather than an activity
+    ("manage musical staff"): up to 4 words, and its first word is not one that starts
+    labels far more often than it occurs inside them (a verb: manage, operate, tend)."""
+    if not _VERBS:
+        labels = [w.lower().split() for w in ESCO.read_text(encoding="utf-8").splitlines()]
+        first = Counter(words[0] for words in labels if words)
+        later = Counter(w for words in labels for w in words[1:])
+        _VERBS.update(w for w, n in first.items() if n >= 2 and later[w] <= 0.3 * n)
+    words = label.lower().split()
+    return 0 < len(words) <= 4 and words[0] not in _VERBS
+
+
+def _covered(matcher: Any, forms: set[str], term: str) -> bool:
+    if term.casefold() in forms:
+        return True
+    spans = [(s, e) for s, e, found, _ in matcher.spans(term) if found]
+    letters = [m.start() for m in re.finditer(r"[A-Za-z0-9+#]", term)]
+    inside = sum(any(s <= i < e for s, e in spans) for i in letters)
+    return bool(letters) and inside * 2 >= len(letters)
+
+
+def cmd_propose(limit: int) -> int:
+    import ahocorasick  # type: ignore[import-not-found]
+
+    from stream.enrich.skills.match import FormMatcher
+    from stream.enrich.skills.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy.from_directory(DATA_DIR)
+    matcher = FormMatcher(taxonomy.entries)
+    forms = {f.casefold() for e in taxonomy.entries for f in (e.name, *e.aliases, *e.cased_aliases)}
+    terms = vocabulary_terms()
+    with ONET.open(encoding="utf-8", newline="") as handle:
+        occupations = {
+            r["example"].strip(): int(r["n_occupations"] or 0) for r in csv.DictReader(handle)
+        }
+    automaton = ahocorasick.Automaton()
+    for key in terms:
+        if len(key.strip()) >= 2:
+            automaton.add_word(key, key)
+    automaton.make_automaton()
+    count: Counter[str] = Counter()
+    docs: Counter[str] = Counter()
+    snippet: dict[str, str] = {}
+    for text in postings():
+        folded = fold(text)
+        seen: set[str] = set()
+        for end, key in automaton.iter(folded):
+            count[key] += 1
+            seen.add(key)
+            if key not in snippet:
+                start = end - len(key) + 1
+                snippet[key] = folded[max(0, start - 50) : end + 50].strip()
+        docs.update(seen)
+    # Counted terms first (most frequent first), then those no ranking posting uses: O*NET
+    # technologies by the number of occupations that use them, then ESCO labels that read
+    # as knowledge rather than an activity, in label order.
+    order = [k for k, _ in count.most_common()]
+    order += sorted(
+        (k for k, (_, _, onet) in terms.items() if k not in count and onet),
+        key=lambda k: -occupations.get(terms[k][2], 0),
+    )
+    order += [
+        k
+        for k, (_, label, onet) in terms.items()
+        if k not in count and label and not onet and knowledge(label)
+    ]
+    rows = []
+    for key in order:
+        term, label, onet = terms[key]
+        if _covered(matcher, forms, term):
+            continue
+        rows.append((term, count[key], docs[key], label, onet, snippet.get(key, "")))
+        if len(rows) >= limit:
+            break
+    CANDIDATES.parent.mkdir(parents=True, exist_ok=True)
+    with CANDIDATES.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter="\t")
+        writer.writerow(["term", "count", "postings", "esco_label", "onet_name", "snippet"])
+        writer.writerows(rows)
+    print(f"{len(rows)} candidates (of {len(terms)} vocabulary terms) -> {CANDIDATES}")
+    return 0
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def cmd_review(top: int) -> int:
+    if not CANDIDATES.exists():
+        print("no candidates: run `propose` first", file=sys.stderr)
+        return 1
+    decided = {
+        str(d.fields.get("candidate", "")).casefold()
+        for d in load_decisions()
+        if d.verdict != "link"
+    }
+    with CANDIDATES.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    shown = 0
+    for row in rows:
+        if row["term"].casefold() in decided:
+            continue
+        source = "esco" if row["esco_label"] else "onet"
+        fields: dict[str, Any] = {
+            "candidate": row["term"],
+            "source": source,
+            "verdict": "accept",
+            "id": _slug(row["term"]),
+            "name": row["term"][:1].upper() + row["term"][1:],
+            "esco_label": row["esco_label"],
+            "onet_name": row["onet_name"],
+        }
+        print(f"# {row['count']}x in {row['postings']} postings: ...{row['snippet']}...")
+        print("  { " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in fields.items() if v) + " },")
+        shown += 1
+        if shown >= top:
+            break
+    return 0
+
+
+def label_variants(form: str) -> list[str]:
+    """How ESCO words a skill the taxonomy names `form`: "inventory management" is ESCO's
+    "manage inventory", "welding" its "welding techniques", "copywriting" "perform
+    copywriting". For `links --variants`; every proposal is reviewed."""
+    found = [form]
+    if form.endswith(" management"):
+        found.append(f"manage {form.removesuffix(' management')}")
+    for verb in ("perform", "use", "apply", "operate", "provide", "conduct"):
+        found.append(f"{verb} {form}")
+    for noun in ("techniques", "principles", "methods", "software", "systems"):
+        found.append(f"{form} {noun}")
+    return found
+
+
+def cmd_links(variants: bool = False) -> int:
+    from stream.enrich.skills.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy.from_directory(DATA_DIR)
+    esco: dict[str, str] = {}
+    for raw in ESCO.read_text(encoding="utf-8").splitlines():
+        label = raw.strip()
+        if label:
+            esco.setdefault(label.casefold(), label)
+            esco.setdefault((_PAREN.sub("", label) or label).casefold(), label)
+    with ONET.open(encoding="utf-8", newline="") as handle:
+        onet = {
+            r["example"].strip().casefold(): r["example"].strip() for r in csv.DictReader(handle)
+        }
+    hand = _hand_written_ids()
+    rejected = {
+        str(d.fields.get("candidate", "")) for d in load_decisions() if d.verdict == "reject"
+    }
+    for entry in taxonomy.entries:
+        if entry.id not in hand or entry.esco_label is not None:
+            continue
+        forms = [f.casefold() for f in (entry.name, *entry.aliases, *entry.cased_aliases)]
+        if variants:
+            forms = [v for f in forms for v in label_variants(f)]
+        label_via = next(
+            (
+                f
+                for f in forms
+                if f in esco and f"link {entry.id} esco_label {esco[f]}" not in rejected
+            ),
+            "",
+        )
+        name_via = next(
+            (
+                f
+                for f in forms
+                if f in onet and f"link {entry.id} onet_name {onet[f]}" not in rejected
+            ),
+            "",
+        )
+        if entry.onet_name:
+            name_via = ""
+        if label_via or name_via:
+            fields = {
+                "verdict": "link",
+                "id": entry.id,
+                "esco_label": esco.get(label_via, ""),
+                "onet_name": onet.get(name_via, ""),
+            }
+            line = ", ".join(f"{k} = {_toml_value(v)}" for k, v in fields.items() if v)
+            via = {v for v in (label_via, name_via) if v and v != entry.name.casefold()}
+            note = f" (via {', '.join(sorted(via))})" if via else ""
+            print(f"  {{ {line} }},  # {entry.name}{note}")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("propose", help="Rank vocabulary terms the taxonomy lacks.")
+    p.add_argument("--limit", type=int, default=3000)
+    r = sub.add_parser("review", help="Print undecided candidates as decision lines.")
+    r.add_argument("--top", type=int, default=50)
+    a = sub.add_parser("apply", help="Write the data the decisions produce.")
+    a.add_argument("--check", action="store_true", help="Only check it is up to date.")
+    k = sub.add_parser("links", help="Propose ESCO/O*NET links for hand-written entries.")
+    k.add_argument("--variants", action="store_true", help="Also ESCO's wordings (manage X).")
+    args = parser.parse_args()
+    if args.command == "apply":
+        return cmd_apply(args.check)
+    if not ESCO.exists() or not ONET.exists() or not LINKEDIN.exists():
+        print(f"skipped: the shared vocabularies and postings are not under {SHARED}")
+        return 2
+    if args.command == "propose":
+        return cmd_propose(args.limit)
+    if args.command == "review":
+        return cmd_review(args.top)
+    return cmd_links(args.variants)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

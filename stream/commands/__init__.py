@@ -1,1 +1,0 @@
-"""Operator sub-commands, each a typer app mounted by stream/cli.py."""

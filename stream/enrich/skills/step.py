@@ -1,0 +1,39 @@
+"""The skills enrichment step: `skills` on the posting, from the taxonomy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from stream.enrich.skills.extract import SkillExtractor
+from stream.enrich.step import EnrichmentObserver, PreparedPosting
+from stream.models import SkillTag
+
+
+class SkillsPart(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    skills: list[SkillTag]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillsStep:
+    """Tags from one taxonomy version; with evidence, tags carry their mention offsets."""
+
+    extractor: SkillExtractor
+    name: str = "skills"
+
+    @property
+    def version(self) -> str:
+        # Cached tags depend on the taxonomy and on whether they carry evidence.
+        version = self.extractor.taxonomy.version
+        return f"{version}+evidence" if self.extractor.evidence else version
+
+    @property
+    def part(self) -> type[BaseModel]:
+        return SkillsPart
+
+    def run(self, posting: PreparedPosting, observer: EnrichmentObserver | None) -> SkillsPart:
+        tags = self.extractor.extract(posting.title, posting.description)
+        return SkillsPart.model_construct(skills=tags)  # tags are built validated

@@ -1,0 +1,318 @@
+"""Every Prometheus metric of the service, declared in one place.
+
+Naming: `stream_` prefix, base units (`_seconds`, `_bytes`), `_total` for counters, and only
+bounded labels (topic names, error kinds, cache outcomes: never ids or free text). Metrics
+take a registry so tests can use a fresh `CollectorRegistry()`.
+
+Multi-process (`stream run --processes N`): no prometheus multiprocess mode and no
+aggregation in the parent. Each child process builds its own `Metrics` on its own registry
+and serves it on `metrics_port + index` (stream/ops/health.py); Prometheus scrapes every port as
+its own target, so each series carries an `instance` label per process and dashboards
+aggregate with `sum without (instance)` / `sum by (...)`. docs/metrics.md is generated from
+this module (`python -m stream.ops.catalog`): keep one comment line above each metric.
+"""
+
+from __future__ import annotations
+
+import platform
+from typing import get_args
+
+import confluent_kafka
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    GCCollector,
+    Histogram,
+    Info,
+    PlatformCollector,
+    ProcessCollector,
+    disable_created_metrics,
+)
+
+from stream import __version__
+from stream.models import ErrorKind
+
+# Enrichment is sub-millisecond; a batch is tens of milliseconds; end-to-end can be minutes.
+_FAST_BUCKETS = (0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1)
+_BATCH_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+_E2E_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 3600.0)
+
+
+class Metrics:
+    """The service's metrics, registered on one registry."""
+
+    def __init__(self, registry: CollectorRegistry, *, process: bool = True) -> None:
+        # `*_created` series double the exposition and no dashboard uses them.
+        disable_created_metrics()  # type: ignore[no-untyped-call]
+        self.registry = registry
+        if process and registry is not REGISTRY:
+            # process_* (CPU, RSS, fds, start time), python_info and python_gc_*: the default
+            # registry has them already, a fresh one needs them registered.
+            ProcessCollector(registry=registry)
+            PlatformCollector(registry=registry)
+            GCCollector(registry=registry)
+        # Build and version labels, constant for the life of the process.
+        self.build_info = Info("stream_build", "Build and version information.", registry=registry)
+        self.build_info.info(build_labels())
+        # Messages read from a topic (before validation).
+        self.consumed = Counter(
+            "stream_messages_consumed_total", "Messages consumed.", ["topic"], registry=registry
+        )
+        # Messages written to an output topic, counted when the transaction commits.
+        self.produced = Counter(
+            "stream_messages_produced_total", "Messages produced.", ["topic"], registry=registry
+        )
+        # Postings enriched (computed or served from cache).
+        self.enriched = Counter(
+            "stream_postings_enriched_total", "Postings enriched.", ["cache"], registry=registry
+        )
+        # Messages sent to the DLQ, by why.
+        self.dead_lettered = Counter(
+            "stream_dlq_messages_total",
+            "Messages dead-lettered.",
+            ["error_kind"],
+            registry=registry,
+        )
+        # Time to enrich one posting, by enricher.
+        self.enrich_seconds = Histogram(
+            "stream_enrich_duration_seconds",
+            "Time to enrich one posting.",
+            ["enricher"],
+            buckets=_FAST_BUCKETS,
+            registry=registry,
+        )
+        # Time to process a consumed batch end to end (decode .. transaction commit).
+        self.batch_seconds = Histogram(
+            "stream_batch_duration_seconds",
+            "Time to process one batch.",
+            buckets=_BATCH_BUCKETS,
+            registry=registry,
+        )
+        # Messages per consumed batch.
+        self.batch_size = Histogram(
+            "stream_batch_size_messages",
+            "Messages per batch.",
+            buckets=(1, 5, 10, 25, 50, 100, 200, 500, 1000),
+            registry=registry,
+        )
+        # From scraped_at (or the message timestamp) to the commit of the enriched record.
+        self.end_to_end_seconds = Histogram(
+            "stream_end_to_end_latency_seconds",
+            "Scrape (or publish) to enriched output.",
+            buckets=_E2E_BUCKETS,
+            registry=registry,
+        )
+        # Enrichment cache lookups by outcome: hit, miss, error, skipped (breaker open).
+        self.cache_requests = Counter(
+            "stream_cache_requests_total", "Cache lookups.", ["outcome"], registry=registry
+        )
+        # Redis round trips, by operation.
+        self.redis_seconds = Histogram(
+            "stream_redis_duration_seconds",
+            "Redis round trip time.",
+            ["operation"],
+            buckets=_FAST_BUCKETS,
+            registry=registry,
+        )
+        # Redis operations that failed (timeouts, connection errors).
+        self.redis_errors = Counter(
+            "stream_redis_errors_total", "Redis errors.", ["operation"], registry=registry
+        )
+        # Transaction commit time.
+        self.transaction_seconds = Histogram(
+            "stream_transaction_commit_duration_seconds",
+            "Kafka transaction commit time.",
+            buckets=_BATCH_BUCKETS,
+            registry=registry,
+        )
+        # Transactions aborted (the batch is re-consumed).
+        self.transaction_aborts = Counter(
+            "stream_transaction_aborts_total", "Kafka transactions aborted.", registry=registry
+        )
+        # Partitions currently assigned to this worker.
+        self.assigned_partitions = Gauge(
+            "stream_assigned_partitions", "Partitions assigned.", registry=registry
+        )
+        # Rebalance callbacks, by kind (assign, revoke, lost).
+        self.rebalances = Counter(
+            "stream_rebalances_total", "Rebalance events.", ["kind"], registry=registry
+        )
+        # Postings published with a salary, by ISO currency ("unknown" when not known).
+        self.salary_found = Counter(
+            "stream_salary_found_total", "Postings with a salary.", ["currency"], registry=registry
+        )
+        # Skill tags per enriched posting.
+        self.skills_per_posting = Histogram(
+            "stream_skills_per_posting",
+            "Skill tags per posting.",
+            buckets=(0, 1, 2, 3, 5, 8, 13, 21, 34, 55),
+            registry=registry,
+        )
+        # Version of the taxonomy in use (value 1 on the current version's label).
+        self.taxonomy_info = Info("stream_taxonomy", "Taxonomy in use.", registry=registry)
+        # Taxonomy hot-reload attempts by outcome (ok: swapped in; error: kept the old one).
+        self.taxonomy_reloads = Counter(
+            "stream_taxonomy_reloads_total", "Taxonomy reloads.", ["outcome"], registry=registry
+        )
+        # Re-scrapes whose content, enricher and taxonomy were unchanged: nothing published.
+        self.unchanged = Counter(
+            "stream_postings_unchanged_total", "Unchanged re-scrapes skipped.", registry=registry
+        )
+        # Change events published for alerting, by kind (new, updated).
+        self.change_events = Counter(
+            "stream_change_events_total", "Change events published.", ["kind"], registry=registry
+        )
+        # Postings whose previous state could not be read (Redis down): treated as new.
+        self.state_unknown = Counter(
+            "stream_posting_state_unknown_total",
+            "Postings processed without their previous state.",
+            registry=registry,
+        )
+        # Cache entries and states not written because Redis was down or slow.
+        self.redis_skipped_writes = Counter(
+            "stream_redis_skipped_writes_total", "Redis writes skipped.", registry=registry
+        )
+        # 1 while the Redis circuit breaker is open (Redis calls skipped), else 0.
+        self.redis_breaker_open = Gauge(
+            "stream_redis_circuit_open", "Redis circuit breaker open.", registry=registry
+        )
+        # Messages whose enrichment exceeded the per-message time budget (sent to the DLQ).
+        self.enrichment_timeouts = Counter(
+            "stream_enrichment_timeouts_total", "Enrichments over budget.", registry=registry
+        )
+        # Label sets of stream_consumer_lag_messages currently exported (kafka_stats.py).
+        self.lag_series: set[tuple[str, str]] = set()
+        self._declare_operational(registry)
+        self._declare_quality(registry)
+        self._initialize_series()
+
+    def _declare_operational(self, registry: CollectorRegistry) -> None:
+        # Consumer lag per assigned partition (log-stable end offset minus position), from
+        # librdkafka statistics; series of partitions no longer assigned are removed.
+        self.consumer_lag = Gauge(
+            "stream_consumer_lag_messages",
+            "Consumer lag per assigned partition.",
+            ["topic", "partition"],
+            registry=registry,
+        )
+        # Messages fetched by librdkafka but not yet handed to the worker (prefetch queue).
+        self.consumer_fetch_queue = Gauge(
+            "stream_consumer_fetch_queue_messages",
+            "Messages prefetched, not yet consumed.",
+            registry=registry,
+        )
+        # Messages waiting in the producer's local queue (not yet acknowledged by the broker).
+        self.producer_queue_messages = Gauge(
+            "stream_producer_queue_messages", "Producer queue depth.", registry=registry
+        )
+        # Bytes waiting in the producer's local queue.
+        self.producer_queue_bytes = Gauge(
+            "stream_producer_queue_bytes", "Producer queue size in bytes.", registry=registry
+        )
+        # Brokers this process's Kafka client (consumer, producer) has a connection up to.
+        self.kafka_brokers_up = Gauge(
+            "stream_kafka_brokers_up", "Brokers connected.", ["client"], registry=registry
+        )
+        # librdkafka statistics callbacks received, by client (consumer, producer).
+        self.kafka_stats = Counter(
+            "stream_kafka_stats_total",
+            "librdkafka statistics received.",
+            ["client"],
+            registry=registry,
+        )
+        # Unix time of the worker loop's last poll of the consumer (progress, for /healthz).
+        self.last_poll = Gauge(
+            "stream_last_poll_timestamp_seconds",
+            "Last consumer poll (unix time).",
+            registry=registry,
+        )
+        # Unix time of the last committed batch (transaction or offset commit): how fresh the
+        # outputs are, and when a benchmark's last posting was done without polling fast.
+        self.last_commit = Gauge(
+            "stream_last_commit_timestamp_seconds",
+            "Last committed batch (unix time).",
+            registry=registry,
+        )
+        # 1 when /readyz answers ready (assigned or waiting for assignment, deps reachable).
+        self.ready = Gauge("stream_ready", "Ready (1) or not (0).", registry=registry)
+
+    def _declare_quality(self, registry: CollectorRegistry) -> None:
+        # Postings with a salary converted to USD (a dated FX rate was found), by currency.
+        self.salary_usd = Counter(
+            "stream_salary_usd_converted_total",
+            "Postings whose salary was converted to USD.",
+            ["currency"],
+            registry=registry,
+        )
+        # Postings whose salary_text was non-empty but yielded no salary (parse failure).
+        self.salary_parse_failures = Counter(
+            "stream_salary_parse_failures_total",
+            "Postings with a pay line but no parsed salary.",
+            registry=registry,
+        )
+        # Salaries found, by how the currency was resolved: explicit (ISO code or unique
+        # symbol), ambiguous ($, ¥, kr, Rs resolved from the location or by policy), unknown.
+        self.salary_currency = Counter(
+            "stream_salary_currency_resolution_total",
+            "Salaries by currency resolution.",
+            ["resolution"],
+            registry=registry,
+        )
+        # Pay candidates dropped by the per-period sanity bounds (USD-equivalent), by currency
+        # ("unknown" when none); counted when enrichment is computed, not on cache hits.
+        self.salary_dropped = Counter(
+            "stream_salary_dropped_total",
+            "Pay candidates dropped as implausible.",
+            ["reason", "currency"],
+            registry=registry,
+        )
+        # Skill tags published, by skill category (bounded by the taxonomy).
+        self.skill_tags = Counter(
+            "stream_skill_tags_total",
+            "Skill tags published, by category.",
+            ["category"],
+            registry=registry,
+        )
+        # Postings tagged with a skill, by canonical skill name (bounded: ~700 in the taxonomy).
+        self.skill_mentions = Counter(
+            "stream_skill_postings_total",
+            "Postings tagged with a skill, by skill.",
+            ["skill"],
+            registry=registry,
+        )
+
+    def _initialize_series(self) -> None:
+        """Zero-valued series for the label values known up front, so that rate() answers 0
+        instead of "no data" before the first event (alerts and panels stay evaluable)."""
+        for kind in get_args(ErrorKind):
+            self.dead_lettered.labels(kind)
+        for outcome in ("hit", "miss", "error", "skipped"):
+            self.cache_requests.labels(outcome)
+        for cache in ("hit", "miss"):
+            self.enriched.labels(cache)
+        for kind in ("assign", "revoke", "lost"):
+            self.rebalances.labels(kind)
+        for resolution in ("explicit", "ambiguous", "unknown"):
+            self.salary_currency.labels(resolution)
+        for kind in ("new", "updated"):
+            self.change_events.labels(kind)
+        for enricher in ("normalize", "skills", "salary"):
+            self.enrich_seconds.labels(enricher)
+        for operation in ("lookup", "save"):
+            self.redis_errors.labels(operation)
+        for outcome in ("ok", "error"):
+            self.taxonomy_reloads.labels(outcome)
+        self.salary_dropped.labels("out_of_bounds", "unknown")
+        self.redis_breaker_open.set(0)
+
+
+def build_labels() -> dict[str, str]:
+    """The labels of stream_build_info: what is running, for "which version is where"."""
+    return {
+        "version": __version__,
+        "python": platform.python_version(),
+        "confluent_kafka": confluent_kafka.version()[0],
+        "librdkafka": confluent_kafka.libversion()[0],
+    }

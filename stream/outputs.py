@@ -1,0 +1,156 @@
+"""Topic routing, in one table: every topic the service uses, its message model, its key,
+and its configuration. `to_out_records` routes a batch's outcomes by it and
+`stream topics create` creates topics from it, so a new output topic is one row here, one
+message model, and its name in `TopicSettings` (docs/architecture.md, "Add an output topic").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from stream import codecs
+from stream.config import Settings
+from stream.errors import InvalidMessage
+from stream.models import ChangeEvent, DeadLetter, EnrichedPosting, RawPosting
+from stream.processing import InRecord, Outcome, Published
+
+Headers = list[tuple[str, str | bytes | None]]
+
+_DAY_MS = 24 * 3600 * 1000
+
+
+@dataclass(frozen=True, slots=True)
+class OutRecord:
+    """A message to produce."""
+
+    topic: str
+    key: bytes | None
+    value: bytes
+    headers: Headers = field(default_factory=list)
+
+
+def _posting_key(message: BaseModel) -> bytes:
+    posting_id: str = getattr(message, "posting_id")  # noqa: B009  # every keyed model has one
+    return posting_id.encode("utf-8")
+
+
+def _raw_key(message: BaseModel) -> bytes:
+    assert isinstance(message, RawPosting)
+    return f"{message.source}:{message.source_id}".encode()
+
+
+def _dead_letter_key(message: BaseModel) -> bytes | None:
+    assert isinstance(message, DeadLetter)
+    return codecs.original_key(message)
+
+
+def _dead_letter_headers(message: BaseModel) -> Headers:
+    """The same facts as headers, so operators can filter without decoding the value."""
+    assert isinstance(message, DeadLetter)
+    return [
+        ("error_kind", message.error_kind.encode()),
+        ("error", message.error.encode("utf-8", "replace")[:1000]),
+        ("source_topic", message.topic.encode()),
+        ("source_partition", str(message.partition).encode()),
+        ("source_offset", str(message.offset).encode()),
+    ]
+
+
+def _no_headers(message: BaseModel) -> Headers:
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """One row: `setting` names the field of `TopicSettings` that holds the topic's name."""
+
+    setting: str
+    model: type[BaseModel]
+    key: Callable[[BaseModel], bytes | None]
+    compacted: bool = False
+    retention_days: int | None = 7
+    # Raw and DLQ accept big messages so that an oversized posting reaches the worker and
+    # is dead-lettered with its bytes instead of being refused at the producer.
+    big_messages: bool = False
+    headers: Callable[[BaseModel], Headers] = _no_headers
+    output: bool = True
+
+    def name(self, settings: Settings) -> str:
+        topic: str = getattr(settings.topics, self.setting)
+        return topic
+
+    def config(self, settings: Settings) -> dict[str, str]:
+        config: dict[str, str] = {}
+        if self.compacted:
+            # The latest version of each key, forever (search rebuilds from it).
+            config.update({"cleanup.policy": "compact", "min.compaction.lag.ms": "3600000"})
+        elif self.retention_days is not None:
+            config["retention.ms"] = str(self.retention_days * _DAY_MS)
+        if self.big_messages:
+            config["max.message.bytes"] = str(settings.kafka.message_max_bytes)
+        return config
+
+
+TOPICS: tuple[Topic, ...] = (
+    Topic("raw", RawPosting, _raw_key, big_messages=True, output=False),
+    Topic("enriched", EnrichedPosting, _posting_key, compacted=True),
+    Topic("changes", ChangeEvent, _posting_key),
+    Topic("dlq", DeadLetter, _dead_letter_key, retention_days=30, big_messages=True,
+          headers=_dead_letter_headers),
+)  # fmt: skip
+
+
+def route(message: BaseModel) -> Topic:
+    """The output row of a message, by its model (or the nearest model it extends)."""
+    for model in type(message).__mro__:
+        for topic in TOPICS:
+            if topic.output and topic.model is model:
+                return topic
+    raise LookupError(f"no output topic carries {type(message).__name__}")
+
+
+def messages_of(record: InRecord, outcome: Outcome, failed_at: dt.datetime) -> list[BaseModel]:
+    """What one outcome publishes: a posting and its change event, a dead letter, or
+    nothing (an unchanged re-scrape)."""
+    if isinstance(outcome, InvalidMessage):
+        return [
+            codecs.dead_letter(
+                outcome,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                key=record.key,
+                value=record.value,
+                failed_at=failed_at,
+            )
+        ]
+    if isinstance(outcome, Published):
+        event = [outcome.event] if outcome.event is not None else []
+        return [outcome.posting, *event]
+    return []
+
+
+def to_out_records(
+    settings: Settings,
+    records: Sequence[InRecord],
+    outcomes: Sequence[Outcome],
+    failed_at: dt.datetime,
+) -> list[OutRecord]:
+    """The Kafka records for a batch's outcomes, in input order."""
+    out: list[OutRecord] = []
+    for record, outcome in zip(records, outcomes, strict=True):
+        for message in messages_of(record, outcome, failed_at):
+            topic = route(message)
+            out.append(
+                OutRecord(
+                    topic.name(settings),
+                    topic.key(message),
+                    codecs.encode(message),
+                    topic.headers(message),
+                )
+            )
+    return out

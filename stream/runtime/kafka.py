@@ -1,0 +1,98 @@
+"""librdkafka configuration, built in exactly one place, and small Kafka helpers."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from confluent_kafka.admin import AdminClient
+from confluent_kafka.cimpl import NewTopic
+
+from stream import outputs
+from stream.config import Settings
+
+Role = Literal["consumer", "producer", "transactional_producer", "admin"]
+
+
+def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[str, Any]:
+    """The librdkafka dict for one client role."""
+    kafka = settings.kafka
+    conf: dict[str, Any] = {
+        "bootstrap.servers": kafka.bootstrap_servers,
+        "security.protocol": kafka.security_protocol,
+        "client.id": f"{kafka.group_id}-{instance}",
+    }
+    if role != "admin":
+        conf["statistics.interval.ms"] = kafka.statistics_interval_ms
+    if kafka.sasl_mechanism:
+        conf["sasl.mechanism"] = kafka.sasl_mechanism
+        conf["sasl.username"] = kafka.sasl_username or ""
+        if kafka.sasl_password is not None:
+            conf["sasl.password"] = kafka.sasl_password.get_secret_value()
+    if role == "consumer":
+        if kafka.static_membership:
+            conf["group.instance.id"] = instance
+        conf.update(
+            {
+                "group.id": kafka.group_id,
+                # Offsets are committed only inside the output transaction.
+                "enable.auto.commit": False,
+                "enable.auto.offset.store": False,
+                "auto.offset.reset": "earliest",
+                # Never read output of aborted transactions (ours or upstream's).
+                "isolation.level": "read_committed",
+                "session.timeout.ms": kafka.session_timeout_ms,
+                "heartbeat.interval.ms": kafka.heartbeat_interval_ms,
+                "max.poll.interval.ms": kafka.max_poll_interval_ms,
+                "partition.assignment.strategy": "cooperative-sticky",
+                "queued.max.messages.kbytes": kafka.queued_max_kbytes,
+            }
+        )
+    elif role in ("producer", "transactional_producer"):
+        conf.update(
+            {
+                "enable.idempotence": True,
+                "acks": "all",
+                "message.max.bytes": kafka.message_max_bytes,
+                # Bounded producer memory: when full, produce() raises BufferError and the
+                # worker polls for deliveries (backpressure), it never drops.
+                "queue.buffering.max.kbytes": kafka.producer_queue_kbytes,
+                "linger.ms": 5,
+                "compression.type": "zstd",
+            }
+        )
+        if role == "transactional_producer":
+            conf["transactional.id"] = f"{kafka.transactional_id_prefix}-{instance}"
+            conf["transaction.timeout.ms"] = kafka.transaction_timeout_ms
+    return conf
+
+
+def topic_specs(settings: Settings) -> list[NewTopic]:
+    """Every topic the service uses, with its configuration (the table in stream.outputs)."""
+    topics = settings.topics
+    return [
+        NewTopic(
+            topic.name(settings),
+            topics.partitions,
+            topics.replication_factor,
+            config=topic.config(settings),
+        )
+        for topic in outputs.TOPICS
+    ]
+
+
+def create_topics(settings: Settings, timeout_s: float = 30.0) -> dict[str, str]:
+    """Create the service's topics; existing ones are left alone. Returns topic -> outcome."""
+    admin = AdminClient(client_config(settings, "admin"))
+    outcome: dict[str, str] = {}
+    futures = admin.create_topics(topic_specs(settings), operation_timeout=timeout_s)
+    for name, future in futures.items():
+        try:
+            future.result(timeout=timeout_s)
+            outcome[name] = "created"
+        except Exception as exc:  # KafkaException carrying a KafkaError
+            error = exc.args[0] if exc.args else exc
+            if getattr(error, "name", lambda: "")() == "TOPIC_ALREADY_EXISTS":
+                outcome[name] = "exists"
+            else:
+                raise
+    return outcome

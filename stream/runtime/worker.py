@@ -1,0 +1,162 @@
+"""`stream run`: the loop that knows only Kafka.
+
+It is handed its consumer and its sink (the producer, wrapped: `runtime.sinks`), consumes a
+batch, passes the records to the processor (`stream.processing`, no Kafka), checks the
+DLQ-rate guard, and passes the result to the committer (`stream.committer`), which writes
+outputs and offsets together, then Redis, then metrics. When the sink could not commit,
+the loop seeks back and the batch is consumed again.
+
+Processing is synchronous between `consume()` calls, so a rebalance callback never runs
+while a batch is in flight: nothing uncommitted can leak to the next owner of a partition,
+and revocation waits at most for the batch in hand.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from confluent_kafka import Consumer, Message, TopicPartition
+
+from stream.committer import Committer
+from stream.config import Settings
+from stream.errors import FatalError, InvalidMessage
+from stream.ops.health import Health
+from stream.ops.metrics import Metrics
+from stream.processing import BatchProcessor, InRecord
+from stream.runtime.guard import DlqGuard
+from stream.runtime.sinks import KafkaSink, first_offsets
+from stream.runtime.watchdog import Watchdog
+
+log = logging.getLogger(__name__)
+
+
+class Worker:
+    """Call `run(stop)` from the main thread; it owns the consumer and the sink from then."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        consumer: Consumer,
+        sink: KafkaSink,
+        processor: BatchProcessor,
+        committer: Committer,
+        metrics: Metrics,
+        health: Health,
+        watchdog: Watchdog,
+    ) -> None:
+        self._settings = settings
+        self._consumer = consumer
+        self._sink = sink
+        self._processor = processor
+        self._committer = committer
+        self._metrics = metrics
+        self._health = health
+        self._watchdog = watchdog
+        worker = settings.worker
+        self._guard = DlqGuard(
+            worker.dlq_guard_window, worker.dlq_guard_min_messages, worker.dlq_guard_max_ratio
+        )
+
+    def run(self, stop: threading.Event) -> None:
+        """Process until `stop` is set; the batch in hand is committed or aborted first."""
+        self._watchdog.start()
+        try:
+            self._sink.start()
+            self._consumer.subscribe(
+                [self._settings.topics.raw],
+                on_assign=self._on_assign,
+                on_revoke=self._on_revoke,
+                on_lost=self._on_lost,
+            )
+            self._health.subscribed()
+            worker = self._settings.worker
+            log.info(
+                "worker started",
+                extra={"topic": self._settings.topics.raw, "delivery": worker.delivery},
+            )
+            while not stop.is_set():
+                messages = self._consumer.consume(worker.batch_size, worker.batch_timeout_s)
+                self._health.polled()
+                self._processor.refresh()  # e.g. a newly pushed taxonomy, also when idle
+                records = self._records(messages)
+                if records:
+                    self._process(records)
+        finally:
+            self._health.stopping()
+            self._close()
+            self._watchdog.stop()
+
+    def _close(self) -> None:
+        try:
+            self._consumer.close()  # leaves the group now: partitions move without a timeout
+        finally:
+            self._sink.close(self._settings.worker.shutdown_timeout_s)
+        log.info("worker stopped", extra={"batches": self._committer.batches_committed})
+
+    def _records(self, messages: Sequence[Message]) -> list[InRecord]:
+        records: list[InRecord] = []
+        for message in messages:
+            error = message.error()
+            if error is not None:
+                if error.fatal():
+                    raise FatalError(f"consumer error: {error}")
+                log.warning("consumer error", extra={"error": str(error)})
+                continue
+            _, timestamp = message.timestamp()
+            records.append(
+                InRecord(
+                    topic=message.topic() or "",
+                    partition=message.partition() or 0,
+                    offset=message.offset() or 0,
+                    key=message.key(),
+                    value=message.value(),
+                    timestamp_ms=timestamp if timestamp > 0 else None,
+                )
+            )
+            self._metrics.consumed.labels(message.topic() or "").inc()
+        return records
+
+    def _process(self, records: list[InRecord]) -> None:
+        started = time.perf_counter()
+        result = self._processor.process(records)
+        # Before anything is written: a batch that trips the guard is never committed.
+        self._guard.check(isinstance(o, InvalidMessage) for o in result.outcomes)
+        if not self._committer.commit(records, result, started):
+            self._rewind(records)
+
+    def _rewind(self, records: list[InRecord]) -> None:
+        """Seek back to the batch's first offsets; partitions no longer ours are skipped
+        (their new owner starts from the committed offset anyway)."""
+        assigned = {(tp.topic, tp.partition) for tp in self._consumer.assignment()}
+        for partition in first_offsets(records):
+            if (partition.topic, partition.partition) in assigned:
+                self._consumer.seek(partition)
+
+    # -- rebalance callbacks (run inside consume(), between batches) -----------------------
+
+    def _on_assign(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        self._metrics.rebalances.labels("assign").inc()
+        self._log_assignment(consumer, partitions, "assigned")
+
+    def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        self._metrics.rebalances.labels("revoke").inc()
+        self._log_assignment(consumer, partitions, "revoked")
+
+    def _on_lost(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        self._metrics.rebalances.labels("lost").inc()
+        self._log_assignment(consumer, partitions, "lost")
+
+    def _log_assignment(
+        self, consumer: Consumer, partitions: list[TopicPartition], change: str
+    ) -> None:
+        # With cooperative-sticky the callbacks carry only the increment; during a revoke
+        # the partitions are still in assignment().
+        current = {(tp.topic, tp.partition) for tp in consumer.assignment()}
+        changed = {(tp.topic, tp.partition) for tp in partitions}
+        now_owned = current | changed if change == "assigned" else current - changed
+        self._metrics.assigned_partitions.set(len(now_owned))
+        self._health.assigned(len(now_owned))
+        log.info("rebalance", extra={change: sorted(p for _, p in changed)})

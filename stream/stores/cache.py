@@ -1,0 +1,158 @@
+"""The enrichment cache and the posting state, one Redis round trip per batch each way.
+
+Keys:
+- `{prefix}:enrich:{enricher_version}:{step versions}:{content_hash}` -> Enrichment JSON.
+  A re-scrape or a cross-board duplicate costs a lookup; a version bump misses naturally.
+- `{prefix}:state:{posting_id}` -> PostingState JSON, for change detection.
+
+The store moves cached enrichments as the JSON the enricher encoded (it decodes them too:
+the store knows nothing of steps); posting states it (de)serializes itself. `lookup` sends
+both MGETs in one pipeline; `save` writes what a committed batch produced in another.
+Redis may help and must never hurt: a failure is counted and answered as "cache miss,
+state unknown", and a circuit breaker keeps a dead Redis out of the hot path (one timeout,
+then no calls for `cooldown_s`, then one probe).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import redis
+from pydantic import ValidationError
+
+from stream.changes import PostingState
+from stream.ops.metrics import Metrics
+from stream.stores.breaker import CircuitBreaker
+
+
+def cache_key(prefix: str, enricher_version: str, variant: str, digest: str) -> str:
+    return f"{prefix}:enrich:{enricher_version}:{variant}:{digest}"
+
+
+def state_key(prefix: str, posting_id: str) -> str:
+    return f"{prefix}:state:{posting_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """Cached enrichments as stored (None = miss) and posting states (`states` None =
+    unknown: Redis did not answer)."""
+
+    enrichments: list[bytes | None]
+    states: list[PostingState | None] | None
+
+
+class Store(Protocol):
+    """The processor's view of Redis. Never raises: failures are misses / unknown state."""
+
+    def lookup(self, cache_keys: Sequence[str], state_keys: Sequence[str]) -> Lookup:
+        """One round trip. May block up to the socket timeout."""
+        ...
+
+    def save(self, enrichments: Mapping[str, str], states: Mapping[str, PostingState]) -> None:
+        """Best effort, after the batch committed; a failure is counted, not raised."""
+        ...
+
+
+class NullStore:
+    """No Redis: every lookup misses and every state is unknown (the offline CLI)."""
+
+    def lookup(self, cache_keys: Sequence[str], state_keys: Sequence[str]) -> Lookup:
+        return Lookup([None] * len(cache_keys), None)
+
+    def save(self, enrichments: Mapping[str, str], states: Mapping[str, PostingState]) -> None:
+        return None
+
+
+class RedisStore:
+    """Store on a Redis server."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        metrics: Metrics,
+        cache_ttl_s: int,
+        state_ttl_s: int,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
+        self._client = client
+        self._metrics = metrics
+        self._cache_ttl_s = cache_ttl_s
+        self._state_ttl_s = state_ttl_s
+        self._breaker = breaker or CircuitBreaker()
+
+    def lookup(self, cache_keys: Sequence[str], state_keys: Sequence[str]) -> Lookup:
+        unknown = Lookup([None] * len(cache_keys), None)
+        if not cache_keys and not state_keys:
+            return Lookup([], [])
+        if not self._breaker.allow():
+            self._metrics.cache_requests.labels("skipped").inc(len(cache_keys))
+            return unknown
+        started = time.perf_counter()
+        try:
+            pipe = self._client.pipeline(transaction=False)
+            for keys in (cache_keys, state_keys):
+                if keys:
+                    pipe.mget(keys)
+            replies = iter(pipe.execute())
+            cache_values = next(replies) if cache_keys else []
+            state_values = next(replies) if state_keys else []
+        except redis.RedisError:
+            self._failed("lookup")
+            self._metrics.cache_requests.labels("error").inc(len(cache_keys))
+            return unknown
+        self._recovered()
+        self._metrics.redis_seconds.labels("lookup").observe(time.perf_counter() - started)
+        enrichments = [_as_bytes(value) for value in cache_values]
+        states = [_decode_state(value) for value in state_values]
+        hits = sum(1 for item in enrichments if item is not None)
+        self._metrics.cache_requests.labels("hit").inc(hits)
+        self._metrics.cache_requests.labels("miss").inc(len(cache_keys) - hits)
+        return Lookup(enrichments, states)
+
+    def save(self, enrichments: Mapping[str, str], states: Mapping[str, PostingState]) -> None:
+        if not (enrichments or states) or not self._breaker.allow():
+            if enrichments or states:
+                self._metrics.redis_skipped_writes.inc(len(enrichments) + len(states))
+            return
+        started = time.perf_counter()
+        try:
+            pipe = self._client.pipeline(transaction=False)
+            for key, value in enrichments.items():
+                pipe.set(key, value, ex=self._cache_ttl_s)
+            for key, state in states.items():
+                pipe.set(key, state.model_dump_json(), ex=self._state_ttl_s)
+            pipe.execute()
+        except redis.RedisError:
+            self._failed("save")
+            self._metrics.redis_skipped_writes.inc(len(enrichments) + len(states))
+            return
+        self._recovered()
+        self._metrics.redis_seconds.labels("save").observe(time.perf_counter() - started)
+
+    def _recovered(self) -> None:
+        self._breaker.record_success()
+        self._metrics.redis_breaker_open.set(0)
+
+    def _failed(self, operation: str) -> None:
+        self._breaker.record_failure()
+        self._metrics.redis_errors.labels(operation).inc()
+        self._metrics.redis_breaker_open.set(1 if self._breaker.is_open else 0)
+
+
+def _as_bytes(value: object) -> bytes | None:
+    if isinstance(value, bytes):
+        return value
+    return value.encode("utf-8") if isinstance(value, str) else None
+
+
+def _decode_state(value: object) -> PostingState | None:
+    if not isinstance(value, bytes | str):
+        return None
+    try:
+        return PostingState.model_validate_json(value)
+    except ValidationError:
+        return None  # written by an incompatible build: unknown, and overwritten

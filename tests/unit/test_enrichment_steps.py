@@ -1,0 +1,125 @@
+"""The step interface: a toy step registered beside skills and salary shows up in the
+output, in the cache key and in the metrics, without any change to the pipeline."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import pytest
+from prometheus_client import CollectorRegistry
+from pydantic import BaseModel, ConfigDict
+
+from stream.config import load_settings
+from stream.enrich.pipeline import Enricher
+from stream.enrich.registry import STEPS, StepResources
+from stream.enrich.skills.taxonomy import Taxonomy
+from stream.enrich.step import EnrichmentObserver, PreparedPosting
+from stream.models import EnrichedPosting
+from stream.ops.metrics import Metrics
+from stream.processing import BatchProcessor, InRecord, Published
+from tests.unit.fakes import MemoryStore
+
+
+class ShoutPart(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    shout: str | None
+
+
+class ShoutPosting(EnrichedPosting):
+    """The contract with the toy step's field (a real step adds it to EnrichedPosting)."""
+
+    shout: str | None = None
+
+
+@dataclass(frozen=True)
+class ShoutStep:
+    """The toy: the normalized title in capitals."""
+
+    version: str = "7"
+    name: str = "shout"
+    part: type[BaseModel] = ShoutPart
+
+    def run(self, posting: PreparedPosting, observer: EnrichmentObserver | None) -> ShoutPart:
+        return ShoutPart(shout=posting.title.upper())
+
+
+def shout_step(resources: StepResources) -> ShoutStep:
+    return ShoutStep()
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return Taxonomy.bundled()
+
+
+def _record(offset: int) -> InRecord:
+    value = {
+        "source": "t",
+        "source_id": "1",
+        "title": "Data  <b>Engineer</b>",
+        "description": "We use Python and Kafka. Pay: USD 100,000 - 120,000 a year.",
+    }
+    return InRecord("raw", 0, offset, None, json.dumps(value).encode())
+
+
+def test_a_registered_step_reaches_output_cache_key_and_metrics(taxonomy: Taxonomy) -> None:
+    enricher = Enricher.build(taxonomy, factories=[*STEPS, shout_step], posting_model=ShoutPosting)
+    metrics, store = Metrics(CollectorRegistry()), MemoryStore()
+    processor = BatchProcessor(load_settings(), enricher, store, metrics)
+
+    first = processor.process([_record(0)])
+    [outcome] = first.outcomes
+    assert isinstance(outcome, Published)
+    posting = outcome.posting
+    assert isinstance(posting, ShoutPosting)
+    assert posting.shout == "DATA ENGINEER"  # the toy's field, from the normalized title
+    assert {t.name for t in posting.skills} >= {"Python", "Apache Kafka"}  # the others ran
+    assert posting.salary is not None
+    [(key, cached)] = first.cache_writes.items()
+    assert "shout=7" in key
+    assert "skills=" in key
+    assert "salary=" in key
+    assert json.loads(cached)["shout"] == "DATA ENGINEER"
+    samples = metrics.registry.get_sample_value
+    assert samples("stream_enrich_duration_seconds_count", {"enricher": "shout"}) == 1
+    assert samples("stream_enrich_duration_seconds_count", {"enricher": "skills"}) == 1
+
+    # Served from the cache: the toy's field is decoded with the others, nothing recomputed.
+    store.save(first.cache_writes, {})
+    [again] = processor.process([_record(1)]).outcomes
+    assert isinstance(again, Published)
+    assert again.cache_hit
+    assert isinstance(again.posting, ShoutPosting)
+    assert again.posting.shout == "DATA ENGINEER"
+    assert samples("stream_enrich_duration_seconds_count", {"enricher": "shout"}) == 1
+
+
+def test_a_new_step_version_misses_the_cache(taxonomy: Taxonomy) -> None:
+    def build(version: str) -> Enricher:
+        return Enricher.build(
+            taxonomy,
+            factories=[lambda _: ShoutStep(version=version)],
+            posting_model=ShoutPosting,
+        )
+
+    assert build("7").cache_variant == "shout=7"
+    assert build("7").cache_variant != build("8").cache_variant
+
+
+def test_a_step_field_missing_from_the_contract_is_refused(taxonomy: Taxonomy) -> None:
+    with pytest.raises(ValueError, match="shout"):
+        Enricher.build(taxonomy, factories=[shout_step])  # EnrichedPosting has no `shout`
+
+
+def test_two_steps_may_not_claim_one_field(taxonomy: Taxonomy) -> None:
+    with pytest.raises(ValueError, match="claims field 'shout'"):
+        Enricher.build(taxonomy, factories=[shout_step, shout_step], posting_model=ShoutPosting)
+
+
+def test_the_default_steps_keep_the_cached_json_of_before(taxonomy: Taxonomy) -> None:
+    """Skills and salary side by side, as before the steps existed: `{skills, salary}`."""
+    enricher = Enricher.build(taxonomy)
+    assert [step.name for step in enricher.steps] == ["skills", "salary"]
+    assert set(enricher.enrichment_model.model_fields) == {"skills", "salary"}

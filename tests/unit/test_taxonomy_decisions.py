@@ -1,0 +1,168 @@
+"""The taxonomy's growth decisions (scripts/taxonomy_grow.py): well formed, and the bundled
+data is exactly what they produce. Needs no ../shared (only propose/review/links read it)."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import sys
+import tomllib
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from stream.enrich.skills.taxonomy import Taxonomy
+
+_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "taxonomy_grow.py"
+
+
+@pytest.fixture(scope="module")
+def grow() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("taxonomy_grow", _SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["taxonomy_grow"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bundled_data_is_what_the_decisions_produce(grow: ModuleType) -> None:
+    decisions = grow.load_decisions()
+    assert decisions, "no decisions file"
+    stale = [
+        path.name
+        for path, content in grow.planned_changes(decisions).items()
+        if (path.read_text(encoding="utf-8") if path.exists() else None) != content
+    ]
+    assert stale == [], "run: .venv/bin/python scripts/taxonomy_grow.py apply"
+
+
+def test_every_decision_is_well_formed(grow: ModuleType) -> None:
+    decisions = grow.load_decisions()
+    assert grow.decision_problems(decisions, grow._hand_written_ids()) == []
+
+
+def test_the_declared_version_is_the_newest_release(grow: ModuleType) -> None:
+    releases = sorted({d.release for d in grow.load_decisions()})
+    assert Taxonomy.bundled().declared_version == releases[-1]
+
+
+def test_every_accepted_entry_is_in_the_taxonomy_with_its_links(grow: ModuleType) -> None:
+    entries = {e.id: e for e in Taxonomy.bundled().entries}
+    for d in grow.load_decisions():
+        if d.verdict == "accept":
+            entry = entries[d.fields["id"]]
+            assert entry.category == d.fields["category"]
+            assert entry.esco_label == (d.fields.get("esco_label") or None)
+        if d.verdict == "link" and d.fields.get("esco_label"):
+            assert entries[d.fields["id"]].esco_label == d.fields["esco_label"]
+
+
+def _decision(grow: ModuleType, **fields: object) -> object:
+    return grow.Decision("2099.1.1", 1, dict(fields))
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"candidate": "x", "verdict": "maybe"}, "verdict must be"),
+        ({"candidate": "x", "verdict": "reject"}, "needs a reason"),
+        ({"candidate": "x", "verdict": "accept", "id": "x", "name": "X"}, "needs category"),
+        (
+            {
+                "candidate": "x",
+                "verdict": "accept",
+                "id": "x",
+                "name": "X",
+                "category": "tool",
+                "group": "g",
+                "file": "f",
+            },
+            "states its ambiguity",
+        ),
+        ({"verdict": "link", "id": "nope", "esco_label": "y"}, "unknown hand-written entry"),
+        ({"verdict": "link", "id": "python"}, "needs a link or forms"),
+        ({"verdict": "link", "id": "python", "aliases": ["py"]}, "need a reason"),
+    ],
+)
+def test_bad_decisions_are_reported(
+    grow: ModuleType, fields: dict[str, object], problem: str
+) -> None:
+    problems = grow.decision_problems([_decision(grow, **fields)], {"python"})
+    assert any(problem in p for p in problems), problems
+
+
+def test_a_candidate_decided_twice_is_reported(grow: ModuleType) -> None:
+    twice = [_decision(grow, candidate="Kafka", verdict="reject", reason="r")] * 2
+    assert any("already decided" in p for p in grow.decision_problems(twice, set()))
+
+
+def test_amended_line_adds_forms_and_links_and_keeps_file_defaults(grow: ModuleType) -> None:
+    line = '  { id = "qa", name = "QA", aliases = ["qa testing"] },'
+    change = {
+        "aliases": ["qa testing", "software qa"],
+        "cased_aliases": ["QA"],
+        "esco_label": "quality assurance",
+    }
+    amended = grow.amended_line(line, change)
+    assert amended.startswith('  { id = "qa", name = "QA", ')
+    parsed = tomllib.loads("x = " + amended.strip().rstrip(","))["x"]
+    assert parsed == {
+        "id": "qa",
+        "name": "QA",
+        "aliases": ["qa testing", "software qa"],
+        "cased_aliases": ["QA"],
+        "esco_label": "quality assurance",
+    }
+    assert "category" not in parsed  # the file's default still applies
+
+
+def test_generated_entry_line_round_trips(grow: ModuleType) -> None:
+    fields = {
+        "id": "x",
+        "name": 'Say "x"',
+        "category": "tool",
+        "group": "g",
+        "aliases": ["a\\b"],
+        "ambiguous": False,
+        "candidate": "x",
+        "verdict": "accept",
+        "file": "f",
+    }
+    parsed = tomllib.loads("x = " + grow.entry_line(fields).strip().rstrip(","))["x"]
+    assert parsed == {
+        "id": "x",
+        "name": 'Say "x"',
+        "category": "tool",
+        "group": "g",
+        "aliases": ["a\\b"],
+    }
+
+
+def test_propose_and_review_on_the_shared_vocabularies(
+    grow: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    if not (grow.ESCO.exists() and grow.ONET.exists() and grow.LINKEDIN.exists()):
+        pytest.skip("../shared/data vocabularies and postings are absent")
+    monkeypatch.setattr(grow, "CANDIDATES", tmp_path / "candidates.tsv")
+    assert grow.cmd_propose(600) == 0
+    with (tmp_path / "candidates.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    assert len(rows) == 600
+    counts = [int(r["count"]) for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    forms = {f.casefold() for e in Taxonomy.bundled().entries for f in (e.name, *e.aliases)}
+    assert not [r["term"] for r in rows if r["term"].casefold() in forms]
+    capsys.readouterr()
+    assert grow.cmd_review(5) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("  {")]
+    assert lines
+    for line in lines:
+        decision = tomllib.loads("x = " + line.strip().rstrip(","))["x"]
+        assert decision["verdict"] == "accept"
+        assert decision["candidate"]
