@@ -40,8 +40,8 @@ from confluent_kafka.cimpl import NewTopic
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from stream.cli.samples import default_data_dir, linkedin_postings  # noqa: E402
 from stream.models import ChangeEvent, EnrichedPosting, RawPosting  # noqa: E402
-from stream.samples import default_data_dir, linkedin_postings  # noqa: E402
 from stream.trends.cells import SHARDS  # noqa: E402
 
 BOOTSTRAP = os.environ.get("STREAM_KAFKA__BOOTSTRAP_SERVERS", "127.0.0.1:9092")
@@ -50,8 +50,9 @@ DAY = 86_400.0
 
 
 def enriched_templates() -> list[EnrichedPosting]:
-    from stream.enrich.pipeline import Enricher
     from stream.taxonomy import Taxonomy
+
+    from stream.enrich.pipeline import Enricher
 
     data = default_data_dir()
     if data is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import orjson
 
-from stream.enrich.salary_places import country_of
+from stream.enrich.places import country_of
 from stream.trends.sketch import pay_midpoint
 from stream.trends.windows import day_of, event_time
 

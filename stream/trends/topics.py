@@ -9,7 +9,7 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from stream.config import Settings
-from stream.kafka import client_config
+from stream.runtime.kafka import client_config
 
 log = logging.getLogger(__name__)
 

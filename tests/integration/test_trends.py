@@ -2,8 +2,8 @@
 times that cross window boundaries; exact counts and quantiles on skills.trends, the dedup
 rules, the web answers, SIGTERM, and kill -9 mid-window with exact recovery.
 
-Every wait polls a condition against one deadline per test (`DEADLINE_S`), never a sleep
-that assumes a quiet machine.
+Every wait polls a condition against one deadline per test (`DEADLINE_S`, scaled by
+tests/deadlines.py), never a sleep that assumes a quiet machine.
 """
 
 from __future__ import annotations
@@ -26,9 +26,12 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from stream.trends.synthetic import change_event, encoded
+from tests.deadlines import deadline
 from tests.integration.conftest import KAFKA_PORT, REDIS_PORT, STREAM_BIN, free_port
 
-DEADLINE_S = float(os.environ.get("STREAM_TEST_TRENDS_DEADLINE_S", "240"))
+# One deadline per test, for everything it waits on: what a test takes on a quiet machine
+# (the crash test ~25 s), scaled by tests.deadlines (STREAM_TEST_DEADLINE_SCALE).
+DEADLINE_S = deadline(80)
 DAY = 86_400.0
 H = 3600.0
 D0 = 20_000 * DAY  # 2024-10-04T00:00Z

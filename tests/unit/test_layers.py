@@ -13,12 +13,14 @@ ROOT = Path(stream.__file__).parent
 # Bottom to top. A module's layer is the first prefix that names it.
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("contracts", ("stream", "stream.models", "stream.errors", "stream.config", "stream.codecs",
-                   "stream.schemas", "stream.changes", "stream.budget")),
+                   "stream.schemas", "stream.changes", "stream.budget",
+                   "stream.trends.settings", "stream.trends.models")),
     ("enrich", ("stream.enrich",)),
     ("ops", ("stream.ops",)),
     ("stores", ("stream.stores",)),
     ("processing", ("stream.processing", "stream.outputs", "stream.committer")),
     ("runtime", ("stream.runtime",)),
+    ("trends", ("stream.trends",)),
     ("cli", ("stream.cli",)),
 ]  # fmt: skip
 
