@@ -50,9 +50,8 @@ DAY = 86_400.0
 
 
 def enriched_templates() -> list[EnrichedPosting]:
-    from stream.taxonomy import Taxonomy
-
-    from stream.enrich.pipeline import Enricher
+    from stream.enrich.pipeline import Enricher, content_digests
+    from stream.enrich.skills.taxonomy import Taxonomy
 
     data = default_data_dir()
     if data is not None:
@@ -62,7 +61,11 @@ def enriched_templates() -> list[EnrichedPosting]:
 
         raws = [RawPosting.model_validate(synthetic_posting(i)) for i in range(500)]
     enricher = Enricher.build(Taxonomy.bundled())
-    return [enricher.enrich(raw) for raw in raws]
+    now = dt.datetime.now(dt.UTC)
+    return [
+        enricher.assemble(raw, enricher.compute(raw), content_digests(raw).content, now)
+        for raw in raws
+    ]
 
 
 def change_events(count: int, templates: list[EnrichedPosting]) -> list[tuple[bytes, bytes]]:
