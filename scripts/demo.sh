@@ -2,8 +2,9 @@
 # The end-to-end demo on the real local stack: installs what is missing, starts Kafka and Redis,
 # creates this run's topics, starts the worker, publishes real sample postings (the seed
 # posting and LinkedIn rows from ../shared/data, or the bundled example when that is absent)
-# plus one malformed line, prints the enriched output, the dead letter and the metrics, then
-# stops everything it started and exits 0.
+# plus one malformed line, prints the enriched output, the dead letter and the metrics, starts
+# the market-trends app over the change events and prints today's top skills, then stops
+# everything it started and exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -17,10 +18,13 @@ started=()
 port_open "${STREAM_LOCAL_KAFKA_PORT:-9092}" || started+=(kafka)
 port_open "${STREAM_LOCAL_REDIS_PORT:-6379}" || started+=(redis)
 worker_pid=""
+trends_pid=""
 cleanup() {
-  if [ -n "$worker_pid" ] && kill -0 "$worker_pid" 2>/dev/null; then
-    kill -TERM "$worker_pid" && wait "$worker_pid" || true
-  fi
+  for pid in "$worker_pid" "$trends_pid"; do
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid" && wait "$pid" || true
+    fi
+  done
   [ ${#started[@]} -eq 0 ] || bash deploy/local/stack.sh stop "${started[@]}" >&2 || true
 }
 trap cleanup EXIT
@@ -85,5 +89,33 @@ say "metrics at http://127.0.0.1:$metrics_port/metrics (selection)"
 curl -fsS "http://127.0.0.1:$metrics_port/metrics" \
   | grep -E '^stream_(messages|postings_(enriched|unchanged)|change_events|dlq|cache_requests|salary_found|transaction_commit_duration_seconds_count|assigned|build|taxonomy_info)' \
   || true
+
+say "market trends: stream trends (Faust) over $STREAM_TOPICS__CHANGES, log in .local/logs/$run_id-trends.log"
+trends_port="${STREAM_TRENDS__WEB_PORT:-6066}"
+STREAM_TRENDS__APP_ID="$run_id-trends" STREAM_TRENDS__WEB_PORT="$trends_port" \
+  STREAM_TRENDS__TRENDS_TOPIC="$run_id.skills.trends" STREAM_TRENDS__RISING_TOPIC="$run_id.skills.rising" \
+  STREAM_TRENDS__DATA_DIR=".local/demo/$run_id-trends" STREAM_REDIS__KEY_PREFIX="$run_id" \
+  .venv/bin/stream trends >".local/logs/$run_id-trends.log" 2>&1 &
+trends_pid=$!
+# Wait (polling, at most 120 s) until it has read every change event, then ask for today's top
+# skills: today's window is still open (it closes 6 h after midnight UTC, docs/trends.md).
+read_events() {
+  curl -fsS "http://127.0.0.1:$trends_port/metrics" 2>/dev/null \
+    | awk '/^stream_trends_events_total/ {n += $2} END {print n + 0}'
+}
+for _ in $(seq 240); do
+  [ "$(read_events)" -ge "$expected" ] && break
+  kill -0 "$trends_pid" 2>/dev/null || { echo "stream trends exited; see its log" >&2; exit 1; }
+  sleep 0.5
+done
+[ "$(read_events)" -ge "$expected" ] || { echo "stream trends did not read the change events" >&2; exit 1; }
+say "top skills today (GET /trends/top?window=open&n=10 on port $trends_port)"
+curl -fsS "http://127.0.0.1:$trends_port/trends/top?window=open&n=10" | python3 -c '
+import json, sys
+for row in json.load(sys.stdin)["rows"]:
+    pay = row["pay"]
+    median = "  median pay {:,.0f} USD/yr".format(pay["p50"]) if pay else ""
+    print("{:4d}  {}{}".format(row["postings"], row["skill_name"], median))
+'
 
 say "done: stopping the worker and what this demo started (logs stay in $ROOT/.local/logs)"

@@ -88,9 +88,9 @@ class Publisher:
         closed = await self.closed_through()
         if closed is None:
             return
-        progress = {p: r for p, r in self.progress().items() if r is not None}
-        # Every local partition's record gets the day when it is published; a partition
-        # that had no record yet then holds None, so the newest recorded day is the truth.
+        # Every partition's record gets the day when it is published, one that had no
+        # record yet too, so that its events of a published day are late when they come.
+        progress = {p: r or Progress() for p, r in self.progress().items()}
         published = [p.published_day for p in progress.values() if p.published_day is not None]
         done = max(published) if published else None
         if done is not None and done >= closed:

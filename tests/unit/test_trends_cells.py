@@ -187,6 +187,11 @@ def test_closing_waits_for_partitions_with_pending_messages_not_idle_ones() -> N
     assert closing_watermark({0: ahead, 1: behind}, {0: 500, 1: 50}) == D0 + H
     # Caught up (idle): it no longer holds the others back.
     assert closing_watermark({0: ahead, 1: behind}, {0: 500, 1: 10}) == D0 + 2 * DAY
+    # A record made by a publication before the partition had data: empty, nothing held.
+    assert closing_watermark({0: ahead, 1: Progress(published_day=19_999)}, {0: 500, 1: 0}) == (
+        D0 + 2 * DAY
+    )
+    assert closing_watermark({0: ahead, 1: Progress(published_day=19_999)}, {0: 500, 1: 3}) is None
     # Everyone caught up: the newest watermark.
     assert closing_watermark({0: ahead, 1: behind}, {0: 100, 1: 10}) == D0 + 2 * DAY
 
