@@ -157,7 +157,10 @@ def throughput(count: int, partitions: int) -> None:
     run = f"bench-trends-{uuid.uuid4().hex[:8]}"
     source = f"{run}.postings.changes"
     create(source, partitions)
-    producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 20})
+    # zstd, as the enrichment worker produces postings.changes.
+    producer = Producer(
+        {"bootstrap.servers": BOOTSTRAP, "linger.ms": 20, "compression.type": "zstd"}
+    )
     for key, value in items:
         while True:
             try:

@@ -63,7 +63,11 @@ class World:
         admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
         for future in admin.create_topics([NewTopic(self.source, partitions, 1)]).values():
             future.result(30)
-        self.producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 5})
+        # zstd, as the enrichment worker produces postings.changes (stream.runtime.kafka):
+        # Faust's consumer needs the codec (aiokafka[zstd]), which the demo found missing.
+        self.producer = Producer(
+            {"bootstrap.servers": BOOTSTRAP, "linger.ms": 5, "compression.type": "zstd"}
+        )
         self.processes: list[subprocess.Popen[bytes]] = []
         self.logs: list[Any] = []
         self.variables = {
@@ -136,6 +140,9 @@ class World:
         try:
 
             def done() -> bool:
+                latest = self.processes[-1] if self.processes else None
+                if latest is not None and latest.poll() is not None:
+                    raise AssertionError(f"stream trends exited {latest.returncode}:\n{self.log()}")
                 message = consumer.poll(0.5)
                 if message is not None and message.error() is None:
                     seen[(message.key() or b"").decode()] = json.loads(message.value() or b"")
