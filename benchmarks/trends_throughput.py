@@ -149,7 +149,7 @@ def stop(process: subprocess.Popen[bytes]) -> int:
     return process.wait(120)
 
 
-def throughput(count: int, partitions: int) -> None:
+def throughput(count: int, partitions: int, compression: str) -> None:
     templates = enriched_templates()
     skills = sum(len(t.skills) for t in templates) / len(templates)
     paid = sum(1 for t in templates if t.salary and t.salary.annual_max_usd) / len(templates)
@@ -157,9 +157,9 @@ def throughput(count: int, partitions: int) -> None:
     run = f"bench-trends-{uuid.uuid4().hex[:8]}"
     source = f"{run}.postings.changes"
     create(source, partitions)
-    # zstd, as the enrichment worker produces postings.changes.
+    # zstd by default, as the enrichment worker produces postings.changes.
     producer = Producer(
-        {"bootstrap.servers": BOOTSTRAP, "linger.ms": 20, "compression.type": "zstd"}
+        {"bootstrap.servers": BOOTSTRAP, "linger.ms": 20, "compression.type": compression}
     )
     for key, value in items:
         while True:
@@ -190,7 +190,10 @@ def throughput(count: int, partitions: int) -> None:
     assert first_read is not None
     rate = (count - first_read) / (done - first_at)
     counted = values.get('stream_trends_events_total{outcome="counted"}', 0)
-    print(f"change events: {count} over {partitions} partitions, {len(templates)} real templates")
+    print(
+        f"change events: {count} over {partitions} partitions ({compression}), "
+        f"{len(templates)} real templates"
+    )
     print(f"  skills per posting {skills:.1f}, with USD pay {paid:.0%}")
     print(f"  counted {counted:.0f}, cells {values.get('stream_trends_cells', 0):.0f}")
     print(f"  start-up to first event: {first_at - started:.1f} s")
@@ -291,11 +294,12 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=30_000)
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--recovery-cells", type=int, default=0)
+    parser.add_argument("--compression", default="zstd", help="of the published change events")
     args = parser.parse_args()
     if args.recovery_cells:
         recovery(args.recovery_cells, args.partitions)
     else:
-        throughput(args.postings, args.partitions)
+        throughput(args.postings, args.partitions, args.compression)
 
 
 if __name__ == "__main__":
