@@ -79,13 +79,20 @@ def code_core(words: tuple[str, ...], index: Index) -> Code | None:
     if code is not None:
         return code
     n = len(words)
-    for length in range(n - 1, 0, -1):
-        code = _exact(words[n - length :], index)
+    # A run with a word no label or title has cannot match: only runs of known words.
+    known = [word in index.vocabulary for word in words]
+    start = n
+    while start > 0 and known[start - 1]:
+        start -= 1
+    for begin in range(max(start, 1), n):
+        code = _exact(words[begin:], index)
         if code is not None:
             return code if code is _NOTHING else _scaled(code, HEAD_RUN)
     for length in range(n - 1, 0, -1):
-        for start in range(n - length - 1, -1, -1):
-            code = _exact(words[start : start + length], index)
+        for begin in range(n - length - 1, -1, -1):
+            if not all(known[begin : begin + length]):
+                continue
+            code = _exact(words[begin : begin + length], index)
             if code is not None and code is not _NOTHING:
                 return _scaled(code, ANY_RUN)
     head = words[-1]
@@ -101,6 +108,9 @@ def code_core(words: tuple[str, ...], index: Index) -> Code | None:
 
 def code_title_with(title: str, index: Index) -> Occupation | None:
     """The occupation of a title against a given index (tests use it directly)."""
+    lowered = title.lower()
+    if lowered in index.plain:  # most titles: plain words, an ESCO label or curated title
+        return _occupation(index.plain[lowered], index)
     best: Code | None = None
     for words, in_main in cores(title):
         code = code_core(words, index)
@@ -116,8 +126,19 @@ def code_title_with(title: str, index: Index) -> Occupation | None:
             best = code
         if best.confidence >= 0.9:
             break
+    return _occupation(best, index)
+
+
+def _occupation(best: Code | None, index: Index) -> Occupation | None:
     if best is None:
         return None
+    built = index.built.get(best)
+    if built is None:
+        built = index.built[best] = _build(best, index)
+    return built
+
+
+def _build(best: Code, index: Index) -> Occupation:
     if best.occupation < 0:
         return Occupation.model_construct(
             esco_uri=None,

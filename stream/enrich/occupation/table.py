@@ -22,12 +22,13 @@ import gzip
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from stream.enrich.occupation.title import alternatives, tokens
-from stream.enrich.occupation.words import TECH_HEADS, TECH_OVERRIDES, TITLES
+from stream.enrich.occupation.title import REWRITTEN, alternatives, tokens
+from stream.enrich.occupation.words import GENERIC, TECH_HEADS, TECH_OVERRIDES, TITLES
+from stream.models import Occupation
 
 DATA_FILE = "esco_occupations.json.gz"
 
@@ -61,8 +62,11 @@ class Index:
     tech_heads: dict[str, Code]
     tech_overrides: dict[str, dict[str, Code]]
     pairs: dict[str, frozenset[str]]
+    plain: dict[str, Code | None]  # labels and titles of plain words only: the fast path
+    vocabulary: frozenset[str]  # every word of a label or title, and its plural
     heads: dict[str, frozenset[str]]
     source: dict[str, Any]
+    built: dict[Code, Occupation] = field(default_factory=dict)  # answers, built once each
 
 
 def _read() -> bytes:
@@ -115,6 +119,9 @@ def load_index() -> Index:
         return None
 
     titles = {" ".join(tokens(title)): target(spec, CURATED) for title, spec in TITLES.items()}
+    plain: dict[str, Code | None] = {
+        key: code for key, code in [*labels.items(), *titles.items()] if _is_plain(key)
+    }
     return Index(
         occupations=tuple(occupations),
         isco_labels=isco_labels,
@@ -126,6 +133,13 @@ def load_index() -> Index:
             for word, heads in TECH_OVERRIDES.items()
         },
         pairs={key: frozenset(codes) for key, codes in pair_codes.items()},
+        plain=plain,
+        vocabulary=frozenset(
+            form
+            for key in [*labels, *titles]
+            for word in key.split()
+            for form in (word, word + "s")
+        ),
         heads={
             head: frozenset(isco for isco, _ in held)
             for head, held in head_codes.items()
@@ -133,6 +147,18 @@ def load_index() -> Index:
         },
         source=data["source"],
     )
+
+
+def _is_plain(key: str) -> bool:
+    """Whether a title equal to this key (in lower case) is its own only core and codes to
+    the key's code with nothing else tried (see `match.code_title_with`)."""
+    words = key.split()
+    if len(words) == 1 and words[0] in GENERIC:
+        return False
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return False
+    return all(word.isalpha() and word not in REWRITTEN for word in words)
 
 
 def _must(code: Code | None) -> Code:

@@ -28,10 +28,21 @@ from stream.enrich.occupation.words import (
 _PARENS = re.compile(r"\(([^)]*)\)?|\[([^\]]*)\]?|\{([^}]*)\}?")
 _SEGMENTS = re.compile(r"\s*(?:[|:;,!?•·*<>@]+|\s[-–—~+]+|[-–—~+]+\s|\s\.\s)\s*")
 _ALTERNATIVES = re.compile(r"\s*/\s*|\s+or\s+|\s+oder\s+|\s+ou\s+|\s+o\s+")
+_BRACKETS = frozenset("([{")
+_SIMPLE = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
+_PHRASE_ENDS = frozenset(second for _, second in PHRASES)
 _AND = re.compile(r"\s&\s")
 _TOKEN = re.compile(r"\.net\b|[^\W_]+(?:[&+#][^\W_]*)*[+#]*")
 
 MAX_TOKENS = 12  # a longer "title" is a sentence: only its first words are read
+
+
+# Words the cleaning rewrites or removes: a title made only of other (alphabetic) words is
+# its own single core, which `match` looks up directly (`Index.plain`).
+REWRITTEN: frozenset[str] = frozenset(
+    {*CANON, *NOISE, *MODIFIERS, *CUT_AT, *FIELDS, *HEAD_FIRST, "of", "tech"}
+    | {first for first, _ in PHRASES}
+)
 
 
 def tokens(text: str) -> list[str]:
@@ -43,6 +54,8 @@ def tokens(text: str) -> list[str]:
 
 
 def _phrases(words: list[str]) -> list[str]:
+    if _PHRASE_ENDS.isdisjoint(words):
+        return words
     for i in range(len(words) - 1):
         replacement = PHRASES.get((words[i], words[i + 1]))
         if replacement is not None:
@@ -95,7 +108,14 @@ def _cut(raw: list[str], first: int = 1) -> list[str]:
     return raw
 
 
+def _has_alternatives(text: str) -> bool:
+    return "/" in text or any(word in text for word in (" or ", " oder ", " ou ", " o "))
+
+
 def alternatives(segment: str) -> Iterator[str]:
+    if not _has_alternatives(segment):
+        yield segment
+        return
     parts = [p for p in _ALTERNATIVES.split(segment) if p.strip()]
     yield from parts
     if len(parts) == 2:
@@ -116,7 +136,7 @@ def segments(title: str) -> tuple[list[str], list[str]]:
         inner.append(next(g for g in match.groups() if g is not None))
         return " - "
 
-    main = _PARENS.sub(_keep, title)
+    main = _PARENS.sub(_keep, title) if _BRACKETS.intersection(title) else title
     split = [s for s in _SEGMENTS.split(main) if s.strip()]
     extra = [s for part in inner for s in _SEGMENTS.split(part) if s.strip()]
     return split, extra
@@ -125,8 +145,17 @@ def segments(title: str) -> tuple[list[str], list[str]]:
 def cores(title: str) -> Iterator[tuple[tuple[str, ...], bool]]:
     """Every candidate core of a title, best first, with whether it came from the title's
     main text (False: from parentheses). Empty cores and repeats are left out."""
-    main, extra = segments(title)
+    lowered = title.lower()
     seen: set[tuple[str, ...]] = set()
+    if _SIMPLE.fullmatch(lowered) and not _has_alternatives(lowered):
+        # most titles: words and spaces only, so one segment and one alternative
+        for core in _variants(lowered.split()):
+            key = tuple(core)
+            if key and key not in seen:
+                seen.add(key)
+                yield key, True
+        return
+    main, extra = segments(lowered)
     for group, in_main in ((main, True), (extra, False)):
         for i, segment in enumerate(group):
             for alternative in alternatives(segment):
@@ -145,4 +174,4 @@ def cores(title: str) -> Iterator[tuple[tuple[str, ...], bool]]:
 
 
 def _raw(text: str) -> list[str]:
-    return _TOKEN.findall(_AND.sub(" and ", text.lower()))
+    return _TOKEN.findall(_AND.sub(" and ", text) if "&" in text else text)
