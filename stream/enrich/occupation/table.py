@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from stream.enrich.occupation.title import REWRITTEN, alternatives, tokens
+from stream.enrich.occupation.title import REWRITTEN, alternatives, has_alternatives, tokens
 from stream.enrich.occupation.words import GENERIC, TECH_HEADS, TECH_OVERRIDES, TITLES
 from stream.models import Occupation
 
@@ -153,12 +153,12 @@ def _is_plain(key: str) -> bool:
     """Whether a title equal to this key (in lower case) is its own only core and codes to
     the key's code with nothing else tried (see `match.code_title_with`)."""
     words = key.split()
-    if len(words) == 1 and words[0] in GENERIC:
+    if has_alternatives(key) or (len(words) == 1 and words[0] in GENERIC):
         return False
     half = len(words) // 2
     if half and len(words) % 2 == 0 and words[:half] == words[half:]:
         return False
-    return all(word.isalpha() and word not in REWRITTEN for word in words)
+    return all(len(word) > 1 and word.isalpha() and word not in REWRITTEN for word in words)
 
 
 def _must(code: Code | None) -> Code:

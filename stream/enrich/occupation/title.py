@@ -108,12 +108,12 @@ def _cut(raw: list[str], first: int = 1) -> list[str]:
     return raw
 
 
-def _has_alternatives(text: str) -> bool:
+def has_alternatives(text: str) -> bool:
     return "/" in text or any(word in text for word in (" or ", " oder ", " ou ", " o "))
 
 
 def alternatives(segment: str) -> Iterator[str]:
-    if not _has_alternatives(segment):
+    if not has_alternatives(segment):
         yield segment
         return
     parts = [p for p in _ALTERNATIVES.split(segment) if p.strip()]
@@ -147,7 +147,7 @@ def cores(title: str) -> Iterator[tuple[tuple[str, ...], bool]]:
     main text (False: from parentheses). Empty cores and repeats are left out."""
     lowered = title.lower()
     seen: set[tuple[str, ...]] = set()
-    if _SIMPLE.fullmatch(lowered) and not _has_alternatives(lowered):
+    if _SIMPLE.fullmatch(lowered) and not has_alternatives(lowered):
         # most titles: words and spaces only, so one segment and one alternative
         for core in _variants(lowered.split()):
             key = tuple(core)
