@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import functools
 
-from stream.enrich.occupation.table import Code, Index, load_index
+from stream.enrich.occupation.table import CURATED, Code, Index, load_index
 from stream.enrich.occupation.title import cores
 from stream.enrich.occupation.words import GENERIC, TECH_DOMAIN
 from stream.models import Occupation
@@ -124,7 +124,7 @@ def code_title_with(title: str, index: Index) -> Occupation | None:
             code = _scaled(code, IN_PARENS)
         if best is None or code.confidence > best.confidence:
             best = code
-        if best.confidence >= 0.9:
+        if best.confidence >= CURATED:  # a label or hand-written title: good enough
             break
     return _occupation(best, index)
 

@@ -22,6 +22,24 @@ class OccupationPart(BaseModel):
     occupation: Occupation | None
 
 
+_NO_OCCUPATION = OccupationPart(occupation=None)
+# Parts by answer: answers are built once per code (`table.Index.built`), so the same
+# object comes back for every title with that code; keyed by identity, it stays alive here.
+_PARTS: dict[int, tuple[Occupation, OccupationPart]] = {}
+
+
+def _part(occupation: Occupation | None) -> OccupationPart:
+    if occupation is None:
+        return _NO_OCCUPATION
+    held = _PARTS.get(id(occupation))
+    if held is None or held[0] is not occupation:
+        held = _PARTS[id(occupation)] = (
+            occupation,
+            OccupationPart.model_construct(occupation=occupation),
+        )
+    return held[1]
+
+
 def _version() -> str:
     return f"{OCCUPATION_RULES_VERSION}-{data_digest()}"
 
@@ -40,4 +58,4 @@ class OccupationStep:
         return OccupationPart
 
     def run(self, posting: PreparedPosting, observer: EnrichmentObserver | None) -> OccupationPart:
-        return OccupationPart.model_construct(occupation=code_title(posting.title))
+        return _part(code_title(posting.title))

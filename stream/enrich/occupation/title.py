@@ -31,6 +31,7 @@ _ALTERNATIVES = re.compile(r"\s*/\s*|\s+or\s+|\s+oder\s+|\s+ou\s+|\s+o\s+")
 _BRACKETS = frozenset("([{")
 _SIMPLE = re.compile(r"[^\W\d_]+(?: [^\W\d_]+)*")
 _PHRASE_ENDS = frozenset(second for _, second in PHRASES)
+_ALTERNATIVE_HINT = re.compile(r"/| (?:or|oder|ou|o) ")
 _AND = re.compile(r"\s&\s")
 _TOKEN = re.compile(r"\.net\b|[^\W_]+(?:[&+#][^\W_]*)*[+#]*")
 
@@ -66,10 +67,12 @@ def _phrases(words: list[str]) -> list[str]:
 def _core(raw: list[str]) -> list[str]:
     words: list[str] = []
     for token in raw:
-        for word in CANON.get(token, (token,)):
-            if word in NOISE or len(word) < 2 or word.isdigit():
-                continue
-            words.append(word)
+        canon = CANON.get(token)
+        if canon is None:
+            if token not in NOISE and len(token) > 1 and not token.isdigit():
+                words.append(token)
+            continue
+        words.extend(w for w in canon if w not in NOISE)
     words = _phrases(words)
     if words and words[-1] == "tech":
         words[-1] = "technician"  # "HVAC Service Tech" (but "Tech Lead" keeps its tech)
@@ -102,6 +105,8 @@ def _variants(raw: list[str]) -> Iterator[list[str]]:
 
 
 def _cut(raw: list[str], first: int = 1) -> list[str]:
+    if CUT_AT.isdisjoint(raw):
+        return raw
     for i, token in enumerate(raw):
         if i >= first and token in CUT_AT:
             return raw[:i]
@@ -109,7 +114,7 @@ def _cut(raw: list[str], first: int = 1) -> list[str]:
 
 
 def has_alternatives(text: str) -> bool:
-    return "/" in text or any(word in text for word in (" or ", " oder ", " ou ", " o "))
+    return _ALTERNATIVE_HINT.search(text) is not None
 
 
 def alternatives(segment: str) -> Iterator[str]:
