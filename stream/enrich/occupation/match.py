@@ -17,7 +17,8 @@ order, and the first that answers gives the core's code:
    core (not a general one), every label ending in it ("veterinarian").
 
 One-word cores that are too general (`words.GENERIC`: "Manager", "Technician") never code
-on their own. The best-confidence answer over all cores wins (ties: the earlier core).
+on their own. The first core whose answer reaches GOOD_ENOUGH wins; failing that, the most confident
+answer of any core (ties: the earlier core).
 Confidence says how the code was found: 0.95 preferred label, 0.9 alternative label, 0.85
 hand-written title, 0.75 label resolved among several occupations, 0.7 ICT rule or shared
 unit group; routes 3 and 4 scale it by 0.85 and 0.65, route 5 gives 0.5, and a core read
@@ -28,7 +29,7 @@ from __future__ import annotations
 
 import functools
 
-from stream.enrich.occupation.table import CURATED, Code, Index, load_index
+from stream.enrich.occupation.table import Code, Index, load_index
 from stream.enrich.occupation.title import cores
 from stream.enrich.occupation.words import GENERIC, TECH_DOMAIN
 from stream.models import Occupation
@@ -37,6 +38,9 @@ HEAD_RUN = 0.85  # route 2: modifiers dropped, head kept
 ANY_RUN = 0.65  # route 4: the head itself dropped
 PAIRS = 0.5  # route 5
 IN_PARENS = 0.9
+# The first core answering at least this well is taken: a title states its job first
+# ("Project Electrical Engineer / Lighting Designer"); weaker answers let later cores try.
+GOOD_ENOUGH = 0.75
 
 _NOTHING = Code(-1, "", 0.0)  # a title deliberately coded to nothing
 
@@ -85,12 +89,16 @@ def code_core(words: tuple[str, ...], index: Index) -> Code | None:
     while start > 0 and known[start - 1]:
         start -= 1
     for begin in range(max(start, 1), n):
+        if begin == n - 1 and words[begin] not in index.heads_alone:
+            break
         code = _exact(words[begin:], index)
         if code is not None:
             return code if code is _NOTHING else _scaled(code, HEAD_RUN)
     for length in range(n - 1, 0, -1):
         for begin in range(n - length - 1, -1, -1):
             if not all(known[begin : begin + length]):
+                continue
+            if length == 1 and words[begin] not in index.heads_alone:
                 continue
             code = _exact(words[begin : begin + length], index)
             if code is not None and code is not _NOTHING:
@@ -124,7 +132,7 @@ def code_title_with(title: str, index: Index) -> Occupation | None:
             code = _scaled(code, IN_PARENS)
         if best is None or code.confidence > best.confidence:
             best = code
-        if best.confidence >= CURATED:  # a label or hand-written title: good enough
+        if best.confidence >= GOOD_ENOUGH:
             break
     return _occupation(best, index)
 

@@ -10,9 +10,14 @@ rules as titles (`title.tokens`), so a rule change never needs a rebuild. Indexe
   ISCO unit group, else to a strict-majority unit group, else to nothing.
 - `titles`: `words.TITLES`, the hand-written titles, resolved to codes.
 - `pairs`: the last two words of a label ("marketing coordinator" of "social media marketing
-  coordinator") -> the ISCO unit groups of the occupations having such a label, and `heads`:
-  a label's last word -> its unit group, kept only when at least two occupations use it
-  and they agree ("veterinarian"): the last fallback.
+  coordinator") -> the ISCO unit groups of the occupations having such a label, kept when
+  at least two occupations have one, and `heads`: a label's last word -> its unit group,
+  kept only when at least two occupations use it and they agree ("veterinarian"): the last
+  fallback.
+- `heads_alone`: the words that may code on their own when a longer title is cut down to
+  them: single-word preferred labels and hand-written titles ("electrician", "paralegal")
+  and the last word of at least two labels without a preposition ("attorney"), never a
+  general word ("manager") nor a stray one-word alternative label.
 """
 
 from __future__ import annotations
@@ -64,6 +69,7 @@ class Index:
     pairs: dict[str, frozenset[str]]
     plain: dict[str, Code | None]  # labels and titles of plain words only: the fast path
     vocabulary: frozenset[str]  # every word of a label or title, and its plural
+    heads_alone: frozenset[str]  # words that may stand alone as a run: see match.code_core
     heads: dict[str, frozenset[str]]
     source: dict[str, Any]
     built: dict[Code, Occupation] = field(default_factory=dict)  # answers, built once each
@@ -88,8 +94,9 @@ def load_index() -> Index:
     occupations: list[tuple[str, str, str]] = []
     preferred_tokens: list[frozenset[str]] = []
     holders: dict[str, list[tuple[int, bool]]] = {}
-    pair_codes: dict[str, set[str]] = {}
+    pair_codes: dict[str, set[tuple[str, int]]] = {}
     head_codes: dict[str, set[tuple[str, int]]] = {}
+    head_labels: Counter[str] = Counter()
     for number, (uuid, isco, preferred, others) in enumerate(data["occupations"]):
         occupations.append((prefix + uuid, isco, preferred))
         preferred_tokens.append(frozenset(tokens(preferred)))
@@ -98,8 +105,11 @@ def load_index() -> Index:
                 key = " ".join(words)
                 holders.setdefault(key, []).append((number, is_preferred))
                 head_codes.setdefault(words[-1], set()).add((isco, number))
+                if _STOP.isdisjoint(words):  # "merchant in ... products": not a head
+                    head_labels[words[-1]] += 1
                 if len(words) > 1 and words[-2] not in _STOP:
-                    pair_codes.setdefault(f"{words[-2]} {words[-1]}", set()).add(isco)
+                    pair = f"{words[-2]} {words[-1]}"
+                    pair_codes.setdefault(pair, set()).add((isco, number))
     labels: dict[str, Code] = {}
     for key, held in holders.items():
         code = _resolve(key, held, occupations, preferred_tokens)
@@ -132,7 +142,21 @@ def load_index() -> Index:
             word: {head: _must(target(spec, 0.7)) for head, spec in heads.items()}
             for word, heads in TECH_OVERRIDES.items()
         },
-        pairs={key: frozenset(codes) for key, codes in pair_codes.items()},
+        pairs={
+            pair: frozenset(isco for isco, _ in held)
+            for pair, held in pair_codes.items()
+            if len(held) > 1
+        },
+        heads_alone=frozenset(
+            {head for head, count in head_labels.items() if count >= 2}
+            | {
+                key
+                for key, code in labels.items()
+                if " " not in key and code.confidence == PREFERRED
+            }
+            | {key for key, code in titles.items() if " " not in key and code is not None}
+        )
+        - GENERIC,
         plain=plain,
         vocabulary=frozenset(
             form
@@ -172,7 +196,10 @@ def _expansions(label: str) -> list[list[str]]:
     "event/generator electrician") each alternative, as titles are split."""
     forms = [tokens(label)]
     if "/" in label:
-        forms += [tokens(part) for part in alternatives(label)]
+        parts = list(alternatives(label))
+        if len(parts) == 3:  # "event/generator electrician": not the bare "event"
+            parts = [part for part in parts if " " in part.strip()]
+        forms += [tokens(part) for part in parts]
     return [words for words in forms if words]
 
 

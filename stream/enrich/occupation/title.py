@@ -65,15 +65,18 @@ def _phrases(words: list[str]) -> list[str]:
 
 
 def _core(raw: list[str]) -> list[str]:
-    words: list[str] = []
+    expanded: list[str] = []
     for token in raw:
         canon = CANON.get(token)
         if canon is None:
-            if token not in NOISE and len(token) > 1 and not token.isdigit():
-                words.append(token)
-            continue
-        words.extend(w for w in canon if w not in NOISE)
-    words = _phrases(words)
+            expanded.append(token)
+        else:
+            expanded.extend(canon)
+    words = [
+        word
+        for word in _phrases(expanded)
+        if word not in NOISE and len(word) > 1 and not word.isdigit()
+    ]
     if words and words[-1] == "tech":
         words[-1] = "technician"  # "HVAC Service Tech" (but "Tech Lead" keeps its tech)
     half = len(words) // 2
@@ -91,14 +94,14 @@ def _variants(raw: list[str]) -> Iterator[list[str]]:
         yield _core([*_cut(raw[1:], 0), raw[0]])
     whole = _core(raw)
     yield whole
-    if len(whole) > 1 and whole[-1] in FIELDS:
-        yield [*whole[:-1], FIELDS[whole[-1]]]
     if "of" in whole[1:-1]:
         at = whole.index("of")
         head = whole[:at]
         if head == ["head"]:
             head = ["manager"]
         yield [*whole[at + 1 :], *head]
+    elif len(whole) > 1 and whole[-1] in FIELDS:
+        yield [*whole[:-1], FIELDS[whole[-1]]]
     cut = _cut(raw)
     if len(cut) < len(raw):
         yield _core(cut)

@@ -34,7 +34,6 @@ CANON: dict[str, tuple[str, ...]] = {
     "ml": ("machine", "learning"), "ai": ("artificial", "intelligence"),
     "bi": ("business", "intelligence"), "seo": ("search", "engine", "optimization"),
     "it": ("ict",), "sysadmin": ("system", "administrator"),
-    "frontend": ("front", "end"), "backend": ("back", "end"), "fullstack": ("full", "stack"),
     "hvac": ("heating", "ventilation", "air", "conditioning"),
     "cnc": ("computer", "numerical", "control"), "vet": ("veterinarian",),
     "elementary": ("primary",),
@@ -85,8 +84,12 @@ CANON: dict[str, tuple[str, ...]] = {
     "técnico": ("technician",), "tecnico": ("technician",),
 }  # fmt: skip
 
-# Two-word American forms ESCO writes otherwise (applied after CANON, to labels too).
+# Two-word forms written as one ("front end" and "frontend") or that ESCO words otherwise
+# ("high school"); applied after CANON, to labels too.
 PHRASES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("front", "end"): ("frontend",),
+    ("back", "end"): ("backend",),
+    ("full", "stack"): ("fullstack",),
     ("high", "school"): ("secondary", "school"),
     ("middle", "school"): ("secondary", "school"),
 }
@@ -161,10 +164,10 @@ GENERIC: frozenset[str] = _words(
 TECH_DOMAIN: frozenset[str] = _words(
     """
     software java javascript typescript python golang go ruby rails php node nodejs
-    react angular vue ios android mobile web front back end full stack net .net c# c++
+    react angular vue ios android mobile web frontend backend fullstack net .net c# c++
     scala kotlin swift rust salesforce vlocity sap oracle servicenow workday anaplan
     peoplesoft dynamics sharepoint linux unix cloud aws azure gcp devops api apis
-    microservices firmware application applications app apps sql etl tech html5 html css
+    microservices firmware app apps sql etl tech html5 html css
     wordpress shopify drupal magento unity unreal game games blockchain crm erp ict
     computer computing platform infrastructure kubernetes data bigdata spark hadoop
     machine learning artificial intelligence deep nlp vision llm genai security
@@ -190,6 +193,7 @@ TITLES: dict[str, str] = {
     "machine learning engineer": "isco:2511", "machine learning scientist": "isco:2511",
     "artificial intelligence engineer": "isco:2511", "deep learning engineer": "isco:2511",
     "full stack developer": "esco:software developer",
+    "tech lead": "esco:software developer", "technical lead": "esco:software developer",
     "full stack engineer": "esco:software developer",
     "front end engineer": "esco:user interface developer",
     "back end developer": "esco:software developer",
@@ -225,6 +229,7 @@ TITLES: dict[str, str] = {
     "physician associate": "isco:2240",
     "medical assistant": "esco:doctors' surgery assistant",
     "controller": "esco:financial controller",
+    "electronics technician": "esco:electronics engineering technician",
     "paralegal": "esco:legal assistant", "legal secretary": "esco:legal administrative assistant",
     "family physician": "esco:general practitioner",
     "primary care physician": "esco:general practitioner",
@@ -261,7 +266,7 @@ TITLES: dict[str, str] = {
 TECH_HEADS: dict[str, str] = {
     "developer": "esco:software developer", "engineer": "esco:software developer",
     "programmer": "esco:software developer", "coder": "esco:software developer",
-    "lead": "esco:software developer", "development": "esco:software developer",
+    "development": "esco:software developer",
     "architect": "esco:ICT system architect", "consultant": "esco:ICT consultant",
     "analyst": "esco:ICT system analyst", "administrator": "esco:ICT system administrator",
 }  # fmt: skip
