@@ -74,6 +74,43 @@ def _scaled(code: Code, factor: float) -> Code:
     return Code(code.occupation, code.isco, round(code.confidence * factor, 3))
 
 
+def _runs(words: tuple[str, ...], index: Index) -> Code | None:
+    """Routes 3 and 4. Only runs of known words are tried: a run with a word that no label
+    or title has cannot match."""
+    n = len(words)
+    vocabulary, alone = index.vocabulary, index.heads_alone
+    start = n
+    while start > 0 and words[start - 1] in vocabulary:
+        start -= 1
+    for begin in range(max(start, 1), n):
+        if begin == n - 1 and words[begin] not in alone:
+            break
+        code = _exact(words[begin:], index)
+        if code is not None:
+            return code if code is _NOTHING else _scaled(code, HEAD_RUN)
+    stretches: list[tuple[int, int]] = []  # [begin, end) of known words, head dropped
+    begin = 0
+    for at in range(n):
+        if words[at] not in vocabulary:
+            if at > begin:
+                stretches.append((begin, at))
+            begin = at + 1
+    if n > begin:
+        stretches.append((begin, n))
+    if not stretches:
+        return None
+    stretches.reverse()
+    for length in range(min(n - 1, max(e - b for b, e in stretches)), 0, -1):
+        for first, end in stretches:
+            for at in range(min(end, n - 1) - length, first - 1, -1):
+                if length == 1 and words[at] not in alone:
+                    continue
+                code = _exact(words[at : at + length], index)
+                if code is not None and code is not _NOTHING:
+                    return _scaled(code, ANY_RUN)
+    return None
+
+
 def code_core(words: tuple[str, ...], index: Index) -> Code | None:
     """The code of one cleaned core (see the module docstring for the routes)."""
     code = _exact(words, index)
@@ -83,26 +120,10 @@ def code_core(words: tuple[str, ...], index: Index) -> Code | None:
     if code is not None:
         return code
     n = len(words)
-    # A run with a word no label or title has cannot match: only runs of known words.
-    known = [word in index.vocabulary for word in words]
-    start = n
-    while start > 0 and known[start - 1]:
-        start -= 1
-    for begin in range(max(start, 1), n):
-        if begin == n - 1 and words[begin] not in index.heads_alone:
-            break
-        code = _exact(words[begin:], index)
+    if n > 1:
+        code = _runs(words, index)
         if code is not None:
-            return code if code is _NOTHING else _scaled(code, HEAD_RUN)
-    for length in range(n - 1, 0, -1):
-        for begin in range(n - length - 1, -1, -1):
-            if not all(known[begin : begin + length]):
-                continue
-            if length == 1 and words[begin] not in index.heads_alone:
-                continue
-            code = _exact(words[begin : begin + length], index)
-            if code is not None and code is not _NOTHING:
-                return _scaled(code, ANY_RUN)
+            return code
     head = words[-1]
     groups: set[str] = set()
     for word in words[:-1]:
