@@ -123,7 +123,8 @@ NOISE: frozenset[str] = _words(
     daily night nights day days weekend weekends evening evenings overnight overnights
     shift shifts 1st 2nd 3rd rotating flexible schedule urgent urgently hiring now
     immediate immediately needed wanted opening openings position positions job jobs
-    role vacancy new sign on bonus pay m w d f x h mwd mfd gn all genders divers cdl
+    role vacancy new sign on bonus pay req requisition ref m w d f x h mwd mfd gn all
+    genders divers cdl
     class otr regional local vollzeit teilzeit minijob cdi cdd alternance nuit turno
     noche mañana tarde jornada completa
     """
