@@ -118,11 +118,13 @@ def main() -> int:
     table = build(args.source)
     data = write(table, args.output)
     occupations = table["occupations"]
+    groups = table["isco"]
     assert isinstance(occupations, list)
+    assert isinstance(groups, dict)
     labels = sum(1 + len(row[3]) for row in occupations)
+    shown = args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output
     print(
-        f"{args.output.relative_to(REPO) if args.output.is_relative_to(REPO) else args.output}: "
-        f"{len(occupations)} occupations, {labels} labels, {len(table['isco'])} ISCO unit "  # type: ignore[arg-type]
+        f"{shown}: {len(occupations)} occupations, {labels} labels, {len(groups)} ISCO unit "
         f"groups, {len(data):,} bytes, sha256 {hashlib.sha256(data).hexdigest()[:12]}"
     )
     return 0
