@@ -12,13 +12,15 @@ order, and the first that answers gives the core's code:
    Design Engineer" -> "electronics design engineer"): English titles put the head noun
    last, so what is dropped are modifiers;
 4. a shorter run of words anywhere ("Sales Associate Natural Food Products");
-5. the unit group alone: when every ESCO label ending in one of the core's words and its
-   head word ("marketing coordinator") belongs to one ISCO unit group, or for a one-word
-   core (not a general one), every label ending in it ("veterinarian").
+5. the unit group alone: when the labels ending in one of the core's words followed by its
+   head word belong to at least two occupations, all in one ISCO unit group, or for a
+   one-word core (not a general one) when every label ending in it does ("veterinarian").
 
-One-word cores that are too general (`words.GENERIC`: "Manager", "Technician") never code
-on their own. The first core whose answer reaches GOOD_ENOUGH wins; failing that, the most confident
+One-word cores and runs that are too general (`words.GENERIC`: "Manager", "Technician")
+never code on their own, and a one-word run must head ESCO labels (`Index.heads_alone`).
+The first core whose answer reaches GOOD_ENOUGH wins; failing that, the most confident
 answer of any core (ties: the earlier core).
+
 Confidence says how the code was found: 0.95 preferred label, 0.9 alternative label, 0.85
 hand-written title, 0.75 label resolved among several occupations, 0.7 ICT rule or shared
 unit group; routes 3 and 4 scale it by 0.85 and 0.65, route 5 gives 0.5, and a core read
@@ -34,7 +36,7 @@ from stream.enrich.occupation.title import cores
 from stream.enrich.occupation.words import GENERIC, TECH_DOMAIN
 from stream.models import Occupation
 
-HEAD_RUN = 0.85  # route 2: modifiers dropped, head kept
+HEAD_RUN = 0.85  # route 3: modifiers dropped, head kept
 ANY_RUN = 0.65  # route 4: the head itself dropped
 PAIRS = 0.5  # route 5
 IN_PARENS = 0.9
