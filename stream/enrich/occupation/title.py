@@ -6,8 +6,11 @@ and each alternative is tokenized (lower case, accents kept), canonicalized (`wo
 "Sr" and "RN" and "Entwickler" become words ESCO uses), stripped of noise (seniority,
 levels, schedule, contract, "m/w/d") and of leading modifiers ("Staff", "Lead"). Cores come
 out in the order they should be preferred: the title's first segment first, parenthesized
-text last; within an alternative the whole core, then "X of Y" turned to "Y X", then the
-core cut before "with", "at", "for"...
+text last; within an alternative a French or Spanish head moved last ("ingénieur
+logiciel"), the whole core, then "X of Y" turned to "Y X" (or a trailing field turned to its
+practitioner: "software engineering" -> "software engineer"), then the core cut before
+"with", "at", "for"... Words, spellings and foreign words are rewritten the same way in
+ESCO labels (`tokens`), so both sides meet.
 """
 
 from __future__ import annotations
