@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from stream.config import EnrichmentSettings
 from stream.enrich.fx import FxRates
 from stream.enrich.occupation.step import OccupationStep
+from stream.enrich.occupation.table import load_index
 from stream.enrich.salary.step import SalaryStep
 from stream.enrich.skills.extract import SkillExtractor
 from stream.enrich.skills.step import SkillsStep
@@ -46,8 +47,15 @@ def salary_step(resources: StepResources) -> EnrichmentStep:
     return SalaryStep(resources.fx)
 
 
+def occupation_step(resources: StepResources) -> EnrichmentStep:
+    # The ESCO table (~1 s) loads here, when the enricher is built at start, not inside the
+    # first posting's per-message time budget.
+    load_index()
+    return OccupationStep()
+
+
 STEPS: tuple[StepFactory, ...] = (
     skills_step,
     salary_step,
-    lambda resources: OccupationStep(),
+    occupation_step,
 )
