@@ -122,6 +122,8 @@ class BatchProcessor:
         self._metrics = metrics
         self._clock = clock
         self._observer = _MetricsObserver(metrics)
+        for step in ("normalize", *(s.name for s in enricher.steps)):
+            metrics.enrich_seconds.labels(step)  # zero series: panels evaluable from start
 
     def refresh(self) -> None:
         """Between batches, idle or not: take a newer enricher if one was published (taxonomy
@@ -159,7 +161,7 @@ class BatchProcessor:
                 result.cache_writes[item.cache_key] = enricher.encode(enrichment)
             try:
                 posting = enricher.assemble(item.raw, enrichment, item.digests.content, now)
-                current = state_of(posting, item.digests.description)
+                current = state_of(posting, item.digests.description, enricher.cache_variant)
             except Exception as exc:  # one message, not the batch
                 outcomes[item.index] = _unexpected(
                     exc, "assembly failed", posting_id=item.posting_id
