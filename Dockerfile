@@ -30,7 +30,7 @@ ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/opt/venv \
     CARGO_HOME=/usr/local/cargo RUSTUP_HOME=/usr/local/rustup PATH=/usr/local/cargo/bin:$PATH \
     MATURIN_PEP517_ARGS=--locked
 WORKDIR /src
-COPY pyproject.toml uv.lock README.md ./
+COPY pyproject.toml uv.lock ./
 COPY native ./native
 # The optional secret `ca_bundle` is a CA bundle for TLS-intercepting proxies (PyPI, crates.io):
 # mounted for this step only, never written to a layer. The caches keep downloads and the
@@ -43,6 +43,9 @@ RUN --mount=type=secret,id=ca_bundle \
         export SSL_CERT_FILE=/run/secrets/ca_bundle CARGO_HTTP_CAINFO=/run/secrets/ca_bundle; \
     fi \
     && uv sync --frozen --no-dev --no-editable --no-install-project
+# The README is the package's long description: copied only here, so editing it rebuilds this
+# cheap layer, not the dependencies and the native compile above.
+COPY README.md ./
 COPY stream ./stream
 RUN --mount=type=secret,id=ca_bundle \
     --mount=type=cache,target=/root/.cache/uv \

@@ -82,9 +82,7 @@ pick_engine() {
       ((nproc > 4096)) && nproc=4096
       # --format docker keeps HEALTHCHECK (the OCI image format has no such field).
       BUILD_FLAGS=(--format docker --network host --ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$nproc")
-      # No systemd here for podman's healthcheck timers: `podman healthcheck run` runs it.
       RUN_FLAGS=(--network host --ulimit "nofile=$nofile:$nofile" --ulimit "nproc=$nproc:$nproc")
-      pidof systemd >/dev/null 2>&1 || RUN_FLAGS+=(--health-interval disable)
       ;;
     docker)
       docker info >/dev/null 2>&1 || die "docker: no daemon answers (set CONTAINER_ENGINE=podman)"
@@ -155,7 +153,10 @@ local_python_base() {
 host_uv() {
   local uv
   uv=$(python3 -c 'import uv; print(uv.find_uv_bin())' 2>/dev/null) || uv=$(command -v uv) || true
-  [ -n "$uv" ] && file -L "$uv" | grep -q ELF || die "no uv binary on the host (scripts/bootstrap.sh installs it)"
+  # The binary itself (not a pyenv shim script): it is copied into the image.
+  if [ -z "$uv" ] || [ "$(head -c 4 "$uv" | tail -c 3)" != ELF ]; then
+    die "no uv binary on the host (scripts/bootstrap.sh installs it)"
+  fi
   printf '%s\n' "$uv"
 }
 local_toolchain() {
@@ -230,28 +231,35 @@ image_size_mb() {
 cmd_build() {
   pick_engine
   pick_bases
-  local ca=${CONTAINER_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt} secret=() source revision t0
+  local ca=${CONTAINER_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt} secret=() source revision created t0
   if [ -s "$ca" ]; then secret=(--secret "id=ca_bundle,src=$ca"); log "build secret ca_bundle: $ca"; fi
   revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
   git diff --quiet HEAD 2>/dev/null || revision="$revision-dirty"
+  # The commit's time, not the build's: rebuilding a commit changes no layer, not even labels.
+  created=$(TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || echo unknown)
   source=${STREAM_IMAGE_SOURCE:-$(git remote get-url origin 2>/dev/null || echo "unknown (no git remote; see the revision label)")}
   t0=$(now)
   log "building $IMAGE"
   "${ENGINE[@]}" build "${BUILD_FLAGS[@]}" "${BASE_ARGS[@]}" "${secret[@]}" \
     --build-arg "VERSION=$VERSION" --build-arg "REVISION=$revision" \
-    --build-arg "SOURCE=$source" --build-arg "CREATED=$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    --build-arg "SOURCE=$source" --build-arg "CREATED=$created" \
     -f Dockerfile -t "$IMAGE" . >&2
   log "built $IMAGE in $(since "$t0") s; size $(image_size_mb) MB"
 }
 
 cmd_run() {
+  local cmd_flags=()
   pick_engine
   image_exists "$IMAGE" || die "$IMAGE is not built: $0 build"
   [ $# -gt 0 ] || set -- run
+  # The HEALTHCHECK is for the worker; podman without systemd only logs errors trying to time it.
+  [ "$1" = run ] || cmd_flags+=(--no-healthcheck)
   # Settings come from the STREAM_* variables set here (see the README, "Configuration").
-  local cmd=("${ENGINE[@]}" run --rm --read-only "${RUN_FLAGS[@]}")
+  local cmd=("${ENGINE[@]}" run --rm --read-only "${RUN_FLAGS[@]}" "${cmd_flags[@]}")
   local name
-  for name in $(compgen -e | grep '^STREAM_' || true); do cmd+=(-e "$name"); done
+  for name in $(compgen -e | grep '^STREAM_' | grep -Ev '^STREAM_(LOCAL|CONTAINER|IMAGE)' || true); do
+    cmd+=(-e "$name")
+  done
   cmd+=("$IMAGE" "$@")
   log "${cmd[*]}"
   exec "${cmd[@]}"
@@ -261,6 +269,7 @@ cmd_info() {
   pick_engine
   image_exists "$IMAGE" || die "$IMAGE is not built: $0 build"
   printf 'image    %s\nsize     %s MB\n' "$IMAGE" "$(image_size_mb)"
+  # shellcheck disable=SC2016  # a Go template, not shell
   "${ENGINE[@]}" image inspect --format '{{range $k, $v := .Config.Labels}}label    {{$k}}={{$v}}{{println}}{{end}}' "$IMAGE"
 }
 
@@ -269,13 +278,13 @@ cmd_test() {
   [ -x .venv/bin/pytest ] || bash scripts/bootstrap.sh
   # Stop afterwards only what this run started: a running stack is shared and left alone.
   port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-  local started=()
-  port_open "${STREAM_LOCAL_KAFKA_PORT:-9092}" || started+=(kafka)
-  port_open "${STREAM_LOCAL_REDIS_PORT:-6379}" || started+=(redis)
+  STARTED=()
+  port_open "${STREAM_LOCAL_KAFKA_PORT:-9092}" || STARTED+=(kafka)
+  port_open "${STREAM_LOCAL_REDIS_PORT:-6379}" || STARTED+=(redis)
   # shellcheck disable=SC2317  # called by the trap
-  cleanup() { [ ${#started[@]} -eq 0 ] || bash deploy/local/stack.sh stop "${started[@]}" >&2 || true; }
+  cleanup() { [ ${#STARTED[@]} -eq 0 ] || bash deploy/local/stack.sh stop "${STARTED[@]}" >&2 || true; }
   trap cleanup EXIT
-  [ ${#started[@]} -eq 0 ] || bash deploy/local/stack.sh start "${started[@]}" >&2
+  [ ${#STARTED[@]} -eq 0 ] || bash deploy/local/stack.sh start "${STARTED[@]}" >&2
   local t0 rc=0
   t0=$(now)
   STREAM_CONTAINER_IMAGE="$IMAGE" \

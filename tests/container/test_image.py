@@ -86,6 +86,11 @@ def read_only_flags() -> list[str]:
     return ["--read-only", "--read-only-tmpfs=false"] if ENGINE[0] == "podman" else ["--read-only"]
 
 
+def one_off(*args: str) -> str:
+    """`stream ARGS` (or any command) in a throwaway container of the image: no health check."""
+    return engine("run", "--rm", "--no-healthcheck", *read_only_flags(), *RUN_FLAGS, *args).stdout
+
+
 def http_get(port: int, path: str) -> tuple[int, str] | None:
     """(status, body) from the container's metrics port, None while nothing answers."""
     try:
@@ -142,10 +147,7 @@ class Run:
     def stream(self, *args: str, mounts: tuple[str, ...] = ()) -> str:
         """`stream ARGS` in a throwaway container of the image (operator commands)."""
         volumes = [flag for mount in mounts for flag in ("-v", mount)]
-        result = engine(
-            "run", "--rm", *read_only_flags(), *RUN_FLAGS, *self.env_flags(), *volumes, IMAGE, *args
-        )
-        return result.stdout
+        return one_off(*self.env_flags(), *volumes, IMAGE, *args)
 
 
 @pytest.fixture
@@ -293,12 +295,10 @@ def test_image_is_what_the_manifests_say() -> None:
     for name in ("source", "revision", "created"):
         assert labels[f"org.opencontainers.image.{name}"] not in ("", "unknown"), name
     tools = "gcc cc c++ cpp ld as make cargo rustc rustup uv"
-    found = engine(
-        "run", "--rm", *read_only_flags(), *RUN_FLAGS, "--entrypoint", "sh", IMAGE, "-c",
-        f"for tool in {tools}; do command -v $tool || true; done; id -u",
-    ).stdout.split()  # fmt: skip
+    script = f"for tool in {tools}; do command -v $tool || true; done; id -u"
+    found = one_off("--entrypoint", "sh", IMAGE, "-c", script).split()
     assert found == ["10001"], f"build tools in the runtime image: {found[:-1]}"
-    version_out = engine("run", "--rm", *read_only_flags(), *RUN_FLAGS, IMAGE, "--version").stdout
+    version_out = one_off(IMAGE, "--version")
     assert version_out.strip() == version.group(1)
 
 
@@ -405,7 +405,7 @@ def test_trends_app_container() -> None:
     """The place for the trends app (`stream trends`, DESIGN.md) in its container: the same
     checks as the worker's (ready, /metrics from outside, its output topic, SIGTERM -> exit 0).
     It does not exist yet; when the image grows the command, this fails until it is written."""
-    usage = engine("run", "--rm", *read_only_flags(), *RUN_FLAGS, IMAGE, "--help").stdout
+    usage = one_off(IMAGE, "--help")
     if re.search(r"^\W*trends\b", usage, re.M):
         pytest.fail("`stream trends` exists now: write its container test here")
     pytest.skip("the trends app does not exist yet (`stream trends` is not a command of the image)")
