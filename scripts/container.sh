@@ -202,7 +202,7 @@ official_pullable() {
   local ref
   for ref in "$(dockerfile_default PYTHON_IMAGE)" "$(dockerfile_default RUST_IMAGE)" "$(dockerfile_default UV_IMAGE)"; do
     image_exists "$ref" && continue
-    timeout 600 "${ENGINE[@]}" pull "$ref" >/dev/null 2>&1 || { log "bases: cannot pull $ref"; return 1; }
+    timeout 300 "${ENGINE[@]}" pull "$ref" >/dev/null 2>&1 || { log "bases: cannot pull $ref"; return 1; }
   done
 }
 

@@ -314,12 +314,14 @@ def test_worker_container_end_to_end(run: Run, worker: Worker) -> None:
 
     wait_until(ready, "/readyz to answer 200")
     print(f"\nstart to ready (/readyz 200): {time.monotonic() - worker.started:.1f} s")
-    healthz = http_get(worker.port, "/healthz")
-    assert healthz is not None
-    assert healthz[0] == 200, healthz
+    wait_until(lambda: (http_get(worker.port, "/healthz") or (0,))[0] == 200, "/healthz 200")
     if ENGINE[0] == "podman":
-        # The image's own HEALTHCHECK command, run inside the container by the engine.
-        engine("healthcheck", "run", worker.name)
+        # The image's own HEALTHCHECK command, run inside the container by the engine (its 3 s
+        # timeout includes a Python start: retried, as the engine itself would).
+        wait_until(
+            lambda: engine("healthcheck", "run", worker.name, check=False).returncode == 0,
+            "the image's HEALTHCHECK to pass",
+        )
     else:
         wait_until(
             lambda: worker.state().get("Health", {}).get("Status") == "healthy", "docker: healthy"
@@ -363,11 +365,17 @@ def test_worker_container_end_to_end(run: Run, worker: Worker) -> None:
         f"salary {salary['text']!r}"
     )
 
-    metrics = http_get(worker.port, "/metrics")
-    assert metrics is not None
-    assert metrics[0] == 200
-    assert re.search(r"^stream_postings_enriched_total\{[^}]*\} [1-9]", metrics[1], re.M)
-    assert re.search(r"^stream_ready 1\.0$", metrics[1], re.M)
+    def scraped() -> bool:
+        metrics = http_get(worker.port, "/metrics")
+        return (
+            metrics is not None
+            and metrics[0] == 200
+            and re.search(r"^stream_postings_enriched_total\{[^}]*\} [1-9]", metrics[1], re.M)
+            is not None
+            and re.search(r"^stream_ready 1\.0$", metrics[1], re.M) is not None
+        )
+
+    wait_until(scraped, "/metrics with stream_postings_enriched_total > 0 and stream_ready 1")
 
     # A second wave of new postings, then SIGTERM at once: whatever the worker has in hand must
     # be committed with its outputs, and nothing else.
