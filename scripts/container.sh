@@ -229,6 +229,7 @@ image_size_mb() {
 }
 
 cmd_build() {
+  mkdir -p "$STATE"
   pick_engine
   pick_bases
   local ca=${CONTAINER_CA_BUNDLE:-/etc/ssl/certs/ca-certificates.crt} secret=() source revision created t0
@@ -243,8 +244,8 @@ cmd_build() {
   "${ENGINE[@]}" build "${BUILD_FLAGS[@]}" "${BASE_ARGS[@]}" "${secret[@]}" \
     --build-arg "VERSION=$VERSION" --build-arg "REVISION=$revision" \
     --build-arg "SOURCE=$source" --build-arg "CREATED=$created" \
-    -f Dockerfile -t "$IMAGE" . >&2
-  log "built $IMAGE in $(since "$t0") s; size $(image_size_mb) MB"
+    --iidfile "$STATE/image.iid" -f Dockerfile -t "$IMAGE" . >&2
+  log "built $IMAGE ($(cut -c1-19 "$STATE/image.iid")) in $(since "$t0") s; size $(image_size_mb) MB"
 }
 
 cmd_run() {
@@ -287,7 +288,8 @@ cmd_test() {
   [ ${#STARTED[@]} -eq 0 ] || bash deploy/local/stack.sh start "${STARTED[@]}" >&2
   local t0 rc=0
   t0=$(now)
-  STREAM_CONTAINER_IMAGE="$IMAGE" \
+  # The image by id: another build on the machine may move the tag while the test runs.
+  STREAM_CONTAINER_IMAGE="$(cat "$STATE/image.iid")" STREAM_CONTAINER_TAG="$IMAGE" \
     STREAM_CONTAINER_ENGINE="${ENGINE[*]}" \
     STREAM_CONTAINER_RUN_FLAGS="${RUN_FLAGS[*]}" \
     .venv/bin/pytest tests/container -m container -p no:cacheprovider -s "$@" || rc=$?

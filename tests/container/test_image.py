@@ -35,7 +35,8 @@ from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 
 from tests.conftest import REPO, SHARED_DATA
 
-IMAGE = os.environ.get("STREAM_CONTAINER_IMAGE", "")
+IMAGE = os.environ.get("STREAM_CONTAINER_IMAGE", "")  # the image id (or a name)
+TAG = os.environ.get("STREAM_CONTAINER_TAG", IMAGE)  # the name:tag it was built as
 ENGINE = shlex.split(os.environ.get("STREAM_CONTAINER_ENGINE", "podman"))
 RUN_FLAGS = shlex.split(os.environ.get("STREAM_CONTAINER_RUN_FLAGS", "--network host"))
 WAIT_S = float(os.environ.get("STREAM_CONTAINER_WAIT", "180"))
@@ -291,7 +292,7 @@ def test_image_is_what_the_manifests_say() -> None:
     version = re.search(r'^version = "(.+)"', (REPO / "pyproject.toml").read_text(), re.M)
     assert version
     assert labels["org.opencontainers.image.version"] == version.group(1)
-    assert IMAGE.endswith(f":{version.group(1)}")
+    assert TAG.endswith(f":{version.group(1)}")
     for name in ("source", "revision", "created"):
         assert labels[f"org.opencontainers.image.{name}"] not in ("", "unknown"), name
     tools = "gcc cc c++ cpp ld as make cargo rustc rustup uv"
