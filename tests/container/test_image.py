@@ -378,9 +378,9 @@ def test_worker_container_end_to_end(run: Run, worker: Worker) -> None:
 
     wait_until(scraped, "/metrics with stream_postings_enriched_total > 0 and stream_ready 1")
 
-    # A second wave of new postings, then SIGTERM at once: whatever the worker has in hand must
-    # be committed with its outputs, and nothing else.
-    wave = [{**p, "source_id": f"{p['source_id']}-wave2-{i}"} for i, p in enumerate(postings * 4)]
+    # A second wave of new postings (a few batches' worth of enriching), then SIGTERM at once:
+    # whatever the worker has in hand must be committed with its outputs, and nothing else.
+    wave = [{**p, "source_id": f"{p['source_id']}-wave2-{i}"} for i, p in enumerate(postings * 40)]
     publish(run.topic("raw"), wave)
     stop_at = time.monotonic()
     engine("kill", "--signal", "TERM", worker.name)
