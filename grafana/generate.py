@@ -706,7 +706,7 @@ def quality() -> dict[str, Any]:
                 (
                     f"sum by (field) (rate(stream_field_resolved_total{{{SEL}}}[{RATE}]))"
                     " / ignoring(field) group_left "
-                    f"sum(rate(stream_postings_by_source_total{{{SEL}}}[{RATE}]))",
+                    f"sum(rate(stream_postings_enriched_total{{{SEL}}}[{RATE}]))",
                     "{{field}}",
                 )
             ],
@@ -715,13 +715,15 @@ def quality() -> dict[str, Any]:
         ),
         panel(
             "Share resolved, by source and field",
-            "The same share per board or scraper over the dashboard's time range: a source "
-            "whose location or title format the normalizers do not read shows here.",
+            "The same share per board or scraper, since each worker process started (a "
+            "source's series appear with its first posting, so a rate would miss that "
+            "first batch): a source whose location or title format the normalizers do not "
+            "read shows here.",
             [
                 (
-                    "sum by (source, field) (increase(stream_field_resolved_total"
-                    f"{{{SEL}}}[$__range])) / ignoring(field) group_left sum by (source) "
-                    f"(increase(stream_postings_by_source_total{{{SEL}}}[$__range]))",
+                    "sum by (source, field) (stream_field_resolved_by_source_total"
+                    f"{{{SEL}}}) / ignoring(field) group_left sum by (source) "
+                    f"(stream_postings_by_source_total{{{SEL}}})",
                     "{{source}} {{field}}",
                 )
             ],

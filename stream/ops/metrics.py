@@ -41,6 +41,16 @@ _E2E_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 36
 
 
 MAX_SOURCES = 50
+# The normalized fields whose resolution the quality metrics count (stream.ops.quality).
+NORMALIZED_FIELDS = (
+    "place",
+    "work_mode",
+    "seniority",
+    "employment_types",
+    "experience_years",
+    "education_level",
+    "occupation",
+)
 
 
 class Metrics:
@@ -281,11 +291,17 @@ class Metrics:
             ["source"],
             registry=registry,
         )
-        # Published postings whose normalized field (place, work_mode, seniority,
-        # employment_types, experience_years, education_level, occupation) was resolved, by
-        # field and source: over stream_postings_by_source_total, the share resolved.
+        # Published postings whose normalized field (NORMALIZED_FIELDS) was resolved (not
+        # null or empty), by field: over stream_postings_enriched_total, the share resolved.
         self.field_resolved = Counter(
             "stream_field_resolved_total",
+            "Postings with a normalized field resolved, by field.",
+            ["field"],
+            registry=registry,
+        )
+        # The same by source too, for the share per board (series appear with their source).
+        self.field_resolved_by_source = Counter(
+            "stream_field_resolved_by_source_total",
             "Postings with a normalized field resolved, by field and source.",
             ["field", "source"],
             registry=registry,
@@ -327,6 +343,8 @@ class Metrics:
         for outcome in ("ok", "error"):
             self.taxonomy_reloads.labels(outcome)
         self.salary_dropped.labels("out_of_bounds", "unknown")
+        for field in NORMALIZED_FIELDS:
+            self.field_resolved.labels(field)
         self.redis_breaker_open.set(0)
 
 

@@ -11,7 +11,7 @@ search indexer receives is what the quality dashboard shows. The worker calls
   (a `$`, `¥`, `kr` or `Rs` family resolved from the location or by policy), unknown (null);
 - skills per posting, and tags by category and by skill (both bounded by the taxonomy);
 - normalized fields: postings by source, and per field the postings where it was resolved
-  (`stream_field_resolved_total{field, source}`), for the share resolved by field and board.
+  (`stream_field_resolved_total{field}`, and `..._by_source_total{field, source}`).
 """
 
 from __future__ import annotations
@@ -20,18 +20,7 @@ import re
 from typing import Final
 
 from stream.models import EnrichedPosting, Salary
-from stream.ops.metrics import Metrics, source_label
-
-# The normalized fields whose resolution is counted; "resolved" means not null and not empty.
-NORMALIZED_FIELDS: Final = (
-    "place",
-    "work_mode",
-    "seniority",
-    "employment_types",
-    "experience_years",
-    "education_level",
-    "occupation",
-)
+from stream.ops.metrics import NORMALIZED_FIELDS, Metrics, source_label
 
 # Markers that name exactly one currency. A span holding one of these (or the ISO code
 # itself) stated its currency; anything else was resolved from a shared symbol ($, ¥, kr,
@@ -63,7 +52,8 @@ def observe_posting(metrics: Metrics, posting: EnrichedPosting) -> None:
     metrics.postings_by_source.labels(source).inc()
     for name in NORMALIZED_FIELDS:
         if getattr(posting, name):
-            metrics.field_resolved.labels(name, source).inc()
+            metrics.field_resolved.labels(name).inc()
+            metrics.field_resolved_by_source.labels(name, source).inc()
     metrics.skills_per_posting.observe(len(posting.skills))
     for tag in posting.skills:
         metrics.skill_tags.labels(tag.category).inc()

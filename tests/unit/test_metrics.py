@@ -156,11 +156,11 @@ def test_normalized_fields_are_counted_resolved_by_field_and_bounded_source() ->
     observe_posting(metrics, _posting(None, None, 0))  # nothing resolved
     value = metrics.registry.get_sample_value
     assert value("stream_postings_by_source_total", {"source": "board"}) == 2
-    assert value("stream_field_resolved_total", {"field": "seniority", "source": "board"}) == 1
-    assert (
-        value("stream_field_resolved_total", {"field": "employment_types", "source": "board"}) == 1
-    )
-    assert value("stream_field_resolved_total", {"field": "place", "source": "board"}) is None
+    assert value("stream_field_resolved_total", {"field": "seniority"}) == 1
+    assert value("stream_field_resolved_total", {"field": "place"}) == 0  # zero, not absent
+    by_source = "stream_field_resolved_by_source_total"
+    assert value(by_source, {"field": "employment_types", "source": "board"}) == 1
+    assert value(by_source, {"field": "place", "source": "board"}) is None
     # A flood of sources cannot explode the series: past MAX_SOURCES they count as "other".
     for i in range(MAX_SOURCES + 5):
         observe_posting(metrics, resolved.model_copy(update={"source": f"s{i}"}))
