@@ -1,0 +1,233 @@
+"""Free-text location -> places, against the gazetteer; null rather than a guess.
+
+A location is cut into locations (";", "|", " / ", "•", " or "), each into parts (commas,
+" - ", parentheses), each part cleaned of postcodes (any word with a digit: "EC2A", "2000"),
+of work-mode words ("Remote", "Office") and of metro wrappers ("Greater X Area", "X
+Metropolitan Area"). Every part is then read as a city, a region (name or code) and a
+country (name in English or its own language, or ISO code), and one reading is chosen:
+
+1. A city whose region and country agree with the other parts, most agreeing first, then
+   the largest ("London, KY" is Kentucky's; "London, Ontario" Canada's; "London" alone the
+   UK's). A stated country or region that disagrees with a city rules that city out.
+2. Else a region, kept only if it agrees with the stated country.
+3. Else a country.
+A part the gazetteer does not know is a city only when a region code or name beside it
+vouches for it ("Finksburg, MD"), at lower confidence. A lone city name must be a town of
+at least `MIN_LONE_POPULATION` people: short words that are also hamlets are not guessed.
+
+Confidence: 0.95 city confirmed by its region or country, or a country/region alone;
+0.85 a lone city that dominates its namesakes (10x the next), else 0.6; 0.6 an unknown
+city vouched for by its region. Places read from a description are scaled by 0.6.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from stream.enrich.place.gazetteer import CODED_COUNTRIES, City, Gazetteer, Region, fold
+from stream.models import Place
+
+MIN_LONE_POPULATION: Final = 15_000
+MAX_LOCATION_CHARS: Final = 300
+MAX_LOCATIONS: Final = 10
+
+_LOCATIONS: Final = re.compile(r"[;|•\n]| / | or | and | & ")
+_PARTS: Final = re.compile(r",|\s[-–—]\s|[()\[\]]|\s[-–—]$|^[-–—]\s")
+# Work-mode and filler words a location carries beside the place.
+_NOISE: Final = re.compile(
+    r"\b(?:fully |100% )?(?:remote|hybrid|on[- ]?site|in[- ]office|office|work from home|"
+    r"wfh|telecommute|anywhere|worldwide|global|flexible|headquarters|hq|based|"
+    r"multiple locations?|locations?|various|nationwide|country|area|region|metroplex|"
+    r"metropolitan|metro|greater|bay)\b",
+    re.IGNORECASE,
+)
+_ANY_DIGIT: Final = re.compile(r"\S*\d\S*")
+_CODE: Final = re.compile(r"^[A-Z]{2,3}$")
+_COUNTRY_WORDS: Final = frozenset(("UK", "USA", "UAE"))
+_HAS_LETTER: Final = re.compile(r"[^\W\d_]")
+# Words that make a part a county, district or the like: never a city of its own.
+_NOT_CITY: Final = frozenset(("county", "parish", "district", "province", "state", "region"))
+
+
+@dataclass(slots=True)
+class _Part:
+    text: str
+    cities: tuple[City, ...]
+    regions: tuple[Region, ...]
+    countries: tuple[str, ...]
+
+
+def parse_places(location: str | None, gaz: Gazetteer) -> list[Place]:
+    """Every place a location names, in order; [] for none or garbage."""
+    if not location or not _HAS_LETTER.search(location):
+        return []
+    out: list[Place] = []
+    for chunk in _LOCATIONS.split(location[:MAX_LOCATION_CHARS])[:MAX_LOCATIONS]:
+        place = parse_one(chunk, gaz)
+        if place is not None and place not in out:
+            out.append(place)
+    return out
+
+
+def parse_one(text: str, gaz: Gazetteer) -> Place | None:
+    """The place one location names, or None."""
+    parts = [_read(p, gaz) for p in _split_parts(text)]
+    parts = [p for p in parts if p.text]
+    if not parts:
+        return None
+    shown = text.strip()
+    return _choose(parts, gaz, shown)
+
+
+def _split_parts(text: str) -> list[str]:
+    out: list[str] = []
+    for raw in _PARTS.split(text):
+        raw = _ANY_DIGIT.sub(" ", raw)
+        raw = _NOISE.sub(" ", raw)
+        words = raw.split()
+        if not words:
+            continue
+        # A code glued in front or behind ("IN Tamil Nadu", "Sydney NSW"): its own part.
+        if len(words) > 1 and _CODE.match(words[0]):
+            out.append(words[0])
+            words = words[1:]
+        if len(words) > 1 and _CODE.match(words[-1]):
+            out += [" ".join(words[:-1]), words[-1]]
+        else:
+            out.append(" ".join(words))
+    return out
+
+
+def _read(text: str, gaz: Gazetteer) -> _Part:
+    text = text.strip(" .'\"")
+    key = fold(text)
+    if _CODE.match(text):
+        countries = _code_country(text, gaz)
+        # "UK", "USA", "UAE" name a country, never a region (Uttarakhand is "UK" too).
+        regions = () if text in _COUNTRY_WORDS else gaz.regions.get("code:" + text, ())
+        return _Part(text, (), regions, countries)
+    cities = gaz.cities.get(key, ())
+    if not cities and "-" in text and not key.endswith(("area",)):
+        # "Raleigh-Durham-Chapel Hill", "Dallas-Fort Worth": the first city of a metro.
+        cities = gaz.cities.get(fold(text.split("-")[0]), ())
+    country = gaz.countries.get(key)
+    return _Part(text, cities, gaz.regions.get(key, ()), (country,) if country else ())
+
+
+def _code_country(code: str, gaz: Gazetteer) -> tuple[str, ...]:
+    if code in gaz.alpha3:
+        return (gaz.alpha3[code],)
+    alias = gaz.countries.get(code.lower()) if code in _COUNTRY_WORDS else None
+    if alias:
+        return (alias,)
+    return (code,) if code in gaz.country_codes else ()
+
+
+def _choose(parts: list[_Part], gaz: Gazetteer, shown: str) -> Place | None:
+    best: tuple[tuple[int, int, int, int], City, int] | None = None
+    for i, part in enumerate(parts):
+        if not part.cities or _region_first(i, part, parts):
+            continue
+        other_regions = {r.code for j, p in enumerate(parts) if j != i for r in p.regions}
+        other_countries = {c for j, p in enumerate(parts) if j != i for c in p.countries}
+        stated_countries = _stated_countries(parts, i)
+        for city in part.cities:
+            agree_region = city.region_code in other_regions
+            agree_country = city.country in other_countries or any(
+                r.startswith(city.country + "-") for r in other_regions
+            )
+            if stated_countries and city.country not in stated_countries and not agree_region:
+                continue
+            if other_regions and not agree_region and not _region_unknown(city, other_regions):
+                continue
+            score = (int(agree_region) + int(agree_country), -i, city.population, 0)
+            if best is None or score > best[0]:
+                best = (score, city, i)
+    if best is not None:
+        (agree, _, _, _), city, i = best
+        if agree == 0 and len(parts) == 1 and city.population < MIN_LONE_POPULATION:
+            return None
+        confidence = 0.95 if agree else _lone_confidence(parts[i].cities, city)
+        return _place(gaz, city.country, city.region_code, city.name, shown, confidence)
+    return _region_or_country(parts, gaz, shown)
+
+
+def _region_first(i: int, part: _Part, parts: list[_Part]) -> bool:
+    """"New York, United States", "Washington, United States": LinkedIn's "State,
+    Country" for US and Canadian states named like a city reads as the state."""
+    if not part.regions or part.regions[0].country not in ("US", "CA"):
+        return False
+    rest = parts[i + 1 :]
+    return bool(rest) and all(p.countries and not p.regions for p in rest)
+
+
+def _region_unknown(city: City, regions: set[str]) -> bool:
+    """The gazetteer has no region for the city, or the stated regions are in another
+    country than the city (a code read both ways), so they cannot rule it out."""
+    if city.region_code is None:
+        return any(r.startswith(city.country + "-") for r in regions)
+    return False
+
+
+def _stated_countries(parts: list[_Part], skip: int) -> set[str]:
+    """Countries stated by a part that can only be a country (not also a region code)."""
+    return {
+        c for j, p in enumerate(parts) if j != skip and not p.regions for c in p.countries
+    }
+
+
+def _lone_confidence(namesakes: tuple[City, ...], city: City) -> float:
+    rivals = [c.population for c in namesakes if c.country != city.country]
+    return 0.85 if not rivals or city.population >= 10 * max(rivals) else 0.6
+
+
+def _region_or_country(parts: list[_Part], gaz: Gazetteer, shown: str) -> Place | None:
+    countries = [c for p in parts for c in p.countries if not p.regions]
+    coded = [c for p in parts for c in p.countries if p.regions]
+    for i, part in enumerate(parts):
+        for region in part.regions:
+            if countries and region.country not in countries:
+                continue
+            if not countries and _CODE.match(part.text) and len(parts) == 1:
+                continue  # a lone "CA" is a country code or a state: read as a country below
+            city = _vouched_city(parts, i)
+            return _place(gaz, region.country, region.code, city, shown, 0.6 if city else 0.95)
+    for country in (*countries, *coded):
+        return _place(gaz, country, None, None, shown, 0.95 if countries else 0.6)
+    return None
+
+
+def _vouched_city(parts: list[_Part], region_at: int) -> str | None:
+    """An unknown town just before its region ("Finksburg, MD"), read as written."""
+    if region_at != 1 or parts[0].regions or parts[0].countries:
+        return None
+    text = parts[0].text
+    words = text.split()
+    if not 0 < len(words) <= 4 or any(fold(w) in _NOT_CITY for w in words):
+        return None
+    if not all(w[:1].isupper() for w in words if w.isalpha() and len(w) > 3):
+        return None
+    return text
+
+
+def _place(
+    gaz: Gazetteer,
+    country: str,
+    region_code: str | None,
+    city: str | None,
+    shown: str,
+    confidence: float,
+) -> Place:
+    region = gaz.region_names.get(region_code) if region_code else None
+    if country not in CODED_COUNTRIES and region_code is None:
+        region = None
+    return Place.model_construct(
+        country=country,
+        region=region,
+        region_code=region_code,
+        city=city,
+        text=shown,
+        confidence=confidence,
+    )
