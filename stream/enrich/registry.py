@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from stream.config import EnrichmentSettings
 from stream.enrich.fx import FxRates
+from stream.enrich.place.gazetteer import gazetteer
+from stream.enrich.place.step import PlaceStep
 from stream.enrich.salary.step import SalaryStep
 from stream.enrich.skills.extract import SkillExtractor
 from stream.enrich.skills.step import SkillsStep
@@ -48,4 +50,5 @@ def salary_step(resources: StepResources) -> EnrichmentStep:
 STEPS: tuple[StepFactory, ...] = (
     skills_step,
     salary_step,
+    lambda resources: PlaceStep(gazetteer()),
 )

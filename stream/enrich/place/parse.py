@@ -155,8 +155,9 @@ def _choose(parts: list[_Part], gaz: Gazetteer, shown: str) -> Place | None:
 
 
 def _region_first(i: int, part: _Part, parts: list[_Part]) -> bool:
-    """"New York, United States", "Washington, United States": LinkedIn's "State,
-    Country" for US and Canadian states named like a city reads as the state."""
+    """LinkedIn's "State, Country" ("New York, United States", "Washington, United
+    States"): a US or Canadian state named like a city, followed by a country only, is read
+    as the state."""
     if not part.regions or part.regions[0].country not in ("US", "CA"):
         return False
     rest = parts[i + 1 :]
@@ -173,9 +174,7 @@ def _region_unknown(city: City, regions: set[str]) -> bool:
 
 def _stated_countries(parts: list[_Part], skip: int) -> set[str]:
     """Countries stated by a part that can only be a country (not also a region code)."""
-    return {
-        c for j, p in enumerate(parts) if j != skip and not p.regions for c in p.countries
-    }
+    return {c for j, p in enumerate(parts) if j != skip and not p.regions for c in p.countries}
 
 
 def _lone_confidence(namesakes: tuple[City, ...], city: City) -> float:

@@ -1,0 +1,137 @@
+"""Work mode (onsite | hybrid | remote | None) from the location field and the description.
+
+The location decides when it says it ("Remote - US", "Hybrid", "- Office"). Else the
+description, read only where one of a few cue words occurs (found with `str.find`, so a
+posting without "remote", "hybrid", "on-site", "in office", "from home"... costs a few
+substring scans and nothing else); each cue is judged in a window of ~80 characters around
+it by phrase patterns that say the *job* is remote, hybrid or on site:
+- remote: "fully remote", "remote position/role/job/opportunity", "work remotely",
+  "work from home", "telecommute", "(Remote)". Not "remote sensing", "remote-controlled",
+  "manage remote engineers" (no pattern says the job is remote).
+- onsite: "100% on-site", "on-site role", "must work in the office", "5 days a week in the
+  office", and a remote denied ("not a remote position", "no remote work").
+- hybrid: "hybrid role/schedule/work...", "(Hybrid)", "3 days in the office", "2 days
+  remote", "mix of remote and in-office".
+Hybrid wins over the others; remote and onsite both stated (neither denied) is None.
+Every pattern is bounded (no nested repetition) and runs on short windows only: linear in
+the posting's length whatever it holds.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, Literal
+
+Mode = Literal["onsite", "hybrid", "remote"]
+
+MAX_CUES: Final = 24
+"""Cue occurrences judged per posting (the first ones): bounds the work on hostile text."""
+_WINDOW: Final = 80
+
+_CUES: Final = ("remote", "hybrid", "on-site", "onsite", "on site", "in office", "in-office",
+                "the office", "from home", "telecommut", "telework", "wfh", "in-person",
+                "in person")  # fmt: skip
+
+_ON = r"(?:on[- ]?site|in[- ]office|in[- ]person|in the office|at the office)"
+_NUM = r"(?:[1-4]|one|two|three|four)"
+_REMOTE: Final = re.compile(
+    r"\b(?:fully|100%|completely|entirely|permanently|totally|a|is) remote\b(?! (?:sensing|"
+    r"control|monitor|team|engineer|staff|worker|employee|site|location|access|desktop|support))"
+    r"|\bremote[- ](?:first|only|position|role|job|opportunit|work\b|working|based|eligible|"
+    r"friendly|option|us\b|usa\b|within|anywhere)"
+    r"|\b(?:work|working|performed|done) (?:fully |100% |entirely )?remotely\b"
+    r"|\b(?:work|working) from home\b|\btelecommut|\btelework|\bwfh\b"
+    r"|\(remote\)|\bremote ?\)|location: ?remote\b"
+)
+_DENIED: Final = re.compile(
+    r"\b(?:not|never) (?:a |an |be |be a |available as a |eligible for |)(?:fully )?remote\b"
+    r"|\bno remote\b|\bnon[- ]remote\b"
+    r"|\bremote (?:work |working )?(?:is |will )?not (?:be )?(?:available|possible|offered|"
+    r"an option|permitted|allowed)"
+)
+_ONSITE: Final = re.compile(
+    rf"\b(?:100%|fully|entirely|completely|strictly|full[- ]time) {_ON}"
+    rf"|\b{_ON}[- ](?:position|role|job|opportunit|only|work\b|basis|requirement|5 days|"
+    rf"five days|every day|daily)"
+    rf"|\b(?:position|role|job|this) is (?:based )?{_ON}"
+    rf"|\bmust (?:be able to )?(?:work|report|be|reside and work) {_ON}"
+    rf"|\b(?:5|five) days (?:a|per) week (?:in|at) (?:the |our )?(?:office|site)"
+    rf"|\(on[- ]?site\)"
+)
+_HYBRID: Final = re.compile(
+    r"\bhybrid[- ](?:work|role|position|schedule|model|arrangement|opportunit|environment|"
+    r"setting|job|basis|policy|remote|office|format|flexib|workplace|mode)"
+    r"|\(hybrid\)|\bhybrid ?\)|location: ?hybrid\b|\b(?:is|a) hybrid\b(?! (?:cloud|app|car|"
+    r"vehicle|model of care|approach|solution|system|integration|architecture|environment))"
+    rf"|\b{_NUM} (?:days?|x) (?:a |per )?(?:week |wk )?(?:in|at|from) (?:the |our )?"
+    r"(?:office|site|home)"
+    rf"|\b{_NUM} days? (?:a week |per week )?{_ON}"
+    rf"|\b{_NUM} days? (?:a week |per week )?(?:remote|from home|wfh)"
+    rf"|\b(?:remote|home) and {_ON}|\b{_ON} and remote|mix of remote"
+)
+_LOCATION: Final = re.compile(
+    r"\b(?:(hybrid)|(remote|work from home|wfh|telecommute|anywhere)|"
+    r"(on[- ]?site|in[- ]office|office))\b",
+    re.IGNORECASE,
+)
+
+
+def location_mode(location: str | None) -> Mode | None:
+    """What the location field says ("Remote - US", "Hybrid", "Chennai - Office")."""
+    if not location:
+        return None
+    found: set[Mode] = set()
+    for m in _LOCATION.finditer(location[:300]):
+        found.add("hybrid" if m.group(1) else "remote" if m.group(2) else "onsite")
+    if "hybrid" in found or {"remote", "onsite"} <= found:
+        return "hybrid"
+    return next(iter(found), None)
+
+
+def description_mode(description: str) -> Mode | None:
+    """What the description says about where the job is done, or None."""
+    low = description.lower()
+    windows = _cue_windows(low)
+    if not windows:
+        return None
+    remote = onsite = hybrid = denied = False
+    for start, end in windows:
+        text = low[start:end]
+        hybrid = hybrid or _HYBRID.search(text) is not None
+        denied = denied or _DENIED.search(text) is not None
+        remote = remote or _REMOTE.search(text) is not None
+        onsite = onsite or _ONSITE.search(text) is not None
+    if hybrid:
+        return "hybrid"
+    if denied:
+        return "onsite"
+    if remote and not onsite:
+        return "remote"
+    if onsite and not remote:
+        return "onsite"
+    return None
+
+
+def detect(location: str | None, description: str) -> Mode | None:
+    """The location's word, else the description's."""
+    return location_mode(location) or description_mode(description)
+
+
+def _cue_windows(low: str) -> list[tuple[int, int]]:
+    hits: list[int] = []
+    for cue in _CUES:
+        at = low.find(cue)
+        while at != -1 and len(hits) < MAX_CUES:
+            hits.append(at)
+            at = low.find(cue, at + len(cue))
+    if not hits:
+        return []
+    hits.sort()
+    windows: list[tuple[int, int]] = []
+    for at in hits[:MAX_CUES]:
+        start, end = max(0, at - _WINDOW), at + _WINDOW
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
