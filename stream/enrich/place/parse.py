@@ -8,7 +8,10 @@ country (name in English or its own language, or ISO code), and one reading is c
 
 1. A city whose region and country agree with the other parts, most agreeing first, then
    the largest ("London, KY" is Kentucky's; "London, Ontario" Canada's; "London" alone the
-   UK's). A stated country or region that disagrees with a city rules that city out.
+   UK's). A stated country or region that disagrees with a city rules that city out; a
+   code read both ways ("DE": Germany or Delaware) needs only one reading to agree.
+   A name that is also a country or region ("Canada", "Queensland") alone is the country
+   or region unless the city of that name is a metropolis ("New York", "Singapore").
 2. Else a region, kept only if it agrees with the stated country.
 3. Else a country.
 A part the gazetteer does not know is a city only when a region code or name beside it
@@ -30,6 +33,7 @@ from stream.enrich.place.gazetteer import CODED_COUNTRIES, City, Gazetteer, Regi
 from stream.models import Place
 
 MIN_LONE_POPULATION: Final = 15_000
+MIN_METROPOLIS: Final = 1_000_000
 MAX_LOCATION_CHARS: Final = 300
 MAX_LOCATIONS: Final = 10
 
@@ -40,7 +44,7 @@ _NOISE: Final = re.compile(
     r"\b(?:fully |100% )?(?:remote|hybrid|on[- ]?site|in[- ]office|office|work from home|"
     r"wfh|telecommute|anywhere|worldwide|global|flexible|headquarters|hq|based|"
     r"multiple locations?|locations?|various|nationwide|country|area|region|metroplex|"
-    r"metropolitan|metro|greater|bay)\b",
+    r"metropolitan|metro|greater|bay area)\b",
     re.IGNORECASE,
 )
 _ANY_DIGIT: Final = re.compile(r"\S*\d\S*")
@@ -126,32 +130,47 @@ def _code_country(code: str, gaz: Gazetteer) -> tuple[str, ...]:
 
 
 def _choose(parts: list[_Part], gaz: Gazetteer, shown: str) -> Place | None:
-    best: tuple[tuple[int, int, int, int], City, int] | None = None
+    best: tuple[tuple[int, int, int], City, int] | None = None
     for i, part in enumerate(parts):
         if not part.cities or _region_first(i, part, parts):
             continue
-        other_regions = {r.code for j, p in enumerate(parts) if j != i for r in p.regions}
-        other_countries = {c for j, p in enumerate(parts) if j != i for c in p.countries}
-        stated_countries = _stated_countries(parts, i)
+        context = [p for j, p in enumerate(parts) if j != i and (p.regions or p.countries)]
         for city in part.cities:
-            agree_region = city.region_code in other_regions
-            agree_country = city.country in other_countries or any(
-                r.startswith(city.country + "-") for r in other_regions
-            )
-            if stated_countries and city.country not in stated_countries and not agree_region:
+            agree = _agreement(city, context)
+            if agree is None:
                 continue
-            if other_regions and not agree_region and not _region_unknown(city, other_regions):
-                continue
-            score = (int(agree_region) + int(agree_country), -i, city.population, 0)
+            score = (agree, -i, city.population)
             if best is None or score > best[0]:
                 best = (score, city, i)
     if best is not None:
-        (agree, _, _, _), city, i = best
-        if agree == 0 and len(parts) == 1 and city.population < MIN_LONE_POPULATION:
-            return None
-        confidence = 0.95 if agree else _lone_confidence(parts[i].cities, city)
-        return _place(gaz, city.country, city.region_code, city.name, shown, confidence)
+        (agree, _, _), city, i = best
+        part = parts[i]
+        lone = agree == 0 and (
+            city.population < MIN_LONE_POPULATION
+            # "Canada", "Queensland", "Washington" alone: the country or region, unless the
+            # city is a metropolis of that name ("New York", "Delhi", "Singapore").
+            or ((part.countries or part.regions) and city.population < MIN_METROPOLIS)
+        )
+        if not lone:
+            confidence = 0.95 if agree else _lone_confidence(part.cities, city)
+            return _place(gaz, city.country, city.region_code, city.name, shown, confidence)
     return _region_or_country(parts, gaz, shown)
+
+
+def _agreement(city: City, context: list[_Part]) -> int | None:
+    """How well the other parts agree with a city (2 its region, 1 its country), or None
+    when one of them rules it out (a region or country elsewhere)."""
+    agree = 0
+    for part in context:
+        if city.region_code is not None and any(r.code == city.region_code for r in part.regions):
+            agree += 2
+        elif city.country in part.countries or (
+            city.region_code is None and any(r.country == city.country for r in part.regions)
+        ):
+            agree += 1
+        else:
+            return None
+    return agree
 
 
 def _region_first(i: int, part: _Part, parts: list[_Part]) -> bool:
@@ -162,19 +181,6 @@ def _region_first(i: int, part: _Part, parts: list[_Part]) -> bool:
         return False
     rest = parts[i + 1 :]
     return bool(rest) and all(p.countries and not p.regions for p in rest)
-
-
-def _region_unknown(city: City, regions: set[str]) -> bool:
-    """The gazetteer has no region for the city, or the stated regions are in another
-    country than the city (a code read both ways), so they cannot rule it out."""
-    if city.region_code is None:
-        return any(r.startswith(city.country + "-") for r in regions)
-    return False
-
-
-def _stated_countries(parts: list[_Part], skip: int) -> set[str]:
-    """Countries stated by a part that can only be a country (not also a region code)."""
-    return {c for j, p in enumerate(parts) if j != skip and not p.regions for c in p.countries}
 
 
 def _lone_confidence(namesakes: tuple[City, ...], city: City) -> float:

@@ -12,7 +12,8 @@ it by phrase patterns that say the *job* is remote, hybrid or on site:
   office", and a remote denied ("not a remote position", "no remote work").
 - hybrid: "hybrid role/schedule/work...", "(Hybrid)", "3 days in the office", "2 days
   remote", "mix of remote and in-office".
-Hybrid wins over the others; remote and onsite both stated (neither denied) is None.
+Hybrid wins over the others, and so does remote stated beside on site ("remote and
+in-office work", "Remote position or onsite in Kalamazoo"); a remote denied is onsite.
 Every pattern is bounded (no nested repetition) and runs on short windows only: linear in
 the posting's length whatever it holds.
 """
@@ -34,40 +35,52 @@ _CUES: Final = ("remote", "hybrid", "on-site", "onsite", "on site", "in office",
 
 _ON = r"(?:on[- ]?site|in[- ]office|in[- ]person|in the office|at the office)"
 _NUM = r"(?:[1-4]|one|two|three|four)"
+_END = r"(?![a-z])"
+# "Location: Remote", "Location options: Remote", "Work setting: Hybrid work".
+_LABEL = r"(?:location|setting|options?|workplace|work type|work model|arrangement):\s?"
+# Scraped text often loses its line breaks ("...requiredNot a remote position"), so most
+# patterns do not ask for a word boundary before their first word, only after the last.
 _REMOTE: Final = re.compile(
-    r"\b(?:fully|100%|completely|entirely|permanently|totally|a|is) remote\b(?! (?:sensing|"
-    r"control|monitor|team|engineer|staff|worker|employee|site|location|access|desktop|support))"
-    r"|\bremote[- ](?:first|only|position|role|job|opportunit|work\b|working|based|eligible|"
-    r"friendly|option|us\b|usa\b|within|anywhere)"
-    r"|\b(?:work|working|performed|done) (?:fully |100% |entirely )?remotely\b"
-    r"|\b(?:work|working) from home\b|\btelecommut|\btelework|\bwfh\b"
-    r"|\(remote\)|\bremote ?\)|location: ?remote\b"
+    r"(?:fully|100%|completely|entirely|permanently|totally|all|mostly|primarily)[- ]remote"
+    rf"{_END}|% remote{_END}"
+    r"|\b(?:a|is|be) remote\b(?! (?:sensing|control|monitor|team|engineer|staff|worker|"
+    r"employee|site|location|access|desktop|support|area|village|island))"
+    r"|remote[- ](?:first|only|position|role|job|opportunit|work\b|working|based|eligible|"
+    r"friendly|option|us\b|usa\b|within|anywhere|internship|environment)"
+    r"|(?:work|works|working|performed|done|conducted|operate) (?:fully |100% |entirely |"
+    r"independently and )?remotely"
+    r"|(?:work|working) from (?:home|anywhere)|telecommut|telework|\bwfh\b"
+    rf"|\(remote\)|\bremote ?\)|{_LABEL}remote\b"
 )
 _DENIED: Final = re.compile(
-    r"\b(?:not|never) (?:a |an |be |be a |available as a |eligible for |)(?:fully )?remote\b"
+    r"(?:not|never) (?:a |an |be |be a |available as a |eligible for |)(?:fully )?remote\b"
     r"|\bno remote\b|\bnon[- ]remote\b"
-    r"|\bremote (?:work |working )?(?:is |will )?not (?:be )?(?:available|possible|offered|"
+    r"|remote (?:work |working )?(?:is |will )?not (?:be )?(?:available|possible|offered|"
     r"an option|permitted|allowed)"
+    r"|remote (?:candidates|applicants|workers) (?:will not|won't|cannot) be considered"
 )
 _ONSITE: Final = re.compile(
-    rf"\b(?:100%|fully|entirely|completely|strictly|full[- ]time) {_ON}"
-    rf"|\b{_ON}[- ](?:position|role|job|opportunit|only|work\b|basis|requirement|5 days|"
-    rf"five days|every day|daily)"
-    rf"|\b(?:position|role|job|this) is (?:based )?{_ON}"
-    rf"|\bmust (?:be able to )?(?:work|report|be|reside and work) {_ON}"
-    rf"|\b(?:5|five) days (?:a|per) week (?:in|at) (?:the |our )?(?:office|site)"
-    rf"|\(on[- ]?site\)"
+    rf"(?:100%|full|fully|entirely|completely|strictly|full[- ]time|day one|day 1),? {_ON}"
+    rf"|{_ON}[- ](?:position|role|job|opportunit|only|work\b|basis|requirement|5 days|"
+    rf"five days|every day|daily|internship)"
+    rf"|(?:position|role|job|this) is (?:based |physically located |located )?{_ON}"
+    rf"|(?:work|works|working|report|reporting) {_ON}"
+    rf"|must (?:be able to )?(?:work|report|be) {_ON}"
+    rf"|(?:5|five) days (?:a|per) week (?:in|at) (?:the |our )?(?:office|site)"
+    rf"|\(on[- ]?site\)|{_LABEL}(?:in[- ]person|on[- ]?site|in[- ]office)"
 )
 _HYBRID: Final = re.compile(
-    r"\bhybrid[- ](?:work|role|position|schedule|model|arrangement|opportunit|environment|"
-    r"setting|job|basis|policy|remote|office|format|flexib|workplace|mode)"
-    r"|\(hybrid\)|\bhybrid ?\)|location: ?hybrid\b|\b(?:is|a) hybrid\b(?! (?:cloud|app|car|"
-    r"vehicle|model of care|approach|solution|system|integration|architecture|environment))"
+    r"hybrid[- ]?(?:work|role|position|schedule|model|arrangement|opportunit|environment|"
+    r"setting|job|basis|policy|remote|office|format|flexib|workplace|mode|/|2 days|3 days)"
+    rf"|\(hybrid\)|\bhybrid ?\)|{_LABEL}hybrid\b"
+    r"|\b(?:is|be|a) hybrid\b(?! (?:cloud|app|car|vehicle|model of care|approach|solution|"
+    r"system|integration|architecture|heat))"
     rf"|\b{_NUM} (?:days?|x) (?:a |per )?(?:week |wk )?(?:in|at|from) (?:the |our )?"
     r"(?:office|site|home)"
     rf"|\b{_NUM} days? (?:a week |per week )?{_ON}"
     rf"|\b{_NUM} days? (?:a week |per week )?(?:remote|from home|wfh)"
-    rf"|\b(?:remote|home) and {_ON}|\b{_ON} and remote|mix of remote"
+    rf"|work from (?:the )?office {_NUM} days"
+    rf"|(?:remote|home) and {_ON}|{_ON} and remote|mix of remote|part remote"
 )
 _LOCATION: Final = re.compile(
     r"\b(?:(hybrid)|(remote|work from home|wfh|telecommute|anywhere)|"
@@ -101,15 +114,11 @@ def description_mode(description: str) -> Mode | None:
         denied = denied or _DENIED.search(text) is not None
         remote = remote or _REMOTE.search(text) is not None
         onsite = onsite or _ONSITE.search(text) is not None
-    if hybrid:
+    if hybrid or (remote and onsite and not denied):
         return "hybrid"
-    if denied:
+    if denied or onsite:
         return "onsite"
-    if remote and not onsite:
-        return "remote"
-    if onsite and not remote:
-        return "onsite"
-    return None
+    return "remote" if remote else None
 
 
 def detect(location: str | None, description: str) -> Mode | None:
