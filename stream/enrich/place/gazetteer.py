@@ -105,7 +105,7 @@ class Region(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity (a cache key)
 class Gazetteer:
     cities: dict[str, tuple[City, ...]]
     """Folded name (own or alternate) -> cities of that name, largest first."""
