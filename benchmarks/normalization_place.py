@@ -78,7 +78,8 @@ def main() -> int:
     loaded = time.perf_counter() - started
     after = _rss_mib()
     print(f"gazetteer: built in {loaded:.1f} s, RSS {before:.0f} -> {after:.0f} MiB "
-          f"(+{after - before:.0f} MiB), {len(gaz.cities):,} city names")  # fmt: skip
+          f"(+{after - before:.0f} MiB), {len(gaz.city_records):,} cities, "
+          f"{len(gaz.city_index):,} names")  # fmt: skip
 
     cases = load_cases()
     _report(f"dev set, all {len(cases)} cases:", score(cases), args.show)

