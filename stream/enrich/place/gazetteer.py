@@ -33,7 +33,9 @@ from typing import Any, Final, NamedTuple
 import pycountry
 
 MIN_ALT_POPULATION: Final = 100_000
-"""Alternate city names are indexed for cities at least this large."""
+"""Latin-script alternate city names are indexed for cities at least this large."""
+MIN_SCRIPT_POPULATION: Final = 1_000_000
+"""Alternates in other scripts ("東京", "Москва") only for cities at least this large."""
 MAX_NAMESAKES: Final = 40
 """Cities kept per name (the largest): "Springfield" has more than the regions need."""
 
@@ -182,7 +184,9 @@ def _load_cities() -> tuple[list[str], dict[str, int | tuple[int, ...]]]:
             name = str(obj["name"])
             keys = [fold(name)]
             if pop >= MIN_ALT_POPULATION:
-                keys += [fold(alt) for alt in obj["alternatenames"] if _usable_alternate(alt)]
+                any_script = pop >= MIN_SCRIPT_POPULATION
+                alts = obj["alternatenames"]
+                keys += [fold(alt) for alt in alts if _usable_alternate(alt, any_script)]
             keys = [k for k in dict.fromkeys(keys) if k]
             entries.append((pop, f"{name}\t{country}\t{region}\t{pop}", tuple(keys)))
 
@@ -222,12 +226,12 @@ def _index_from(text: str) -> dict[str, int | tuple[int, ...]]:
     return out
 
 
-def _usable_alternate(alt: str) -> bool:
-    """Latin-script alternates that are names: not IATA codes ("MUC"), not lower-case
-    transliterations ("lndn"); other scripts are left out (postings here write Latin)."""
-    if len(alt) < 3 or alt.islower() or (alt.isascii() and alt.isupper()):
+def _usable_alternate(alt: str, any_script: bool) -> bool:
+    """Alternates that are names: not IATA codes ("MUC"), not lower-case transliterations
+    ("lndn"); other scripts than Latin only for the largest cities (`any_script`)."""
+    if alt.isascii() and (len(alt) < 3 or alt.islower() or alt.isupper()):
         return False
-    return fold(alt).isascii()
+    return any_script or fold(alt).isascii()
 
 
 def _country_languages() -> dict[str, list[str]]:

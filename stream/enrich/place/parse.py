@@ -46,9 +46,11 @@ _NOISE: Final = re.compile(
     r"\b(?:fully |100% )?(?:remote|hybrid|on[- ]?site|in[- ]office|office|work from home|"
     r"wfh|telecommute|anywhere|worldwide|global|flexible|headquarters|hq|based|"
     r"multiple locations?|locations?|various|nationwide|country|area|region|metroplex|"
+    r"only|residents?|citizens?|eligible|preferred|"
     r"metropolitan|metro|greater|bay area)\b",
     re.IGNORECASE,
 )
+_LEADING: Final = frozenset(("in", "within", "from", "at", "near", "of", "the", "only"))
 _ANY_DIGIT: Final = re.compile(r"\S*\d\S*")
 _CODE: Final = re.compile(r"^[A-Z]{2,3}$")
 _COUNTRY_WORDS: Final = frozenset(("UK", "USA", "UAE"))
@@ -79,9 +81,13 @@ def _parse_cached(location: str, gaz: Gazetteer) -> tuple[Place, ...]:
     out: list[Place] = []
     for chunk in _LOCATIONS.split(location)[:MAX_LOCATIONS]:
         place = parse_one(chunk, gaz)
-        if place is not None and place not in out:
+        if place is not None and not any(_same(place, seen) for seen in out):
             out.append(place)
     return tuple(out)
+
+
+def _same(a: Place, b: Place) -> bool:
+    return (a.country, a.region_code, a.city) == (b.country, b.region_code, b.city)
 
 
 def parse_one(text: str, gaz: Gazetteer) -> Place | None:
@@ -100,6 +106,8 @@ def _split_parts(text: str) -> list[str]:
         raw = _ANY_DIGIT.sub(" ", raw)
         raw = _NOISE.sub(" ", raw)
         words = raw.split()
+        while words and words[0].lower() in _LEADING:  # "Remote in Texas", "within Germany"
+            words = words[1:]
         if not words:
             continue
         # A code glued in front or behind ("IN Tamil Nadu", "Sydney NSW"): its own part.
