@@ -53,6 +53,10 @@ def _one(location: str) -> tuple[str | None, str | None, str | None] | None:
         ("Remote - US", ("US", None, None)),
         ("Finksburg, MD", ("US", "US-MD", "Finksburg")),
         ("Lake County, IL", ("US", "US-IL", None)),
+        ("Mexico", ("MX", None, None)),
+        ("Victoria", ("AU", "AU-VIC", None)),
+        ("Bremen", ("DE", "DE-HB", "Bremen")),
+        ("東京, 日本", ("JP", None, "Tokyo")),
     ],
 )
 def test_a_location_names_its_place(
@@ -64,7 +68,8 @@ def test_a_location_names_its_place(
 @pytest.mark.parametrize(
     "location",
     ["See description", "Multiple Locations", "Remote", "Remote - Worldwide", "Anywhere",
-     "TBD", "N/A", "", "   ", "123", "<LOCATION> - <LOCATION>", "Will discuss"],
+     "TBD", "N/A", "", "   ", "123", "<LOCATION> - <LOCATION>", "Will discuss", "APAC",
+     "Europe", "Central", "East", "West Coast", "Opportunity"],
 )  # fmt: skip
 def test_garbage_names_no_place(location: str) -> None:
     assert parse_places(location, gazetteer()) == []

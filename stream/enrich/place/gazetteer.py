@@ -66,6 +66,9 @@ _ADMIN1_ISO: Final[dict[str, dict[str, str]]] = {
     "GB": _pairs(_GB),
 }
 CODED_COUNTRIES: Final = ("US", "CA", "AU", "IN")
+LONE_REGION_COUNTRIES: Final = frozenset((*CODED_COUNTRIES, "DE", "GB"))
+"""Countries whose regions are read without their country named ("Texas", "Bavaria",
+"Scotland"); elsewhere a region name alone ("Central", "East") is too often a word."""
 """Countries whose postings write a region by its code ("Austin, TX", "Pune, MH"), in the
 order a bare code is read when no city decides."""
 
@@ -128,6 +131,9 @@ class Gazetteer:
     country_codes: frozenset[str]
     """ISO 3166-1 alpha-2 and alpha-3 codes, upper case."""
     alpha3: dict[str, str]
+    continents: frozenset[str]
+    """Folded continent names in many languages ("europe", "europa", "asien"): a place
+    that is a whole continent names no country."""
 
     def cities(self, key: str) -> tuple[City, ...]:
         """The cities whose name or alternate folds to `key`, largest first."""
@@ -234,6 +240,14 @@ def _usable_alternate(alt: str, any_script: bool) -> bool:
     return any_script or fold(alt).isascii()
 
 
+def _load_continents() -> frozenset[str]:
+    with open(os.path.join(_data_dir(), "continents.json"), encoding="utf-8") as f:
+        data: dict[str, dict[str, Any]] = json.load(f)
+    names = {str(c["name"]) for c in data.values()}
+    names |= {str(a["name"]) for c in data.values() for a in c.get("alternateNames", [])}
+    return frozenset(fold(n) for n in names) | {"americas", "the americas"}
+
+
 def _country_languages() -> dict[str, list[str]]:
     with open(os.path.join(_data_dir(), "countries.json"), encoding="utf-8") as f:
         data: dict[str, dict[str, Any]] = json.load(f)
@@ -307,4 +321,6 @@ def gazetteer() -> Gazetteer:
     regions, region_names = _load_regions()
     countries, alpha3 = _load_countries()
     codes = frozenset((*(c.alpha_2 for c in pycountry.countries), *alpha3))
-    return Gazetteer(records, index, regions, region_names, countries, codes, alpha3)
+    return Gazetteer(
+        records, index, regions, region_names, countries, codes, alpha3, _load_continents()
+    )

@@ -30,10 +30,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final
 
-from stream.enrich.place.gazetteer import CODED_COUNTRIES, City, Gazetteer, Region, fold
+from stream.enrich.place.gazetteer import (
+    CODED_COUNTRIES,
+    LONE_REGION_COUNTRIES,
+    City,
+    Gazetteer,
+    Region,
+    fold,
+)
 from stream.models import Place
 
-MIN_LONE_POPULATION: Final = 15_000
+MIN_LONE_POPULATION: Final = 50_000
 MIN_METROPOLIS: Final = 1_000_000
 MAX_LOCATION_CHARS: Final = 300
 MAX_LOCATIONS: Final = 10
@@ -106,7 +113,7 @@ def _split_parts(text: str) -> list[str]:
         raw = _ANY_DIGIT.sub(" ", raw)
         raw = _NOISE.sub(" ", raw)
         words = raw.split()
-        while words and words[0].lower() in _LEADING:  # "Remote in Texas", "within Germany"
+        while len(words) > 1 and words[0] in _LEADING:  # "Remote in Texas", "within Germany"
             words = words[1:]
         if not words:
             continue
@@ -124,12 +131,15 @@ def _split_parts(text: str) -> list[str]:
 def _read(text: str, gaz: Gazetteer) -> _Part:
     text = text.strip(" .'\"")
     key = fold(text)
+    if key in gaz.continents:
+        return _Part(text, (), (), ())  # "Europe", "Asia": region-wide, no country
     if _CODE.match(text):
         countries = _code_country(text, gaz)
         # "UK", "USA", "UAE" name a country, never a region (Uttarakhand is "UK" too).
         regions = () if text in _COUNTRY_WORDS else gaz.regions.get("code:" + text, ())
         return _Part(text, (), regions, countries)
-    cities = gaz.cities(key)
+    # An acronym is not a town ("APAC", "EMEA", "DACH"; "Apac" is in Uganda).
+    cities = gaz.cities(key) if not (text.isupper() and len(text) <= 5) else ()
     if not cities and "-" in text and not key.endswith(("area",)):
         # "Raleigh-Durham-Chapel Hill", "Dallas-Fort Worth": the first city of a metro.
         cities = gaz.cities(fold(text.split("-")[0]))
@@ -163,15 +173,26 @@ def _choose(parts: list[_Part], gaz: Gazetteer, shown: str) -> Place | None:
         (agree, _, _), city, i = best
         part = parts[i]
         lone = agree == 0 and (
-            city.population < MIN_LONE_POPULATION
-            # "Canada", "Queensland", "Washington" alone: the country or region, unless the
-            # city is a metropolis of that name ("New York", "Delhi", "Singapore").
-            or ((part.countries or part.regions) and city.population < MIN_METROPOLIS)
+            city.population < MIN_LONE_POPULATION or _country_or_region_first(part, city)
         )
         if not lone:
             confidence = 0.95 if agree else _lone_confidence(part.cities, city)
             return _place(gaz, city.country, city.region_code, city.name, shown, confidence)
     return _region_or_country(parts, gaz, shown)
+
+
+def _country_or_region_first(part: _Part, city: City) -> bool:
+    """A lone name that is also a country or region ("Canada", "Mexico", "Queensland",
+    "Washington", "Victoria") is the country or region, unless it is a metropolis's own
+    name ("Singapore", "Delhi"), a metropolis of that region ("New York"), or the region
+    is the city's own ("Bremen", "Berlin")."""
+    metropolis = city.population >= MIN_METROPOLIS
+    if part.countries:
+        return not (metropolis and fold(city.name) == fold(part.text))
+    regions = [r for r in part.regions if r.country in LONE_REGION_COUNTRIES]
+    if not regions or any(r.code == city.region_code for r in regions):
+        return False
+    return not (metropolis and any(r.country == city.country for r in regions))
 
 
 def _agreement(city: City, context: list[_Part]) -> int | None:
@@ -206,14 +227,27 @@ def _lone_confidence(namesakes: tuple[City, ...], city: City) -> float:
 
 
 def _region_or_country(parts: list[_Part], gaz: Gazetteer, shown: str) -> Place | None:
-    countries = [c for p in parts for c in p.countries if not p.regions]
-    coded = [c for p in parts for c in p.countries if p.regions]
+    # Countries by name only; then a name that is a country or a region is the country
+    # ("Mexico", "Luxembourg") unless a named country holds the region ("Georgia, United
+    # States"); a code that is also a region code ("DE" may be Delaware) comes last.
+    pure = [c for p in parts if not p.regions for c in p.countries]
+
+    def as_region(p: _Part) -> bool:
+        return any(r.country in pure for r in p.regions)
+
+    named = [p for p in parts if p.regions and p.countries and not _CODE.match(p.text)]
+    countries = pure + [c for p in named if not as_region(p) for c in p.countries]
+    coded = [c for p in parts for c in p.countries if p.regions and _CODE.match(p.text)]
     for i, part in enumerate(parts):
+        if part in named and not as_region(part):
+            continue
         for region in part.regions:
             if countries and region.country not in countries:
                 continue
             if not countries and _CODE.match(part.text) and len(parts) == 1:
                 continue  # a lone "CA" is a country code or a state: read as a country below
+            if not countries and region.country not in LONE_REGION_COUNTRIES:
+                continue  # "Central", "East", "West Coast" alone are words, not regions
             city = _vouched_city(parts, i)
             return _place(gaz, region.country, region.code, city, shown, 0.6 if city else 0.95)
     for country in (*countries, *coded):
