@@ -10,13 +10,17 @@ country (name in English or its own language, or ISO code), and one reading is c
    the largest ("London, KY" is Kentucky's; "London, Ontario" Canada's; "London" alone the
    UK's). A stated country or region that disagrees with a city rules that city out; a
    code read both ways ("DE": Germany or Delaware) needs only one reading to agree.
-   A name that is also a country or region ("Canada", "Queensland") alone is the country
-   or region unless the city of that name is a metropolis ("New York", "Singapore").
-2. Else a region, kept only if it agrees with the stated country.
+   A name alone that is also a country is the country ("Canada", "Mexico") unless it is a
+   metropolis's own name ("Singapore"); one that is also a region is the region
+   ("Queensland", "Victoria") unless a metropolis of that region bears it ("New York") or
+   the region is the city's own ("Berlin").
+2. Else a region, kept only if it agrees with the stated country; alone, only regions of
+   `LONE_REGION_COUNTRIES` ("Texas", "Bavaria"; not "Central", a region of Botswana).
 3. Else a country.
 A part the gazetteer does not know is a city only when a region code or name beside it
 vouches for it ("Finksburg, MD"), at lower confidence. A lone city name must be a town of
-at least `MIN_LONE_POPULATION` people: short words that are also hamlets are not guessed.
+at least `MIN_LONE_POPULATION` people: words that are also towns are not guessed.
+Continents ("Europe") and acronyms ("APAC") name no place.
 
 Confidence: 0.95 city confirmed by its region or country, or a country/region alone;
 0.85 a lone city that dominates its namesakes (10x the next), else 0.6; 0.6 an unknown
@@ -31,7 +35,6 @@ from functools import lru_cache
 from typing import Final
 
 from stream.enrich.place.gazetteer import (
-    CODED_COUNTRIES,
     LONE_REGION_COUNTRIES,
     City,
     Gazetteer,
@@ -277,8 +280,6 @@ def _place(
     confidence: float,
 ) -> Place:
     region = gaz.region_names.get(region_code) if region_code else None
-    if country not in CODED_COUNTRIES and region_code is None:
-        region = None
     return Place.model_construct(
         country=country,
         region=region,
