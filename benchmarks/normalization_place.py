@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from stream.enrich.place.gazetteer import gazetteer  # noqa: E402
 from stream.enrich.place.parse import _parse_cached  # noqa: E402
 from stream.enrich.place.step import PlaceStep  # noqa: E402
-from stream.enrich.place.work_mode import location_mode  # noqa: E402
+from stream.enrich.place.work_mode import _location_mode  # noqa: E402
 from stream.enrich.step import PreparedPosting  # noqa: E402
 from stream.enrich.text import normalize_text  # noqa: E402
 from stream.models import RawPosting  # noqa: E402
@@ -101,7 +101,7 @@ def main() -> int:
                                         normalize_text(raw.description)))  # fmt: skip
     step = PlaceStep(gaz)
     _parse_cached.cache_clear()
-    location_mode.cache_clear()
+    _location_mode.cache_clear()
     best = [float("inf")] * len(postings)
     first: list[float] = []
     for round_ in range(args.rounds):

@@ -79,9 +79,10 @@ class _Part:
 
 def parse_places(location: str | None, gaz: Gazetteer) -> list[Place]:
     """Every place a location names, in order; [] for none or garbage."""
-    if not location or not _HAS_LETTER.search(location):
+    location = (location or "")[:MAX_LOCATION_CHARS]
+    if not _HAS_LETTER.search(location):
         return []
-    return list(_parse_cached(location[:MAX_LOCATION_CHARS], gaz))
+    return list(_parse_cached(location, gaz))
 
 
 @lru_cache(maxsize=CACHED_LOCATIONS)

@@ -14,7 +14,7 @@ from typing import Final
 from pydantic import BaseModel, ConfigDict
 
 from stream.enrich.place.gazetteer import Gazetteer
-from stream.enrich.place.parse import parse_one, parse_places
+from stream.enrich.place.parse import MAX_LOCATION_CHARS, parse_one, parse_places
 from stream.enrich.place.work_mode import detect
 from stream.enrich.step import EnrichmentObserver, PreparedPosting
 from stream.models import Place, WorkMode
@@ -54,9 +54,9 @@ class PlaceStep:
         return PlacePart
 
     def run(self, posting: PreparedPosting, observer: EnrichmentObserver | None) -> PlacePart:
-        location = posting.raw.location
+        location = (posting.raw.location or "")[:MAX_LOCATION_CHARS]
         places = parse_places(location, self.gazetteer)
-        if not places and not (location and location.strip()):
+        if not places and not location.strip():
             stated = stated_place(posting.description, self.gazetteer)
             places = [stated] if stated is not None else []
         return PlacePart.model_construct(

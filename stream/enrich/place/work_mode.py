@@ -28,6 +28,7 @@ import ahocorasick_rs
 
 Mode = Literal["onsite", "hybrid", "remote"]
 
+MAX_LOCATION_CHARS: Final = 300
 MAX_CUES: Final = 24
 """Cue occurrences judged per posting (the first ones): bounds the work on hostile text."""
 _WINDOW: Final = 50
@@ -120,14 +121,16 @@ _LOCATION: Final = re.compile(
 )
 
 
-@lru_cache(maxsize=8192)
 def location_mode(location: str | None) -> Mode | None:
-    """What the location field says ("Remote - US", "Hybrid", "Chennai - Office"); cached,
-    as locations repeat."""
-    if not location:
-        return None
+    """What the location field says ("Remote - US", "Hybrid", "Chennai - Office"), from
+    its first `MAX_LOCATION_CHARS` characters; cached, as locations repeat."""
+    return _location_mode(location[:MAX_LOCATION_CHARS]) if location else None
+
+
+@lru_cache(maxsize=8192)
+def _location_mode(location: str) -> Mode | None:
     found: set[Mode] = set()
-    for m in _LOCATION.finditer(location[:300]):
+    for m in _LOCATION.finditer(location):
         found.add("hybrid" if m.group(1) else "remote" if m.group(2) else "onsite")
     if "hybrid" in found or {"remote", "onsite"} <= found:
         return "hybrid"
