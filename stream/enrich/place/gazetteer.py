@@ -88,6 +88,12 @@ _LETTERS: Final = str.maketrans({"ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "
                                  "þ": "th", "ð": "d", "ħ": "h"})  # fmt: skip
 
 
+def _plain(text: str) -> str:
+    """Without accents and macrons."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """The lookup key of a name: lower case, accents and dots removed, "saint" as "st",
     hyphens and spaces collapsed to one space ("St. Louis" -> "st louis")."""
@@ -295,6 +301,8 @@ def _load_regions() -> tuple[dict[str, tuple[Region, ...]], dict[str, str]]:
         country = sub.country_code
         # "Madrid, Comunidad de" -> "Madrid"; the English name where ISO has one.
         name = english.gettext(sub.name).split(",")[0].strip()
+        if country in CODED_COUNTRIES:  # ISO's romanization "Tamil Nādu": "Tamil Nadu"
+            name = _plain(name)
         region = Region(country, sub.code, name)
         names[sub.code] = name
         for text in {sub.name, name, english.gettext(sub.name)}:
