@@ -3,7 +3,7 @@
 The location decides when it says it ("Remote - US", "Hybrid", "- Office"). Else the
 description, read only where one of a few cue words occurs (found in one Aho-Corasick scan,
 so a posting without "remote", "hybrid", "on-site", "in office", "from home"... costs that
-scan and nothing else); each cue is judged in a window of ~80 characters around
+scan and nothing else); each cue is judged in a window of 50 bytes either side of
 it by phrase patterns that say the *job* is remote, hybrid or on site:
 - remote: "fully remote", "remote position/role/job/opportunity", "work remotely",
   "work from home", "telecommute", "(Remote)". Not "remote sensing", "remote-controlled",
