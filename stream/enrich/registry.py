@@ -15,6 +15,8 @@ from stream.config import EnrichmentSettings
 from stream.enrich.fx import FxRates
 from stream.enrich.occupation.step import OccupationStep
 from stream.enrich.occupation.table import load_index
+from stream.enrich.place.gazetteer import gazetteer
+from stream.enrich.place.step import PlaceStep
 from stream.enrich.salary.step import SalaryStep
 from stream.enrich.skills.extract import SkillExtractor
 from stream.enrich.skills.step import SkillsStep
@@ -54,8 +56,14 @@ def occupation_step(resources: StepResources) -> EnrichmentStep:
     return OccupationStep()
 
 
+def place_step(resources: StepResources) -> EnrichmentStep:
+    # The gazetteer (2-4 s, ~80 MB) is built here, at start, like the occupation table.
+    return PlaceStep(gazetteer())
+
+
 STEPS: tuple[StepFactory, ...] = (
     skills_step,
     salary_step,
+    place_step,
     occupation_step,
 )

@@ -42,6 +42,7 @@ def _load(name: str) -> ModuleType:
             ["--rounds", "1", "--show", "0"],
             ["ISCO unit group accuracy:", "garbage -> null:", "uncached, one core: median"],
         ),
+        ("normalization_place", ["--rounds", "1"], ["gazetteer: built", "country", "median"]),
     ],
 )
 def test_benchmark_script_runs(
