@@ -18,6 +18,7 @@ from stream.enrich.skills.extract import SkillExtractor
 from stream.enrich.skills.step import SkillsStep
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.step import EnrichmentStep
+from stream.enrich.terms.step import TermsStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,4 +49,5 @@ def salary_step(resources: StepResources) -> EnrichmentStep:
 STEPS: tuple[StepFactory, ...] = (
     skills_step,
     salary_step,
+    lambda resources: TermsStep(),  # seniority, employment_types, experience, education
 )

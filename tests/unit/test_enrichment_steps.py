@@ -119,7 +119,8 @@ def test_two_steps_may_not_claim_one_field(taxonomy: Taxonomy) -> None:
 
 
 def test_the_default_steps_keep_the_cached_json_of_before(taxonomy: Taxonomy) -> None:
-    """Skills and salary side by side, as before the steps existed: `{skills, salary}`."""
+    """Skills and salary side by side, as before the steps existed: `{skills, salary}`,
+    with the fields of the steps registered since (#12) beside them."""
     enricher = Enricher.build(taxonomy)
-    assert [step.name for step in enricher.steps] == ["skills", "salary"]
-    assert set(enricher.enrichment_model.model_fields) == {"skills", "salary"}
+    assert [step.name for step in enricher.steps][:2] == ["skills", "salary"]
+    assert {"skills", "salary"} <= set(enricher.enrichment_model.model_fields)

@@ -1,0 +1,58 @@
+"""The terms enrichment step: `seniority`, `employment_types`, `experience_years` and
+`education_level` on the posting, decided together from one scan of the description."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict
+
+from stream.enrich.step import EnrichmentObserver, PreparedPosting
+from stream.enrich.terms.education import education_level
+from stream.enrich.terms.employment import employment_types
+from stream.enrich.terms.experience import experience_years
+from stream.enrich.terms.scan import Requirements, scan
+from stream.enrich.terms.seniority import seniority
+from stream.models import EducationLevel, EmploymentType, ExperienceYears, Seniority
+
+# Bump when the rules change what a cached result would be without a new release.
+TERMS_RULES_VERSION = "1"
+
+
+class TermsPart(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    seniority: Seniority | None
+    employment_types: list[EmploymentType]
+    experience_years: ExperienceYears | None
+    education_level: EducationLevel | None
+
+
+def decide(title: str, description: str, employment_type: str | None) -> TermsPart:
+    """The four fields for one posting (normalized title and description)."""
+    hits = scan(description)
+    requirements = Requirements(description)
+    years, _ = experience_years(description, hits, requirements)
+    return TermsPart.model_construct(
+        seniority=seniority(title, years[0] if years else None, hits),
+        employment_types=employment_types(employment_type, title, description, hits),
+        experience_years=(
+            None if years is None else ExperienceYears.model_construct(min=years[0], max=years[1])
+        ),
+        education_level=education_level(description, hits, requirements),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TermsStep:
+    """Seniority, employment types, experience and education (docs/normalization.md)."""
+
+    name: str = "terms"
+    version: str = TERMS_RULES_VERSION
+
+    @property
+    def part(self) -> type[BaseModel]:
+        return TermsPart
+
+    def run(self, posting: PreparedPosting, observer: EnrichmentObserver | None) -> TermsPart:
+        return decide(posting.title, posting.description, posting.raw.employment_type)
