@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from stream.enrich.terms.scan import Hits, Requirements, clause_bounds
+from stream.enrich.terms.scan import Hits, Requirements, clause_bounds, starts_word
 from stream.models import EducationLevel
 
 LEVELS: tuple[EducationLevel, ...] = (
@@ -30,66 +30,156 @@ LEVELS: tuple[EducationLevel, ...] = (
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
 _AP = "['’]?"
-# Each pattern is matched at (or just before) a keyword; the first that matches decides.
-# Patterns are anchored and bounded, so each costs a few steps.
-_LEVEL_PATTERNS: tuple[tuple[str, EducationLevel], ...] = (
-        (r"(?:no|without an?) (?:college |university |formal |\w+ )?(?:degree|diploma|education)"
-         r"(?: is| are)? (?:required|necessary|needed)|(?:degree|diploma)s? (?:is |are )?not "
-         r"(?:required|necessary)|no (?:formal )?education(?:al)? requirements?", "none"),
-        (rf"high[- ]school(?:{_AP}s)? (?:diploma|degree|education|graduate|equivalen)"
-         r"|high[- ]school(?: diploma)? ?(?:/|or) ?(?:ged|equivalen)|\bged\b|\bhs diploma"
-         r"|\bsecondary school|\babitur|\bgcses?\b|\ba[- ]levels?\b", "secondary"),
-        (r"vocational (?:school|training|degree|diploma|certificate|qualification|education)"
-         r"|trade (?:or technical )?school|technical school|abgeschlossene \w*ausbildung"
-         r"|\w*berufsausbildung", "vocational"),
-        (rf"associate{_AP}s?{_AP} (?:degree|of (?:arts|science|applied))|\ba\.?a\.?s?\.? degree"
-         r"|(?:2|two)[- ]year (?:college )?degree", "associate"),
-        (rf"bachelor{_AP}s?{_AP}|\bb\.?s\.? ?(?:/|or) ?b\.?a\b|\bb\.?a\.? ?(?:/|or) ?b\.?s\b"
-         r"|\bb\.[sa]\.|\bbs (?:degree|in)\b|\bba (?:degree|in)\b|\bb\.?sc?\b|\bbsn\b"
-         r"|(?:4|four)[- ]year (?:college |university )?degree"
-         r"|(?:college|university|undergraduate|academic) degree|degree (?:in|from)\b"
-         r"|\w*hochschul\w*|(?:abgeschlossenes )?\w*studium|\bdiplom\b", "bachelor"),
-        (rf"master{_AP}s?{_AP} (?:degree|of|in)\b|master{_AP}s?{_AP}(?= ?(?:/|or|and) ?"
-         r"(?:ph|doct))|\bmba\b|\bm\.s\.|\bms (?:degree|in)\b|\bm\.?sc\b|\bmsn\b|\bmsw\b"
-         r"|(?:graduate|advanced|post[- ]?graduate) degree", "master"),
-        (r"\bph\.? ?d\b|doctora(?:te|l)|doctor of|\bm\.d\.|\bmd ?(?:/|or) ?do\b"
-         r"|\bpharm\.? ?d\b|\bj\.d\.|\bjd\b|juris doctor|\bdvm\b|\bdds\b|\bpsy\.?d\b",
-         "doctorate"),
-)  # fmt: skip
-_PATTERNS = tuple((re.compile(p, re.IGNORECASE), level) for p, level in _LEVEL_PATTERNS)
-_LOOKBACK = 24  # "no college degree required", "4-year degree": keyword not at the start
+# Keyword -> (pattern matched at the start of the keyword's word, the level it names).
+# `match` at one position: no pattern ever scans the text.
+_AT: dict[str, tuple[str, EducationLevel]] = {
+    "bachelor": (r"bachelor", "bachelor"),
+    "master": (rf"master{_AP}s?{_AP}(?: ?(?:degree|of|in)\b| ?(?:/|or|and) ?(?:ph|doct))",
+               "master"),
+    "mba": (r"mba\b", "master"),
+    "phd": (r"phd\b", "doctorate"),
+    "ph.d": (r"ph\.d\b", "doctorate"),
+    "doctor": (r"doctora(?:te|l)|doctor of", "doctorate"),
+    "ged": (r"ged\b", "secondary"),
+    "high school": (rf"high[- ]school(?:{_AP}s)? (?:diploma|degree|education|graduate|equivalen)"
+                    r"|high[- ]school(?: diploma)? ?(?:/|or) ?(?:ged|equivalen)", "secondary"),
+    "associate": (rf"associate{_AP}s?{_AP} (?:degree|of (?:arts|science|applied))", "associate"),
+    "vocational": (r"vocational (?:school|training|degree|diploma|certificate|qualification"
+                   r"|education)", "vocational"),
+    "trade school": (r"trade school", "vocational"),
+    "technical school": (r"technical school", "vocational"),
+    "abitur": (r"(?:fach)?abitur", "secondary"),
+    "gcse": (r"gcses?\b", "secondary"),
+    "a-level": (r"a-levels?\b", "secondary"),
+    "a level": (r"a levels?\b", "secondary"),
+    "hochschul": (r"(?:fach)?hochschul(?:abschluss|studium|degree)", "bachelor"),
+    "no formal education": (r"no formal education", "none"),
+    "no education": (r"no education(?:al)? (?:required|requirements?|necessary|needed)", "none"),
+    "pharmd": (r"pharmd\b", "doctorate"),
+    "pharm.d": (r"pharm\.d\b", "doctorate"),
+    "j.d.": (r"j\.d\.", "doctorate"),
+    "jd ": (r"jd\b", "doctorate"),
+    "juris": (r"juris doctor", "doctorate"),
+    "dvm": (r"dvm\b", "doctorate"),
+    "dds": (r"dds\b", "doctorate"),
+    "psyd": (r"psyd\b", "doctorate"),
+    "m.d.": (r"m\.d\.", "doctorate"),
+    "md/": (r"md ?/ ?do\b", "doctorate"),
+    "md or": (r"md or do\b", "doctorate"),
+}  # fmt: skip
+for _word, _level in (("b.s.", "bachelor"), ("b.a.", "bachelor"), ("bs ", "bachelor"),
+                      ("ba ", "bachelor"), ("bs/", "bachelor"), ("ba/", "bachelor"),
+                      ("bsc", "bachelor"), ("b.sc", "bachelor"), ("bsn", "bachelor")):  # fmt: skip
+    _AT[_word] = (
+        r"b\.?[sa]\.? ?(?:/|or) ?[bm]\.?[sa]\b|b\.[sa]\.|bs (?:degree|in)\b"
+        r"|ba (?:degree|in)\b|b\.?sc\b|bsn\b",
+        "bachelor",
+    )
+for _word in ("m.s.", "ms ", "ms/", "msc", "m.sc", "msn", "msw"):
+    _AT[_word] = (r"m\.s\.|ms (?:degree|in)\b|ms ?(?:/|or) ?ph|m\.?sc\b|msn\b|msw\b", "master")
+_AT_PATTERNS = {word: (re.compile(p, re.IGNORECASE), level) for word, (p, level) in _AT.items()}
+
+# "degree" and "diploma" take their level from the words before them.
+_BEFORE_DEGREE: dict[str, EducationLevel] = {
+    "college": "bachelor", "university": "bachelor", "undergraduate": "bachelor",
+    "academic": "bachelor", "4-year": "bachelor", "four-year": "bachelor", "bs": "bachelor",
+    "ba": "bachelor", "b.s.": "bachelor", "b.a.": "bachelor", "bachelor": "bachelor",
+    "bachelors": "bachelor", "bachelor's": "bachelor", "bachelors'": "bachelor",
+    "graduate": "master", "advanced": "master", "post-graduate": "master",
+    "postgraduate": "master", "ms": "master", "m.s.": "master", "masters": "master",
+    "associate": "associate", "associates": "associate", "associate's": "associate",
+    "2-year": "associate", "two-year": "associate", "aa": "associate", "as": "associate",
+    "vocational": "vocational", "technical": "vocational", "doctoral": "doctorate",
+    "doctorate": "doctorate", "phd": "doctorate",
+}  # fmt: skip
+_YEARS_BEFORE_DEGREE: dict[str, EducationLevel] = {
+    "4": "bachelor", "four": "bachelor", "2": "associate", "two": "associate"
+}  # fmt: skip
+_LEAD_CUT = re.compile(r"[.;:!?\n•]|[a-z](?=[A-Z])")  # a clause or a glued word ends
+_TRIM = " \t\n,;:()[]\"'’*•-"
+_NONE_AFTER = re.compile(
+    r"s?(?: is| are)? (?:not )?(?:required|necessary|needed)|s?,? no problem", re.IGNORECASE
+)
+_NOT_AFTER = re.compile(r"s? (?:is |are )?not (?:required|necessary|needed)", re.IGNORECASE)
+_IN_AFTER = re.compile(r" (?:in|from)\b", re.IGNORECASE)
+
+
+def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel | None:
+    lead = _LEAD_CUT.split(text[max(0, start - 30) : start])[-1]
+    before = [w.strip(_TRIM).lower().replace("’", "'") for w in lead.split()]
+    before = [w for w in before if w][-3:]
+    if _NOT_AFTER.match(text, end) or (
+        ("no" in before or "without" in before) and (_NONE_AFTER.match(text, end))
+    ):
+        return "none"
+    prev = before[-1] if before else ""
+    if (prev == "school" and len(before) >= 2 and before[-2] == "high") or prev == "high-school":
+        return "secondary"
+    if prev == "year" and len(before) >= 2 and before[-2] in _YEARS_BEFORE_DEGREE:
+        return _YEARS_BEFORE_DEGREE[before[-2]]
+    level = _BEFORE_DEGREE.get(prev)
+    if level is None and prev.endswith("'s"):
+        level = _BEFORE_DEGREE.get(prev[:-2])
+    if level is not None:
+        return level
+    if (
+        word == "degree"
+        and prev in ("", "a", "any", "relevant", "related")
+        and (_IN_AFTER.match(text, end))
+    ):
+        return "bachelor"
+    return None
+
+
+def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = start
+    while lo > 0 and start - lo < 30 and text[lo - 1].isalpha():
+        lo -= 1
+    hi = end
+    while hi < len(text) and hi - end < 30 and text[hi].isalpha():
+        hi += 1
+    return lo, hi
+
+
+def level_at(text: str, start: int, end: int, word: str) -> tuple[EducationLevel, int] | None:
+    """The level a keyword `word` at [start, end) names and where its phrase ends, or None."""
+    if word in ("degree", "diploma"):
+        level = _degree_level(text, start, end, word)
+        return None if level is None else (level, end)
+    if word in ("ausbildung", "studium", "diplom"):
+        lo, hi = _word_bounds(text, start, end)
+        whole = text[lo:hi].lower()
+        before = text[max(0, lo - 30) : lo].lower()
+        done = "abgeschlossen" in before or "erfolgreich" in before
+        if word == "ausbildung" and (done or whole == "berufsausbildung"):
+            return "vocational", hi
+        if word == "studium" and (done or whole != "studium"):
+            return "bachelor", hi
+        if word == "diplom" and whole == "diplom":
+            return "master", hi
+        return None
+    if not starts_word(text, start):
+        return None  # inside a word: "managed", "abbsn"
+    pattern, found = _AT_PATTERNS[word]
+    match = pattern.match(text, start)
+    return None if match is None else (found, match.end())
+
+
 _NOT_A_REQUIREMENT = re.compile(
-    r"pursu|enrolled|working toward|candidate for|tuition|reimburs|scholarship|sponsor"
-    r"|we offer|student loan",
+    r"pursu|enrolled|working toward|candidate for|tuition|reimburs|scholarship|we offer"
+    r"|student loan",
     re.IGNORECASE,
 )
-_DEGREE_OF = re.compile(r"degree of|degrees? (?:f|c|fahrenheit|celsius)\b|\d ?degree",
-                        re.IGNORECASE)  # fmt: skip
-
-
-def level_at(text: str, start: int, end: int) -> tuple[EducationLevel, int] | None:
-    """The level a keyword at [start, end) names and where its phrase ends, or None."""
-    lo = max(0, start - _LOOKBACK)
-    hi = min(len(text), end + 40)
-    window = text[lo:hi]
-    at = start - lo
-    if _DEGREE_OF.match(window, at) or _DEGREE_OF.search(window, max(0, at - 2), at + 10):
-        return None
-    for pattern, level in _PATTERNS:
-        for match in pattern.finditer(window):
-            if match.start() <= at < match.end() or at <= match.start() < at + (end - start):
-                return level, lo + match.end()
-    return None
 
 
 def education_level(text: str, hits: Hits, requirements: Requirements) -> EducationLevel | None:
     """The lowest required level in `text`, or None."""
     best: EducationLevel | None = None
     seen_end = -1
-    for start, end, _ in hits.get("education", ()):
+    for start, end, word in hits.get("education", ()):
         if start < seen_end:
             continue  # overlapping keywords of one mention ("bachelor", "degree")
-        found = level_at(text, start, end)
+        found = level_at(text, start, end, word)
         if found is None:
             continue
         level, seen_end = found

@@ -16,9 +16,10 @@ The union of three readings, in the contract's order:
 
 from __future__ import annotations
 
+import functools
 import re
 
-from stream.enrich.terms.scan import Hits
+from stream.enrich.terms.scan import Hits, starts_word
 from stream.models import EmploymentType
 
 ORDER: tuple[EmploymentType, ...] = (
@@ -46,10 +47,12 @@ _SPLIT = re.compile(r"[,/;|&+]| and | or | oder | und ", re.IGNORECASE)
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
 
-def from_field(value: str | None) -> set[EmploymentType]:
+@functools.lru_cache(maxsize=1024)
+def from_field(value: str | None) -> frozenset[EmploymentType]:
+    """The types a field value names (boards use a handful of values: kept)."""
     found: set[EmploymentType] = set()
     if not value:
-        return found
+        return frozenset()
     for part in _SPLIT.split(value.lower()):
         key = _NOT_LETTERS.sub("", part)
         if not key:
@@ -63,7 +66,7 @@ def from_field(value: str | None) -> set[EmploymentType]:
                 found.add(kind)
                 if needle == "temp" and "hire" in key:
                     break  # "temp to hire": temporary, not also "contract"
-    return found
+    return frozenset(found)
 
 
 def _split_words(words: str) -> list[str]:
@@ -100,9 +103,12 @@ _ROLE_NEXT = frozenset(
 )
 
 
-def from_title(title: str) -> set[EmploymentType]:
-    words = [w.lower() for w in _TITLE_WORD.findall(title)]
+def from_title(title: str, words: list[str] | None = None) -> set[EmploymentType]:
+    if words is None:
+        words = _TITLE_WORD.findall(title.lower())
     found: set[EmploymentType] = set()
+    if _ANY_TITLE_WORD.isdisjoint(words):
+        return found
     for i, word in enumerate(words):
         kind = _TITLE.get(word)
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -114,66 +120,83 @@ def from_title(title: str) -> set[EmploymentType]:
     return found
 
 
+_ANY_TITLE_WORD = frozenset(_TITLE) | {first for first, _ in _TITLE_PAIRS}
+
 _TYPE_WORD = (
     r"full[- ]?time|part[- ]?time|contract(?:or)?|temporary|temp|seasonal|per[- ]diem|prn"
     r"|internship|volunteer|apprenticeship"
 )
 _NOUN = (
     r"(?:positions?|roles?|jobs?|opportunit(?:y|ies)|openings?|employment|schedules?"
-    r"|assignments?|basis|status|engagements?|hours|work|shifts?|contracts?|gigs?|programs?)"
+    r"|assignments?|basis|status|engagements?|hours|days|nights|weekends|work|shifts?"
+    r"|contracts?|gigs?|programs?)"
 )
-_STATEMENTS = re.compile(
-    # "Job Type: Full-time, Part-time": the list after the label
-    r"(?:job|employment|position|work) types?\s*:\s*(?P<list>[^\n.]{1,80})"
-    # "full-time or part-time positions available", "a seasonal, temporary position"
-    rf"|(?P<types>(?:{_TYPE_WORD})(?:\s*(?:,|/|&|and|or|and/or)\s*(?:{_TYPE_WORD}))*)"
-    rf"[,]?(?:\s+(?:[\w-]+)){{0,2}}?\s+{_NOUN}\b"
-    # "position is full-time", "working part-time", "contract-to-hire", "6-month contract"
-    rf"|(?:(?:position|role|job|this) is(?: an?)?|working|work|on an?) (?P<after>{_TYPE_WORD})\b"
-    r"|(?P<c2h>contract[- ]to[- ](?:hire|perm))|(?P<t2h>temp(?:orary)?[- ]to[- ](?:hire|perm))"
-    r"|(?P<months>\d{1,2}|six|three|twelve|nine)[- ](?:months?|weeks?|mo)\.? "
-    r"(?:w2 |w-2 |1099 )?(?P<term>contract|assignment|internship|position)"
-    r"|(?P<de>vollzeit|teilzeit|befristet)",
+# Each is matched at its keyword (`match`, never `search`): a few steps per keyword.
+_LIST = re.compile(r"(?:job|employment|position) types?\s*:\s*([^\n.]{1,80})", re.IGNORECASE)
+# "full-time or part-time positions available", "a seasonal, temporary position"
+_TYPES_THEN_NOUN = re.compile(
+    rf"((?:{_TYPE_WORD})(?:\s*(?:,|/|&|and/or|and|or)\s*(?:{_TYPE_WORD}))*)"
+    rf"(?:,?(?:\s+[\w-]+){{0,2}}?\s+{_NOUN}\b|[ \t]*(?:\n|$))",
     re.IGNORECASE,
 )
-_REACH_BACK = 30  # "a 6-month contract", "Job Type: ..." start before their keyword
-_REACH = 120
+_TYPE_ONLY = re.compile(rf"(?:{_TYPE_WORD})\b", re.IGNORECASE)
+_TO_HIRE = re.compile(r"(contract|temp(?:orary)?)[- ]to[- ](?:hire|perm)", re.IGNORECASE)
+# Before the keyword: "this position is ", "working ", "a 6-month "
+_STATED_BEFORE = re.compile(
+    r"(?:(?:position|role|job|this|it) is(?: an?)?|working|work|on an?"
+    r"|(?:for|hiring|seeking|hire|recruiting) an?) $",
+    re.IGNORECASE,
+)
+# "This internship is paid", "our apprenticeship program": these words name the posting.
+_THIS_BEFORE = re.compile(r"(?:this|our|the|paid|unpaid|summer) $", re.IGNORECASE)
+_MONTHS_BEFORE = re.compile(
+    r"(?:\d{1,2}|six|three|twelve|nine)[- ](?:months?|weeks?|mo)\.?[- ](?:w-?2 |1099 )?$",
+    re.IGNORECASE,
+)
 
 
-def _types_in(words: str) -> set[EmploymentType]:
-    return from_field(words)
+def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentType], int] | None:
+    """The types a statement at keyword `word` (at `start`) gives, and where it ends."""
+    if word.endswith("type"):
+        match = _LIST.match(text, start)
+        return None if match is None else (from_field(match.group(1)), match.end())
+    if word in ("vollzeit", "teilzeit", "befristet"):
+        return from_field(word), start + len(word)
+    if word.startswith(("contract", "temp")):
+        match = _TO_HIRE.match(text, start)
+        if match is not None:
+            kind: EmploymentType = "contract" if match.group(1)[0] in "cC" else "temporary"
+            return frozenset((kind,)), match.end()
+    match = _TYPES_THEN_NOUN.match(text, start)
+    if match is not None:
+        return from_field(match.group(1).replace("-", "")), match.end()
+    before = text[max(0, start - 24) : start]
+    if (
+        _STATED_BEFORE.search(before)
+        or (word in ("contract", "internship") and _MONTHS_BEFORE.search(before))
+        or (word in ("internship", "apprenticeship", "volunteer") and _THIS_BEFORE.search(before))
+    ):
+        match = _TYPE_ONLY.match(text, start)
+        if match is not None:
+            return from_field(match.group().replace("-", "")), match.end()
+    return None
 
 
 def from_description(text: str, hits: Hits) -> set[EmploymentType]:
     found: set[EmploymentType] = set()
     done = -1
-    for start, _, _ in hits.get("employment", ()):
-        if start < done:
+    for start, _, word in hits.get("employment", ()):
+        if start < done or not starts_word(text, start):
             continue
-        lo = max(done, start - _REACH_BACK, 0)
-        match = _STATEMENTS.search(text, lo, min(len(text), start + _REACH))
-        if match is None or match.start() > start:
-            continue
-        done = match.end()
-        if match["list"] is not None:
-            found |= _types_in(match["list"])
-        elif match["types"] is not None:
-            found |= _types_in(match["types"].replace("-", ""))
-        elif match["after"] is not None:
-            found |= _types_in(match["after"])
-        elif match["c2h"] is not None:
-            found.add("contract")
-        elif match["t2h"] is not None:
-            found.add("temporary")
-        elif match["months"] is not None:
-            term = match["term"].lower()
-            found.add("internship" if term == "internship" else
-                      "contract" if term == "contract" else "temporary")  # fmt: skip
-        elif match["de"] is not None:
-            found |= _types_in(match["de"])
+        stated = _statement(text, start, word)
+        if stated is not None:
+            found |= stated[0]
+            done = stated[1]
     return found
 
 
-def employment_types(field: str | None, title: str, text: str, hits: Hits) -> list[EmploymentType]:
-    found = from_field(field) | from_title(title) | from_description(text, hits)
+def employment_types(
+    field: str | None, title: str, text: str, hits: Hits, words: list[str] | None = None
+) -> list[EmploymentType]:
+    found = from_field(field) | from_title(title, words) | from_description(text, hits)
     return [kind for kind in ORDER if kind in found]

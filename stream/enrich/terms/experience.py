@@ -26,14 +26,15 @@ _WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "zwei": 2, "drei": 3, "vier": 4, "sechs": 6, "zehn": 10,
 }  # fmt: skip
-_NUM = r"(?:\d{1,2}(?:\.\d{1,2})?|" + "|".join(_WORDS) + ")"
+_NUM = r"(?:\d{1,2}(?:\.\d{1,2})?|\b(?:" + "|".join(_WORDS) + "))"
+_NUMBER_ENDINGS = (*_WORDS, "or more", "plus", "full")
 _MAX_YEARS = 25
 _WINDOW = 60
 
 # The number part, read backwards from the unit: anchored at the end of the window before
 # "years". Linear: the window is at most 60 characters.
 _BEFORE = re.compile(
-    rf"(?<![\w.$])(?:(?P<lo>{_NUM})\s*(?:\+|plus)?\s*(?:-|–|—|to|or|bis)\s*)?"
+    rf"(?<![\d.$,])(?:(?P<lo>{_NUM})\s*(?:\+|plus)?\s*(?:-|–|—|to|or|bis)\s*)?"
     rf"(?P<n>{_NUM})\s*(?:\(\s*\d{{1,2}}\s*\)\s*)?(?P<plus>\+|plus)?\s*(?:or more\s*)?"
     r"(?:full |\(?\+\)?\s*)?$",
     re.IGNORECASE,
@@ -45,7 +46,7 @@ _AFTER = re.compile(
     r"\.?['’]?\s*(?:\+\s*)?(?:(?:of|in|with|at)\s+)?"
     rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#.,'’()-]+\s+){{0,7}}?"
     r"(?:experience|exp\b|expertise|berufserfahrung|erfahrung|background)"
-    r"|\.?['’]?\s*(?:\+\s*)?(?:working|as an?\b|in (?:an? |the )?(?:\w+ ){0,2}"
+    r"|\.?['’]?\s*(?:\+\s*)?(?:working|as an?\b|in (?:an? |the )?(?:[\w-]+ ){0,5}"
     r"(?:role|position|field|industry|capacity|environment|setting)s?\b)",
     re.IGNORECASE,
 )
@@ -54,8 +55,8 @@ _EXPERIENCE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _FACT_BEFORE = re.compile(
-    r"\b(?:we|we've|we're|our|us|founded|established|since|company|firm|history"
-    r"|anniversary|serving|served|after|vest\w*)\b",
+    r"\b(?:we(?:'ve| have| bring| are proud)|our|founded|established|since|company|firm"
+    r"|history|anniversary|serving|served|after|vest\w*)\b",
     re.IGNORECASE,
 )
 _LEAD_END = re.compile(r"[.!?;\n•](?:\s|$)")
@@ -85,8 +86,12 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
         unit = _UNIT.match(text, start)
         if unit is None or (start and text[start - 1].isalpha()):
             continue
+        # Cheap gate: a number must end just before the unit ("5+ ", "two (2) ", "3-5 ").
+        tail = text[max(0, start - 14) : start].rstrip(" +()'’-").lower()
+        if not tail or not (tail[-1].isdigit() or tail.endswith(_NUMBER_ENDINGS)):
+            continue
         lo_window = max(0, start - _WINDOW)
-        number = _BEFORE.search(text, lo_window, start)
+        number = _BEFORE.search(text, max(0, start - 30), start)
         if number is None:
             continue
         tied = _AFTER.match(text, unit.end(), min(len(text), unit.end() + 90))

@@ -23,9 +23,11 @@ from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS, inline_state
 from stream.enrich.skills.sections import RequirementIndex
 
 # Field -> keywords (lower case, or as the text writes them: "MD or"). A keyword is a
-# gate, never a verdict: the field's own regex decides on the window around it.
+# gate, never a verdict: the field's own regex decides on the window around it. "^" marks
+# a keyword that must start a word ("ms " would hit every "teams "): it is matched after
+# each of _WORD_STARTS, so the automaton rejects the rest without a Python step each.
 KEYWORDS: Mapping[str, tuple[str, ...]] = {
-    "years": ("year", "yr", "month", "jahr"),
+    "years": ("year", "^yr", "month", "jahr"),
     "no_experience": (
         "no experience", "no prior experience", "no previous experience",
         "no work experience", "no professional experience", "experience not required",
@@ -33,17 +35,20 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
         "experience needed", "keine berufserfahrung", "keine erfahrung",
     ),
     "education": (
-        "degree", "diploma", "bachelor", "master", "mba", "phd", "ph.d", "doctor",
-        "ged", "high school", "associate", "b.s.", "b.a.", "bs ", "ba ", "bs/", "ba/",
-        "bsc", "b.sc", "bsn", "m.s.", "ms ", "ms/", "msc", "m.sc", "msn", "msw", "m.d.",
-        "md/", "MD or", "pharmd", "pharm.d", "j.d.", "jd ", "juris", "dvm", "dds", "psyd",
+        "degree", "diploma", "bachelor", "master", "^mba", "^phd", "^PhD", "ph.d", "doctor",
+        "^ged", "high school", "associate", "^b.s.", "^b.a.", "^bs ", "^ba ", "^bs/", "^ba/",
+        "^bsc", "^BSc", "^b.sc", "^B.Sc", "^bsn", "^m.s.", "^ms ", "^ms/", "^msc", "^MSc", "^m.sc",
+        "^M.Sc", "^msn", "^msw",
+        "^m.d.", "^md/", "^MD or", "^pharmd", "^PharmD", "^pharm.d", "^j.d.", "^jd ", "juris",
+        "^dvm", "^dds", "^psyd", "^PsyD",
         "vocational", "trade school", "technical school", "ausbildung", "studium",
-        "abitur", "hochschul", "diplom", "gcse", "a-level", "a level",
+        "abitur", "hochschul", "diplom", "gcse", "a-level", "a level", "no formal education",
+        "no education",
     ),
     "employment": (
         "full-time", "full time", "fulltime", "part-time", "part time", "parttime",
         "contract", "temporary", "temp-to", "temp to", "seasonal", "per diem", "per-diem",
-        "prn", "internship", "volunteer", "apprenticeship", "job type", "employment type",
+        "^prn", "internship", "volunteer", "apprenticeship", "job type", "employment type",
         "position type", "vollzeit", "teilzeit", "befristet",
     ),
     "level": ("entry level", "entry-level", "senior level", "senior-level", "mid-level",
@@ -55,12 +60,20 @@ def _spellings(word: str) -> set[str]:
     return {word, word.lower(), word.capitalize(), word.title(), word.upper()}
 
 
-def _build() -> tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[str, str]]]:
-    patterns: dict[str, tuple[str, str]] = {}
+_WORD_STARTS = " \n\t(/-\"'" + "0123456789"  # digits: "5yrs"
+
+
+def _build() -> tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[str, str, int]]]:
+    patterns: dict[str, tuple[str, str, int]] = {}
     for field, words in KEYWORDS.items():
         for word in words:
+            if word.startswith("^"):
+                for spelling in _spellings(word[1:]):
+                    for before in _WORD_STARTS:
+                        patterns.setdefault(before + spelling, (field, word[1:].lower(), 1))
+                continue
             for spelling in _spellings(word):
-                patterns.setdefault(spelling, (field, word))
+                patterns.setdefault(spelling, (field, word.lower(), 0))
     # A DFA: a few hundred short patterns make a small table, and it is ~3x faster per
     # byte than the NFAs on this machine (measured on the LinkedIn sample).
     automaton = ahocorasick_rs.BytesAhoCorasick(
@@ -72,9 +85,10 @@ def _build() -> tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[str, str]]]:
 
 
 _AUTOMATON, _VALUES = _build()
+_START = b"\n"  # so that a keyword at offset 0 starts a word too
 
 Hits = dict[str, list[tuple[int, int, str]]]
-"""Field -> [(start, end, keyword)] in text order."""
+"""Field -> [(start, end, keyword in lower case)] in text order."""
 
 
 def scan(text: str) -> Hits:
@@ -84,16 +98,34 @@ def scan(text: str) -> Hits:
         return hits
     values = _VALUES
     for index, start, end in _AUTOMATON.find_matches_as_indexes(
-        text.encode("ascii", "replace"), overlapping=True
+        _START + text.encode("ascii", "replace"), overlapping=True
     ):
-        field, word = values[index]
-        hits.setdefault(field, []).append((start, end, word))
+        field, word, skip = values[index]
+        hits.setdefault(field, []).append((start - 1 + skip, end - 1, word))
     return hits
 
 
-_CLAUSE_END = re.compile(r"[.!?;\n•](?!\w)")  # as in skills.sections ("Node.js" is one word)
+def starts_word(text: str, start: int) -> bool:
+    """Whether `start` begins a word, counting the words scrapers glue together when
+    they drop line breaks ("QualificationsBachelor's", "Finance0 - 2 years")."""
+    if start == 0:
+        return True
+    before = text[start - 1]
+    if not before.isalnum():
+        return True
+    first = text[start]
+    return (first.isupper() and before.islower()) or (first.isdigit() and before.isalpha())
+
+
+_CLAUSE_END = re.compile(r"[.!?;•](?!\w)|\n")  # "Node.js" is one word
 _CLAUSE_REACH = 240
-_CUE_WORDS = NICE_WORDS + REQUIRED_WORDS
+_CUE_WORDS = (*NICE_WORDS, *REQUIRED_WORDS, "desired")
+# "desired" says nice-to-have as plainly as "preferred" ("Associate degree desired"); the
+# skills' cues know it only as a heading.
+_DESIRED = re.compile(r"\b(?:is |are )?desired\b", re.IGNORECASE)
+# A parenthesis of several words speaks of itself: in "Bachelor's degree (Electrical or
+# Mechanical Engineering preferred)" the major is preferred, the degree is not.
+_ASIDE = re.compile(r"\((?:[^()]*?\s){2,}[^()]*\)")
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -129,6 +161,14 @@ class Requirements:
         clause = text[lo:hi]
         low = clause.lower()
         if any(w in low for w in _CUE_WORDS):
+            if "(" in clause:
+                # Blank out asides that do not hold the mention (offsets kept).
+                clause = _ASIDE.sub(
+                    lambda m: (
+                        m.group() if m.start() <= start - lo < m.end() else " " * len(m.group())
+                    ),
+                    clause,
+                )
             parts: list[tuple[int, str]] = []
             offset = 0
             for piece in clause.split(","):
@@ -137,7 +177,10 @@ class Requirements:
             own = max(i for i, (at, _) in enumerate(parts) if at <= start)
             order = [own, *range(own + 1, len(parts)), *range(own - 1, -1, -1)]
             for i in order:
-                cue = inline_state(parts[i][1])
+                part = parts[i][1]
+                cue = inline_state(part)
+                if cue is None and "desired" in part.lower() and _DESIRED.search(part):
+                    cue = False
                 if cue is not None:
                     return cue
         if self._index is None:

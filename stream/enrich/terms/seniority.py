@@ -5,7 +5,7 @@ level in this order wins: intern, entry by program (trainee, apprentice, graduat
 executive, director, manager, lead, senior, mid, entry. So "Senior Manager" is a manager,
 "Senior Director" a director and "Junior Account Manager" entry.
 
-- intern: Intern, Internship, Co-op, Werkstudent, Praktikant, Summer Associate.
+- intern: Intern, Internship, Co-op, Werkstudent, Praktikant, Summer Associate / Clerk.
 - executive: Chief ... Officer and the C-level acronyms (CEO, CTO ...), President, VP /
   Vice President / SVP, Founder, Executive Director, Managing Director, Geschäftsführer.
 - director: Director (not "Funeral Director"), Head of, Principal as the last word (a
@@ -14,14 +14,15 @@ executive, director, manager, lead, senior, mid, entry. So "Senior Manager" is a
   A manager title whose word before "Manager" names what is managed rather than who
   (Account, Product, Project, Program, Case, Property, Relationship, Portfolio, Asset,
   Community, Content, Brand, Category, Territory, Success, Release, Campaign, Event,
-  Contract, Partner, Channel, Vendor ...) is a role, not a people manager: it gets no
+  Contract, Partner, Channel, Vendor ...; "Product Marketing Manager") is a role, not a
+  people manager: it gets no
   level from "Manager" and is judged by its other words and the description.
 - lead: Lead, Team Leader / Shift Leader, Teamleiter, Head X (Head Chef), Charge Nurse,
   Principal before a role (Principal Consultant), Staff before a technical role word
   (Staff Engineer, Staff Data Scientist; "Staff Accountant" and "Staff Nurse" are not a
   level).
 - senior: Senior, Sr, Snr, a trailing III/IV/V ("Senior Living" is not a level).
-- mid: Intermediate, Mid-level, a trailing II.
+- mid: Intermediate, Mid-level, Journeyman (a qualified trade), a trailing II.
 - entry: Junior, Jr, Entry Level, a trailing I, Associate before a role ("Associate
   Attorney"; not "Sales Associate", not "Associate Director"), Trainee, Apprentice,
   Graduate program, New Grad.
@@ -73,23 +74,41 @@ _NOT_SENIOR_AFTER = _words("living care center citizen citizens community servic
 _NOT_ASSOCIATE_BEFORE = _words("director directors vice vp partner dean general professor "
                                   "principal")  # fmt: skip
 _ENTRY = _words("junior jr entry trainee graduate")
+# Every word that can start a marker: a title with none of them has no level.
+_MARKERS = (
+    _INTERN
+    | _PROGRAM
+    | _C_LEVEL
+    | _EXECUTIVE
+    | _MANAGER
+    | _ENTRY
+    | _words(
+        "co summer working new graduate chief executive managing director direktor head "
+        "principal lead team shift charge teamleiter teamleitung projektleiter staff "
+        "distinguished senior sr snr intermediate mid midlevel associate journeyman"
+    )
+)
+_SUMMER = re.compile(r" summer (?:law )?(?:associate|clerk|analyst|student)s? ")
 _ROMAN: dict[str, Seniority] = {"i": "entry", "ii": "mid", "iii": "senior", "iv": "senior",
                                 "v": "senior", "1": "entry", "2": "mid", "3": "senior"}  # fmt: skip
 _ROMAN_TAIL = re.compile(r"\b(i{1,3}|iv|v)\s*(?:$|[-–,(/|:])", re.IGNORECASE)
 
 
-def from_title(title: str) -> Seniority | None:
-    words = [w.lower() for w in _WORD.findall(title)]
+def title_words(title: str) -> list[str]:
+    """The title's words in lower case (shared with the employment types)."""
+    return _WORD.findall(title.lower())
+
+
+def from_title(title: str, words: list[str] | None = None) -> Seniority | None:
+    if words is None:
+        words = title_words(title)
     if not words:
         return None
     s = set(words)
+    if s.isdisjoint(_MARKERS) and "leit" not in title.lower() and not _ROMAN_TAIL.search(title):
+        return None  # most titles: no marker word at all
     joined = " " + " ".join(words) + " "
-    if (
-        s & _INTERN
-        or " co op " in joined
-        or "summer associate" in joined
-        or ("working student" in joined)
-    ):
+    if s & _INTERN or " co op " in joined or _SUMMER.search(joined) or "working student" in joined:
         return "intern"
     if (
         s & _PROGRAM
@@ -120,7 +139,11 @@ def from_title(title: str) -> Seniority | None:
         return "director"
     for i, word in enumerate(words):
         if word in _MANAGER:
-            if word in ("manager", "mgr") and i > 0 and words[i - 1] in _ROLE_MANAGED:
+            if (
+                word in ("manager", "mgr")
+                and i > 0
+                and (words[i - 1] in _ROLE_MANAGED or words[i - 2 : i] == ["product", "marketing"])
+            ):
                 continue
             return "manager"
         if word.endswith("leiter") and not word.startswith(("team", "projekt", "gruppen")):
@@ -151,6 +174,7 @@ def from_title(title: str) -> Seniority | None:
         return roman
     if (
         "intermediate" in s
+        or "journeyman" in s
         or " mid level " in joined
         or "midlevel" in s
         or (" mid senior " in joined)
@@ -179,8 +203,10 @@ def from_years(years: float) -> Seniority:
     return "senior"
 
 
-def seniority(title: str, experience_min: float | None, hits: Hits) -> Seniority | None:
-    level = from_title(title)
+def seniority(
+    title: str, experience_min: float | None, hits: Hits, words: list[str] | None = None
+) -> Seniority | None:
+    level = from_title(title, words)
     if level is not None:
         return level
     if experience_min is not None:

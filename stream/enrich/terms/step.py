@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
@@ -12,7 +13,7 @@ from stream.enrich.terms.education import education_level
 from stream.enrich.terms.employment import employment_types
 from stream.enrich.terms.experience import experience_years
 from stream.enrich.terms.scan import Requirements, scan
-from stream.enrich.terms.seniority import seniority
+from stream.enrich.terms.seniority import seniority, title_words
 from stream.models import EducationLevel, EmploymentType, ExperienceYears, Seniority
 
 # Bump when the rules change what a cached result would be without a new release.
@@ -33,14 +34,19 @@ def decide(title: str, description: str, employment_type: str | None) -> TermsPa
     hits = scan(description)
     requirements = Requirements(description)
     years, _ = experience_years(description, hits, requirements)
+    words = title_words(title)
     return TermsPart.model_construct(
-        seniority=seniority(title, years[0] if years else None, hits),
-        employment_types=employment_types(employment_type, title, description, hits),
-        experience_years=(
-            None if years is None else ExperienceYears.model_construct(min=years[0], max=years[1])
-        ),
+        seniority=seniority(title, years[0] if years else None, hits, words),
+        employment_types=employment_types(employment_type, title, description, hits, words),
+        experience_years=None if years is None else _years_model(*years),
         education_level=education_level(description, hits, requirements),
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _years_model(low: float, high: float | None) -> ExperienceYears:
+    # Frozen, and a few dozen distinct values: one instance each.
+    return ExperienceYears(min=low, max=high)
 
 
 @dataclass(frozen=True, slots=True)
