@@ -95,7 +95,6 @@ _BEFORE_DEGREE: dict[str, EducationLevel] = {
 _YEARS_BEFORE_DEGREE: dict[str, EducationLevel] = {
     "4": "bachelor", "four": "bachelor", "2": "associate", "two": "associate"
 }  # fmt: skip
-_LEAD_CUT = re.compile(r"[.;:!?\n•]|[a-z](?=[A-Z])")  # a clause or a glued word ends
 _TRIM = " \t\n,;:()[]\"'’*•-"
 _NONE_AFTER = re.compile(
     r"s?(?: is| are)? (?:not )?(?:required|necessary|needed)|s?,? no problem", re.IGNORECASE
@@ -105,7 +104,15 @@ _IN_AFTER = re.compile(r" (?:in|from)\b", re.IGNORECASE)
 
 
 def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel | None:
-    lead = _LEAD_CUT.split(text[max(0, start - 30) : start])[-1]
+    lead = text[max(0, start - 30) : start]
+    cut = -1
+    for ch in ".;:!?\n•":
+        i = lead.rfind(ch)
+        if i > cut:
+            cut = i
+    lead = lead[cut + 1 :]
+    if lead and lead[-1] != " " and start < len(text) and text[start].isupper():
+        lead = ""  # glued onto the word before: "QualificationsDegree in ..."
     before = [w.strip(_TRIM).lower().replace("’", "'") for w in lead.split()]
     before = [w for w in before if w][-3:]
     if _NOT_AFTER.match(text, end) or (
@@ -165,11 +172,11 @@ def level_at(text: str, start: int, end: int, word: str) -> tuple[EducationLevel
     return None if match is None else (found, match.end())
 
 
-_NOT_A_REQUIREMENT = re.compile(
-    r"pursu|enrolled|working toward|candidate for|tuition|reimburs|scholarship|we offer"
-    r"|student loan",
-    re.IGNORECASE,
-)
+# A clause that only says the candidate is studying, or describes a benefit.
+_NOT_A_REQUIREMENT = (
+    "pursu", "enrolled", "working toward", "candidate for", "tuition", "reimburs",
+    "scholarship", "we offer", "student loan",
+)  # fmt: skip
 
 
 def education_level(text: str, hits: Hits, requirements: Requirements) -> EducationLevel | None:
@@ -186,7 +193,8 @@ def education_level(text: str, hits: Hits, requirements: Requirements) -> Educat
         if best is not None and _RANK[level] >= _RANK[best]:
             continue
         lo, hi = clause_bounds(text, start, end)
-        if _NOT_A_REQUIREMENT.search(text, lo, hi):
+        clause = text[lo:hi].lower()
+        if any(w in clause for w in _NOT_A_REQUIREMENT):
             continue
         if level != "none" and requirements.state(start, end) is False:
             continue

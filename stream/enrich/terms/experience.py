@@ -26,19 +26,75 @@ _WORDS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "zwei": 2, "drei": 3, "vier": 4, "sechs": 6, "zehn": 10,
 }  # fmt: skip
-_NUM = r"(?:\d{1,2}(?:\.\d{1,2})?|\b(?:" + "|".join(_WORDS) + "))"
 _NUMBER_ENDINGS = (*_WORDS, "or more", "plus", "full")
 _MAX_YEARS = 25
-_WINDOW = 60
+_NOT_BEFORE_DIGITS = "0123456789.$,"
+_NO = re.compile(r"\bno\b")
 
-# The number part, read backwards from the unit: anchored at the end of the window before
-# "years". Linear: the window is at most 60 characters.
-_BEFORE = re.compile(
-    rf"(?<![\d.$,])(?:(?P<lo>{_NUM})\s*(?:\+|plus)?\s*(?:-|–|—|to|or|bis)\s*)?"
-    rf"(?P<n>{_NUM})\s*(?:\(\s*\d{{1,2}}\s*\)\s*)?(?P<plus>\+|plus)?\s*(?:or more\s*)?"
-    r"(?:full |\(?\+\)?\s*)?$",
-    re.IGNORECASE,
-)
+
+def _take_number(text: str, end: int, lo: int) -> tuple[float, int] | None:
+    """The number (digits or a number word) ending at `end` and where it starts."""
+    i = end
+    while i > lo and (text[i - 1].isdigit() or text[i - 1] == "."):
+        i -= 1
+    if i < end:
+        digits = text[i:end].strip(".")
+        if not digits or len(digits) > 5 or (i > 0 and text[i - 1] in _NOT_BEFORE_DIGITS):
+            return None
+        try:
+            return float(digits), i
+        except ValueError:
+            return None
+    while i > lo and text[i - 1].isalpha():
+        i -= 1
+    value = _WORDS.get(text[i:end].lower())
+    return None if value is None else (float(value), i)
+
+
+def _skip_back(text: str, end: int, lo: int, suffixes: tuple[str, ...]) -> int:
+    """`end` moved back over spaces and one of `suffixes` (lower case), then spaces."""
+    while end > lo and text[end - 1] == " ":
+        end -= 1
+    low = text[max(lo, end - 8) : end].lower()
+    for suffix in suffixes:
+        if low.endswith(suffix):
+            end -= len(suffix)
+            while end > lo and text[end - 1] == " ":
+                end -= 1
+            break
+    return end
+
+
+_RANGE_SEPARATORS = ("-", "–", "—", " to", " or", " bis")
+
+
+def number_before(text: str, unit: int) -> tuple[int, float, float | None] | None:
+    """The number that ends where the unit starts, read backwards by hand ("5+ ", "3 - 5 ",
+    "three to five ", "two (2) ", "5 or more "; `re` costs ~2.5 us a try here):
+    (start, first number, second number of a range or None)."""
+    lo = max(0, unit - 30)
+    end = _skip_back(text, unit, lo, ("or more", "full"))
+    end = _skip_back(text, end, lo, ("+", "plus", "(+)"))
+    if end > lo and text[end - 1] == ")":
+        k = text.rfind("(", lo, end)
+        inner = text[k + 1 : end - 1].strip() if k != -1 else ""
+        if inner.isdigit() or inner == "+":
+            end = _skip_back(text, k, lo, ("+",))
+    found = _take_number(text, end, lo)
+    if found is None:
+        return None
+    high, start = found
+    sep_end = _skip_back(text, start, lo, ("+", "plus"))
+    low_text = text[max(lo, sep_end - 4) : sep_end].lower()
+    for sep in _RANGE_SEPARATORS:
+        if low_text.endswith(sep):
+            first = _take_number(text, _skip_back(text, sep_end - len(sep), lo, ()), lo)
+            if first is not None:
+                return first[1], first[0], high
+            break
+    return start, high, None
+
+
 _UNIT = re.compile(r"(?:years?|yrs?|months?|jahren?)\b", re.IGNORECASE)
 # What follows the unit: experience within a few words of the same clause.
 _STOP_WORDS = r"our|we|ago|age|old|service|business|history|warranty|contract|lease"
@@ -50,17 +106,23 @@ _AFTER = re.compile(
     r"(?:role|position|field|industry|capacity|environment|setting)s?\b)",
     re.IGNORECASE,
 )
-_EXPERIENCE_BEFORE = re.compile(
-    r"(?:experience|erfahrung)\b[^.;!?\n]{0,40}$",
-    re.IGNORECASE,
-)
-_FACT_BEFORE = re.compile(
-    r"\b(?:we(?:'ve| have| bring| are proud)|our|founded|established|since|company|firm"
-    r"|history|anniversary|serving|served|after|vest\w*)\b",
-    re.IGNORECASE,
-)
-_LEAD_END = re.compile(r"[.!?;\n•](?:\s|$)")
-_NO_EXPERIENCE_BEFORE = re.compile(r"\bno\b[^.;!?\n]{0,30}$", re.IGNORECASE)
+_FACT_WORDS = (
+    " we've ", " we have ", " we bring ", " we are proud ", " our ", "founded", "established",
+    " since ", "company", " firm ", "history", "anniversary", "serving", "served", " after ",
+    " vest",
+)  # fmt: skip
+
+
+def _clause_lead(text: str, at: int, reach: int) -> str:
+    """Up to `reach` characters before `at`, from the last clause end on, lower-cased."""
+    lead = text[max(0, at - reach) : at]
+    cut = -1
+    for ch in ".!?;\n•":
+        i = lead.rfind(ch)
+        if i > cut:
+            cut = i
+    return lead[cut + 1 :].lower()
+
 
 Range = tuple[float, float | None]
 
@@ -75,7 +137,7 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
     found: list[tuple[int, int, Range]] = []
     for start, _, word in hits.get("no_experience", ()):
         if word.startswith(("experience necessary", "experience needed")) and not (
-            _NO_EXPERIENCE_BEFORE.search(text, max(0, start - 30), start)
+            _NO.search(" " + _clause_lead(text, start, 30))
         ):
             continue
         found.append((start, start + len(word), (0.0, None)))
@@ -90,27 +152,27 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
         tail = text[max(0, start - 14) : start].rstrip(" +()'’-").lower()
         if not tail or not (tail[-1].isdigit() or tail.endswith(_NUMBER_ENDINGS)):
             continue
-        lo_window = max(0, start - _WINDOW)
-        number = _BEFORE.search(text, max(0, start - 30), start)
+        number = number_before(text, start)
         if number is None:
             continue
+        number_start = number[0]
         tied = _AFTER.match(text, unit.end(), min(len(text), unit.end() + 90))
         if tied is None:
-            tied = _EXPERIENCE_BEFORE.search(text, lo_window, number.start())
-        if tied is None:
+            lead = _clause_lead(text, number_start, 50)
+            if "experience" not in lead and "erfahrung" not in lead:
+                continue
+        lead = " " + _clause_lead(text, number_start, 40) + " "
+        if any(w in lead for w in _FACT_WORDS):
             continue
-        clause_lead = _LEAD_END.split(text[max(lo_window, number.start() - 40) : number.start()])
-        if _FACT_BEFORE.search(clause_lead[-1]):
-            continue
-        low = _value(number["n"])
-        high: float | None = None
-        if number["lo"] is not None:
-            low, high = _value(number["lo"]), low
+        if number[2] is None:
+            low, high = number[1], None
+        else:
+            low, high = number[1], number[2]
         if unit.group().lower().startswith("month"):
             low, high = round(low / 12, 2), None if high is None else round(high / 12, 2)
         if low > _MAX_YEARS or (high is not None and (high > _MAX_YEARS or high < low)):
             continue
-        found.append((number.start(), unit.end(), (low, high)))
+        found.append((number_start, unit.end(), (low, high)))
         last = unit.end()
     found.sort(key=lambda m: m[0])
     return found
@@ -123,6 +185,8 @@ def experience_years(
     found = mentions(text, hits)
     if not found:
         return None, found
+    if len(found) == 1:
+        return found[0][2], found  # the only one counts, preferred or not
     for start, end, years in found:
         if years[0] == 0.0 or requirements.state(start, end) is not False:
             return years, found

@@ -117,7 +117,7 @@ def starts_word(text: str, start: int) -> bool:
     return (first.isupper() and before.islower()) or (first.isdigit() and before.isalpha())
 
 
-_CLAUSE_END = re.compile(r"[.!?;•](?!\w)|\n")  # "Node.js" is one word
+_CLAUSE_CHARS = ".!?;•\n"
 _CLAUSE_REACH = 240
 _CUE_WORDS = (*NICE_WORDS, *REQUIRED_WORDS, "desired")
 # "desired" says nice-to-have as plainly as "preferred" ("Associate degree desired"); the
@@ -128,15 +128,38 @@ _DESIRED = re.compile(r"\b(?:is |are )?desired\b", re.IGNORECASE)
 _ASIDE = re.compile(r"\((?:[^()]*?\s){2,}[^()]*\)")
 
 
+def _clause_start(text: str, lo: int, start: int) -> int:
+    best = lo
+    for ch in _CLAUSE_CHARS:
+        i = text.rfind(ch, lo, start)
+        # "." "!" "?" ";" "•" end a clause only before a non-word ("Node.js" is one word).
+        while i != -1 and ch != "\n" and i + 1 < len(text) and text[i + 1].isalnum():
+            i = text.rfind(ch, lo, i)
+        if i + 1 > best:
+            best = i + 1
+    return best
+
+
+def _clause_end(text: str, end: int, limit: int) -> int:
+    best = limit
+    for ch in _CLAUSE_CHARS:
+        i = text.find(ch, end, best)
+        while i != -1 and ch != "\n" and i + 1 < len(text) and text[i + 1].isalnum():
+            i = text.find(ch, i + 1, best)
+        if i != -1 and i < best:
+            best = i
+    return best
+
+
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around [start, end): between ". ! ? ; newline •", at most 240 chars away."""
+    """The clause around [start, end): between ". ! ? ; newline •", at most 240 chars away.
+
+    `str.find` per delimiter, not a regex: a regex search costs ~35 ns a character here,
+    eight times a `find`."""
     lo = max(0, start - _CLAUSE_REACH)
-    clause_start = lo
-    for match in _CLAUSE_END.finditer(text, lo, start):
-        clause_start = match.end()
-    limit = min(len(text), end + _CLAUSE_REACH)
-    after = _CLAUSE_END.search(text, end, limit)
-    return clause_start, after.start() if after else limit
+    return _clause_start(text, lo, start), _clause_end(
+        text, end, min(len(text), end + _CLAUSE_REACH)
+    )
 
 
 class Requirements:

@@ -85,7 +85,8 @@ _MARKERS = (
     | _words(
         "co summer working new graduate chief executive managing director direktor head "
         "principal lead team shift charge teamleiter teamleitung projektleiter staff "
-        "distinguished senior sr snr intermediate mid midlevel associate journeyman"
+        "distinguished senior sr snr intermediate mid midlevel associate journeyman i ii iii "
+        "iv v"
     )
 )
 _SUMMER = re.compile(r" summer (?:law )?(?:associate|clerk|analyst|student)s? ")
@@ -105,7 +106,7 @@ def from_title(title: str, words: list[str] | None = None) -> Seniority | None:
     if not words:
         return None
     s = set(words)
-    if s.isdisjoint(_MARKERS) and "leit" not in title.lower() and not _ROMAN_TAIL.search(title):
+    if s.isdisjoint(_MARKERS) and "leit" not in title.lower():
         return None  # most titles: no marker word at all
     joined = " " + " ".join(words) + " "
     if s & _INTERN or " co op " in joined or _SUMMER.search(joined) or "working student" in joined:
@@ -113,9 +114,12 @@ def from_title(title: str, words: list[str] | None = None) -> Seniority | None:
     if (
         s & _PROGRAM
         or " new grad" in joined
-        or re.search(
-            r" graduate (?:program|scheme|engineer|developer|analyst|trainee|role)|graduate $",
-            joined,
+        or (
+            "graduate" in s
+            and re.search(
+                r" graduate (?:program|scheme|engineer|developer|analyst|trainee|role)|graduate $",
+                joined,
+            )
         )
     ):
         return "entry"
@@ -168,7 +172,7 @@ def from_title(title: str, words: list[str] | None = None) -> Seniority | None:
             i + 1 >= len(words) or words[i + 1] not in _NOT_SENIOR_AFTER
         ):
             return "senior"
-    tail = _ROMAN_TAIL.search(title)
+    tail = _ROMAN_TAIL.search(title) if not s.isdisjoint(_ROMAN) else None
     roman = _ROMAN.get(tail.group(1).lower()) if tail and tail.start() > 0 else None
     if roman in ("senior", "mid"):
         return roman
