@@ -97,12 +97,14 @@ def number_before(text: str, unit: int) -> tuple[int, float, float | None] | Non
 
 _UNIT = re.compile(r"(?:years?|yrs?|months?|jahren?)\b", re.IGNORECASE)
 # What follows the unit: experience within a few words of the same clause.
+# "yrs." is an abbreviation; "years." ends the sentence.
+_UNIT_END = r"(?:(?:(?<=yr)|(?<=yrs))\.)?['’]?\s*(?:\+\s*)?"
 _STOP_WORDS = r"our|we|ago|age|old|service|business|history|warranty|contract|lease"
 _AFTER = re.compile(
-    r"\.?['’]?\s*(?:\+\s*)?(?:(?:of|in|with|at)\s+)?"
-    rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#.,'’()-]+\s+){{0,7}}?"
+    rf"{_UNIT_END}(?:(?:of|in|with|at)\s+)?"
+    rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#,'’()-]+(?:\.\w+)*\s+){{0,7}}?"
     r"(?:experience|exp\b|expertise|berufserfahrung|erfahrung|background)"
-    r"|\.?['’]?\s*(?:\+\s*)?(?:working|as an?\b|in (?:an? |the )?(?:[\w-]+ ){0,5}"
+    rf"|{_UNIT_END}(?:working|as an?\b|in (?:an? |the )?(?:[\w-]+ ){{0,5}}"
     r"(?:role|position|field|industry|capacity|environment|setting)s?\b)",
     re.IGNORECASE,
 )
