@@ -123,6 +123,8 @@ _CUE_WORDS = (*NICE_WORDS, *REQUIRED_WORDS, "desired")
 # "desired" says nice-to-have as plainly as "preferred" ("Associate degree desired"); the
 # skills' cues know it only as a heading.
 _DESIRED = re.compile(r"\b(?:is |are )?desired\b", re.IGNORECASE)
+# ... and "requires"/"must hold" say required as plainly as "required".
+_REQUIRES = re.compile(r"\b(?:requires?|must (?:have|hold|possess|be))\b", re.IGNORECASE)
 # A parenthesis of several words speaks of itself: in "Bachelor's degree (Electrical or
 # Mechanical Engineering preferred)" the major is preferred, the degree is not.
 _ASIDE = re.compile(r"\((?:[^()]*?\s){2,}[^()]*\)")
@@ -202,8 +204,12 @@ class Requirements:
             for i in order:
                 part = parts[i][1]
                 cue = inline_state(part)
-                if cue is None and "desired" in part.lower() and _DESIRED.search(part):
-                    cue = False
+                if cue is None:
+                    low_part = part.lower()
+                    if "desired" in low_part and _DESIRED.search(part):
+                        cue = False
+                    elif ("requir" in low_part or "must" in low_part) and _REQUIRES.search(part):
+                        cue = True
                 if cue is not None:
                     return cue
         if self._index is None:
