@@ -127,16 +127,25 @@ _TYPE_WORD = (
     r"|internship|volunteer|apprenticeship"
 )
 _NOUN = (
-    r"(?:positions?|roles?|jobs?|opportunit(?:y|ies)|openings?|employment|schedules?"
-    r"|assignments?|basis|status|engagements?|hours|days|nights|weekends|work|shifts?"
-    r"|contracts?|gigs?|programs?)"
+    r"(?:positions?|roles?|jobs?|(?P<loose>opportunit(?:y|ies)|openings?|schedules?|hours|days"
+    r"|nights|weekends|work|shifts?|programs?)|employment|assignments?|basis|status"
+    r"|engagements?|contracts?|gigs?)"
 )
+# Types that also name other things ("contract opportunities", "volunteer opportunities",
+# "completion of an apprenticeship program", "internship hours"): stated only with a noun
+# that names a job ("contract position", "volunteer role"), not with the loose nouns.
+_STRICT: frozenset[EmploymentType] = frozenset(
+    ("contract", "temporary", "volunteer", "apprenticeship")
+)
+_LOOSE_INTERNSHIP = ("hour", "shift", "day", "night", "weekend", "work")
+# Words before a type that make it a past or a benefit, not the posting's terms.
+_NOT_STATED_BEFORE = (" of", " previous", " prior", " completed", " former", " your")
 # Each is matched at its keyword (`match`, never `search`): a few steps per keyword.
 _LIST = re.compile(r"(?:job|employment|position) types?\s*:\s*([^\n.]{1,80})", re.IGNORECASE)
 # "full-time or part-time positions available", "a seasonal, temporary position"
 _TYPES_THEN_NOUN = re.compile(
     rf"((?:{_TYPE_WORD})(?:\s*(?:,|/|&|and/or|and|or)\s*(?:{_TYPE_WORD}))*)"
-    rf"(?:,?(?:\s+[\w-]+){{0,2}}?\s+{_NOUN}\b|[ \t]*(?:\n|$))",
+    rf"(?:,?(?:\s+(?!(?:for|of|with|in|and|or|to)\b)[\w-]+)?\s+{_NOUN}\b|[ \t]*(?:\n|$))",
     re.IGNORECASE,
 )
 _TYPE_ONLY = re.compile(rf"(?:{_TYPE_WORD})\b", re.IGNORECASE)
@@ -167,10 +176,19 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
         if match is not None:
             kind: EmploymentType = "contract" if match.group(1)[0] in "cC" else "temporary"
             return frozenset((kind,)), match.end()
+    before = text[max(0, start - 24) : start]
+    if before.lower().rstrip().endswith(_NOT_STATED_BEFORE):
+        return None
     match = _TYPES_THEN_NOUN.match(text, start)
     if match is not None:
-        return from_field(match.group(1).replace("-", "")), match.end()
-    before = text[max(0, start - 24) : start]
+        found = from_field(match.group(1).replace("-", ""))
+        loose = match.group("loose")
+        if loose is not None:
+            found = found - _STRICT
+            if loose.lower().startswith(_LOOSE_INTERNSHIP):
+                found = found - {"internship"}
+        if found:
+            return found, match.end()
     if (
         _STATED_BEFORE.search(before)
         or (word in ("contract", "internship") and _MONTHS_BEFORE.search(before))

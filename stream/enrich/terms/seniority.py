@@ -24,7 +24,8 @@ executive, director, manager, lead, senior, mid, entry. So "Senior Manager" is a
 - senior: Senior, Sr, Snr, a trailing III/IV/V ("Senior Living" is not a level).
 - mid: Intermediate, Mid-level, Journeyman (a qualified trade), a trailing II.
 - entry: Junior, Jr, Entry Level, a trailing I, Associate before a role ("Associate
-  Attorney"; not "Sales Associate", not "Associate Director"), Trainee, Apprentice,
+  Attorney", "Litigation Associate Attorney"; not "Sales Associate", where it is the
+  role, nor "Associate Director"), Trainee, Apprentice,
   Graduate program, New Grad.
 
 Without a level in the title: the experience the description asks for (0-1 years entry,
@@ -73,6 +74,12 @@ _NOT_SENIOR_AFTER = _words("living care center citizen citizens community servic
                               "housing")  # fmt: skip
 _NOT_ASSOCIATE_BEFORE = _words("director directors vice vp partner dean general professor "
                                   "principal")  # fmt: skip
+# Mid-title, "Associate" is a level only before a profession ("Litigation Associate
+# Attorney"); "Sales Associate Natural Food Products" is the role.
+_ASSOCIATE_OF = _words(
+    "attorney lawyer counsel dentist engineer developer scientist analyst consultant designer "
+    "editor producer accountant architect product brand"
+)
 _ENTRY = _words("junior jr entry trainee graduate")
 # Every word that can start a marker: a title with none of them has no level.
 _MARKERS = (
@@ -188,6 +195,7 @@ def from_title(title: str, words: list[str] | None = None) -> Seniority | None:
         s & _ENTRY
         or roman == "entry"
         or (words[0] == "associate" and len(words) > 1 and words[1] not in _NOT_ASSOCIATE_BEFORE)
+        or any(w == "associate" and words[i + 1] in _ASSOCIATE_OF for i, w in enumerate(words[:-1]))
     ):
         return "entry"
     return None
