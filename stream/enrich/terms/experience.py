@@ -99,7 +99,10 @@ _UNIT = re.compile(r"(?:years?|yrs?|months?|jahren?)\b", re.IGNORECASE)
 # What follows the unit: experience within a few words of the same clause.
 # "yrs." is an abbreviation; "years." ends the sentence.
 _UNIT_END = r"(?:(?:(?<=yr)|(?<=yrs))\.)?['’]?\s*(?:\+\s*)?"
-_STOP_WORDS = r"our|we|ago|age|old|service|business|history|warranty|contract|lease"
+# Words that end the search for "experience": what follows them is not the candidate's.
+# ("service" and "business" are not among them: "3 years of customer service experience";
+# "after 2 years of service" is stopped by its "after", and says no "experience".)
+_STOP_WORDS = r"our|we|ago|age|old|history|warranty|lease"
 _AFTER = re.compile(
     rf"{_UNIT_END}(?:(?:of|in|with|at)\s+)?"
     rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#,'’()-]+(?:\.\w+)*\s+){{0,7}}?"

@@ -114,6 +114,9 @@ def starts_word(text: str, start: int) -> bool:
     if not before.isalnum():
         return True
     first = text[start]
+    if first.isupper() and before.isupper():
+        # "QUALIFICATIONSBachelor's": an upper-case word glued to a capitalized one
+        return start + 1 < len(text) and text[start + 1].islower()
     return (first.isupper() and before.islower()) or (first.isdigit() and before.isalpha())
 
 
@@ -123,6 +126,8 @@ _CUE_WORDS = (*NICE_WORDS, *REQUIRED_WORDS, "desired")
 # "desired" says nice-to-have as plainly as "preferred" ("Associate degree desired"); the
 # skills' cues know it only as a heading.
 _DESIRED = re.compile(r"\b(?:is |are )?desired\b", re.IGNORECASE)
+# "Prefer Bachelor's Degree", also glued on ("ServicePrefer Bachelor's")
+_PREFER = re.compile(r"(?:\b|(?<=[a-z]))(?:[Pp]refers?|PREFERS?)\b")
 # ... and "requires"/"must hold" say required as plainly as "required".
 _REQUIRES = re.compile(r"\b(?:requires?|must (?:have|hold|possess|be))\b", re.IGNORECASE)
 # A parenthesis of several words speaks of itself: in "Bachelor's degree (Electrical or
@@ -164,6 +169,32 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     )
 
 
+def _parts(clause: str, low: str, lo: int) -> list[tuple[int, str]]:
+    """The clause's comma-separated parts as (offset in the text, part). A line break lost
+    right after a cue ("HS/GED RequiredAssociate degree preferred") also ends a part, so
+    the cue stays with what it speaks of."""
+    cuts: list[tuple[int, int]] = []  # (end of a part, start of the next)
+    i = clause.find(",")
+    while i != -1:
+        cuts.append((i, i + 1))
+        i = clause.find(",", i + 1)
+    for cue in ("required", "preferred", "desired"):
+        i = low.find(cue)
+        while i != -1:
+            j = i + len(cue)
+            if j < len(clause) and clause[j].isupper():
+                cuts.append((j, j))
+            i = low.find(cue, j)
+    cuts.sort()
+    parts: list[tuple[int, str]] = []
+    begin = 0
+    for end, after in cuts:
+        parts.append((lo + begin, clause[begin:end]))
+        begin = after
+    parts.append((lo + begin, clause[begin:]))
+    return parts
+
+
 class Requirements:
     """Required / nice-to-have / neither for mentions in one description.
 
@@ -194,11 +225,7 @@ class Requirements:
                     ),
                     clause,
                 )
-            parts: list[tuple[int, str]] = []
-            offset = 0
-            for piece in clause.split(","):
-                parts.append((lo + offset, piece))
-                offset += len(piece) + 1
+            parts = _parts(clause, low, lo)
             own = max(i for i, (at, _) in enumerate(parts) if at <= start)
             order = [own, *range(own + 1, len(parts)), *range(own - 1, -1, -1)]
             for i in order:
@@ -206,7 +233,9 @@ class Requirements:
                 cue = inline_state(part)
                 if cue is None:
                     low_part = part.lower()
-                    if "desired" in low_part and _DESIRED.search(part):
+                    if ("desired" in low_part and _DESIRED.search(part)) or (
+                        "prefer" in low_part and _PREFER.search(part)
+                    ):
                         cue = False
                     elif ("requir" in low_part or "must" in low_part) and _REQUIRES.search(part):
                         cue = True
