@@ -192,11 +192,11 @@ def education_level(text: str, hits: Hits, requirements: Requirements) -> Educat
         level, seen_end = found
         if best is not None and _RANK[level] >= _RANK[best]:
             continue
-        lo, hi = clause_bounds(text, start, end)
+        bounds = lo, hi = clause_bounds(text, start, end)
         clause = text[lo:hi].lower()
         if any(w in clause for w in _NOT_A_REQUIREMENT):
             continue
-        if level != "none" and requirements.state(start, end) is False:
+        if level != "none" and requirements.state(start, end, bounds) is False:
             continue
         best = level
     return best

@@ -211,9 +211,11 @@ class Requirements:
         self._text = text
         self._index: RequirementIndex | None = None
 
-    def state(self, start: int, end: int) -> bool | None:
+    def state(self, start: int, end: int, bounds: tuple[int, int] | None = None) -> bool | None:
+        """The state of the mention [start, end); `bounds`: its clause when the caller has
+        it (`clause_bounds`)."""
         text = self._text
-        lo, hi = clause_bounds(text, start, end)
+        lo, hi = clause_bounds(text, start, end) if bounds is None else bounds
         clause = text[lo:hi]
         low = clause.lower()
         if any(w in low for w in _CUE_WORDS):
