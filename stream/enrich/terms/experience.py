@@ -65,6 +65,7 @@ def _skip_back(text: str, end: int, lo: int, suffixes: tuple[str, ...]) -> int:
     return end
 
 
+_RANGE_CHARS = "-–—+0123456789.$,"
 _RANGE_SEPARATORS = ("-", "–", "—", " to", " or", " bis")
 
 
@@ -73,6 +74,26 @@ def number_before(text: str, unit: int) -> tuple[int, float, float | None] | Non
     "three to five ", "two (2) ", "5 or more "; `re` costs ~2.5 us a try here):
     (start, first number, second number of a range or None)."""
     lo = max(0, unit - 30)
+    # The common shapes first: "5 years", "5+ years", "10+years" (no range, no word).
+    end = unit
+    while end > lo and text[end - 1] == " ":
+        end -= 1
+    if end > lo and text[end - 1] == "+":
+        end -= 1
+        while end > lo and text[end - 1] == " ":
+            end -= 1
+    i = end
+    while i > lo and text[i - 1].isdigit():
+        i -= 1
+    if (
+        0 < end - i <= 2
+        and i > lo
+        and text[i - 1] == " "
+        and text[i - 2 : i - 1] not in _RANGE_CHARS
+    ):
+        before = text[max(lo, i - 4) : i - 1].lower()
+        if not before.endswith((" to", " or", "bis", "-", "–", "—", "+", "plus")):
+            return i, float(text[i:end]), None
     end = _skip_back(text, unit, lo, ("or more", "full"))
     end = _skip_back(text, end, lo, ("+", "plus", "(+)"))
     if end > lo and text[end - 1] == ")":
@@ -161,12 +182,11 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
         if number is None:
             continue
         number_start = number[0]
+        lead = _clause_lead(text, number_start, 50)
         tied = _AFTER.match(text, unit.end(), min(len(text), unit.end() + 90))
-        if tied is None:
-            lead = _clause_lead(text, number_start, 50)
-            if "experience" not in lead and "erfahrung" not in lead:
-                continue
-        lead = " " + _clause_lead(text, number_start, 40) + " "
+        if tied is None and "experience" not in lead and "erfahrung" not in lead:
+            continue
+        lead = " " + lead[-40:] + " "
         if any(w in lead for w in _FACT_WORDS):
             continue
         if number[2] is None:
