@@ -91,15 +91,16 @@ Hits = dict[str, list[tuple[int, int, str]]]
 """Field -> [(start, end, keyword in lower case)] in text order."""
 
 
-def scan(text: str) -> Hits:
-    """Every keyword occurrence in `text`, grouped by field (overlaps included)."""
+def scan(text: str, encoded: bytes | None = None) -> Hits:
+    """Every keyword occurrence in `text`, grouped by field (overlaps included).
+    `encoded`: `text.encode("ascii", "replace")` when the caller has it."""
     hits: Hits = {}
     if not text:
         return hits
+    if encoded is None:
+        encoded = text.encode("ascii", "replace")
     values = _VALUES
-    for index, start, end in _AUTOMATON.find_matches_as_indexes(
-        _START + text.encode("ascii", "replace"), overlapping=True
-    ):
+    for index, start, end in _AUTOMATON.find_matches_as_indexes(_START + encoded, overlapping=True):
         field, word, skip = values[index]
         hits.setdefault(field, []).append((start - 1 + skip, end - 1, word))
     return hits
@@ -205,10 +206,14 @@ class Requirements:
     qualifications", "Requirements"), read by the skills' `RequirementIndex`.
     """
 
-    __slots__ = ("_index", "_text")
+    __slots__ = ("_encoded", "_index", "_last", "_text")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, encoded: bytes | None = None, last: int | None = None) -> None:
+        """`encoded`: the text's ASCII bytes when the caller has them; `last`: no mention
+        after this offset will be asked about (headings below it are not read)."""
         self._text = text
+        self._encoded = encoded
+        self._last = last
         self._index: RequirementIndex | None = None
 
     def state(self, start: int, end: int, bounds: tuple[int, int] | None = None) -> bool | None:
@@ -245,5 +250,7 @@ class Requirements:
                     return cue
         if self._index is None:
             # Headings only (no cue words): inline cues were read above, per part.
-            self._index = RequirementIndex(text, cue_words=[])
+            self._index = RequirementIndex(
+                text, cue_words=[], last=self._last, encoded=self._encoded
+            )
         return self._index.state_at(start, end)

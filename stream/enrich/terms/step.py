@@ -16,6 +16,10 @@ from stream.enrich.terms.scan import Requirements, scan
 from stream.enrich.terms.seniority import seniority, title_words
 from stream.models import EducationLevel, EmploymentType, ExperienceYears, Seniority
 
+# The fields whose mentions ask whether they are required (the last one bounds the
+# headings read).
+_ASKED = ("years", "no_experience", "education")
+
 # Bump when the rules change what a cached result would be without a new release.
 TERMS_RULES_VERSION = "1"
 
@@ -31,8 +35,10 @@ class TermsPart(BaseModel):
 
 def decide(title: str, description: str, employment_type: str | None) -> TermsPart:
     """The four fields for one posting (normalized title and description)."""
-    hits = scan(description)
-    requirements = Requirements(description)
+    encoded = description.encode("ascii", "replace")
+    hits = scan(description, encoded)
+    asked = [hit[1] for field in _ASKED for hit in hits.get(field, ())]
+    requirements = Requirements(description, encoded, max(asked) if asked else None)
     years, _ = experience_years(description, hits, requirements)
     words = title_words(title)
     return _part(
