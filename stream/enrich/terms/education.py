@@ -196,7 +196,7 @@ def education_level(text: str, hits: Hits, requirements: Requirements) -> Educat
         clause = text[lo:hi].lower()
         if any(w in clause for w in _NOT_A_REQUIREMENT):
             continue
-        if level != "none" and requirements.state(start, end, bounds) is False:
+        if level != "none" and requirements.is_nice(start, end, bounds):
             continue
         best = level
     return best

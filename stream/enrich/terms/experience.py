@@ -213,6 +213,6 @@ def experience_years(
     if len(found) == 1:
         return found[0][2], found  # the only one counts, preferred or not
     for start, end, years in found:
-        if years[0] == 0.0 or requirements.state(start, end) is not False:
+        if years[0] == 0.0 or not requirements.is_nice(start, end):
             return years, found
     return found[0][2], found

@@ -51,6 +51,11 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
         "^prn", "internship", "volunteer", "apprenticeship", "job type", "employment type",
         "position type", "vollzeit", "teilzeit", "befristet",
     ),
+    # Every word a nice-to-have cue or heading starts with (skills.cues, skills.sections
+    # and the three added here): a mention with none before the end of its clause cannot
+    # be nice to have, and is not asked about.
+    "nice": ("prefer", "plus", "advantage", "bonus", "nice", "desir", "not required",
+             "good to have", "good-to-have", "extra credit"),
     "level": ("entry level", "entry-level", "senior level", "senior-level", "mid-level",
               "mid level"),
 }  # fmt: skip
@@ -206,15 +211,32 @@ class Requirements:
     qualifications", "Requirements"), read by the skills' `RequirementIndex`.
     """
 
-    __slots__ = ("_encoded", "_index", "_last", "_text")
+    __slots__ = ("_encoded", "_first_nice", "_index", "_last", "_text")
 
-    def __init__(self, text: str, encoded: bytes | None = None, last: int | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        encoded: bytes | None = None,
+        last: int | None = None,
+        hits: Hits | None = None,
+    ) -> None:
         """`encoded`: the text's ASCII bytes when the caller has them; `last`: no mention
-        after this offset will be asked about (headings below it are not read)."""
+        after this offset will be asked about (headings below it are not read); `hits`:
+        the scan of `text`, whose "nice" keywords say where a nice-to-have cue can be."""
         self._text = text
         self._encoded = encoded
         self._last = last
         self._index: RequirementIndex | None = None
+        nice = None if hits is None else hits.get("nice")
+        self._first_nice = (
+            len(text) + 1 if hits is not None and not nice else (nice[0][0] if nice else -1)
+        )
+
+    def is_nice(self, start: int, end: int, bounds: tuple[int, int] | None = None) -> bool:
+        """Whether the mention [start, end) is only nice to have (`state` is False)."""
+        if self._first_nice > end + _CLAUSE_REACH:
+            return False  # no cue word before the end of its clause, nor a heading above
+        return self.state(start, end, bounds) is False
 
     def state(self, start: int, end: int, bounds: tuple[int, int] | None = None) -> bool | None:
         """The state of the mention [start, end); `bounds`: its clause when the caller has

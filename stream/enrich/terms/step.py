@@ -38,7 +38,7 @@ def decide(title: str, description: str, employment_type: str | None) -> TermsPa
     encoded = description.encode("ascii", "replace")
     hits = scan(description, encoded)
     asked = [hit[1] for field in _ASKED for hit in hits.get(field, ())]
-    requirements = Requirements(description, encoded, max(asked) if asked else None)
+    requirements = Requirements(description, encoded, max(asked) if asked else None, hits)
     years, _ = experience_years(description, hits, requirements)
     words = title_words(title)
     return _part(
