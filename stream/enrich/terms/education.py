@@ -1,12 +1,13 @@
 """`education_level`: the minimum level a posting requires.
 
-Each education keyword the scan found is confirmed by a pattern on its window and read
-as a level: "high school diploma", "GED" -> secondary; "vocational"/"trade school",
+Each education keyword the scan found is read as a level by a pattern matched at the
+keyword (never searched), or, for "degree" and "diploma", by the words just before them: "high school diploma", "GED" -> secondary; "vocational"/"trade school",
 "abgeschlossene Ausbildung" -> vocational; "associate's degree" -> associate;
 "bachelor's", "BS/BA", "B.S.", "4-year degree", "college/university degree", "degree in
 X", "(Hochschul)studium" -> bachelor; "master's", "MBA", "M.S.", "graduate/advanced
-degree" -> master; "PhD", "doctorate", "MD/DO", "PharmD", "J.D." -> doctorate (the US
-counts the first professional degrees as doctor's degrees); "no degree required" -> none.
+degree", "Diplom" -> master; "PhD", "doctorate", "MD/DO", "PharmD", "J.D." -> doctorate
+(the US counts the first professional degrees as doctor's degrees); "no degree required"
+-> none. "A high degree of accuracy", "360 degree", "MS Office" name no level.
 
 A mention counts when it is required or neutral: under "Preferred"/"Nice to have", or
 cued "preferred"/"a plus" in its own clause part ("Bachelor's required, Master's

@@ -11,7 +11,9 @@ The union of three readings, in the contract's order:
   a full-time position", "full-time and part-time positions available", "Job Type:
   Full-time, Contract", "contract-to-hire", "6-month contract", "temporary assignment",
   "seasonal position", "per diem basis". A bare "full-time" ("full-time employees are
-  eligible for ...") is not a statement.
+  eligible for ...") is not a statement, and contract, temporary, volunteer and
+  apprenticeship need a noun that names a job: "contract opportunities", "volunteer
+  opportunities" and "completion of an apprenticeship program" state nothing.
 """
 
 from __future__ import annotations

@@ -5,9 +5,11 @@ more") before "years"/"yrs"/"months"/"Jahre", tied to experience in the same cla
 "experience" (or "Berufserfahrung") follows within a few words ("5+ years of hands-on
 Python experience", "two years' experience"), or the years are "in a similar role",
 "working as", or "experience" comes just before ("Experience: 3 years"). Company facts and
-benefits are not experience: a clause whose lead-in speaks of "we", "our", "founded",
-"since" or "company", and years followed by "ago", "of service" or "of age", never count;
-more than 25 years is not a requirement anyone writes. "No experience necessary" is 0.
+benefits are not experience: a clause whose lead-in speaks of "we have", "our",
+"founded", "since", "company" or "after", and years tied to no experience ("25 years ago",
+"2 years of service", "18 years of age"), never count; more than 25 years is not a
+requirement anyone writes. "No experience necessary" is 0. The number is read backwards
+from the unit by hand, not by a regex search (one `re` attempt costs ~2.5 us here).
 
 The posting's figure is its first required mention (the main requirement comes first:
 "3+ years ...; 2+ years with SQL"); a mention under "Preferred" or cued "a plus" counts
@@ -151,11 +153,6 @@ def _clause_lead(text: str, at: int, reach: int) -> str:
 
 
 Range = tuple[float, float | None]
-
-
-def _value(token: str) -> float:
-    word = _WORDS.get(token.lower())
-    return float(word) if word is not None else float(token)
 
 
 def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
