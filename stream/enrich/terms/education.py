@@ -1,7 +1,8 @@
 """`education_level`: the minimum level a posting requires.
 
 Each education keyword the scan found is read as a level by a pattern matched at the
-keyword (never searched), or, for "degree" and "diploma", by the words just before them: "high school diploma", "GED" -> secondary; "vocational"/"trade school",
+keyword (never searched), or, for "degree" and "diploma", by the words just before them:
+"high school diploma", "GED" -> secondary; "vocational"/"trade school",
 "abgeschlossene Ausbildung" -> vocational; "associate's degree" -> associate;
 "bachelor's", "BS/BA", "B.S.", "4-year degree", "college/university degree", "degree in
 X", "(Hochschul)studium" -> bachelor; "master's", "MBA", "M.S.", "graduate/advanced
