@@ -98,6 +98,11 @@ def test_seniority_from_the_description_when_the_title_says_nothing() -> None:
         ("Part-time", "Seasonal Retail Associate", "", ["part_time", "seasonal"]),
         ("Vollzeit, Teilzeit", "Elektriker (m/w/d)", "", ["full_time", "part_time"]),
         (None, "Analyst", "", []),
+        (None, "Analyst", "Status: Part-time, non-exempt", ["part_time"]),
+        (None, "Analyst", "Reports to: Director (Full-Time)", ["full_time"]),
+        (None, "Analyst", "The role will be part-time and remote.", ["part_time"]),
+        (None, "Analyst", "Benefits\nFull-time employees receive dental.", []),
+        (None, "Analyst", "Seasonal Lifeguard, summer 2027\nGuard the pool.", ["seasonal"]),
     ],
 )
 def test_employment_types(

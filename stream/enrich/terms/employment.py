@@ -147,17 +147,24 @@ _LIST = re.compile(r"(?:job|employment|position) types?\s*:\s*([^\n.]{1,80})", r
 # "full-time or part-time positions available", "a seasonal, temporary position"
 _TYPES_THEN_NOUN = re.compile(
     rf"((?:{_TYPE_WORD})(?:\s*(?:,|/|&|and/or|and|or)\s*(?:{_TYPE_WORD}))*)"
-    rf"(?:,?(?:\s+(?!(?:for|of|with|in|and|or|to)\b)[\w-]+)?\s+{_NOUN}\b|[ \t]*(?:\n|$))",
+    rf"(?:,?(?:\s+(?!(?:for|of|with|in|and|or|to)\b)[\w-]+)?\s+{_NOUN}\b"
+    # ... or the type ends a line or labels what follows: "Full-time\n", "Full Time:
+    # Monday - Friday", "Full time (Not remote)", "(Full-Time)", "Part-time - Remote"
+    r"|[ \t]*(?:\n|$|:|\(|\)| [-–] ))",
     re.IGNORECASE,
 )
 _TYPE_ONLY = re.compile(rf"(?:{_TYPE_WORD})\b", re.IGNORECASE)
 _TO_HIRE = re.compile(r"(contract|temp(?:orary)?)[- ]to[- ](?:hire|perm)", re.IGNORECASE)
 # Before the keyword: "this position is ", "working ", "a 6-month "
 _STATED_BEFORE = re.compile(
-    r"(?:(?:position|role|job|this|it) is(?: an?)?|working|work|on an?"
-    r"|(?:for|hiring|seeking|hire|recruiting) an?) $",
+    r"(?:(?:position|role|job|this|it) (?:is|will be)(?: an?)?|working|work|on an?"
+    r"|(?:for|hiring|seeking|hire|recruiting) an?) $"
+    # a label: "Classification: Full-time, exempt", "Status: Part-time"
+    r"|(?:classification|status|schedule|employment|hours|availability)\s*:\s*$",
     re.IGNORECASE,
 )
+# A short line that starts with a type is a title or a label: "Part time Barber, to start".
+_SHORT_LINE = 60
 # "This internship is paid", "our apprenticeship program": these words name the posting.
 _THIS_BEFORE = re.compile(r"(?:this|our|the|paid|unpaid|summer) $", re.IGNORECASE)
 _MONTHS_BEFORE = re.compile(
@@ -191,15 +198,29 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
                 found = found - {"internship"}
         if found:
             return found, match.end()
+    match = _TYPE_ONLY.match(text, start)
+    if match is None:
+        return None
     if (
         _STATED_BEFORE.search(before)
+        or _title_line(text, start, match.end())
         or (word in ("contract", "internship") and _MONTHS_BEFORE.search(before))
         or (word in ("internship", "apprenticeship", "volunteer") and _THIS_BEFORE.search(before))
     ):
-        match = _TYPE_ONLY.match(text, start)
-        if match is not None:
-            return from_field(match.group().replace("-", "")), match.end()
+        return from_field(match.group().replace("-", "")), match.end()
     return None
+
+
+def _title_line(text: str, start: int, end: int) -> bool:
+    """A short line that starts with the type and goes on with a capital: a title or a
+    label ("Part time Barber, to start"), not prose ("Full-time employees are ...")."""
+    if start and text[start - 1] != "\n":
+        return False
+    line_end = text.find("\n", start, start + _SHORT_LINE)
+    if line_end == -1 and len(text) - start >= _SHORT_LINE:
+        return False
+    rest = text[end : end + 3].lstrip()
+    return not rest or not rest[0].islower()
 
 
 def from_description(text: str, hits: Hits) -> set[EmploymentType]:
