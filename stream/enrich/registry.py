@@ -22,6 +22,7 @@ from stream.enrich.skills.extract import SkillExtractor
 from stream.enrich.skills.step import SkillsStep
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.step import EnrichmentStep
+from stream.enrich.terms.step import TermsStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +62,15 @@ def place_step(resources: StepResources) -> EnrichmentStep:
     return PlaceStep(gazetteer())
 
 
+def terms_step(resources: StepResources) -> EnrichmentStep:
+    """seniority, employment_types, experience_years and education_level, in one scan."""
+    return TermsStep()
+
+
 STEPS: tuple[StepFactory, ...] = (
     skills_step,
     salary_step,
     place_step,
     occupation_step,
+    terms_step,
 )

@@ -43,6 +43,7 @@ def _load(name: str) -> ModuleType:
             ["ISCO unit group accuracy:", "garbage -> null:", "uncached, one core: median"],
         ),
         ("normalization_place", ["--rounds", "1"], ["gazetteer: built", "country", "median"]),
+        ("normalization_terms", ["--rounds", "1"], ["dev set:", "speed, decide()"]),
     ],
 )
 def test_benchmark_script_runs(

@@ -129,5 +129,5 @@ def test_the_default_steps_keep_the_cached_json_of_before(taxonomy: Taxonomy) ->
     enricher = Enricher.build(taxonomy)
     names = [step.name for step in enricher.steps]
     assert names[:2] == ["skills", "salary"]
-    assert {"place", "occupation"} <= set(names)
+    assert {"place", "terms", "occupation"} <= set(names)
     assert {"skills", "salary"} <= set(enricher.enrichment_model.model_fields)
