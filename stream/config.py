@@ -18,6 +18,8 @@ class _Section(BaseModel):
 
 
 class TopicSettings(_Section):
+    # An empty output topic name switches that output off: `changes=""` publishes no change
+    # events (what `stream backfill` does by default, so a re-index does not alert).
     raw: str = "postings.raw"
     enriched: str = "postings.enriched"
     changes: str = "postings.changes"

@@ -77,6 +77,7 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
             config=topic.config(settings),
         )
         for topic in outputs.TOPICS
+        if topic.name(settings)  # an empty name switches an output off
     ]
 
 

@@ -25,6 +25,7 @@ from stream.processing import BatchProcessor
 from stream.runtime.calls import KafkaCalls
 from stream.runtime.kafka import Role, client_config
 from stream.runtime.kafka_stats import record_librdkafka_stats
+from stream.runtime.plan import ReadPlan
 from stream.runtime.sinks import AtLeastOnceSink, KafkaSink, TransactionalSink
 from stream.runtime.watchdog import Watchdog
 from stream.runtime.worker import Worker
@@ -98,7 +99,9 @@ def default_instance_id(index: int = 0) -> str:
     return f"{socket.gethostname()}-{index}"
 
 
-def build_worker(settings: Settings) -> tuple[Worker, Metrics, Health]:
+def build_worker(
+    settings: Settings, plan: ReadPlan | None = None
+) -> tuple[Worker, Metrics, Health]:
     metrics = Metrics(CollectorRegistry())
     health = Health(metrics)
     client = build_redis(settings)
@@ -131,12 +134,13 @@ def build_worker(settings: Settings) -> tuple[Worker, Metrics, Health]:
         else AtLeastOnceSink(producer, consumer, calls)
     )
     committer = Committer(settings, sink, store, metrics)
-    worker = Worker(settings, consumer, sink, processor, committer, metrics, health, watchdog)
+    worker = Worker(settings, consumer, sink, processor, committer, metrics, health, watchdog, plan)
     return worker, metrics, health
 
 
-def run_worker(settings: Settings) -> None:
-    """One worker process: logging, signals, metrics endpoint, then the loop until SIGTERM."""
+def run_worker(settings: Settings, plan: ReadPlan | None = None) -> Metrics:
+    """One worker process: logging, signals, metrics endpoint, then the loop until SIGTERM
+    (or, with a plan, until its range is read). Returns the metrics, for a final report."""
     configure_logging(settings.log_level, settings.log_format)
     # `kill -USR1 <pid>` prints every thread's stack to stderr: the first thing to look at
     # when a worker seems stuck.
@@ -149,6 +153,7 @@ def run_worker(settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, _request_stop)
     signal.signal(signal.SIGINT, _request_stop)
-    worker, metrics, health = build_worker(settings)
+    worker, metrics, health = build_worker(settings, plan)
     serve(settings, metrics, health)  # /metrics /healthz /readyz on metrics_port (+ index)
     worker.run(stop)
+    return metrics
