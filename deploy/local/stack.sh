@@ -492,7 +492,7 @@ kafka_wait_ready() { # kafka_wait_ready PID LOG_OFFSET T0
                 log "kafka: ready on 127.0.0.1:$KAFKA_PORT (pid $pid, $(elapsed "$t0")s)"
                 return 0
             fi
-            if command -v kcat >/dev/null 2>&1 &&
+            if ((!SECURE)) && command -v kcat >/dev/null 2>&1 &&
                 kcat -L -b "127.0.0.1:$KAFKA_PORT" -m 5 -q >/dev/null 2>&1; then
                 log "kafka: ready on 127.0.0.1:$KAFKA_PORT (metadata ok, pid $pid, $(elapsed "$t0")s)"
                 return 0
