@@ -32,7 +32,7 @@ class TopicSettings(_Section):
 class KafkaSettings(_Section):
     bootstrap_servers: str = "127.0.0.1:9092"
     group_id: str = "postings-enricher"
-    # Transport security (docs/operations.md#security). SSL: TLS, with a client certificate
+    # Transport security (docs/operations.md, Security). SSL: TLS, with a client certificate
     # for mTLS; SASL_SSL: TLS plus a SASL login (SCRAM-SHA-512 recommended; PLAIN sends the
     # password itself, so only ever over TLS).
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
@@ -134,6 +134,8 @@ class RedisSettings(_Section):
             raise ValueError("redis ssl_* settings need a rediss:// url (TLS)")
         if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
             raise ValueError("redis ssl_certfile and ssl_keyfile go together")
+        if self.ssl_key_password is not None and self.ssl_keyfile is None:
+            raise ValueError("redis ssl_key_password without ssl_keyfile")
         if (self.username or self.password) and (url.username or url.password):
             raise ValueError("redis credentials both in the url and in username/password")
         if self.username and self.password is None:
