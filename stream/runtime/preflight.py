@@ -67,7 +67,13 @@ def check_kafka(settings: Settings, timeout_s: float = 30.0) -> None:
     try:
         admin = AdminClient(conf)
     except KafkaException as exc:  # e.g. an unreadable key or a wrong key password
-        raise FatalError(f"Kafka client settings rejected by librdkafka: {exc.args[0]}") from exc
+        error = exc.args[0]
+        text = error.str() if isinstance(error, KafkaError) else str(exc)
+        raise FatalError(
+            f"Kafka client settings rejected by librdkafka: {text}; check the kafka.ssl_* "
+            "files and kafka.ssl_key_password (a wrong passphrase shows as 'bad decrypt' "
+            "in librdkafka's log lines)"
+        ) from exc
     until = time.monotonic() + timeout_s
     while True:
         try:
