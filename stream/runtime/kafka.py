@@ -23,11 +23,7 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
     }
     if role != "admin":
         conf["statistics.interval.ms"] = kafka.statistics_interval_ms
-    if kafka.sasl_mechanism:
-        conf["sasl.mechanism"] = kafka.sasl_mechanism
-        conf["sasl.username"] = kafka.sasl_username or ""
-        if kafka.sasl_password is not None:
-            conf["sasl.password"] = kafka.sasl_password.get_secret_value()
+    conf.update(security_config(settings))
     if role == "consumer":
         if kafka.static_membership:
             conf["group.instance.id"] = instance
@@ -63,6 +59,31 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
         if role == "transactional_producer":
             conf["transactional.id"] = f"{kafka.transactional_id_prefix}-{instance}"
             conf["transaction.timeout.ms"] = kafka.transaction_timeout_ms
+    return conf
+
+
+def security_config(settings: Settings) -> dict[str, Any]:
+    """The TLS and SASL part of every client's config (the settings validated the
+    combination: stream.config.KafkaSettings)."""
+    kafka = settings.kafka
+    conf: dict[str, Any] = {}
+    if kafka.security_protocol.endswith("SSL"):
+        conf["ssl.endpoint.identification.algorithm"] = (
+            "https" if kafka.ssl_check_hostname else "none"
+        )
+        if kafka.ssl_ca_location is not None:
+            conf["ssl.ca.location"] = str(kafka.ssl_ca_location)
+        if kafka.ssl_certificate_location is not None:
+            conf["ssl.certificate.location"] = str(kafka.ssl_certificate_location)
+        if kafka.ssl_key_location is not None:
+            conf["ssl.key.location"] = str(kafka.ssl_key_location)
+        if kafka.ssl_key_password is not None:
+            conf["ssl.key.password"] = kafka.ssl_key_password.get_secret_value()
+    if kafka.sasl_mechanism:
+        conf["sasl.mechanism"] = kafka.sasl_mechanism
+        conf["sasl.username"] = kafka.sasl_username or ""
+        if kafka.sasl_password is not None:
+            conf["sasl.password"] = kafka.sasl_password.get_secret_value()
     return conf
 
 

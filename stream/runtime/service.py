@@ -26,6 +26,7 @@ from stream.runtime.calls import KafkaCalls
 from stream.runtime.kafka import Role, client_config
 from stream.runtime.kafka_stats import record_librdkafka_stats
 from stream.runtime.plan import ReadPlan
+from stream.runtime.preflight import check_kafka, check_redis
 from stream.runtime.sinks import AtLeastOnceSink, KafkaSink, TransactionalSink
 from stream.runtime.watchdog import Watchdog
 from stream.runtime.worker import Worker
@@ -106,6 +107,7 @@ def build_worker(
     health = Health(metrics)
     client = build_redis(settings)
     if client is not None:
+        check_redis(client)  # refused login or TLS: stop now, with the reason
         health.add_check("redis", redis_check(client))  # PING, cached 5 s, on the HTTP thread
     watcher = None
     taxonomy = Taxonomy.bundled()
@@ -120,6 +122,7 @@ def build_worker(
     )
     # The Kafka clients: librdkafka statistics (interval in the settings) feed lag and
     # queue metrics and the broker part of /readyz.
+    check_kafka(settings)  # refused credentials or certificates: stop now, with the reason
     instance = settings.worker.instance_id or default_instance_id()
     stats = {"stats_cb": lambda s: record_librdkafka_stats(metrics, s, health)}
     consumer = Consumer({**client_config(settings, "consumer", instance), **stats})
