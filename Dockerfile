@@ -1,33 +1,90 @@
 # syntax=docker/dockerfile:1
-# Multi-stage build: dependencies resolved from uv.lock in a builder (which also compiles the
-# Rust extension in native/), a slim non-root runtime without any toolchain.
+# The `stream` image: one entrypoint for the worker (`stream run`, the default), the operator
+# commands (`stream topics create`, `stream tail`, ...) and, once it exists, the trends app.
+# Build it with `bash scripts/container.sh build` (podman here, docker elsewhere); the script
+# passes the build arguments and the build secret below.
+#
+# Base images are build arguments. The defaults are the official images; where those cannot be
+# pulled (no registry), scripts/container.sh makes equivalents locally (Debian bookworm with its
+# python3 3.11 by debootstrap; the host's Rust toolchain and uv) and passes them instead.
+# Builder and runtime start FROM the same PYTHON_IMAGE, so the interpreter the venv points at
+# (/usr/local/bin/python3.11 or /usr/bin/python3.11) exists in both.
+ARG PYTHON_IMAGE=docker.io/library/python:3.11-slim-bookworm
+ARG RUST_IMAGE=docker.io/library/rust:1.95-slim-bookworm
+ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13
 
-FROM python:3.11-slim-bookworm AS builder
-COPY --from=ghcr.io/astral-sh/uv:0.13 /uv /usr/local/bin/uv
-COPY --from=rust:1.95-slim-bookworm /usr/local/cargo /usr/local/cargo
-COPY --from=rust:1.95-slim-bookworm /usr/local/rustup /usr/local/rustup
+FROM ${UV_IMAGE} AS uv
+FROM ${RUST_IMAGE} AS rust
+
+# ---- builder: the locked environment in /opt/venv, including the compiled skill scan --------
+FROM ${PYTHON_IMAGE} AS builder
+COPY --from=uv /uv /usr/local/bin/uv
+COPY --from=rust /usr/local/cargo /usr/local/cargo
+COPY --from=rust /usr/local/rustup /usr/local/rustup
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev \
     && rm -rf /var/lib/apt/lists/*
+# UV_PYTHON_DOWNLOADS=never: a uv-managed Python would live only in this stage. --locked makes
+# cargo refuse to build if native/Cargo.lock would have to change.
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PROJECT_ENVIRONMENT=/opt/venv \
-    CARGO_HOME=/usr/local/cargo RUSTUP_HOME=/usr/local/rustup PATH=/usr/local/cargo/bin:$PATH
+    UV_PYTHON=3.11 UV_PYTHON_DOWNLOADS=never \
+    CARGO_HOME=/usr/local/cargo RUSTUP_HOME=/usr/local/rustup PATH=/usr/local/cargo/bin:$PATH \
+    MATURIN_PEP517_ARGS=--locked
 WORKDIR /src
-COPY pyproject.toml uv.lock README.md ./
+COPY pyproject.toml uv.lock ./
 COPY native ./native
-RUN uv sync --frozen --no-dev --no-install-project
+# The optional secret `ca_bundle` is a CA bundle for TLS-intercepting proxies (PyPI, crates.io):
+# mounted for this step only, never written to a layer. The caches keep downloads and the
+# cargo target dir between builds (a change to native/ recompiles incrementally).
+RUN --mount=type=secret,id=ca_bundle \
+    --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=cache,target=/usr/local/cargo/registry \
+    --mount=type=cache,target=/src/native/target \
+    if [ -s /run/secrets/ca_bundle ]; then \
+        export SSL_CERT_FILE=/run/secrets/ca_bundle CARGO_HTTP_CAINFO=/run/secrets/ca_bundle; \
+    fi \
+    && uv sync --frozen --no-dev --no-editable --no-install-project
+# The README is the package's long description: copied only here, so editing it rebuilds this
+# cheap layer, not the dependencies and the native compile above.
+COPY README.md ./
 COPY stream ./stream
-RUN uv sync --frozen --no-dev
+RUN --mount=type=secret,id=ca_bundle \
+    --mount=type=cache,target=/root/.cache/uv \
+    if [ -s /run/secrets/ca_bundle ]; then export SSL_CERT_FILE=/run/secrets/ca_bundle; fi \
+    && uv sync --frozen --no-dev --no-editable
 
-FROM python:3.11-slim-bookworm AS runtime
-RUN useradd --system --uid 10001 --home /app stream
+# ---- runtime: the interpreter and the venv; no compilers, no uv, no sources ------------------
+FROM ${PYTHON_IMAGE} AS runtime
+RUN groupadd --system --gid 10001 stream \
+    && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+        --shell /usr/sbin/nologin stream
 COPY --from=builder /opt/venv /opt/venv
+# Nothing is written at run time (bytecode was compiled in the builder), so the root filesystem
+# can be mounted read-only.
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
     STREAM_WORKER__METRICS_HOST=0.0.0.0 \
     STREAM_WORKER__METRICS_PORT=9108
-USER stream
+# Numeric, so that Kubernetes' runAsNonRoot can verify it.
+USER 10001:10001
 WORKDIR /app
 EXPOSE 9108
+STOPSIGNAL SIGTERM
+# /healthz: the loop polled Kafka recently (see docs/operations.md). Kept in the docker image
+# format (podman build --format docker): the OCI format has no HEALTHCHECK.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-    CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:9108/healthz', timeout=2)" || exit 1
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('STREAM_WORKER__METRICS_PORT', '9108'), timeout=2)"]
 ENTRYPOINT ["stream"]
 CMD ["run"]
+# Last, so that a new commit changes only this metadata layer.
+ARG VERSION=unknown
+ARG REVISION=unknown
+ARG SOURCE=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="postings-stream" \
+      org.opencontainers.image.description="Streaming enrichment of job postings: the stream CLI (worker, operator commands)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="${SOURCE}" \
+      org.opencontainers.image.created="${CREATED}" \
+      org.opencontainers.image.licenses="LicenseRef-Proprietary"

@@ -1,6 +1,6 @@
 # The few commands people need; `make help` lists them. Each is a thin alias of a script.
 .DEFAULT_GOAL := help
-.PHONY: help setup demo test unit lint native stack-up stack-down schemas
+.PHONY: help setup demo test unit lint native stack-up stack-down schemas image image-run image-test
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*##' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -32,3 +32,12 @@ stack-down: ## Stop the local stack
 
 schemas: ## Regenerate schemas/*.schema.json from the models
 	.venv/bin/stream schemas write schemas
+
+image: ## Build the container image postings-stream:<version> (podman here, docker elsewhere)
+	bash scripts/container.sh build
+
+image-run: ## Run the worker image on the host network against the local stack
+	bash scripts/container.sh run
+
+image-test: ## Build the image and test it end to end on the local stack (CI runs this)
+	bash scripts/container.sh test

@@ -695,12 +695,50 @@ def quality() -> dict[str, Any]:
             fmt="table",
             instant=True,
         ),
+        row("Normalized fields"),
+        panel(
+            "Share resolved, by field",
+            "Share of published postings whose normalized field (place, work_mode, "
+            "seniority, employment_types, experience_years, education_level, occupation) "
+            "was resolved, i.e. not null or empty. A drop for one field after a deploy or a "
+            "scraper change points at that field's step (docs/normalization.md).",
+            [
+                (
+                    f"sum by (field) (rate(stream_field_resolved_total{{{SEL}}}[{RATE}]))"
+                    " / ignoring(field) group_left "
+                    f"sum(rate(stream_postings_enriched_total{{{SEL}}}[{RATE}]))",
+                    "{{field}}",
+                )
+            ],
+            unit="percentunit",
+            steps=GREEN_ONLY,
+        ),
+        panel(
+            "Share resolved, by source and field",
+            "The same share per board or scraper, since each worker process started (a "
+            "source's series appear with its first posting, so a rate would miss that "
+            "first batch): a source whose location or title format the normalizers do not "
+            "read shows here.",
+            [
+                (
+                    "sum by (source, field) (stream_field_resolved_by_source_total"
+                    f"{{{SEL}}}) / ignoring(field) group_left sum by (source) "
+                    f"(stream_postings_by_source_total{{{SEL}}})",
+                    "{{source}} {{field}}",
+                )
+            ],
+            unit="percentunit",
+            steps=GREEN_ONLY,
+            kind="table",
+            fmt="table",
+            instant=True,
+        ),
     ]
     return dashboard(
         "stream-quality",
         "Postings stream: data quality",
         "Business view of the enriched postings: salary coverage, USD conversion, currency "
-        "mix, parse failures and skills.",
+        "mix, parse failures, skills and the normalized fields.",
         panels,
     )
 

@@ -7,7 +7,8 @@ what can repeat).
 
 The rules:
 - no previous state: the posting is new -> EnrichedPosting + ChangeEvent(kind="new");
-- same content hash, enricher and taxonomy version: an unchanged re-scrape -> nothing;
+- same content hash, enricher version, taxonomy version and enrichment steps (each step's
+  name and version): an unchanged re-scrape -> nothing;
 - otherwise a new EnrichedPosting (search needs the new content or tags), and a
   ChangeEvent(kind="updated") when a field alerting watches changed;
 - state unknown (Redis down): treated as new. Alerting deduplicates on `event_id`
@@ -23,7 +24,20 @@ from pydantic import BaseModel, ConfigDict
 from stream.models import ChangeEvent, EnrichedPosting, FieldChange
 
 # The fields alerting compares, in the order they appear in an event.
-WATCHED_FIELDS = ("title", "location", "salary", "skills", "description_hash")
+WATCHED_FIELDS = (
+    "title",
+    "location",
+    "salary",
+    "skills",
+    "description_hash",
+    "place",
+    "work_mode",
+    "seniority",
+    "employment_types",
+    "experience_years",
+    "education_level",
+    "occupation",
+)
 
 
 class PostingState(BaseModel):
@@ -34,20 +48,35 @@ class PostingState(BaseModel):
     content_hash: str
     enricher_version: str
     taxonomy_version: str
+    # The steps that enriched it, with their versions (Enricher.cache_variant): a new or
+    # changed step republishes a re-scrape once, with its new fields. None: written before.
+    steps: str | None = None
     title: str
     location: str | None
     salary: dict[str, Any] | None
     skills: list[str]
     description_hash: str
+    # The normalized fields, compact (defaults: states written before they existed).
+    place: dict[str, Any] | None = None
+    work_mode: str | None = None
+    seniority: str | None = None
+    employment_types: list[str] = []
+    experience_years: dict[str, Any] | None = None
+    education_level: str | None = None
+    occupation: dict[str, Any] | None = None
 
 
-def state_of(posting: EnrichedPosting, description_hash: str) -> PostingState:
-    """The state to remember; `description_hash` is ContentDigests.description."""
+def state_of(
+    posting: EnrichedPosting, description_hash: str, steps: str | None = None
+) -> PostingState:
+    """The state to remember; `description_hash` is ContentDigests.description, `steps` the
+    enricher's cache variant."""
     salary = posting.salary
     return PostingState(
         content_hash=posting.content_hash,
         enricher_version=posting.enricher_version,
         taxonomy_version=posting.taxonomy_version,
+        steps=steps,
         title=posting.title,
         location=posting.location,
         salary=(
@@ -62,15 +91,33 @@ def state_of(posting: EnrichedPosting, description_hash: str) -> PostingState:
         ),
         skills=sorted(skill.id for skill in posting.skills),
         description_hash=description_hash,
+        place=(
+            None
+            if posting.place is None
+            else posting.place.model_dump(include={"country", "region_code", "city"})
+        ),
+        work_mode=posting.work_mode,
+        seniority=posting.seniority,
+        employment_types=list(posting.employment_types),
+        experience_years=(
+            None if posting.experience_years is None else posting.experience_years.model_dump()
+        ),
+        education_level=posting.education_level,
+        occupation=(
+            None
+            if posting.occupation is None
+            else posting.occupation.model_dump(include={"isco_code", "esco_uri"})
+        ),
     )
 
 
 def is_unchanged(previous: PostingState, current: PostingState) -> bool:
-    """Same content enriched by the same code and taxonomy: nothing to publish."""
+    """Same content enriched by the same code, taxonomy and steps: nothing to publish."""
     return (
         previous.content_hash == current.content_hash
         and previous.enricher_version == current.enricher_version
         and previous.taxonomy_version == current.taxonomy_version
+        and previous.steps == current.steps
     )
 
 

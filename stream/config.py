@@ -7,19 +7,24 @@ so `stream config` and logs never print them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, FilePath, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from stream.trends.settings import TrendsSettings
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # hide_input_in_errors: a refused setting's error message would otherwise quote the
+    # section's whole input, secrets included.
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
 class TopicSettings(_Section):
+    # An empty output topic name switches that output off: `changes=""` publishes no change
+    # events (what `stream backfill` does by default, so a re-index does not alert).
     raw: str = "postings.raw"
     enriched: str = "postings.enriched"
     changes: str = "postings.changes"
@@ -31,10 +36,22 @@ class TopicSettings(_Section):
 class KafkaSettings(_Section):
     bootstrap_servers: str = "127.0.0.1:9092"
     group_id: str = "postings-enricher"
+    # Transport security (docs/operations.md, Security). SSL: TLS, with a client certificate
+    # for mTLS; SASL_SSL: TLS plus a SASL login (SCRAM-SHA-512 recommended; PLAIN sends the
+    # password itself, so only ever over TLS).
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
-    sasl_mechanism: str | None = None
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
+    # PEM files. The CA that signed the brokers' certificates (default: the system's CAs);
+    # a client certificate and its key for mTLS; the key's passphrase if it is encrypted.
+    ssl_ca_location: FilePath | None = None
+    ssl_certificate_location: FilePath | None = None
+    ssl_key_location: FilePath | None = None
+    ssl_key_password: SecretStr | None = None
+    # Check that the broker's certificate names the host connected to (off only for
+    # certificates without the right names: the connection is then open to a man in the middle).
+    ssl_check_hostname: bool = True
     transactional_id_prefix: str = "postings-enricher"
     # An open transaction of a worker that died without a restart under the same instance
     # id blocks read_committed readers of its partitions for at most this long.
@@ -58,9 +75,52 @@ class KafkaSettings(_Section):
     # Caps the producer's queue of undelivered messages (queue.buffering.max.kbytes).
     producer_queue_kbytes: int = Field(default=65_536, ge=1024)
 
+    @model_validator(mode="after")
+    def _security_is_consistent(self) -> Self:
+        """Refuse settings that would be silently ignored or could never connect."""
+        sasl = self.security_protocol.startswith("SASL_")
+        tls = self.security_protocol.endswith("SSL")
+        if sasl and not (self.sasl_mechanism and self.sasl_username and self.sasl_password):
+            raise ValueError(
+                f"security_protocol {self.security_protocol} needs sasl_mechanism, "
+                "sasl_username and sasl_password"
+            )
+        if not sasl and (self.sasl_mechanism or self.sasl_username or self.sasl_password):
+            raise ValueError(
+                f"sasl_* settings are ignored with security_protocol {self.security_protocol}"
+                " (use SASL_SSL)"
+            )
+        ssl_files = (
+            self.ssl_ca_location,
+            self.ssl_certificate_location,
+            self.ssl_key_location,
+            self.ssl_key_password,
+        )
+        if not tls and any(value is not None for value in ssl_files):
+            raise ValueError(
+                f"ssl_* settings are ignored with security_protocol {self.security_protocol}"
+                " (use SSL or SASL_SSL)"
+            )
+        if (self.ssl_certificate_location is None) != (self.ssl_key_location is None):
+            raise ValueError("ssl_certificate_location and ssl_key_location go together")
+        if self.ssl_key_password is not None and self.ssl_key_location is None:
+            raise ValueError("ssl_key_password without ssl_key_location")
+        return self
+
 
 class RedisSettings(_Section):
+    # redis://host:port/db, or rediss://... for TLS. Secret as a whole: it may hold a password.
     url: SecretStr = SecretStr("redis://127.0.0.1:6379/0")
+    # ACL login (AUTH username password); instead of credentials in the URL, not besides them.
+    username: str | None = None
+    password: SecretStr | None = None
+    # TLS (rediss:// URLs only), PEM files: the CA that signed the server's certificate
+    # (default: the system's CAs); a client certificate and key when the server asks for one.
+    ssl_ca_certs: FilePath | None = None
+    ssl_certfile: FilePath | None = None
+    ssl_keyfile: FilePath | None = None
+    ssl_key_password: SecretStr | None = None
+    ssl_check_hostname: bool = True
     enabled: bool = True
     socket_timeout_s: float = Field(default=0.25, gt=0)
     cache_ttl_s: int = Field(default=7 * 24 * 3600, ge=1)
@@ -68,6 +128,23 @@ class RedisSettings(_Section):
     # after this counts as new again.
     state_ttl_s: int = Field(default=90 * 24 * 3600, ge=1)
     key_prefix: str = "stream"
+
+    @model_validator(mode="after")
+    def _security_is_consistent(self) -> Self:
+        """Refuse settings that would be silently ignored."""
+        url = urlsplit(self.url.get_secret_value())
+        tls_files = (self.ssl_ca_certs, self.ssl_certfile, self.ssl_keyfile, self.ssl_key_password)
+        if url.scheme != "rediss" and any(value is not None for value in tls_files):
+            raise ValueError("redis ssl_* settings need a rediss:// url (TLS)")
+        if (self.ssl_certfile is None) != (self.ssl_keyfile is None):
+            raise ValueError("redis ssl_certfile and ssl_keyfile go together")
+        if self.ssl_key_password is not None and self.ssl_keyfile is None:
+            raise ValueError("redis ssl_key_password without ssl_keyfile")
+        if (self.username or self.password) and (url.username or url.password):
+            raise ValueError("redis credentials both in the url and in username/password")
+        if self.username and self.password is None:
+            raise ValueError("redis username without password")
+        return self
 
 
 class WorkerSettings(_Section):
@@ -124,6 +201,7 @@ class Settings(BaseSettings):
         env_file=".env",
         extra="ignore",
         frozen=True,
+        hide_input_in_errors=True,
     )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

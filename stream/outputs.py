@@ -80,6 +80,7 @@ class Topic:
     output: bool = True
 
     def name(self, settings: Settings) -> str:
+        """The topic's name; empty when the setting switches this output off."""
         topic: str = getattr(settings.topics, self.setting)
         return topic
 
@@ -145,12 +146,10 @@ def to_out_records(
     for record, outcome in zip(records, outcomes, strict=True):
         for message in messages_of(record, outcome, failed_at):
             topic = route(message)
+            name = topic.name(settings)
+            if not name:
+                continue  # this output is switched off (e.g. no change events in a backfill)
             out.append(
-                OutRecord(
-                    topic.name(settings),
-                    topic.key(message),
-                    codecs.encode(message),
-                    topic.headers(message),
-                )
+                OutRecord(name, topic.key(message), codecs.encode(message), topic.headers(message))
             )
     return out

@@ -32,7 +32,7 @@ from stream.enrich.salary.judge import DroppedPay
 from stream.errors import InvalidMessage
 from stream.models import ChangeEvent, EnrichedPosting, RawPosting, posting_id_of
 from stream.ops.metrics import Metrics
-from stream.stores.cache import Store, cache_key, state_key
+from stream.stores.cache import Store, cache_key, state_key, state_namespace
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +122,9 @@ class BatchProcessor:
         self._metrics = metrics
         self._clock = clock
         self._observer = _MetricsObserver(metrics)
+        self._state_namespace = state_namespace(settings.kafka.group_id, settings.topics.enriched)
+        for step in ("normalize", *(s.name for s in enricher.steps)):
+            metrics.enrich_seconds.labels(step)  # zero series: panels evaluable from start
 
     def refresh(self) -> None:
         """Between batches, idle or not: take a newer enricher if one was published (taxonomy
@@ -133,7 +136,8 @@ class BatchProcessor:
         outcomes: list[Outcome | None] = [None] * len(records)
         pending = self._decode_all(records, outcomes)
         prefix = self._settings.redis.key_prefix
-        state_keys = [state_key(prefix, item.posting_id) for item in pending]
+        namespace = self._state_namespace
+        state_keys = [state_key(prefix, namespace, item.posting_id) for item in pending]
         lookup = self._store.lookup(
             [item.cache_key for item in pending], state_keys if self._detect_changes else []
         )
@@ -159,7 +163,7 @@ class BatchProcessor:
                 result.cache_writes[item.cache_key] = enricher.encode(enrichment)
             try:
                 posting = enricher.assemble(item.raw, enrichment, item.digests.content, now)
-                current = state_of(posting, item.digests.description)
+                current = state_of(posting, item.digests.description, enricher.cache_variant)
             except Exception as exc:  # one message, not the batch
                 outcomes[item.index] = _unexpected(
                     exc, "assembly failed", posting_id=item.posting_id
@@ -174,7 +178,7 @@ class BatchProcessor:
                 continue
             latest[item.posting_id] = current
             if self._detect_changes:  # offline, state belongs to the stream: never written
-                result.states[state_key(prefix, item.posting_id)] = current
+                result.states[state_key(prefix, self._state_namespace, item.posting_id)] = current
             event = change_event(posting, previous, current)
             outcomes[item.index] = Published(posting, event, cache_hit=hit is not None)
         result.outcomes = [outcome for outcome in outcomes if outcome is not None]

@@ -17,6 +17,11 @@
 #   restart [service...]           stop + start (default: kafka redis)
 #   reset                          stop Kafka and delete its data (keeps the jar cache)
 #
+# Secured mode (STREAM_LOCAL_SECURE=1 with any command): a throwaway CA and certificates made
+# with openssl in $STREAM_LOCAL_DIR/secure; Kafka serves SASL_SSL (SCRAM-SHA-512 or PLAIN) on
+# STREAM_LOCAL_KAFKA_PORT and SSL with client certificates (mTLS) on STREAM_LOCAL_KAFKA_MTLS_PORT,
+# Redis serves TLS only with an ACL user; sasl.env and mtls.env there hold the STREAM_* settings.
+#
 # State (pid files, data, logs) lives in $STREAM_LOCAL_DIR (default <repo>/.local, git-ignored).
 # See deploy/local/README.md for the environment variables.
 set -euo pipefail
@@ -32,6 +37,9 @@ KAFKA_PORT="${STREAM_LOCAL_KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${STREAM_LOCAL_KAFKA_CONTROLLER_PORT:-9093}"
 REDIS_PORT="${STREAM_LOCAL_REDIS_PORT:-6379}"
 PROMETHEUS_PORT="${STREAM_LOCAL_PROMETHEUS_PORT:-9090}"
+KAFKA_MTLS_PORT="${STREAM_LOCAL_KAFKA_MTLS_PORT:-9094}"
+SECURE="${STREAM_LOCAL_SECURE:-0}"
+[[ $SECURE == 0 || $SECURE == 1 ]] || { printf '[stack] ERROR: STREAM_LOCAL_SECURE must be 0 or 1\n' >&2; exit 1; }
 
 KAFKA_VERSION="${STREAM_LOCAL_KAFKA_VERSION:-4.1.2}"
 KAFKA_FALLBACK_VERSION="4.1.1"
@@ -60,6 +68,9 @@ REDIS_LOG="$LOG_DIR/redis.log"
 PROMETHEUS_DIR="$STATE_DIR/prometheus"
 PROMETHEUS_PID_FILE="$RUN_DIR/prometheus.pid"
 PROMETHEUS_LOG="$LOG_DIR/prometheus.log"
+
+SECURE_DIR="$STATE_DIR/secure"
+SECURE_USER="stream"
 
 ALL_SERVICES=(kafka redis prometheus)
 
@@ -243,6 +254,100 @@ cmd_install() {
 }
 
 # ----------------------------------------------------------------------------------------------
+# secured mode: throwaway CA, certificates, passwords, client settings
+# ----------------------------------------------------------------------------------------------
+# Made once per state dir (kept across restarts and resets, so the SCRAM users written at
+# format time keep matching); delete $SECURE_DIR together with the Kafka data to start over.
+secure_init() {
+    ((SECURE)) || return 0
+    if [[ ! -f $SECURE_DIR/.complete ]]; then
+        command -v openssl >/dev/null 2>&1 || die "secure: openssl not found (apt-get install openssl)"
+        local tmp="$SECURE_DIR.tmp.$$" t0
+        t0=$(now_s)
+        rm -rf "$tmp"
+        mkdir -p "$tmp"
+        chmod 700 "$tmp"
+        log "secure: generating a throwaway CA, certificates and passwords in $SECURE_DIR"
+        (
+            cd "$tmp"
+            umask 077
+            rand() { head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+            {
+                printf 'STACK_KAFKA_USER=%s\nSTACK_KAFKA_PASSWORD=%s\n' "$SECURE_USER" "$(rand)"
+                printf 'STACK_REDIS_USER=%s\nSTACK_REDIS_PASSWORD=%s\n' "$SECURE_USER" "$(rand)"
+                printf 'STACK_CLIENT_KEY_PASSWORD=%s\n' "$(rand)"
+            } >credentials.env
+            # shellcheck disable=SC1091
+            . ./credentials.env
+            openssl req -x509 -new -newkey rsa:2048 -nodes -days 30 -keyout ca.key -out ca.pem \
+                -subj "/CN=postings-stream local CA" \
+                -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign
+            # One server certificate for Kafka and Redis, valid for the loopback names. Kafka's
+            # own inter-broker connections present it as a client certificate too.
+            openssl req -new -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=localhost"
+            printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+                "keyUsage=digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth,clientAuth" >server.ext
+            openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+                -extfile server.ext -out server.pem
+            cat server.key server.pem >server-keystore.pem # Kafka's PEM keystore: key + chain
+            # The client certificate (mTLS), its key encrypted with STACK_CLIENT_KEY_PASSWORD.
+            openssl req -new -newkey rsa:2048 -keyout client.key -passout "pass:$STACK_CLIENT_KEY_PASSWORD" \
+                -out client.csr -subj "/CN=stream-client"
+            printf '%s\n' "basicConstraints=CA:FALSE" "keyUsage=digitalSignature,keyEncipherment" \
+                "extendedKeyUsage=clientAuth" >client.ext
+            openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+                -extfile client.ext -out client.pem
+            rm -f ./*.csr ./*.ext ca.srl
+            printf 'user default off\nuser %s on >%s ~* &* +@all -@dangerous\n' \
+                "$STACK_REDIS_USER" "$STACK_REDIS_PASSWORD" >redis-users.acl
+        ) >>"$LOG_DIR/secure-init.log" 2>&1 || { tail -n 20 "$LOG_DIR/secure-init.log" >&2; rm -rf "$tmp"; die "secure: openssl failed"; }
+        touch "$tmp/.complete"
+        rm -rf "$SECURE_DIR"
+        mv "$tmp" "$SECURE_DIR"
+        log "secure: done ($(elapsed "$t0")s)"
+    fi
+    # shellcheck disable=SC1091
+    . "$SECURE_DIR/credentials.env"
+    secure_write_client_env
+}
+
+# The STREAM_* settings for a client of this stack (ports may change between starts).
+secure_write_client_env() {
+    local d=$SECURE_DIR common
+    common="STREAM_REDIS__URL=rediss://127.0.0.1:$REDIS_PORT/0
+STREAM_REDIS__USERNAME=$STACK_REDIS_USER
+STREAM_REDIS__PASSWORD=$STACK_REDIS_PASSWORD
+STREAM_REDIS__SSL_CA_CERTS=$d/ca.pem"
+    (
+        umask 077
+        cat >"$d/sasl.env" <<EOF
+# Kafka over SASL_SSL (SCRAM-SHA-512), Redis over TLS with an ACL user. Generated by stack.sh.
+STREAM_KAFKA__BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
+STREAM_KAFKA__SECURITY_PROTOCOL=SASL_SSL
+STREAM_KAFKA__SASL_MECHANISM=SCRAM-SHA-512
+STREAM_KAFKA__SASL_USERNAME=$STACK_KAFKA_USER
+STREAM_KAFKA__SASL_PASSWORD=$STACK_KAFKA_PASSWORD
+STREAM_KAFKA__SSL_CA_LOCATION=$d/ca.pem
+$common
+EOF
+        cat >"$d/mtls.env" <<EOF
+# Kafka over SSL with a client certificate (mTLS), Redis over TLS with the same certificate
+# and an ACL user. Generated by stack.sh.
+STREAM_KAFKA__BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_MTLS_PORT
+STREAM_KAFKA__SECURITY_PROTOCOL=SSL
+STREAM_KAFKA__SSL_CA_LOCATION=$d/ca.pem
+STREAM_KAFKA__SSL_CERTIFICATE_LOCATION=$d/client.pem
+STREAM_KAFKA__SSL_KEY_LOCATION=$d/client.key
+STREAM_KAFKA__SSL_KEY_PASSWORD=$STACK_CLIENT_KEY_PASSWORD
+$common
+STREAM_REDIS__SSL_CERTFILE=$d/client.pem
+STREAM_REDIS__SSL_KEYFILE=$d/client.key
+STREAM_REDIS__SSL_KEY_PASSWORD=$STACK_CLIENT_KEY_PASSWORD
+EOF
+    )
+}
+
+# ----------------------------------------------------------------------------------------------
 # kafka
 # ----------------------------------------------------------------------------------------------
 kafka_jars_present() { [[ -f $KAFKA_LIB_DIR/.complete ]] && compgen -G "$KAFKA_LIB_DIR/kafka_2.13-*.jar" >/dev/null; }
@@ -317,11 +422,27 @@ kafka_render_props() {
     mkdir -p "$KAFKA_DATA_DIR"
     render_template "$KAFKA_SRC_DIR/server.properties.tmpl" "$KAFKA_PROPS" \
         KAFKA_PORT="$KAFKA_PORT" CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" DATA_DIR="$KAFKA_DATA_DIR"
+    if ((SECURE)); then
+        # Appended: in a properties file the later of two equal keys wins.
+        render_template "$KAFKA_SRC_DIR/secure.properties.tmpl" "$KAFKA_PROPS.secure" \
+            KAFKA_PORT="$KAFKA_PORT" MTLS_PORT="$KAFKA_MTLS_PORT" CONTROLLER_PORT="$KAFKA_CONTROLLER_PORT" \
+            SECURE_DIR="$SECURE_DIR" KAFKA_USER="$STACK_KAFKA_USER" KAFKA_PASSWORD="$STACK_KAFKA_PASSWORD"
+        cat "$KAFKA_PROPS.secure" >>"$KAFKA_PROPS"
+        rm -f "$KAFKA_PROPS.secure"
+        chmod 600 "$KAFKA_PROPS"
+    fi
 }
 
 kafka_format() {
+    local mode=plaintext
+    ((SECURE)) && mode=secure
     if [[ -f $KAFKA_DATA_DIR/meta.properties ]]; then
-        local formatted_port
+        local formatted_port formatted_mode
+        formatted_mode=$(cat "$KAFKA_DIR/formatted-mode" 2>/dev/null || echo plaintext)
+        if [[ $formatted_mode != "$mode" ]]; then
+            die "kafka: storage in $KAFKA_DATA_DIR was formatted for the $formatted_mode stack, this is the $mode one" \
+                "(SCRAM users are written at format time): use another STREAM_LOCAL_DIR or run '$0 reset'"
+        fi
         formatted_port=$(cat "$KAFKA_DIR/formatted-controller-port" 2>/dev/null || true)
         if [[ -n $formatted_port && $formatted_port != "$KAFKA_CONTROLLER_PORT" ]]; then
             # The bootstrap voter set keeps the old endpoint; a single node still finds itself
@@ -334,12 +455,15 @@ kafka_format() {
     local id cmd=()
     id=$(kafka_cluster_id)
     log "kafka: formatting storage in $KAFKA_DATA_DIR (cluster id $id)"
-    mapfile -d '' cmd < <(kafka_java kafka.tools.StorageTool format --standalone -t "$id" -c "$KAFKA_PROPS" --ignore-formatted)
+    local scram=()
+    ((SECURE)) && scram=(--add-scram "SCRAM-SHA-512=[name=$STACK_KAFKA_USER,password=$STACK_KAFKA_PASSWORD]")
+    mapfile -d '' cmd < <(kafka_java kafka.tools.StorageTool format --standalone -t "$id" -c "$KAFKA_PROPS" --ignore-formatted "${scram[@]}")
     if ! "${cmd[@]}" >>"$KAFKA_OUT" 2>&1; then
         tail -n 20 "$KAFKA_OUT" >&2 || true
         die "kafka: storage format failed (see $KAFKA_OUT)"
     fi
     printf '%s\n' "$KAFKA_CONTROLLER_PORT" >"$KAFKA_DIR/formatted-controller-port"
+    printf '%s\n' "$mode" >"$KAFKA_DIR/formatted-mode"
 }
 
 kafka_log_since() { # kafka_log_since OFFSET: log text written after byte OFFSET
@@ -368,7 +492,7 @@ kafka_wait_ready() { # kafka_wait_ready PID LOG_OFFSET T0
                 log "kafka: ready on 127.0.0.1:$KAFKA_PORT (pid $pid, $(elapsed "$t0")s)"
                 return 0
             fi
-            if command -v kcat >/dev/null 2>&1 &&
+            if ((!SECURE)) && command -v kcat >/dev/null 2>&1 &&
                 kcat -L -b "127.0.0.1:$KAFKA_PORT" -m 5 -q >/dev/null 2>&1; then
                 log "kafka: ready on 127.0.0.1:$KAFKA_PORT (metadata ok, pid $pid, $(elapsed "$t0")s)"
                 return 0
@@ -398,14 +522,20 @@ kafka_start() {
     java_ok || die "kafka: Java 17+ not found; run: $0 install"
     refuse_foreign_port kafka "$KAFKA_PORT"
     refuse_foreign_port kafka-controller "$KAFKA_CONTROLLER_PORT"
+    ((SECURE)) && refuse_foreign_port kafka-mtls "$KAFKA_MTLS_PORT"
     mkdir -p "$KAFKA_DIR"
     kafka_fetch_jars
+    secure_init
     kafka_render_props
     kafka_format
     off=0
     [[ -f $KAFKA_LOG ]] && off=$(stat -c %s "$KAFKA_LOG")
     mapfile -d '' cmd < <(kafka_java kafka.Kafka "$KAFKA_PROPS")
-    log "kafka: starting on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT), log $KAFKA_LOG"
+    if ((SECURE)); then
+        log "kafka: starting SASL_SSL on 127.0.0.1:$KAFKA_PORT, mTLS on :$KAFKA_MTLS_PORT (controller :$KAFKA_CONTROLLER_PORT), log $KAFKA_LOG"
+    else
+        log "kafka: starting on 127.0.0.1:$KAFKA_PORT (controller :$KAFKA_CONTROLLER_PORT), log $KAFKA_LOG"
+    fi
     printf '\n===== %s stack.sh start =====\n' "$(date -Is)" >>"$KAFKA_OUT"
     spawn "$KAFKA_PID_FILE" "$KAFKA_OUT" "${cmd[@]}"
     pid=$(tr -dc '0-9' <"$KAFKA_PID_FILE")
@@ -433,14 +563,26 @@ cmd_reset() {
     take_lock
     kafka_stop
     log "kafka: deleting data dir $KAFKA_DATA_DIR (jar cache $KAFKA_LIB_DIR kept)"
-    rm -rf "$KAFKA_DATA_DIR" "$KAFKA_PROPS" "$KAFKA_CLUSTER_ID_FILE" "$KAFKA_DIR/formatted-controller-port"
+    rm -rf "$KAFKA_DATA_DIR" "$KAFKA_PROPS" "$KAFKA_CLUSTER_ID_FILE" "$KAFKA_DIR/formatted-controller-port" \
+        "$KAFKA_DIR/formatted-mode"
     log "reset: done"
 }
 
 # ----------------------------------------------------------------------------------------------
 # redis
 # ----------------------------------------------------------------------------------------------
-redis_ping() { [[ $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]; }
+redis_ping() {
+    if ((SECURE)); then
+        [[ -f $SECURE_DIR/credentials.env ]] || return 1
+        # shellcheck disable=SC1091
+        . "$SECURE_DIR/credentials.env"
+        # (REDISCLI_AUTH, not --pass: keeps the password out of the process list)
+        [[ $(REDISCLI_AUTH=$STACK_REDIS_PASSWORD redis-cli -h 127.0.0.1 -p "$REDIS_PORT" --tls \
+            --cacert "$SECURE_DIR/ca.pem" --user "$STACK_REDIS_USER" ping 2>/dev/null) == PONG ]]
+        return
+    fi
+    [[ $(redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null) == PONG ]]
+}
 
 redis_start() {
     local pid t0 deadline
@@ -454,8 +596,19 @@ redis_start() {
         rm -f "$REDIS_PID_FILE"
         refuse_foreign_port redis "$REDIS_PORT"
         mkdir -p "$REDIS_DIR"
-        log "redis: starting on 127.0.0.1:$REDIS_PORT, log $REDIS_LOG"
-        redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" \
+        local listen=(--port "$REDIS_PORT")
+        if ((SECURE)); then
+            secure_init
+            # TLS only, no plaintext port; client certificates are checked when given (mTLS)
+            # but not required; the default user is off, so every client logs in (ACL).
+            listen=(--port 0 --tls-port "$REDIS_PORT" --tls-cert-file "$SECURE_DIR/server.pem"
+                --tls-key-file "$SECURE_DIR/server.key" --tls-ca-cert-file "$SECURE_DIR/ca.pem"
+                --tls-auth-clients optional --aclfile "$SECURE_DIR/redis-users.acl")
+            log "redis: starting TLS + ACL on 127.0.0.1:$REDIS_PORT, log $REDIS_LOG"
+        else
+            log "redis: starting on 127.0.0.1:$REDIS_PORT, log $REDIS_LOG"
+        fi
+        redis-server --daemonize yes --bind 127.0.0.1 "${listen[@]}" \
             --save "" --appendonly no --dir "$REDIS_DIR" \
             --pidfile "$REDIS_PID_FILE" --logfile "$REDIS_LOG" 9>&-
     fi
@@ -610,6 +763,9 @@ cmd_stop() {
 
 cmd_status() {
     log "state dir: $STATE_DIR"
+    if ((SECURE)); then
+        log "secured mode: client settings in $SECURE_DIR/sasl.env (SASL_SSL :$KAFKA_PORT) and mtls.env (mTLS :$KAFKA_MTLS_PORT)"
+    fi
     kafka_status
     redis_status
     prometheus_status

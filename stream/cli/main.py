@@ -9,6 +9,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -265,17 +266,70 @@ def dlq_replay(
     """Re-publish dead letters' original bytes to the raw topic (after a fix)."""
     from stream.cli.dlq import ReplayFilter, replay
 
-    def utc(moment: datetime | None) -> datetime | None:
-        return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
-
     settings = _settings()
-    selection = ReplayFilter(frozenset(error_kind or ()), key_prefix, utc(since), utc(until))
+    selection = ReplayFilter(frozenset(error_kind or ()), key_prefix, _utc(since), _utc(until))
     report = replay(settings, selection, limit=limit, dry_run=dry_run)
     verb = "would replay" if dry_run else "replayed"
     kinds = ", ".join(f"{kind}: {count}" for kind, count in sorted(report.by_kind.items()))
     _err().print(
         f"scanned {report.scanned} dead letters, {verb} {report.replayed} to "
         f"{settings.topics.raw} ({kinds or 'none'}); {report.undecodable} undecodable"
+    )
+
+
+@app.command()
+def backfill(
+    into: Annotated[str, typer.Option(help="Enriched topic to write (created if missing).")],
+    since: Annotated[
+        datetime | None, typer.Option(help="Raw messages from this time on (UTC).")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(help="Raw messages before this time (UTC).")
+    ] = None,
+    changes_topic: Annotated[
+        str | None, typer.Option(help="Also write change events there (default: none).")
+    ] = None,
+    dlq_topic: Annotated[
+        str | None, typer.Option(help="Also write dead letters there (default: none).")
+    ] = None,
+    metrics_port: Annotated[int, typer.Option(help="Serve /metrics here (0: off).")] = 0,
+    dry_run: Annotated[bool, typer.Option(help="Show the range and its size only.")] = False,
+) -> None:
+    """Replay the raw topic (or a time range of it) into another enriched topic, then stop.
+
+    For re-indexing search from scratch beside the live worker: a consumer group, state and
+    transactional ids of its own; every posting in the range is published once. A rerun
+    into the same topic resumes where it stopped."""
+    from rich.progress import Progress
+
+    from stream.errors import FatalError
+    from stream.runtime.backfill import backfill_settings, plan_backfill
+    from stream.runtime.kafka import create_topics
+    from stream.runtime.service import run_worker
+
+    settings = backfill_settings(_settings(), into, changes_topic, dlq_topic, metrics_port)
+    plan, ranges = plan_backfill(settings, _utc(since), _utc(until))
+    for r in ranges:
+        resumed = " (resumed)" if r.resumed else ""
+        _err().print(f"{settings.topics.raw}[{r.partition}] {r.start}..{r.end}{resumed}")
+    if dry_run:
+        typer.echo(f"would replay {plan.total} raw messages into {into}")
+        return
+    create_topics(settings)
+    with Progress(console=_err()) as progress:
+        task = progress.add_task(f"backfilling {into}", total=plan.total)
+        plan = replace(plan, on_batch=lambda count: progress.advance(task, count))
+        try:
+            metrics = run_worker(settings, plan)
+        except FatalError as exc:
+            _err().print(f"[red]stopped: {_escape(str(exc))}[/]")
+            raise typer.Exit(3) from exc
+    sample = metrics.registry.get_sample_value
+    written = sample("stream_messages_produced_total", {"topic": into}) or 0
+    unchanged = sample("stream_postings_unchanged_total") or 0
+    typer.echo(
+        f"backfilled {into}: {int(written)} postings written from {plan.total} raw messages "
+        f"({int(unchanged)} repeats of an unchanged posting skipped)"
     )
 
 
@@ -301,6 +355,11 @@ def schemas_check(
     for name in stale:
         _err().print(f"[red]stale: {directory / name}[/] (run `stream schemas write`)")
     raise typer.Exit(1 if stale else 0)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Naive times given on the command line are UTC."""
+    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
 
 
 @contextmanager

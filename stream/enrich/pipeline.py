@@ -36,6 +36,14 @@ ENRICHER_VERSION = __version__
 # purpose: a re-scrape of the same page (new scraped_at, new tracking parameters) is
 # "unchanged" and must not emit a new record or change event.
 _CONTENT_FIELDS = ("title", "company", "location", "salary_text", "employment_type", "description")
+# What `assemble` sets around the steps' fields.
+_ENVELOPE_FIELDS = {
+    "posting_id",
+    "content_hash",
+    "enriched_at",
+    "enricher_version",
+    "taxonomy_version",
+}
 
 
 class Enrichment(BaseModel):
@@ -114,12 +122,16 @@ class Enricher:
         posting_model: type[EnrichedPosting],
     ) -> Enricher:
         steps = tuple(factory(resources) for factory in factories)
-        unknown = {
-            name for step in steps for name in step.part.model_fields
-        } - posting_model.model_fields.keys()
+        model = enrichment_model(steps)  # refuses two steps claiming one field
+        produced = set(model.model_fields)
+        unknown = produced - posting_model.model_fields.keys()
         if unknown:
             raise ValueError(f"step fields missing on {posting_model.__name__}: {sorted(unknown)}")
-        return cls(resources, steps, factories, enrichment_model(steps), posting_model)
+        required = {n for n, f in posting_model.model_fields.items() if f.is_required()}
+        unmade = required - produced - RawPosting.model_fields.keys() - _ENVELOPE_FIELDS
+        if unmade:
+            raise ValueError(f"no step produces required field(s): {sorted(unmade)}")
+        return cls(resources, steps, factories, model, posting_model)
 
     def with_taxonomy(self, taxonomy: Taxonomy) -> Enricher:
         """The same steps and settings over another taxonomy (hot reload)."""

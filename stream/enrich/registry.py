@@ -13,11 +13,16 @@ from dataclasses import dataclass
 
 from stream.config import EnrichmentSettings
 from stream.enrich.fx import FxRates
+from stream.enrich.occupation.step import OccupationStep
+from stream.enrich.occupation.table import load_index
+from stream.enrich.place.gazetteer import gazetteer
+from stream.enrich.place.step import PlaceStep
 from stream.enrich.salary.step import SalaryStep
 from stream.enrich.skills.extract import SkillExtractor
 from stream.enrich.skills.step import SkillsStep
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.step import EnrichmentStep
+from stream.enrich.terms.step import TermsStep
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +50,27 @@ def salary_step(resources: StepResources) -> EnrichmentStep:
     return SalaryStep(resources.fx)
 
 
+def occupation_step(resources: StepResources) -> EnrichmentStep:
+    # The ESCO table (~1 s) loads here, when the enricher is built at start, not inside the
+    # first posting's per-message time budget.
+    load_index()
+    return OccupationStep()
+
+
+def place_step(resources: StepResources) -> EnrichmentStep:
+    # The gazetteer (2-4 s, ~80 MB) is built here, at start, like the occupation table.
+    return PlaceStep(gazetteer())
+
+
+def terms_step(resources: StepResources) -> EnrichmentStep:
+    """seniority, employment_types, experience_years and education_level, in one scan."""
+    return TermsStep()
+
+
 STEPS: tuple[StepFactory, ...] = (
     skills_step,
     salary_step,
+    place_step,
+    occupation_step,
+    terms_step,
 )

@@ -40,6 +40,19 @@ _BATCH_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _E2E_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 3600.0)
 
 
+MAX_SOURCES = 50
+# The normalized fields whose resolution the quality metrics count (stream.ops.quality).
+NORMALIZED_FIELDS = (
+    "place",
+    "work_mode",
+    "seniority",
+    "employment_types",
+    "experience_years",
+    "education_level",
+    "occupation",
+)
+
+
 class Metrics:
     """The service's metrics, registered on one registry."""
 
@@ -182,6 +195,8 @@ class Metrics:
         self.enrichment_timeouts = Counter(
             "stream_enrichment_timeouts_total", "Enrichments over budget.", registry=registry
         )
+        # Sources given their own label so far (see postings_by_source).
+        self.sources: set[str] = set()
         # Label sets of stream_consumer_lag_messages currently exported (kafka_stats.py).
         self.lag_series: set[tuple[str, str]] = set()
         self._declare_operational(registry)
@@ -268,6 +283,29 @@ class Metrics:
             ["reason", "currency"],
             registry=registry,
         )
+        # Postings published, by source (board or scraper). Bounded: a process labels the
+        # first MAX_SOURCES sources it sees and counts the rest as "other".
+        self.postings_by_source = Counter(
+            "stream_postings_by_source_total",
+            "Postings published, by source.",
+            ["source"],
+            registry=registry,
+        )
+        # Published postings whose normalized field (NORMALIZED_FIELDS) was resolved (not
+        # null or empty), by field: over stream_postings_enriched_total, the share resolved.
+        self.field_resolved = Counter(
+            "stream_field_resolved_total",
+            "Postings with a normalized field resolved, by field.",
+            ["field"],
+            registry=registry,
+        )
+        # The same by source too, for the share per board (series appear with their source).
+        self.field_resolved_by_source = Counter(
+            "stream_field_resolved_by_source_total",
+            "Postings with a normalized field resolved, by field and source.",
+            ["field", "source"],
+            registry=registry,
+        )
         # Skill tags published, by skill category (bounded by the taxonomy).
         self.skill_tags = Counter(
             "stream_skill_tags_total",
@@ -305,7 +343,20 @@ class Metrics:
         for outcome in ("ok", "error"):
             self.taxonomy_reloads.labels(outcome)
         self.salary_dropped.labels("out_of_bounds", "unknown")
+        for field in NORMALIZED_FIELDS:
+            self.field_resolved.labels(field)
         self.redis_breaker_open.set(0)
+
+
+def source_label(metrics: Metrics, source: str) -> str:
+    """The `source` label for a posting's source: its own up to MAX_SOURCES distinct ones
+    per process, then "other", so a misbehaving scraper cannot explode the series count."""
+    if source in metrics.sources:
+        return source
+    if len(metrics.sources) < MAX_SOURCES:
+        metrics.sources.add(source)
+        return source
+    return "other"
 
 
 def build_labels() -> dict[str, str]:

@@ -9,7 +9,9 @@ search indexer receives is what the quality dashboard shows. The worker calls
 - parse failures: a non-empty `salary_text` and no salary;
 - currency resolution: explicit (an ISO code or a one-currency symbol such as €), ambiguous
   (a `$`, `¥`, `kr` or `Rs` family resolved from the location or by policy), unknown (null);
-- skills per posting, and tags by category and by skill (both bounded by the taxonomy).
+- skills per posting, and tags by category and by skill (both bounded by the taxonomy);
+- normalized fields: postings by source, and per field the postings where it was resolved
+  (`stream_field_resolved_total{field}`, and `..._by_source_total{field, source}`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 from typing import Final
 
 from stream.models import EnrichedPosting, Salary
-from stream.ops.metrics import Metrics
+from stream.ops.metrics import NORMALIZED_FIELDS, Metrics, source_label
 
 # Markers that name exactly one currency. A span holding one of these (or the ISO code
 # itself) stated its currency; anything else was resolved from a shared symbol ($, ¥, kr,
@@ -46,6 +48,12 @@ def currency_resolution(salary: Salary) -> str:
 
 def observe_posting(metrics: Metrics, posting: EnrichedPosting) -> None:
     """Count one published posting in the quality metrics."""
+    source = source_label(metrics, posting.source)
+    metrics.postings_by_source.labels(source).inc()
+    for name in NORMALIZED_FIELDS:
+        if getattr(posting, name):
+            metrics.field_resolved.labels(name).inc()
+            metrics.field_resolved_by_source.labels(name, source).inc()
     metrics.skills_per_posting.observe(len(posting.skills))
     for tag in posting.skills:
         metrics.skill_tags.labels(tag.category).inc()

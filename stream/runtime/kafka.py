@@ -23,11 +23,7 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
     }
     if role != "admin":
         conf["statistics.interval.ms"] = kafka.statistics_interval_ms
-    if kafka.sasl_mechanism:
-        conf["sasl.mechanism"] = kafka.sasl_mechanism
-        conf["sasl.username"] = kafka.sasl_username or ""
-        if kafka.sasl_password is not None:
-            conf["sasl.password"] = kafka.sasl_password.get_secret_value()
+    conf.update(security_config(settings))
     if role == "consumer":
         if kafka.static_membership:
             conf["group.instance.id"] = instance
@@ -66,6 +62,31 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
     return conf
 
 
+def security_config(settings: Settings) -> dict[str, Any]:
+    """The TLS and SASL part of every client's config (the settings validated the
+    combination: stream.config.KafkaSettings)."""
+    kafka = settings.kafka
+    conf: dict[str, Any] = {}
+    if kafka.security_protocol.endswith("SSL"):
+        conf["ssl.endpoint.identification.algorithm"] = (
+            "https" if kafka.ssl_check_hostname else "none"
+        )
+        if kafka.ssl_ca_location is not None:
+            conf["ssl.ca.location"] = str(kafka.ssl_ca_location)
+        if kafka.ssl_certificate_location is not None:
+            conf["ssl.certificate.location"] = str(kafka.ssl_certificate_location)
+        if kafka.ssl_key_location is not None:
+            conf["ssl.key.location"] = str(kafka.ssl_key_location)
+        if kafka.ssl_key_password is not None:
+            conf["ssl.key.password"] = kafka.ssl_key_password.get_secret_value()
+    if kafka.sasl_mechanism:
+        conf["sasl.mechanism"] = kafka.sasl_mechanism
+        conf["sasl.username"] = kafka.sasl_username or ""
+        if kafka.sasl_password is not None:
+            conf["sasl.password"] = kafka.sasl_password.get_secret_value()
+    return conf
+
+
 def topic_specs(settings: Settings) -> list[NewTopic]:
     """Every topic the service uses, with its configuration (the table in stream.outputs)."""
     topics = settings.topics
@@ -77,6 +98,7 @@ def topic_specs(settings: Settings) -> list[NewTopic]:
             config=topic.config(settings),
         )
         for topic in outputs.TOPICS
+        if topic.name(settings)  # an empty name switches an output off
     ]
 
 

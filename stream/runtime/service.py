@@ -25,6 +25,8 @@ from stream.processing import BatchProcessor
 from stream.runtime.calls import KafkaCalls
 from stream.runtime.kafka import Role, client_config
 from stream.runtime.kafka_stats import record_librdkafka_stats
+from stream.runtime.plan import ReadPlan
+from stream.runtime.preflight import check_kafka, check_redis
 from stream.runtime.sinks import AtLeastOnceSink, KafkaSink, TransactionalSink
 from stream.runtime.watchdog import Watchdog
 from stream.runtime.worker import Worker
@@ -98,11 +100,14 @@ def default_instance_id(index: int = 0) -> str:
     return f"{socket.gethostname()}-{index}"
 
 
-def build_worker(settings: Settings) -> tuple[Worker, Metrics, Health]:
+def build_worker(
+    settings: Settings, plan: ReadPlan | None = None
+) -> tuple[Worker, Metrics, Health]:
     metrics = Metrics(CollectorRegistry())
     health = Health(metrics)
     client = build_redis(settings)
     if client is not None:
+        check_redis(client)  # refused login or TLS: stop now, with the reason
         health.add_check("redis", redis_check(client))  # PING, cached 5 s, on the HTTP thread
     watcher = None
     taxonomy = Taxonomy.bundled()
@@ -117,6 +122,7 @@ def build_worker(settings: Settings) -> tuple[Worker, Metrics, Health]:
     )
     # The Kafka clients: librdkafka statistics (interval in the settings) feed lag and
     # queue metrics and the broker part of /readyz.
+    check_kafka(settings)  # refused credentials or certificates: stop now, with the reason
     instance = settings.worker.instance_id or default_instance_id()
     stats = {"stats_cb": lambda s: record_librdkafka_stats(metrics, s, health)}
     consumer = Consumer({**client_config(settings, "consumer", instance), **stats})
@@ -131,12 +137,13 @@ def build_worker(settings: Settings) -> tuple[Worker, Metrics, Health]:
         else AtLeastOnceSink(producer, consumer, calls)
     )
     committer = Committer(settings, sink, store, metrics)
-    worker = Worker(settings, consumer, sink, processor, committer, metrics, health, watchdog)
+    worker = Worker(settings, consumer, sink, processor, committer, metrics, health, watchdog, plan)
     return worker, metrics, health
 
 
-def run_worker(settings: Settings) -> None:
-    """One worker process: logging, signals, metrics endpoint, then the loop until SIGTERM."""
+def run_worker(settings: Settings, plan: ReadPlan | None = None) -> Metrics:
+    """One worker process: logging, signals, metrics endpoint, then the loop until SIGTERM
+    (or, with a plan, until its range is read). Returns the metrics, for a final report."""
     configure_logging(settings.log_level, settings.log_format)
     # `kill -USR1 <pid>` prints every thread's stack to stderr: the first thing to look at
     # when a worker seems stuck.
@@ -149,6 +156,7 @@ def run_worker(settings: Settings) -> None:
 
     signal.signal(signal.SIGTERM, _request_stop)
     signal.signal(signal.SIGINT, _request_stop)
-    worker, metrics, health = build_worker(settings)
+    worker, metrics, health = build_worker(settings, plan)
     serve(settings, metrics, health)  # /metrics /healthz /readyz on metrics_port (+ index)
     worker.run(stop)
+    return metrics

@@ -27,6 +27,7 @@ from stream.ops.health import Health
 from stream.ops.metrics import Metrics
 from stream.processing import BatchProcessor, InRecord
 from stream.runtime.guard import DlqGuard
+from stream.runtime.plan import ReadPlan
 from stream.runtime.sinks import KafkaSink, first_offsets
 from stream.runtime.watchdog import Watchdog
 
@@ -46,8 +47,12 @@ class Worker:
         metrics: Metrics,
         health: Health,
         watchdog: Watchdog,
+        plan: ReadPlan | None = None,
     ) -> None:
+        """`plan`: read that range once and return (a backfill) instead of following the
+        topic as a member of the consumer group."""
         self._settings = settings
+        self._plan = plan
         self._consumer = consumer
         self._sink = sink
         self._processor = processor
@@ -65,12 +70,16 @@ class Worker:
         self._watchdog.start()
         try:
             self._sink.start()
-            self._consumer.subscribe(
-                [self._settings.topics.raw],
-                on_assign=self._on_assign,
-                on_revoke=self._on_revoke,
-                on_lost=self._on_lost,
-            )
+            if self._plan is None:
+                self._consumer.subscribe(
+                    [self._settings.topics.raw],
+                    on_assign=self._on_assign,
+                    on_revoke=self._on_revoke,
+                    on_lost=self._on_lost,
+                )
+            else:
+                self._consumer.assign(self._plan.start)
+                self._health.assigned(len(self._plan.start))
             self._health.subscribed()
             worker = self._settings.worker
             log.info(
@@ -82,8 +91,12 @@ class Worker:
                 self._health.polled()
                 self._processor.refresh()  # e.g. a newly pushed taxonomy, also when idle
                 records = self._records(messages)
+                if self._plan is not None:
+                    records = [record for record in records if self._plan.within(record)]
                 if records:
                     self._process(records)
+                if self._plan is not None and self._plan.done(self._consumer):
+                    break
         finally:
             self._health.stopping()
             self._close()
@@ -126,6 +139,8 @@ class Worker:
         self._guard.check(isinstance(o, InvalidMessage) for o in result.outcomes)
         if not self._committer.commit(records, result, started):
             self._rewind(records)
+        elif self._plan is not None:
+            self._plan.on_batch(len(records))
 
     def _rewind(self, records: list[InRecord]) -> None:
         """Seek back to the batch's first offsets; partitions no longer ours are skipped

@@ -3,7 +3,10 @@
 Keys:
 - `{prefix}:enrich:{enricher_version}:{step versions}:{content_hash}` -> Enrichment JSON.
   A re-scrape or a cross-board duplicate costs a lookup; a version bump misses naturally.
-- `{prefix}:state:{posting_id}` -> PostingState JSON, for change detection.
+- `{prefix}:state:{namespace}:{posting_id}` -> PostingState JSON, for change detection. The
+  namespace names the output the state describes (consumer group and enriched topic), so a
+  new output (a re-index into a new topic, a backfill) starts clean instead of finding
+  every posting "unchanged".
 
 The store moves cached enrichments as the JSON the enricher encoded (it decodes them too:
 the store knows nothing of steps); posting states it (de)serializes itself. `lookup` sends
@@ -32,8 +35,13 @@ def cache_key(prefix: str, enricher_version: str, variant: str, digest: str) -> 
     return f"{prefix}:enrich:{enricher_version}:{variant}:{digest}"
 
 
-def state_key(prefix: str, posting_id: str) -> str:
-    return f"{prefix}:state:{posting_id}"
+def state_key(prefix: str, namespace: str, posting_id: str) -> str:
+    return f"{prefix}:state:{namespace}:{posting_id}"
+
+
+def state_namespace(group_id: str, enriched_topic: str) -> str:
+    """What a posting state describes: what this consumer group published to that topic."""
+    return f"{group_id}/{enriched_topic}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -99,14 +99,16 @@ def _state(content_hash: str) -> PostingState:
 
 
 def test_cache_unknown_keys_miss_and_states_are_none(cache: CacheBackend, prefix: str) -> None:
-    lookup = cache.store.lookup([cache_key(prefix, "1", "v", "a")], [state_key(prefix, "t:1")])
+    lookup = cache.store.lookup(
+        [cache_key(prefix, "1", "v", "a")], [state_key(prefix, "ns", "t:1")]
+    )
     assert lookup.enrichments == [None]
     assert lookup.states == [None]
 
 
 def test_cache_saved_entries_and_states_come_back(cache: CacheBackend, prefix: str) -> None:
     keys = [cache_key(prefix, "1", "v", d) for d in ("a", "b")]
-    states = [state_key(prefix, p) for p in ("t:1", "t:2")]
+    states = [state_key(prefix, "ns", p) for p in ("t:1", "t:2")]
     cache.store.save({keys[0]: '{"skills":[],"salary":null}'}, {states[1]: _state("h2")})
     lookup = cache.store.lookup(keys, states)
     assert lookup.enrichments == [b'{"skills":[],"salary":null}', None]
@@ -120,7 +122,7 @@ def test_cache_empty_lookup_is_empty(cache: CacheBackend) -> None:
 
 
 def test_cache_down_means_misses_and_unknown_state(cache: CacheBackend, prefix: str) -> None:
-    key, state = cache_key(prefix, "1", "v", "a"), state_key(prefix, "t:1")
+    key, state = cache_key(prefix, "1", "v", "a"), state_key(prefix, "ns", "t:1")
     cache.store.save({key: "{}"}, {state: _state("h")})
     cache.take_down()
     cache.store.save({key: "{}"}, {})  # never raises

@@ -37,6 +37,13 @@ def _load(name: str) -> ModuleType:
         ("skills_quality", [], ["skillspan concrete knowledge-span recall:", "zero-tag"]),
         ("salary_quality", ["--show", "0"], ["price", "linkedin"]),
         ("text_speed", ["--rounds", "1"], ["same output 500/500", "same output 58/58"]),
+        (
+            "normalization_occupation",
+            ["--rounds", "1", "--show", "0"],
+            ["ISCO unit group accuracy:", "garbage -> null:", "uncached, one core: median"],
+        ),
+        ("normalization_place", ["--rounds", "1"], ["gazetteer: built", "country", "median"]),
+        ("normalization_terms", ["--rounds", "1"], ["dev set:", "speed, decide()"]),
     ],
 )
 def test_benchmark_script_runs(

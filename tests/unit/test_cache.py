@@ -75,7 +75,7 @@ def test_failures_are_misses_and_unknown_state_and_the_breaker_stops_calls() -> 
         breaker=CircuitBreaker(threshold=2),
     )
     keys = [cache_key("t", "1", "v", "abc"), cache_key("t", "1", "v", "def")]
-    states = [state_key("t", "b:1"), state_key("t", "b:2")]
+    states = [state_key("t", "ns", "b:1"), state_key("t", "ns", "b:2")]
     for _ in range(5):
         lookup = store.lookup(keys, states)
         assert lookup.enrichments == [None, None]

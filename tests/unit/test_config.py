@@ -24,6 +24,9 @@ def test_settings_are_frozen() -> None:
 
 def test_secrets_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STREAM_REDIS__URL", "redis://:hunter2@cache:6379/0")
+    monkeypatch.setenv("STREAM_KAFKA__SECURITY_PROTOCOL", "SASL_SSL")
+    monkeypatch.setenv("STREAM_KAFKA__SASL_MECHANISM", "SCRAM-SHA-512")
+    monkeypatch.setenv("STREAM_KAFKA__SASL_USERNAME", "stream")
     monkeypatch.setenv("STREAM_KAFKA__SASL_PASSWORD", "s3cret")
     shown = str(masked_settings(load_settings()))
     assert "hunter2" not in shown

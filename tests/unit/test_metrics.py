@@ -10,7 +10,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from stream.models import EnrichedPosting, Salary, SkillTag
 from stream.ops import catalog as metrics_catalog
-from stream.ops.metrics import Metrics
+from stream.ops.metrics import MAX_SOURCES, Metrics
 from stream.ops.quality import currency_resolution, observe_posting
 
 _UNIT_SUFFIXES = ("_seconds", "_bytes", "_messages", "_per_posting")
@@ -145,3 +145,24 @@ def test_observe_posting_counts_coverage_conversion_failures_and_skills() -> Non
     assert _value(metrics, "stream_skill_tags_total", category="language") == 3
     assert _value(metrics, "stream_skill_postings_total", skill="Skill 0") == 2
     assert _value(metrics, "stream_skills_per_posting_count") == 4
+
+
+def test_normalized_fields_are_counted_resolved_by_field_and_bounded_source() -> None:
+    metrics = Metrics(CollectorRegistry())
+    resolved = _posting(None, None, 0).model_copy(
+        update={"source": "board", "seniority": "senior", "employment_types": ["full_time"]}
+    )
+    observe_posting(metrics, resolved)
+    observe_posting(metrics, _posting(None, None, 0))  # nothing resolved
+    value = metrics.registry.get_sample_value
+    assert value("stream_postings_by_source_total", {"source": "board"}) == 2
+    assert value("stream_field_resolved_total", {"field": "seniority"}) == 1
+    assert value("stream_field_resolved_total", {"field": "place"}) == 0  # zero, not absent
+    by_source = "stream_field_resolved_by_source_total"
+    assert value(by_source, {"field": "employment_types", "source": "board"}) == 1
+    assert value(by_source, {"field": "place", "source": "board"}) is None
+    # A flood of sources cannot explode the series: past MAX_SOURCES they count as "other".
+    for i in range(MAX_SOURCES + 5):
+        observe_posting(metrics, resolved.model_copy(update={"source": f"s{i}"}))
+    assert len(metrics.sources) == MAX_SOURCES
+    assert value("stream_postings_by_source_total", {"source": "other"}) == 6

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from stream.config import Settings, load_settings
 from stream.enrich.pipeline import Enricher
+from stream.enrich.registry import STEPS
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.step import PreparedPosting
 from stream.errors import InvalidMessage
@@ -166,7 +167,9 @@ class _CallbackStep:
 
 def _enricher_running(enricher: Enricher, action: Callable[[], None]) -> Enricher:
     return Enricher.build(
-        enricher.taxonomy, enricher.resources.fx, factories=[lambda _: _CallbackStep(action)]
+        enricher.taxonomy,
+        enricher.resources.fx,
+        factories=[*STEPS, lambda _: _CallbackStep(action)],
     )
 
 
@@ -240,10 +243,10 @@ def test_an_unexpected_error_on_one_message_dead_letters_only_that_message(
 
     real_state_of = processing.state_of
 
-    def state_of(posting: Any, digest: str) -> Any:
+    def state_of(posting: Any, digest: str, *rest: Any) -> Any:
         if posting.source_id == "assembly-bug":
             raise ValueError("a bug met in assembling")
-        return real_state_of(posting, digest)
+        return real_state_of(posting, digest, *rest)
 
     monkeypatch.setattr(processing, "content_digests", digests)
     monkeypatch.setattr(processing, "state_of", state_of)
@@ -285,3 +288,28 @@ def test_evidence_setting_tags_with_offsets_and_keeps_its_own_cache_entries(
         for tag in outcome.posting.skills
     }
     assert mentioned == {"Python": ["Python"], "Apache Kafka": ["Kafka"]}
+
+
+def test_a_new_step_republishes_an_unchanged_rescrape_once(enricher: Enricher) -> None:
+    """Same content, enricher and taxonomy, but a step added (or its version bumped): the
+    re-scrape is published again, once, so search gets the new fields."""
+    store = MemoryStore()
+    [first] = _run(_processor(enricher, store), store, _posting("a"))
+    assert isinstance(first, Published)
+    grown = _enricher_running(enricher, lambda: None)  # a different set of steps
+    [again] = _run(_processor(grown, store), store, _posting("a"))
+    assert isinstance(again, Published)
+    [third] = _run(_processor(grown, store), store, _posting("a"))
+    assert isinstance(third, Unchanged)
+
+
+def test_a_changed_normalized_field_is_an_update_with_its_diff(enricher: Enricher) -> None:
+    store = MemoryStore()
+    _run(_processor(enricher, store), store, _posting("a", title="Data Engineer"))
+    [outcome] = _run(_processor(enricher, store), store, _posting("a", title="Nurse"))
+    assert isinstance(outcome, Published)
+    assert outcome.event is not None
+    assert outcome.event.kind == "updated"
+    assert {"title", "occupation"} <= set(outcome.event.changes)
+    change = outcome.event.changes["occupation"]
+    assert change.old["isco_code"] != change.new["isco_code"]

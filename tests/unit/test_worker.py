@@ -112,7 +112,8 @@ def test_a_batch_commits_outputs_with_offsets_then_saves_state(enricher: Enriche
     assert len(world.visible("t.changes")) == 3
     assert len(world.visible("t.dlq")) == 1
     assert world.consumer.committed == {0: 3, 1: 1}
-    assert set(world.store.states) == {"stream:state:t:a", "stream:state:t:b", "stream:state:t:c"}
+    namespace = f"stream:state:{world.settings.kafka.group_id}/t.enriched"
+    assert set(world.store.states) == {f"{namespace}:t:{i}" for i in "abc"}
     assert world.metric("stream_dlq_messages_total", error_kind="invalid_json") == 1
     assert world.metric("stream_messages_produced_total", topic="t.enriched") == 3
     assert world.consumer.closed

@@ -1,0 +1,243 @@
+"""`employment_types`: the kinds of employment a posting offers, [] when unknown.
+
+The union of three readings, in the contract's order:
+- the `employment_type` field, split on "," "/" ";" "|" "&" "and" "or" and each part
+  read by its letters alone ("Full-time", "FULL_TIME", "Temp to Hire", "PRN", "Vollzeit");
+  "Other" and unknown words give nothing;
+- the title's words: "Intern", "Contract"/"Contractor", "Temp", "Part-Time", "Seasonal",
+  "Per Diem"/"PRN", "Volunteer", "Apprentice", "Teilzeit"... but not when the word names
+  the work rather than the terms ("Contract Manager", "Volunteer Coordinator");
+- statements in the description, each matched on the window around its keyword: "this is
+  a full-time position", "full-time and part-time positions available", "Job Type:
+  Full-time, Contract", "contract-to-hire", "6-month contract", "temporary assignment",
+  "seasonal position", "per diem basis". A bare "full-time" ("full-time employees are
+  eligible for ...") is not a statement, and contract, temporary, volunteer and
+  apprenticeship need a noun that names a job: "contract opportunities", "volunteer
+  opportunities" and "completion of an apprenticeship program" state nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from stream.enrich.terms.scan import Hits, starts_word
+from stream.models import EmploymentType
+
+ORDER: tuple[EmploymentType, ...] = (
+    "full_time", "part_time", "contract", "temporary", "internship", "apprenticeship",
+    "seasonal", "volunteer", "per_diem",
+)  # fmt: skip
+
+# A field part's letters (lower case) -> type. Exact keys first, then these as substrings.
+_EXACT: dict[str, EmploymentType] = {
+    "ft": "full_time", "pt": "part_time", "prn": "per_diem", "cdi": "full_time",
+    "cdd": "temporary", "stage": "internship", "alternance": "apprenticeship",
+    "regular": "full_time", "permanent": "full_time", "festanstellung": "full_time",
+}  # fmt: skip
+_CONTAINS: tuple[tuple[str, EmploymentType], ...] = (
+    ("fulltime", "full_time"), ("parttime", "part_time"), ("contract", "contract"),
+    ("freelance", "contract"), ("temp", "temporary"), ("fixedterm", "temporary"),
+    ("intern", "internship"), ("coop", "internship"), ("praktik", "internship"),
+    ("apprentice", "apprenticeship"), ("ausbildung", "apprenticeship"),
+    ("seasonal", "seasonal"), ("volunteer", "volunteer"), ("perdiem", "per_diem"),
+    ("vollzeit", "full_time"), ("teilzeit", "part_time"), ("minijob", "part_time"),
+    ("werkstudent", "part_time"), ("befristet", "temporary"), ("tiempocompleto", "full_time"),
+    ("tempspartiel", "part_time"), ("tempsplein", "full_time"), ("mediotiempo", "part_time"),
+)  # fmt: skip
+_SPLIT = re.compile(r"[,/;|&+]| and | or | oder | und ", re.IGNORECASE)
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+
+
+@functools.lru_cache(maxsize=1024)
+def from_field(value: str | None) -> frozenset[EmploymentType]:
+    """The types a field value names (boards use a handful of values: kept)."""
+    found: set[EmploymentType] = set()
+    if not value:
+        return frozenset()
+    for part in _SPLIT.split(value.lower()):
+        key = _NOT_LETTERS.sub("", part)
+        if not key:
+            continue
+        exact = _EXACT.get(key)
+        if exact is not None:
+            found.add(exact)
+            continue
+        for needle, kind in _CONTAINS:
+            if needle in key:
+                found.add(kind)
+                if needle == "temp" and "hire" in key:
+                    break  # "temp to hire": temporary, not also "contract"
+    return frozenset(found)
+
+
+def _split_words(words: str) -> list[str]:
+    return words.split()
+
+
+_TITLE_WORD = re.compile(r"[a-zäöüß0-9]+", re.IGNORECASE)
+_TITLE: dict[str, EmploymentType] = {
+    "intern": "internship", "interns": "internship", "internship": "internship",
+    "coop": "internship", "praktikum": "internship", "praktikant": "internship",
+    "praktikantin": "internship", "stagiaire": "internship",
+    "contract": "contract", "contractor": "contract", "freelance": "contract",
+    "freelancer": "contract", "1099": "contract",
+    "temp": "temporary", "temporary": "temporary", "befristet": "temporary",
+    "seasonal": "seasonal", "prn": "per_diem", "volunteer": "volunteer",
+    "apprentice": "apprenticeship", "apprenticeship": "apprenticeship",
+    "azubi": "apprenticeship", "ausbildung": "apprenticeship",
+    "auszubildende": "apprenticeship", "auszubildender": "apprenticeship",
+    "teilzeit": "part_time", "vollzeit": "full_time", "minijob": "part_time",
+    "werkstudent": "part_time", "werkstudentin": "part_time", "alternance": "apprenticeship",
+}  # fmt: skip
+_TITLE_PAIRS: dict[tuple[str, str], EmploymentType] = {
+    ("part", "time"): "part_time", ("full", "time"): "full_time", ("per", "diem"): "per_diem",
+    ("co", "op"): "internship",
+}  # fmt: skip
+# Words after which the type word names the work, not the terms ("Contract Manager").
+_ROLE_NEXT = frozenset(
+    _split_words(
+        "manager managers management specialist administrator administration analyst negotiator "
+        "attorney coordinator officer lawyer compliance review reviewer services coordinators "
+        "director instructor program programs engagement recruiter recruitment paralegal "
+        "accountant closeout closer writer supervisor estimator"
+    )
+)
+
+
+def from_title(title: str, words: list[str] | None = None) -> set[EmploymentType]:
+    if words is None:
+        words = _TITLE_WORD.findall(title.lower())
+    found: set[EmploymentType] = set()
+    if _ANY_TITLE_WORD.isdisjoint(words):
+        return found
+    for i, word in enumerate(words):
+        kind = _TITLE.get(word)
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if kind is None and i + 1 < len(words):
+            kind = _TITLE_PAIRS.get((word, nxt))
+            nxt = words[i + 2] if i + 2 < len(words) else ""
+        if kind is not None and nxt not in _ROLE_NEXT:
+            found.add(kind)
+    return found
+
+
+_ANY_TITLE_WORD = frozenset(_TITLE) | {first for first, _ in _TITLE_PAIRS}
+
+_TYPE_WORD = (
+    r"full[- ]?time|part[- ]?time|contract(?:or)?|temporary|temp|seasonal|per[- ]diem|prn"
+    r"|internship|volunteer|apprenticeship"
+)
+_NOUN = (
+    r"(?:positions?|roles?|jobs?|(?P<loose>opportunit(?:y|ies)|openings?|schedules?|hours|days"
+    r"|nights|weekends|work|shifts?|programs?)|employment|assignments?|basis|status"
+    r"|engagements?|contracts?|gigs?)"
+)
+# Types that also name other things ("contract opportunities", "volunteer opportunities",
+# "completion of an apprenticeship program", "internship hours"): stated only with a noun
+# that names a job ("contract position", "volunteer role"), not with the loose nouns.
+_STRICT: frozenset[EmploymentType] = frozenset(
+    ("contract", "temporary", "volunteer", "apprenticeship")
+)
+_LOOSE_INTERNSHIP = ("hour", "shift", "day", "night", "weekend", "work")
+# Words before a type that make it a past or a benefit, not the posting's terms.
+_NOT_STATED_BEFORE = (" of", " previous", " prior", " completed", " former", " your")
+# Each is matched at its keyword (`match`, never `search`): a few steps per keyword.
+_LIST = re.compile(r"(?:job|employment|position) types?\s*:\s*([^\n.]{1,80})", re.IGNORECASE)
+# "full-time or part-time positions available", "a seasonal, temporary position"
+_TYPES_THEN_NOUN = re.compile(
+    rf"((?:{_TYPE_WORD})(?:\s*(?:,|/|&|and/or|and|or)\s*(?:{_TYPE_WORD}))*)"
+    rf"(?:,?(?:\s+(?!(?:for|of|with|in|and|or|to)\b)[\w-]+)?\s+{_NOUN}\b"
+    # ... or the type ends a line or labels what follows: "Full-time\n", "Full Time:
+    # Monday - Friday", "Full time (Not remote)", "(Full-Time)", "Part-time - Remote"
+    r"|[ \t]*(?:\n|$|:|\(|\)| [-–] ))",
+    re.IGNORECASE,
+)
+_TYPE_ONLY = re.compile(rf"(?:{_TYPE_WORD})\b", re.IGNORECASE)
+_TO_HIRE = re.compile(r"(contract|temp(?:orary)?)[- ]to[- ](?:hire|perm)", re.IGNORECASE)
+# Before the keyword: "this position is ", "working ", "a 6-month "
+_STATED_BEFORE = re.compile(
+    r"(?:(?:position|role|job|this|it) (?:is|will be)(?: an?)?|working|work|on an?"
+    r"|(?:for|hiring|seeking|hire|recruiting) an?) $"
+    # a label: "Classification: Full-time, exempt", "Status: Part-time"
+    r"|(?:classification|status|schedule|employment|hours|availability)\s*:\s*$",
+    re.IGNORECASE,
+)
+# A short line that starts with a type is a title or a label: "Part time Barber, to start".
+_SHORT_LINE = 60
+# "This internship is paid", "our apprenticeship program": these words name the posting.
+_THIS_BEFORE = re.compile(r"(?:this|our|the|paid|unpaid|summer) $", re.IGNORECASE)
+_MONTHS_BEFORE = re.compile(
+    r"(?:\d{1,2}|six|three|twelve|nine)[- ](?:months?|weeks?|mo)\.?[- ](?:w-?2 |1099 )?$",
+    re.IGNORECASE,
+)
+
+
+def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentType], int] | None:
+    """The types a statement at keyword `word` (at `start`) gives, and where it ends."""
+    if word.endswith("type"):
+        match = _LIST.match(text, start)
+        return None if match is None else (from_field(match.group(1)), match.end())
+    if word in ("vollzeit", "teilzeit", "befristet"):
+        return from_field(word), start + len(word)
+    if word.startswith(("contract", "temp")):
+        match = _TO_HIRE.match(text, start)
+        if match is not None:
+            kind: EmploymentType = "contract" if match.group(1)[0] in "cC" else "temporary"
+            return frozenset((kind,)), match.end()
+    before = text[max(0, start - 24) : start]
+    if before.lower().rstrip().endswith(_NOT_STATED_BEFORE):
+        return None
+    match = _TYPES_THEN_NOUN.match(text, start)
+    if match is not None:
+        found = from_field(match.group(1).replace("-", ""))
+        loose = match.group("loose")
+        if loose is not None:
+            found = found - _STRICT
+            if loose.lower().startswith(_LOOSE_INTERNSHIP):
+                found = found - {"internship"}
+        if found:
+            return found, match.end()
+    match = _TYPE_ONLY.match(text, start)
+    if match is None:
+        return None
+    if (
+        _STATED_BEFORE.search(before)
+        or _title_line(text, start, match.end())
+        or (word in ("contract", "internship") and _MONTHS_BEFORE.search(before))
+        or (word in ("internship", "apprenticeship", "volunteer") and _THIS_BEFORE.search(before))
+    ):
+        return from_field(match.group().replace("-", "")), match.end()
+    return None
+
+
+def _title_line(text: str, start: int, end: int) -> bool:
+    """A short line that starts with the type and goes on with a capital: a title or a
+    label ("Part time Barber, to start"), not prose ("Full-time employees are ...")."""
+    if start and text[start - 1] != "\n":
+        return False
+    line_end = text.find("\n", start, start + _SHORT_LINE)
+    if line_end == -1 and len(text) - start >= _SHORT_LINE:
+        return False
+    rest = text[end : end + 3].lstrip()
+    return not rest or not rest[0].islower()
+
+
+def from_description(text: str, hits: Hits) -> set[EmploymentType]:
+    found: set[EmploymentType] = set()
+    done = -1
+    for start, _, word in hits.get("employment", ()):
+        if start < done or not starts_word(text, start):
+            continue
+        stated = _statement(text, start, word)
+        if stated is not None:
+            found |= stated[0]
+            done = stated[1]
+    return found
+
+
+def employment_types(
+    field: str | None, title: str, text: str, hits: Hits, words: list[str] | None = None
+) -> list[EmploymentType]:
+    found = from_field(field) | from_title(title, words) | from_description(text, hits)
+    return [kind for kind in ORDER if kind in found]
