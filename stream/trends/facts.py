@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import orjson
 
@@ -46,6 +47,15 @@ def _timestamp(value: object) -> float | None:
     return moment.timestamp()
 
 
+def _country(posting: dict[str, Any]) -> str | None:
+    """`place.country` (the place step) when the posting has it, else the salary step's
+    reading of `location` (postings enriched before the place step existed)."""
+    place = posting.get("place")
+    if isinstance(place, dict) and place.get("country"):
+        return str(place["country"])
+    return country_of(posting.get("location"))
+
+
 def read_fact(value: bytes | None, backdate_s: float) -> Fact:
     """The fact of one postings.changes message; raises UnreadableError."""
     if value is None:
@@ -76,7 +86,7 @@ def read_fact(value: bytes | None, backdate_s: float) -> Fact:
             day=day_of(at),
             event_time=at,
             skills=tuple(seen.items()),
-            country=country_of(posting.get("location")),
+            country=_country(posting),
             pay_usd=pay,
         )
     except UnreadableError:

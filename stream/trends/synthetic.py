@@ -27,6 +27,7 @@ def change_event(
     location: str | None = "Austin, TX",
     pay_usd: tuple[float | None, float | None] | None = None,
     previous_content_hash: str | None = None,
+    place_country: str | None = None,
 ) -> dict[str, Any]:
     source, _, source_id = posting_id.partition(":")
     salary = None
@@ -78,6 +79,15 @@ def change_event(
         ],
         "salary": salary,
     }
+    if place_country is not None:
+        posting["place"] = {
+            "country": place_country,
+            "region": None,
+            "region_code": None,
+            "city": None,
+            "text": location or "",
+            "confidence": 0.9,
+        }
     return {
         "schema_version": 1,
         "event_id": f"{posting_id}:{content_hash}",

@@ -44,6 +44,11 @@ def test_facts_read_from_a_change_event() -> None:
         read_fact(None, 0)
 
 
+def test_country_from_place_when_the_posting_has_one() -> None:
+    assert fact(ev("b:1", "h1", D0, location="Austin, TX", place_country="FR")).country == "FR"
+    assert fact(ev("b:1", "h1", D0, location="Austin, TX")).country == "US"
+
+
 def test_updated_posting_counts_once_per_window() -> None:
     table: dict[str, Any] = {}
     claims = FakeClaims()
