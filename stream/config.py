@@ -52,8 +52,8 @@ class KafkaSettings(_Section):
     # under the same id takes its partitions back without a rebalance and without waiting
     # for the dead incarnation's session to time out. None (default): on when the instance
     # id is stable (stream.runtime.identity): set explicitly (STREAM_WORKER__INSTANCE_ID, as
-    # the StatefulSet does), or the host name of a machine outside Kubernetes and containers.
-    # Off for a host name that is a Deployment's random pod name or a container id.
+    # the StatefulSet does), or derived from the host name outside Kubernetes. Off for a host
+    # name that is a Kubernetes pod's (a Deployment's pods get random names on every restart).
     static_membership: bool | None = None
     # "classic" (JoinGroup/SyncGroup, client-side cooperative-sticky assignment) or "consumer"
     # (KIP-848: broker-side assignment, Kafka 4.x). Classic is the default: measured in

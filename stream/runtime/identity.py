@@ -11,27 +11,27 @@ one. So static membership is on by default exactly when the id is stable:
 * set explicitly (`STREAM_WORKER__INSTANCE_ID`): the operator vouches for it. The shipped
   StatefulSet (deploy/k8s/worker.yaml) sets it to the pod name, `postings-enricher-<ordinal>`,
   which Kubernetes gives to at most one live pod at a time;
-* derived from the host name (`{hostname}-{process index}`) on a machine that is neither a
-  Kubernetes pod nor a container: the host keeps its name across restarts.
+* derived from the host name (`{hostname}-{process index}`) anywhere but in a Kubernetes
+  pod: a machine keeps its name across restarts, and so does a container restarted by its
+  restart policy (one that is *recreated*, e.g. by a deploy, gets a new name: its new
+  member then waits, once, for the old one's session to time out, since static members do
+  not leave the group on a clean stop).
 
-It is off when the id comes from the host name of a Kubernetes pod (a Deployment's pod gets
-a new random name on every restart, so every restart would leave a ghost member holding its
-partitions for the session timeout, and static members do not even leave on a clean stop)
-or of a container (its id changes when it is recreated). `STREAM_KAFKA__STATIC_MEMBERSHIP`
-overrides the choice either way. `stream run --processes N` decides once, in the parent,
-from the settings it was given; each child then gets `{id}-{index}` and the same choice.
+It is off when the id comes from the host name of a Kubernetes pod without an explicit id:
+that is a Deployment's random pod name, new on every restart, so every restart, even a
+clean rollout, would leave a ghost member holding its partitions for the session timeout.
+`STREAM_KAFKA__STATIC_MEMBERSHIP` overrides the choice either way. `stream run --processes N`
+decides once, in the parent, from the settings it was given; each child then gets
+`{id}-{index}` and the same choice.
 """
 
 from __future__ import annotations
 
 import os
 import socket
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from stream.config import Settings
-
-# Files a container runtime leaves at the root of a container (Docker, Podman).
-_CONTAINER_MARKERS = ("/.dockerenv", "/run/.containerenv")
 
 
 def default_instance_id(index: int = 0) -> str:
@@ -39,22 +39,17 @@ def default_instance_id(index: int = 0) -> str:
     return f"{socket.gethostname()}-{index}"
 
 
-def ephemeral_hostname(
-    environ: Mapping[str, str] | None = None, exists: Callable[[str], bool] = os.path.exists
-) -> str | None:
+def ephemeral_hostname(environ: Mapping[str, str] | None = None) -> str | None:
     """Why this host's name may change on a restart (None: it will not)."""
     environ = os.environ if environ is None else environ
     if "KUBERNETES_SERVICE_HOST" in environ:
         return "a Kubernetes pod name (stable only in a StatefulSet; set the instance id)"
-    if any(exists(marker) for marker in _CONTAINER_MARKERS):
-        return "a container id (changes when the container is recreated)"
     return None
 
 
 def static_membership(
     settings: Settings,
     environ: Mapping[str, str] | None = None,
-    exists: Callable[[str], bool] = os.path.exists,
 ) -> tuple[bool, str]:
     """Whether to use static membership, and why (for the start-up log)."""
     chosen = settings.kafka.static_membership
@@ -62,18 +57,14 @@ def static_membership(
         return chosen, "set by STREAM_KAFKA__STATIC_MEMBERSHIP"
     if settings.worker.instance_id:
         return True, "the instance id is set explicitly"
-    reason = ephemeral_hostname(environ, exists)
+    reason = ephemeral_hostname(environ)
     if reason is not None:
         return False, f"the instance id would come from the host name, {reason}"
-    return True, "the instance id comes from the host name of a machine"
+    return True, "the instance id comes from the host name, outside Kubernetes"
 
 
-def resolve(
-    settings: Settings,
-    environ: Mapping[str, str] | None = None,
-    exists: Callable[[str], bool] = os.path.exists,
-) -> Settings:
+def resolve(settings: Settings, environ: Mapping[str, str] | None = None) -> Settings:
     """The settings with `kafka.static_membership` decided (never None), at process start."""
-    enabled, _ = static_membership(settings, environ, exists)
+    enabled, _ = static_membership(settings, environ)
     kafka = settings.kafka.model_copy(update={"static_membership": enabled})
     return settings.model_copy(update={"kafka": kafka})
