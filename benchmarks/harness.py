@@ -217,9 +217,16 @@ Item = tuple[bytes | None, bytes | None]
 
 
 class Publisher(threading.Thread):
-    """Publishes `next_item(i)` for i = 0, 1, ... at `rate` per second until stopped."""
+    """Publishes `next_item(i)` for i = 0, 1, ... at `rate` per second until stopped (or
+    until `limit` were sent)."""
 
-    def __init__(self, world: World, rate: float, next_item: Callable[[int], Item]) -> None:
+    def __init__(
+        self,
+        world: World,
+        rate: float,
+        next_item: Callable[[int], Item],
+        limit: int | None = None,
+    ) -> None:
         super().__init__(daemon=True)
         self._producer = Producer(client_config(world.settings, "producer"))
         self._topic = world.topic("raw")
@@ -227,11 +234,14 @@ class Publisher(threading.Thread):
         self._next_item = next_item
         self._halt = threading.Event()
         self.sent = 0
+        self._limit = limit
 
     def run(self) -> None:
         started = time.monotonic()
         while not self._halt.is_set():
             due = int((time.monotonic() - started) * self._rate)
+            if self._limit is not None:
+                due = min(due, self._limit)
             while self.sent < due:
                 key, value = self._next_item(self.sent)
                 while True:

@@ -70,7 +70,7 @@ def scenario(world: World, name: str, rate: float, logs: Path) -> dict[str, obje
     publisher = Publisher(world, rate, posting_item)
     publisher.start()
     try:
-        return _phases(world, reader, publisher, start)
+        return _phases(world, reader, publisher, start, started)
     finally:
         for worker in started:
             if worker.process.poll() is None:
@@ -78,8 +78,26 @@ def scenario(world: World, name: str, rate: float, logs: Path) -> dict[str, obje
 
 
 def _phases(
-    world: World, reader: Reader, publisher: Publisher, start: Callable[[], Worker]
+    world: World,
+    reader: Reader,
+    publisher: Publisher,
+    start: Callable[[], Worker],
+    started: list[Worker],
 ) -> dict[str, object]:
+    exits: list[int] = []
+
+    def restarting(condition: Callable[[], bool]) -> Callable[[], bool]:
+        """The condition, and meanwhile an orchestrator: a worker that exited is restarted."""
+
+        def check() -> bool:
+            code = started[-1].process.poll()
+            if code is not None:
+                exits.append(code)
+                start()
+            return condition()
+
+        return check
+
     worker = start()
     wait(lambda: reader.count() > 0, "first enriched record", 240)
     time.sleep(8)
@@ -87,33 +105,33 @@ def _phases(
     # One kill -9, restarted at once.
     crash_at = time.monotonic()
     worker.kill()
-    worker = start()
+    start()
     restarted = time.monotonic()
-    wait(lambda: reader.first_after(restarted + 0.5) is not None, "progress after crash", 600)
+    wait(restarting(lambda: reader.first_after(restarted + 0.5) is not None), "progress", 300)
     crash_stall = reader.longest_gap(crash_at, reader.first_after(restarted + 0.5) or 0)
     time.sleep(10)
 
     # Four in a row within ~10 s.
     burst_at = time.monotonic()
     for index in range(4):
-        worker.kill()
-        worker = start()
+        started[-1].kill()
+        start()
         if index < 3:
             time.sleep(2.5)
     last = time.monotonic()
     burst_span = last - burst_at
-    wait(lambda: reader.first_after(last + 0.5) is not None, "progress after burst", 600)
+    wait(restarting(lambda: reader.first_after(last + 0.5) is not None), "progress", 300)
     first = reader.first_after(last) or last
     burst_stall = reader.longest_gap(burst_at, reader.first_after(last + 0.5) or 0)
     time.sleep(10)
 
     publisher.stop()
     sent = publisher.sent
-    wait(lambda: len(reader.keys) >= sent, "every posting enriched", 600)
+    wait(restarting(lambda: len(reader.keys) >= sent), "every posting enriched", 600)
     time.sleep(3)  # duplicates would show up now
     reader.stop()
     members = world.group_members()
-    code = worker.stop()
+    code = started[-1].stop()
     duplicates = sum(n - 1 for n in reader.keys.values() if n > 1)
     return {
         "crash stall s": round(crash_stall, 1),
@@ -125,6 +143,7 @@ def _phases(
         "duplicated": duplicates,
         "members": len(members),
         "exit": code,
+        "exits restarted": exits,
     }
 
 
