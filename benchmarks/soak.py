@@ -22,13 +22,15 @@ Kafka + Redis (deploy/local/stack.sh on free ports; the shared stack is not touc
    dlq          dead letters against hostile messages sent (must be equal)
    lag          sampled every 5 s: after each fault, the peak and the time until the lag is
                 back under one second of input; after the publisher stops, 0
-   RSS          the worker's resident memory every 5 s; slope by least squares over the run
-                after its first fifth (MB per hour)
+   RSS          each worker process's resident memory every 5 s; slope by least squares
+                (MB per hour) per stretch: warm-up end (first fifth) to the first fault,
+                between the faults, after the last
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sys
@@ -163,7 +165,39 @@ def slope_mb_per_hour(points: list[tuple[float, int]]) -> float:
     return cov / var * 3600 / 1e6 if var else float("nan")
 
 
-def soak(world: World, stack_run: object, rate: float, minutes: float, logs: Path) -> int:
+def _report_rss(
+    samples: list[Sample], faults: list[tuple[str, float, float]], began: float, duration: float
+) -> None:
+    """RSS per worker process, with its slope per stretch between faults (after the first
+    fifth of the run, the warm-up)."""
+    edges = [began + duration / 5, *(down for _, down, _ in faults), began + duration + 600]
+    pids = sorted({x.pid for x in samples}, key=lambda p: min(x.at for x in samples if x.pid == p))
+    for pid in pids:
+        mine = [(x.at, x.rss) for x in samples if x.pid == pid and x.rss is not None]
+        if not mine:
+            continue
+        print(
+            f"  RSS of worker pid {pid}: {mine[0][1] / 1e6:.0f} -> {mine[-1][1] / 1e6:.0f} MB, "
+            f"max {max(r for _, r in mine) / 1e6:.0f} MB over {mine[-1][0] - mine[0][0]:.0f} s"
+        )
+        for start, end in itertools.pairwise(edges):
+            part = [(t, r) for t, r in mine if start <= t < end]
+            if len(part) >= 6:
+                print(
+                    f"    {part[0][0] - began:4.0f}-{part[-1][0] - began:4.0f} s: "
+                    f"{part[0][1] / 1e6:.0f} -> {part[-1][1] / 1e6:.0f} MB, "
+                    f"slope {slope_mb_per_hour(part):+.0f} MB/h"
+                )
+
+
+def soak(
+    world: World,
+    stack_run: object,
+    rate: float,
+    minutes: float,
+    logs: Path,
+    out: Path | None = None,
+) -> int:
     world.create()
     mix = Mix()
     current: list[Worker] = []
@@ -234,24 +268,25 @@ def soak(world: World, stack_run: object, rate: float, minutes: float, logs: Pat
     threshold = rate  # one second of input
     for name, down, up in faults:
         after = [s for s in monitor.samples if s.at >= down]
-        peak = max((s.lag or 0 for s in after[:60]), default=0)
         back = next(
             (s.at for s in after if s.at > up and s.lag is not None and s.lag <= threshold),
             None,
         )
+        peak = max((s.lag or 0 for s in after if back is None or s.at <= back), default=0)
         shown = f"{back - up:.0f} s after it was back up" if back else "never"
         print(f"  {name} restart: lag peak {peak}, under {threshold:.0f} {shown}")
     steady = [s.lag for s in monitor.samples if s.lag is not None]
     print(f"  lag samples: median {sorted(steady)[len(steady) // 2] if steady else '-'}")
     print(f"  drained (lag 0, all read) {drained - stopped:.0f} s after publishing stopped")
-    pid = max(Counter(s.pid for s in monitor.samples).items(), key=lambda kv: kv[1])[0]
-    rss = [(s.at, s.rss) for s in monitor.samples if s.pid == pid and s.rss is not None]
-    warm = rss[len(rss) // 5 :]
-    print(
-        f"  RSS of the longest-lived worker: {rss[0][1] / 1e6:.0f} -> {rss[-1][1] / 1e6:.0f} MB, "
-        f"max {max(r for _, r in rss) / 1e6:.0f} MB, slope after the first fifth "
-        f"{slope_mb_per_hour([(t, r) for t, r in warm]):+.1f} MB/h over {len(warm)} samples"
-    )
+    _report_rss(monitor.samples, faults, began, duration)
+    if out is not None:
+        rows = [
+            {"t": round(x.at - began, 1), "lag": x.lag, "rss": x.rss, "pid": x.pid}
+            for x in monitor.samples
+        ]
+        marks = [{"fault": n, "down": d - began, "up": u - began} for n, d, u in faults]
+        out.write_text(json.dumps({"rate": rate, "faults": marks, "samples": rows}))
+        print(f"  samples written to {out}")
     ok = lost == 0 and over == 0 and dlq.count() == mix.hostile
     print("PASS" if ok else "FAIL")
     return 0 if ok else 1
@@ -262,6 +297,7 @@ def main() -> int:
     parser.add_argument("--minutes", type=float, default=30.0)
     parser.add_argument("--rate", type=float, help="Messages per second (default: half max).")
     parser.add_argument("--calibrate", type=int, default=4000, help="Calibration postings.")
+    parser.add_argument("--out", type=Path, help="Write the lag/RSS samples here (JSON).")
     args = parser.parse_args()
     with private_stack() as stack, tempfile.TemporaryDirectory(prefix="soak-") as logs:
         rate = args.rate
@@ -269,7 +305,7 @@ def main() -> int:
             top = calibrate(World(stack), Path(logs), args.calibrate)
             rate = top / 2
             print(f"calibration: {top:.0f} new postings/s; soak at {rate:.0f}/s", flush=True)
-        code = soak(World(stack), stack.run, rate, args.minutes, Path(logs))
+        code = soak(World(stack), stack.run, rate, args.minutes, Path(logs), args.out)
         if code:
             print((Path(logs) / "soak.log").read_text("utf-8", "replace")[-5000:], file=sys.stderr)
         return code
