@@ -46,7 +46,7 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
         )
         if kafka.group_protocol == "consumer":
             # KIP-848: the broker assigns and owns the session timeout and heartbeat
-            # interval (group.consumer.*); librdkafka refuses the classic-only properties.
+            # interval (group.consumer.*); the classic-only properties do not apply.
             conf["group.protocol"] = "consumer"
         else:
             conf.update(
