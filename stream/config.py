@@ -59,14 +59,25 @@ class KafkaSettings(_Section):
     # Largest message the producer sends; oversized raw postings are dead-lettered with
     # their original bytes, so the DLQ needs room for them (base64 adds a third).
     message_max_bytes: int = Field(default=16 * 1024 * 1024, ge=1_000_000)
-    # A worker that dies without leaving the group holds its partitions this long.
-    session_timeout_ms: int = Field(default=45_000, ge=6_000)
+    # How long a member that stopped heartbeating keeps its partitions. With static
+    # membership a crashed worker restarted under the same id takes them back at once (no
+    # wait); this bounds the cases where it does not come back: a crash without a restart,
+    # a restart slower than this (Kubernetes' crash-loop back-off), a static member scaled
+    # down (static members do not leave the group on close). Heartbeats come from
+    # librdkafka's own thread, so a busy Python loop never misses one.
+    session_timeout_ms: int = Field(default=30_000, ge=6_000)
     heartbeat_interval_ms: int = Field(default=3_000, ge=100)
     # Static membership (group.instance.id = the worker's instance id): a worker restarted
-    # under the same id takes its partitions back without a rebalance. Right for stable ids
-    # (StatefulSet, `--processes` slots); wrong for random pod names, whose partitions would
-    # wait out the session timeout after every scale-down.
-    static_membership: bool = False
+    # under the same id takes its partitions back without a rebalance and without waiting
+    # for the dead incarnation's session to time out. None (default): on when the instance
+    # id is stable (stream.runtime.identity): set explicitly (STREAM_WORKER__INSTANCE_ID, as
+    # the StatefulSet does), or derived from the host name outside Kubernetes. Off for a host
+    # name that is a Kubernetes pod's (a Deployment's pods get random names on every restart).
+    static_membership: bool | None = None
+    # "classic" (JoinGroup/SyncGroup, client-side cooperative-sticky assignment) or "consumer"
+    # (KIP-848: broker-side assignment, Kafka 4.x). Classic is the default: measured in
+    # docs/guarantees.md, only it lets a kill -9'd static member come back at once.
+    group_protocol: Literal["classic", "consumer"] = "classic"
     max_poll_interval_ms: int = 300_000
     # Caps the consumer's prefetch memory (librdkafka queued.max.messages.kbytes).
     queued_max_kbytes: int = 65_536

@@ -36,13 +36,22 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
                 "auto.offset.reset": "earliest",
                 # Never read output of aborted transactions (ours or upstream's).
                 "isolation.level": "read_committed",
-                "session.timeout.ms": kafka.session_timeout_ms,
-                "heartbeat.interval.ms": kafka.heartbeat_interval_ms,
                 "max.poll.interval.ms": kafka.max_poll_interval_ms,
-                "partition.assignment.strategy": "cooperative-sticky",
                 "queued.max.messages.kbytes": kafka.queued_max_kbytes,
             }
         )
+        if kafka.group_protocol == "consumer":
+            # KIP-848: the broker assigns and owns the session timeout and heartbeat
+            # interval (group.consumer.*); the classic-only properties do not apply.
+            conf["group.protocol"] = "consumer"
+        else:
+            conf.update(
+                {
+                    "session.timeout.ms": kafka.session_timeout_ms,
+                    "heartbeat.interval.ms": kafka.heartbeat_interval_ms,
+                    "partition.assignment.strategy": "cooperative-sticky",
+                }
+            )
     elif role in ("producer", "transactional_producer"):
         conf.update(
             {

@@ -5,7 +5,6 @@ from __future__ import annotations
 import faulthandler
 import logging
 import signal
-import socket
 import threading
 from types import FrameType
 
@@ -22,6 +21,7 @@ from stream.ops.health import Health, redis_check, serve
 from stream.ops.logs import configure_logging
 from stream.ops.metrics import Metrics
 from stream.processing import BatchProcessor
+from stream.runtime import identity
 from stream.runtime.calls import KafkaCalls
 from stream.runtime.kafka import Role, client_config
 from stream.runtime.kafka_stats import record_librdkafka_stats
@@ -95,11 +95,6 @@ def build_redis(settings: Settings) -> redis.Redis | None:
     return redis_client(settings.redis) if settings.redis.enabled else None
 
 
-def default_instance_id(index: int = 0) -> str:
-    """Stable across restarts on the same host and slot: fences a crashed predecessor."""
-    return f"{socket.gethostname()}-{index}"
-
-
 def build_worker(
     settings: Settings, plan: ReadPlan | None = None
 ) -> tuple[Worker, Metrics, Health]:
@@ -123,7 +118,7 @@ def build_worker(
     # The Kafka clients: librdkafka statistics (interval in the settings) feed lag and
     # queue metrics and the broker part of /readyz.
     check_kafka(settings)  # refused credentials or certificates: stop now, with the reason
-    instance = settings.worker.instance_id or default_instance_id()
+    instance = settings.worker.instance_id or identity.default_instance_id()
     stats = {"stats_cb": lambda s: record_librdkafka_stats(metrics, s, health)}
     consumer = Consumer({**client_config(settings, "consumer", instance), **stats})
     exactly_once = settings.worker.delivery == "exactly_once"
@@ -156,6 +151,17 @@ def run_worker(settings: Settings, plan: ReadPlan | None = None) -> Metrics:
 
     signal.signal(signal.SIGTERM, _request_stop)
     signal.signal(signal.SIGINT, _request_stop)
+    static, why = identity.static_membership(settings)
+    settings = identity.resolve(settings)
+    log.info(
+        "kafka identity",
+        extra={
+            "instance_id": settings.worker.instance_id or identity.default_instance_id(),
+            "static_membership": static,
+            "why": why,
+            "group_protocol": settings.kafka.group_protocol,
+        },
+    )
     worker, metrics, health = build_worker(settings, plan)
     serve(settings, metrics, health)  # /metrics /healthz /readyz on metrics_port (+ index)
     worker.run(stop)

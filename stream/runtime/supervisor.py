@@ -3,8 +3,8 @@
 Python enriches on one core per process, so scale-up on a host is more processes, exactly
 like scale-out is more pods: each child is a full worker (own consumer, own transactional
 producer, own Redis client) in the same consumer group, and Kafka spreads the partitions.
-Child i serves its metrics on `metrics_port + i`; Prometheus scrapes each, and dashboards
-sum over instances (no multiprocess registry to get wrong).
+Child i serves its metrics on `metrics_port + i` under instance id `{base}-{i}`; Prometheus
+scrapes each, and dashboards sum over instances (no multiprocess registry to get wrong).
 
 The parent only supervises: SIGTERM/SIGINT are forwarded to the children, and when one
 child exits with an error the others are stopped and the parent exits non-zero, so the
@@ -22,6 +22,7 @@ from multiprocessing.process import BaseProcess
 from types import FrameType
 
 from stream.config import Settings
+from stream.runtime import identity
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,9 @@ def _child_main(settings: Settings, index: int) -> None:
 
 def supervise(settings: Settings, processes: int) -> int:
     """Run `processes` workers until they stop; returns the exit code for the parent."""
+    # Decided once, from the settings as given: each child's id is explicit ("{base}-{i}"),
+    # but it is only as stable as the base (an explicit id, or the host's name).
+    settings = identity.resolve(settings)
     context = mp.get_context("spawn")  # a clean interpreter: no inherited librdkafka state
     children: list[BaseProcess] = []
     for index in range(processes):

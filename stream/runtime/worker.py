@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from confluent_kafka import Consumer, Message, TopicPartition
+from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
 from stream.committer import Committer
 from stream.config import Settings
@@ -114,7 +114,10 @@ class Worker:
         for message in messages:
             error = message.error()
             if error is not None:
-                if error.fatal():
+                # A consumer in a fatal state reports it as an event of code _FATAL whose
+                # own fatal() is False (seen: KIP-848's "instance id still used by another
+                # member"); it never consumes again, so stop for the orchestrator to restart.
+                if error.fatal() or error.code() == KafkaError._FATAL:
                     raise FatalError(f"consumer error: {error}")
                 log.warning("consumer error", extra={"error": str(error)})
                 continue

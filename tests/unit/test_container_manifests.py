@@ -80,3 +80,18 @@ def test_kubernetes_runs_that_image(expected: str) -> None:
 def test_the_same_grace_period_everywhere() -> None:
     grace = one(r"terminationGracePeriodSeconds: (\d+)", K8S)
     assert f"stop_grace_period: {grace}s" in COMPOSE
+
+
+def test_kubernetes_keeps_each_workers_identity_across_restarts() -> None:
+    """A StatefulSet whose pod name is the instance id: a crashed pod comes back under the
+    same transactional.id and group.instance.id (stream/runtime/identity.py)."""
+    assert re.search(r"^kind: StatefulSet$", K8S, re.M)
+    assert not re.search(r"^kind: Deployment$", K8S, re.M)
+    service = one(r"^  serviceName: (\S+)$", K8S)
+    assert f"name: {service}" in K8S.split("kind: Service", 1)[1]
+    assert "clusterIP: None" in K8S.split("kind: Service", 1)[1]
+    env = K8S.split("env:", 1)[1]
+    pod_name = r"valueFrom: \{ fieldRef: \{ fieldPath: metadata.name \} \}"
+    assert re.search(r"- name: STREAM_WORKER__INSTANCE_ID\n\s+" + pod_name, env)
+    scaler = text("deploy/k8s/autoscaling.yaml")
+    assert "kind: StatefulSet, name: postings-enricher }" in scaler

@@ -27,7 +27,7 @@ from stream.runtime.sinks import TransactionalSink
 from stream.runtime.watchdog import Watchdog
 from stream.runtime.worker import Worker
 from tests.unit.fakes import MemoryStore
-from tests.unit.kafka_fakes import FakeConsumer, FakeProducer
+from tests.unit.kafka_fakes import FakeConsumer, FakeMessage, FakeProducer
 
 RAW = "t.raw"
 
@@ -151,6 +151,20 @@ def test_a_fenced_producer_stops_the_worker_and_saves_nothing(enricher: Enricher
     assert world.consumer.committed == {}
     assert world.store.states == {}
     assert world.consumer.closed  # left the group on the way out
+
+
+def test_a_fatal_consumer_event_stops_the_worker(enricher: Enricher) -> None:
+    """librdkafka reports a dead consumer as an event of code _FATAL that does not say
+    fatal() (KIP-848's UNRELEASED_INSTANCE_ID): the worker must stop, not idle forever."""
+    world = _World(enricher, {0: [_posting("a")]})
+    dead = KafkaError(KafkaError._FATAL, "instance id still used by another member")
+    assert not dead.fatal()
+    world.consumer.consume = lambda num_messages, timeout: [  # type: ignore[method-assign]
+        FakeMessage(RAW, 0, 0, None, None, dead)
+    ]
+    with pytest.raises(FatalError, match="still used"):
+        world.run()
+    assert world.consumer.closed
 
 
 def test_retriable_errors_are_retried_within_the_batch(enricher: Enricher) -> None:

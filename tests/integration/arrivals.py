@@ -1,0 +1,94 @@
+"""For the recovery tests: a paced publisher of new postings and a read_committed reader that
+notes when each enriched record became visible, both on threads beside the worker."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+import uuid
+from collections import Counter
+
+from confluent_kafka import Consumer, Producer
+
+from stream.runtime.kafka import client_config
+from tests.integration.conftest import Env
+from tests.integration.streams import encoded, synthetic_posting
+
+
+class Publisher(threading.Thread):
+    """New postings synthetic:0, 1, ... at `rate` per second until stopped, so work always
+    remains while the worker is down."""
+
+    def __init__(self, env: Env, rate: float) -> None:
+        super().__init__(daemon=True)
+        self._producer = Producer(client_config(env.settings, "producer"))
+        self._topic = env.topic("raw")
+        self._rate = rate
+        self._halt = threading.Event()
+        self.sent = 0
+
+    def run(self) -> None:
+        started = time.monotonic()
+        while not self._halt.is_set():
+            due = int((time.monotonic() - started) * self._rate)
+            while self.sent < due:
+                key, value = encoded(synthetic_posting(self.sent))
+                self._producer.produce(self._topic, value, key)
+                self.sent += 1
+            self._producer.poll(0.05)
+        assert self._producer.flush(60) == 0, "raw postings left undelivered"
+
+    def stop(self) -> list[str]:
+        """Stops publishing; returns the ids of everything published."""
+        self._halt.set()
+        self.join()
+        return [f"synthetic:{i}" for i in range(self.sent)]
+
+
+class Arrivals(threading.Thread):
+    """Reads a topic with read_committed from its start and notes when each record arrived."""
+
+    def __init__(self, env: Env, topic: str) -> None:
+        super().__init__(daemon=True)
+        conf = client_config(env.settings, "consumer")
+        conf["group.id"] = f"{env.run_id}-arrivals-{uuid.uuid4().hex[:6]}"
+        self._consumer = Consumer(conf)
+        self._consumer.subscribe([topic])
+        self._halt = threading.Event()
+        self._lock = threading.Lock()
+        self._times: list[float] = []
+        self.keys: Counter[bytes] = Counter()
+
+    def run(self) -> None:
+        try:
+            while not self._halt.is_set():
+                for message in self._consumer.consume(500, 0.2):
+                    if message.error() is None:
+                        with self._lock:
+                            self._times.append(time.monotonic())
+                            self.keys[message.key() or b""] += 1
+        finally:
+            self._consumer.close()
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._times)
+
+    def any_after(self, moment: float) -> bool:
+        with self._lock:
+            return bool(self._times) and self._times[-1] > moment
+
+    def first_after(self, moment: float) -> float:
+        with self._lock:
+            return next(t for t in self._times if t > moment)
+
+    def longest_gap(self, since: float, until: float) -> float:
+        """The longest stretch in [since, until] in which no record arrived."""
+        with self._lock:
+            points = [since, *(t for t in self._times if since <= t <= until), until]
+        return max(b - a for a, b in itertools.pairwise(points))
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
