@@ -410,11 +410,67 @@ def test_worker_container_end_to_end(run: Run, worker: Worker) -> None:
     )
 
 
-def test_trends_app_container() -> None:
-    """The place for the trends app (`stream trends`, DESIGN.md) in its container: the same
-    checks as the worker's (ready, /metrics from outside, its output topic, SIGTERM -> exit 0).
-    It does not exist yet; when the image grows the command, this fails until it is written."""
-    usage = one_off(IMAGE, "--help")
-    if re.search(r"^\W*trends\b", usage, re.M):
-        pytest.fail("`stream trends` exists now: write its container test here")
-    pytest.skip("the trends app does not exist yet (`stream trends` is not a command of the image)")
+def test_trends_app_container(run: Run, worker: Worker) -> None:
+    """The trends app (`stream trends`) in its container, beside the worker's: it reads the
+    worker's change events, answers its web view and /metrics from outside, and on SIGTERM
+    exits 0 within the grace period. Read-only root, as the worker; its data directory is a
+    tmpfs (an emptyDir on Kubernetes, deploy/k8s/trends.yaml)."""
+    web_port = free_port()
+    name = f"{run.run_id}-trends"
+    variables = {
+        "STREAM_TRENDS__APP_ID": f"{run.run_id}-trends",
+        "STREAM_TRENDS__TRENDS_TOPIC": f"{run.run_id}.skills.trends",
+        "STREAM_TRENDS__RISING_TOPIC": f"{run.run_id}.skills.rising",
+        "STREAM_TRENDS__WEB_PORT": str(web_port),
+        "STREAM_TRENDS__DATA_DIR": "/tmp/trends",
+    }
+    flags = [flag for key, value in variables.items() for flag in ("-e", f"{key}={value}")]
+    started = time.monotonic()
+    tmpfs = ["--tmpfs", "/tmp/trends:rw,mode=1777"]
+    engine("run", "-d", "--name", name, "--no-healthcheck", *read_only_flags(), *RUN_FLAGS,
+           *tmpfs, *run.env_flags(), *flags, IMAGE, "trends")  # fmt: skip
+
+    def logs() -> str:
+        result = engine("logs", name, check=False)
+        return (result.stdout + result.stderr)[-6000:]
+
+    def status() -> dict[str, Any]:
+        state: dict[str, Any] = json.loads(
+            engine("inspect", "--format", "{{json .State}}", name).stdout
+        )
+        return state
+
+    try:
+        postings = sample_postings(run)
+        publish(run.topic("raw"), postings)
+
+        def top_skills() -> list[Any] | None:
+            if status()["Status"] == "exited":
+                pytest.fail(f"the trends app exited:\n{logs()}")
+            answer = http_get(web_port, "/trends/top?window=open&n=5")
+            if answer is None or answer[0] != 200:
+                return None
+            body = json.loads(answer[1])
+            items = (
+                body
+                if isinstance(body, list)
+                else next((v for v in body.values() if isinstance(v, list)), [])
+            )
+            return items or None
+
+        top = wait_until(top_skills, "GET /trends/top to list skills from the worker's events")
+        print(f"\ntrends: first answer {time.monotonic() - started:.1f} s after start: {top[:3]}")
+        metrics = wait_until(lambda: http_get(web_port, "/metrics"), "the trends /metrics")
+        assert metrics[0] == 200
+        assert "# TYPE" in metrics[1]
+
+        stop_at = time.monotonic()
+        engine("kill", "--signal", "TERM", name)
+        state = wait_until(lambda: (s := status())["Status"] == "exited" and s, "trends to exit")
+        took = time.monotonic() - stop_at
+        print(f"trends: SIGTERM to exit {took:.1f} s, exit code {state['ExitCode']}")
+        assert state["ExitCode"] == 0, logs()
+        assert took < grace_period_s(), f"took {took:.1f} s to stop"
+    finally:
+        print(f"\n---- trends container log (tail) ----\n{logs()}")
+        engine("rm", "-f", name, check=False)
