@@ -303,6 +303,25 @@ def test_image_is_what_the_manifests_say() -> None:
     assert version_out.strip() == version.group(1)
 
 
+def test_the_image_reads_places_and_occupations() -> None:
+    """The data the normalizers need is in the image (the build removes data they never
+    read, so this is what would catch removing too much): `stream enrich` in the image."""
+    posting = {
+        "source": "t",
+        "source_id": "1",
+        "title": "Elektriker (m/w/d)",
+        "location": "München, Bayern, Deutschland",
+        "description": "Vollzeit.",
+    }
+    line = shlex.quote(json.dumps(posting, ensure_ascii=False))
+    out = one_off("--entrypoint", "sh", IMAGE, "-c", f"echo {line} | stream enrich")
+    enriched = json.loads(out)
+    assert enriched["place"]["country"] == "DE"
+    assert enriched["place"]["region_code"] == "DE-BY"
+    assert enriched["place"]["city"]
+    assert enriched["occupation"]["isco_code"].startswith("74")  # electrical trades
+
+
 def test_worker_container_end_to_end(run: Run, worker: Worker) -> None:
     """Ready, healthy and scraped from outside; enriches real postings exactly once; on SIGTERM
     commits the batch in hand and exits 0 within the grace period."""
