@@ -4,7 +4,6 @@ work mode"), on the cases the issue names and on the labelled dev set."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
 
@@ -151,13 +150,13 @@ def test_the_dev_set_meets_the_floors() -> None:
         "based in " * 120_000,
     ],
 )
+@pytest.mark.timeout(60, method="thread")
 def test_a_one_megabyte_posting_stays_linear(hostile: str) -> None:
+    """Linear, each run takes well under a second; a quadratic scan of 1 MB takes minutes.
+    The timeout is the guard (no wall-clock assertion: CI runs on a loaded machine)."""
     step = PlaceStep(gazetteer())
     for location in (hostile, "Austin, TX", ""):
-        prepared = posting(location, hostile)
-        started = time.perf_counter()
-        step.run(prepared, None)
-        assert time.perf_counter() - started < 0.5
+        step.run(posting(location, hostile), None)
 
 
 def test_the_enriched_posting_carries_place_and_work_mode() -> None:
