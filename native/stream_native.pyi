@@ -57,3 +57,13 @@ def requirement_states(
     nice_words: Sequence[str],
     required_words: Sequence[str],
 ) -> list[bool | None]: ...
+
+# Per-character passes over whole texts (native/src/prep.rs).
+def collapse_whitespace(text: str) -> str: ...
+
+class MoneyGate:
+    """The salary step's cheap test: false means no number in the text has a currency
+    marker or a lakh / crore multiplier attached (stream/enrich/salary/extract.py)."""
+
+    def __init__(self, markers: Sequence[str], before: Sequence[str]) -> None: ...
+    def may_have_money(self, text: str) -> bool: ...
