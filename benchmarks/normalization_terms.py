@@ -39,6 +39,8 @@ from stream.enrich.text import normalize_text
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "normalization" / "terms_cases.jsonl"
 HOLDOUT = ROOT / "tests" / "normalization" / "terms_holdout.jsonl"
+# The third set: fresh LinkedIn rows, labelled before its first run (docs/normalization.md).
+HOLDOUT2 = ROOT / "tests" / "normalization" / "terms_holdout2.jsonl"
 DATA = ROOT.parent / "shared" / "data"
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
 FIELDS = ("seniority", "employment_types", "experience_years", "education_level")
@@ -156,6 +158,7 @@ def main() -> int:
     args = parser.parse_args()
     dev_set(CASES, args.show)
     dev_set(HOLDOUT, args.show)
+    dev_set(HOLDOUT2, args.show)
     linkedin(args.rounds)
     return 0
 

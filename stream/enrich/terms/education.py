@@ -77,6 +77,8 @@ for _word, _level in (("b.s.", "bachelor"), ("b.a.", "bachelor"), ("bs ", "bache
         r"|ba (?:degree|in)\b|b\.?sc\b|bsn\b",
         "bachelor",
     )
+for _word in ("b.s ", "b.a "):
+    _AT[_word] = (r"b\.[sa] (?:in|degree)\b", "bachelor")  # "B.S in Math", no final period
 for _word in ("m.s.", "ms ", "ms/", "msc", "m.sc", "msn", "msw"):
     _AT[_word] = (r"m\.s\.|ms (?:degree|in)\b|ms ?(?:/|or) ?ph|m\.?sc\b|msn\b|msw\b", "master")
 _AT_PATTERNS = {word: (re.compile(p, re.IGNORECASE), level) for word, (p, level) in _AT.items()}
@@ -105,6 +107,9 @@ _NOT_AFTER = re.compile(r"s? (?:is |are )?not (?:required|necessary|needed)", re
 _IN_AFTER = re.compile(r" (?:in|from)\b", re.IGNORECASE)
 
 
+_GLUED_WORD = re.compile(r"[a-z]{2}[A-Z][a-z]+ ?$")
+
+
 def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel | None:
     lead = text[max(0, start - 30) : start]
     cut = -1
@@ -115,6 +120,10 @@ def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel 
     lead = lead[cut + 1 :]
     if lead and lead[-1] != " " and start < len(text) and text[start].isupper():
         lead = ""  # glued onto the word before: "QualificationsDegree in ..."
+    # "QualificationsCollege degree": the word before is what follows a lost line break.
+    glued = _GLUED_WORD.search(lead)
+    if glued is not None:
+        lead = lead[glued.start() + 2 :]
     before = [w.strip(_TRIM).lower().replace("’", "'") for w in lead.split()]
     before = [w for w in before if w][-3:]
     if _NOT_AFTER.match(text, end) or (
@@ -171,7 +180,33 @@ def level_at(text: str, start: int, end: int, word: str) -> tuple[EducationLevel
         return None  # inside a word: "managed", "abbsn"
     pattern, found = _AT_PATTERNS[word]
     match = pattern.match(text, start)
-    return None if match is None else (found, match.end())
+    if match is None:
+        return None
+    if (
+        word == "master"
+        and text[start + 6 : start + 7] in ("s", "S")
+        and _people_before(text, start)
+    ):
+        return None  # "skillful mosaic masters in Ravenna", "Scrum Masters in"
+    return found, match.end()
+
+
+# Words that may stand before "masters" meaning the degree ("a masters in", "Bachelor's or
+# masters"); after any other lower-case word, "masters" are people ("mosaic masters").
+_BEFORE_MASTERS = frozenset((
+    "a", "an", "the", "or", "and", "with", "have", "has", "hold", "holds", "possess",
+    "possesses", "require", "requires", "required", "preferred", "minimum", "relevant",
+    "related", "completed", "earned", "your", "their", "plus", "any", "of", "in", "advanced",
+    "graduate", "bachelors", "bachelor's", "bachelor", "s",
+))  # fmt: skip
+
+
+def _people_before(text: str, start: int) -> bool:
+    words = text[max(0, start - 20) : start].split()
+    if not words:
+        return False
+    prev = words[-1]
+    return prev.isalpha() and prev.islower() and prev not in _BEFORE_MASTERS
 
 
 # A clause that only says the candidate is studying, or describes a benefit.

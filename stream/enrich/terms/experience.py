@@ -134,11 +134,39 @@ _AFTER = re.compile(
     r"(?:role|position|field|industry|capacity|environment|setting)s?\b)",
     re.IGNORECASE,
 )
+# How far back in its clause "experience" may stand ("Proven experience as a Business
+# Analyst in the IT industry, with 4+ years of progressive responsibility").
+_LEAD_REACH = 90
+# A demand right before the number ties it to experience without the word: "Must have 2+
+# years of program management", "Minimum 5 yrs", "at least 3 years in sales" ...
+_DEMAND_BEFORE = (
+    "must have ", "must have at least ", "minimum of ", "minimum ", "at least ", "requires ",
+    "requires at least ", "require ", "need ", "needs ",
+)  # fmt: skip
+# ... unless the years are of schooling or age ("at least 2 years of college").
+_NOT_DEMANDED = re.compile(
+    rf"{_UNIT_END}(?:of )?(?:age|old|college|university|school|study|studies|coursework"
+    r"|education|post-secondary|undergraduate|graduate|service)\b",
+    re.IGNORECASE,
+)
+
+
+# ... or the clause speaks of schooling ("enrolled in an Undergraduate program for at
+# least 2 years").
+_SCHOOLING = ("enrolled", "program", "college", "university", "school", "student", "degree")
+
+
+def _demanded(text: str, unit_end: int) -> bool:
+    return _NOT_DEMANDED.match(text, unit_end) is None
+
+
 _FACT_WORDS = (
     " we've ", " we have ", " we bring ", " we are proud ", " our ", "founded", "established",
     " since ", "company", " firm ", "history", "anniversary", "serving", "served", " after ",
     " vest",
 )  # fmt: skip
+# A deadline, not experience: "licensed within 6 months of employment".
+_DEADLINE_BEFORE = ("within ", "within the first ", "within the next ", "within first ")
 
 
 def _clause_lead(text: str, at: int, reach: int) -> str:
@@ -179,9 +207,20 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
         if number is None:
             continue
         number_start = number[0]
-        lead = _clause_lead(text, number_start, 50)
+        lead = _clause_lead(text, number_start, _LEAD_REACH)
         tied = _AFTER.match(text, unit.end(), min(len(text), unit.end() + 90))
-        if tied is None and "experience" not in lead and "erfahrung" not in lead:
+        if (
+            tied is None
+            and "experience" not in lead
+            and "erfahrung" not in lead
+            and not (
+                lead[-24:].endswith(_DEMAND_BEFORE)
+                and not any(w in lead for w in _SCHOOLING)
+                and _demanded(text, unit.end())
+            )
+        ):
+            continue
+        if lead.endswith(_DEADLINE_BEFORE):
             continue
         lead = " " + lead[-40:] + " "
         if any(w in lead for w in _FACT_WORDS):
