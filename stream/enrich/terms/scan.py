@@ -49,7 +49,10 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
         "full-time", "full time", "fulltime", "part-time", "part time", "parttime",
         "contract", "temporary", "temp-to", "temp to", "seasonal", "per diem", "per-diem",
         "^prn", "internship", "volunteer", "apprenticeship", "job type", "employment type",
-        "position type", "vollzeit", "teilzeit", "befristet",
+        "position type", "vollzeit", "teilzeit", "befristet", "hours per week",
+        "hours a week", "hours/week", "hrs per week", "hrs/week", "^fte",
+        "full and part", "part and full", "full or part", "part or full", "full/part", "part/full",
+        "Full and Part", "Part and Full", "Full or Part", "Part or Full",
     ),
     # Every word a nice-to-have cue or heading starts with (skills.cues, skills.sections
     # and the three added here): a mention with none before the end of its clause cannot
