@@ -31,16 +31,24 @@ LEVELS: tuple[EducationLevel, ...] = (
 )  # fmt: skip
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
-_AP = "['’]?"
+# "\x92" is the apostrophe of Windows-1252 text decoded as Latin-1 ("master\x92s"), common in
+# scraped postings.
+_AP = "['’\x92]?"
+_PHD_POST = (
+    r"(?:stipends?|students?|positions?|fellowships?|candidates?|candidacy|supervision"
+    r"|scholarships?|programm?e?s?|projects?|studies|thesis|researchers?)\b"
+)
 # Keyword -> (pattern matched at the start of the keyword's word, the level it names).
 # `match` at one position: no pattern ever scans the text.
 _AT: dict[str, tuple[str, EducationLevel]] = {
     "bachelor": (r"bachelor", "bachelor"),
-    "master": (rf"master{_AP}s?{_AP}(?: ?(?:degree|of|in)\b| ?(?:/|or|and) ?(?:ph|doct))",
+    "master": (rf"master{_AP}s?{_AP}(?: ?(?:degree|of|in|level)\b| ?(?:/|or|and) ?(?:ph|doct))",
                "master"),
     "mba": (r"mba\b", "master"),
-    "phd": (r"phd\b", "doctorate"),
-    "ph.d": (r"ph\.d\b", "doctorate"),
+    # not "PhD stipend", "PhD student", "PhD supervision": a PhD post or a duty, not a
+    # requirement
+    "phd": (rf"phd\b(?! {_PHD_POST})", "doctorate"),
+    "ph.d": (rf"ph\.d\b\.?(?! {_PHD_POST})", "doctorate"),
     "doctor": (r"doctora(?:te|l)|doctor of", "doctorate"),
     "ged": (r"ged\b", "secondary"),
     "high school": (rf"high[- ]school(?:{_AP}s)? (?:diploma|degree|education|graduate|equivalen)"
@@ -99,7 +107,7 @@ _BEFORE_DEGREE: dict[str, EducationLevel] = {
 _YEARS_BEFORE_DEGREE: dict[str, EducationLevel] = {
     "4": "bachelor", "four": "bachelor", "2": "associate", "two": "associate"
 }  # fmt: skip
-_TRIM = " \t\n,;:()[]\"'’*•-"
+_TRIM = " \t\n,;:()[]\"'’\x92*•·–—-"
 _NONE_AFTER = re.compile(
     r"s?(?: is| are)? (?:not )?(?:required|necessary|needed)|s?,? no problem", re.IGNORECASE
 )
@@ -110,6 +118,21 @@ _IN_AFTER = re.compile(r" (?:in|from)\b", re.IGNORECASE)
 _GLUED_WORD = re.compile(r"[a-z]{2}[A-Z][a-z]+ ?$")
 
 
+_FUNCTION_WORDS = frozenset(
+    ("a", "an", "the", "or", "and", "with", "from", "for", "any", "relevant", "related", "have",
+     "hold", "in", "of", "to")
+)  # fmt: skip
+
+
+def _line_lost_before(lead: str) -> bool:
+    """A capitalized "Degree" after a lower-case content word: the scraper turned a line
+    break into a space ("... talented engineers Degree in Computer Science"); not "a
+    Degree in", "Certificate or Degree", "4 Year Degree"."""
+    words = lead.split()
+    last = words[-1] if words else ""
+    return len(last) >= 3 and last.isalpha() and last.islower() and last not in _FUNCTION_WORDS
+
+
 def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel | None:
     lead = text[max(0, start - 30) : start]
     cut = -1
@@ -118,13 +141,20 @@ def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel 
         if i > cut:
             cut = i
     lead = lead[cut + 1 :]
-    if lead and lead[-1] != " " and start < len(text) and text[start].isupper():
-        lead = ""  # glued onto the word before: "QualificationsDegree in ..."
+    if (
+        start < len(text)
+        and text[start].isupper()
+        and ((lead and lead[-1] != " ") or _line_lost_before(lead))
+    ):
+        # glued onto the word before ("QualificationsDegree in ..."), or a capital after a
+        # lower-case word where the scraper turned a line break into a space ("... other
+        # talented engineers Degree in Computer Science")
+        lead = ""
     # "QualificationsCollege degree": the word before is what follows a lost line break.
     glued = _GLUED_WORD.search(lead)
     if glued is not None:
         lead = lead[glued.start() + 2 :]
-    before = [w.strip(_TRIM).lower().replace("’", "'") for w in lead.split()]
+    before = [w.strip(_TRIM).lower().replace("’", "'").replace("\x92", "'") for w in lead.split()]
     before = [w for w in before if w][-3:]
     if _NOT_AFTER.match(text, end) or (
         ("no" in before or "without" in before) and (_NONE_AFTER.match(text, end))
@@ -197,7 +227,7 @@ _BEFORE_MASTERS = frozenset((
     "a", "an", "the", "or", "and", "with", "have", "has", "hold", "holds", "possess",
     "possesses", "require", "requires", "required", "preferred", "minimum", "relevant",
     "related", "completed", "earned", "your", "their", "plus", "any", "of", "in", "advanced",
-    "graduate", "bachelors", "bachelor's", "bachelor", "s",
+    "graduate", "bachelors", "bachelor's", "bachelor", "s", "at",
 ))  # fmt: skip
 
 

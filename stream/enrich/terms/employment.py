@@ -160,7 +160,7 @@ _LIST = re.compile(
 )
 # "You will work 10-20 hours per week": fewer than 30 hours a week is a part-time job.
 _HOURS = re.compile(
-    r"(?:work|working|works|for|of|averag\w*|approximately|about|up to|between)\s"
+    r"(?:work|working|works|for|of|averag\w*|approx\.?|approximately|about|up to|between)\s"
     r"(?:up to |about |approximately |between )?(\d{1,2})(?:\s?(?:-|–|to|and)\s?(\d{1,2}))?\s$",
     re.IGNORECASE,
 )
@@ -177,15 +177,33 @@ _TYPES_THEN_NOUN = re.compile(
     re.IGNORECASE,
 )
 _TYPE_ONLY = re.compile(rf"(?:{_TYPE_WORD})\b", re.IGNORECASE)
+# "a fixed-term position", "fixed term contract": a temporary job
+_FIXED_TERM: frozenset[EmploymentType] = frozenset(("temporary",))
+_FIXED_TERM_NOUN = re.compile(
+    r"fixed[- ]term (?:position|role|job|contract|employment|appointment|post|basis)",
+    re.IGNORECASE,
+)
+_PERIOD = re.compile(
+    r"period of employment (?:is|will be) (?:limited to |for )?(?:\d{1,2}|one|two|three|four"
+    r"|five|six|twelve|eighteen) (?:years?|months?)",
+    re.IGNORECASE,
+)
+# A type only possible later is not the posting's: "Part Time with potential for Full Time".
+_ONLY_POSSIBLE = ("possibility", "potential", "possible", "option to", "opportunity to")
 _CONTRACTOR = re.compile(r"contractor\b", re.IGNORECASE)
 _TO_HIRE = re.compile(r"(contract|temp(?:orary)?)[- ]to[- ](?:hire|perm)", re.IGNORECASE)
 # Before the keyword: "this position is ", "working ", "a 6-month "
 _STATED_BEFORE = re.compile(
-    r"(?:(?:position|role|job|this|it) (?:is|will be)(?: an?)?|working|work|on an?"
-    r"|(?:for|hiring|seeking|hire|recruiting) an?|(?:looking for|seeking|hiring|recruiting)) $"
+    r"(?:(?:position|role|job|this|it|employment|appointment|post|contract)(?: as (?:an? )?[\w-]+)?"
+    r" (?:is|will be)(?: an?)?|working|work|on an?"
+    # "for a dedicated, full-time ...", "looking for two full-time developers"
+    r"|(?:for|hiring|seeking|hire|recruiting) (?:an?|two|three|four|\d+|several|multiple)"
+    r"(?: [\w-]+,?)?|(?:looking for|seeking|hiring|recruiting)) $"
     # a label: "Classification: Full-time, exempt", "Status: Part-time", "Type: Full-time"
-    # (also glued to the word before: "HybridType: Full-time/Internship")
-    r"|(?:classification|status|schedule|employment|hours|availability|type)\s*:\s*$",
+    # (also glued to the word before: "HybridType: Full-time/Internship"), "Duration: Full
+    # Time", "Type of Position: Part-Time"
+    r"|(?:classification|status|schedule|employment|hours|availability|type|duration"
+    r"|position)\s*:\s*$",
     re.IGNORECASE,
 )
 # The types a statement lists from its keyword on: "Full-time/Internship", "FULL TIME and
@@ -228,9 +246,16 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
         if match is not None:
             kind: EmploymentType = "contract" if match.group(1)[0] in "cC" else "temporary"
             return frozenset((kind,)), match.end()
-    before = text[max(0, start - 24) : start]
+    before = text[max(0, start - 40) : start]
     if before.lower().rstrip().endswith(_NOT_STATED_BEFORE):
         return None
+    if word == "period of employment":
+        # "The period of employment is 2 years": a fixed-term post
+        return (_FIXED_TERM, start + len(word)) if _PERIOD.match(text, start) else None
+    if word.startswith("fixed"):
+        return (_FIXED_TERM, start + len(word)) if _FIXED_TERM_NOUN.match(text, start) else None
+    if any(w in text[max(0, start - 40) : start].lower() for w in _ONLY_POSSIBLE):
+        return None  # "the possibility of an extension or part-time employment"
     if (
         word == "contract"
         and _CONTRACTOR.match(text, start)

@@ -121,14 +121,14 @@ def number_before(text: str, unit: int) -> tuple[int, float, float | None] | Non
 _UNIT = re.compile(r"(?:years?|yrs?|months?|jahren?)\b", re.IGNORECASE)
 # What follows the unit: experience within a few words of the same clause.
 # "yrs." is an abbreviation; "years." ends the sentence.
-_UNIT_END = r"(?:(?:(?<=yr)|(?<=yrs))\.)?['’]?\s*(?:\+\s*)?"
+_UNIT_END = r"(?:(?:(?<=yr)|(?<=yrs))\.)?['’\x92]?\s*(?:\+\s*)?"
 # Words that end the search for "experience": what follows them is not the candidate's.
 # ("service" and "business" are not among them: "3 years of customer service experience";
 # "after 2 years of service" is stopped by its "after", and says no "experience".)
 _STOP_WORDS = r"our|we|ago|age|old|history|warranty|lease"
 _AFTER = re.compile(
     rf"{_UNIT_END}(?:(?:of|in|with|at)\s+)?"
-    rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#,'’()-]+(?:\.\w+)*\s+){{0,7}}?"
+    rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#,'’\x92()-]+(?:\.\w+)*\s+){{0,7}}?"
     r"(?:experience|exp\b|expertise|berufserfahrung|erfahrung|background)"
     rf"|{_UNIT_END}(?:working|as an?\b|in (?:an? |the )?(?:[\w-]+ ){{0,5}}"
     r"(?:role|position|field|industry|capacity|environment|setting)s?\b)",
@@ -200,7 +200,7 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
         if unit is None or (start and text[start - 1].isalpha()):
             continue
         # Cheap gate: a number must end just before the unit ("5+ ", "two (2) ", "3-5 ").
-        tail = text[max(0, start - 14) : start].rstrip(" +()'’-").lower()
+        tail = text[max(0, start - 14) : start].rstrip(" +()'’\x92-").lower()
         if not tail or not (tail[-1].isdigit() or tail.endswith(_NUMBER_ENDINGS)):
             continue
         number = number_before(text, start)

@@ -49,7 +49,9 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
         "full-time", "full time", "fulltime", "part-time", "part time", "parttime",
         "contract", "temporary", "temp-to", "temp to", "seasonal", "per diem", "per-diem",
         "^prn", "internship", "volunteer", "apprenticeship", "job type", "employment type",
-        "position type", "vollzeit", "teilzeit", "befristet", "hours per week",
+        "position type", "vollzeit", "teilzeit", "befristet", "fixed-term", "fixed term",
+        "period of employment",
+        "hours per week",
         "hours a week", "hours/week", "hrs per week", "hrs/week", "^fte",
         "full and part", "part and full", "full or part", "part or full", "full/part", "part/full",
         "Full and Part", "Part and Full", "Full or Part", "Part or Full",
@@ -68,7 +70,9 @@ def _spellings(word: str) -> set[str]:
     return {word, word.lower(), word.capitalize(), word.title(), word.upper()}
 
 
-_WORD_STARTS = " \n\t(/-\"'" + "0123456789"  # digits: "5yrs"
+# digits: "5yrs"; ":" ";" ",": "EXPERIENCE:B.S. in"; "?": any non-ASCII character in the
+# encoded bytes ("•B.S.", "–Degree")
+_WORD_STARTS = " \n\t(/-\"':;,?" + "0123456789"
 
 
 def _build() -> tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[str, str, int]]]:
