@@ -42,6 +42,7 @@ HOLDOUT = ROOT / "tests" / "normalization" / "terms_holdout.jsonl"
 # The third set: fresh LinkedIn rows, labelled before its first run (docs/normalization.md).
 HOLDOUT2 = ROOT / "tests" / "normalization" / "terms_holdout2.jsonl"
 HOLDOUT3 = ROOT / "tests" / "normalization" / "terms_holdout3.jsonl"
+HOLDOUT4 = ROOT / "tests" / "normalization" / "terms_holdout4.jsonl"
 DATA = ROOT.parent / "shared" / "data"
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
 FIELDS = ("seniority", "employment_types", "experience_years", "education_level")
@@ -161,6 +162,7 @@ def main() -> int:
     dev_set(HOLDOUT, args.show)
     dev_set(HOLDOUT2, args.show)
     dev_set(HOLDOUT3, args.show)
+    dev_set(HOLDOUT4, args.show)
     linkedin(args.rounds)
     return 0
 
