@@ -276,6 +276,9 @@ def test_experience_from_the_third_set(
          "bachelor"),
         ("industry is a plusBachelor's degree in Accounting is preferred but not required",
          None),
+        # a heading glued onto the item it heads
+        ("Other duties as assigned Preferred QualificationsBachelor's Degree in Industrial "
+         "Design", None),
     ],
 )  # fmt: skip
 def test_education_from_the_third_set(description: str, expected: str | None) -> None:

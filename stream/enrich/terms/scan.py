@@ -240,13 +240,21 @@ def _label_state(text: str, lo: int) -> bool | None:
     """What the nearest inline label before a clause says ("Desired Qualifications: • BA/BS
     degree", "Minimum Requirements: ..."): a heading whose line break the scraper lost, which
     the line-based heading index cannot see. None for a neutral label ("Qualifications:")
-    or none within reach."""
-    colon = text.rfind(":", max(0, lo - _LABEL_REACH), lo)
-    if colon == -1:
-        return None
-    label = text[max(0, colon - 40) : colon].lower().rstrip()
-    if not label.endswith(_LABEL_HEADS):
-        return None
+    or none within reach. A heading glued onto the clause ("Preferred
+    QualificationsBachelor's Degree", the clause cut at the glue) is read the same way."""
+    if lo >= 2 and text[lo - 1].islower() and text[lo].isupper():
+        label = text[max(0, lo - 40) : lo].lower()
+        if not label.endswith(_LABEL_HEADS):
+            label = ""
+    else:
+        label = ""
+    if not label:
+        colon = text.rfind(":", max(0, lo - _LABEL_REACH), lo)
+        if colon == -1:
+            return None
+        label = text[max(0, colon - 40) : colon].lower().rstrip()
+        if not label.endswith(_LABEL_HEADS):
+            return None
     if any(w in label for w in _LABEL_NICE):
         return False
     if any(w in label for w in _LABEL_REQUIRED):
