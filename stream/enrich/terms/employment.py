@@ -188,14 +188,13 @@ _PERIOD = re.compile(
     r"|five|six|twelve|eighteen) (?:years?|months?)",
     re.IGNORECASE,
 )
-# A type only possible later is not the posting's: "Part Time with potential for Full Time".
-_ONLY_POSSIBLE = ("possibility", "potential", "possible", "option to", "opportunity to")
+# A type only possible later is not the posting's: "Part Time with potential for Full Time"
+# ("possib", "potential", "option to", "opportunity to" before it, in `_statement`).
 _CONTRACTOR = re.compile(r"contractor\b", re.IGNORECASE)
 _TO_HIRE = re.compile(r"(contract|temp(?:orary)?)[- ]to[- ](?:hire|perm)", re.IGNORECASE)
 # Before the keyword: "this position is ", "working ", "a 6-month "
 _STATED_BEFORE = re.compile(
-    r"(?:(?:position|role|job|this|it|employment|appointment|post|contract)(?: as (?:an? )?[\w-]+)?"
-    r" (?:is|will be)(?: an?)?|working|work|on an?"
+    r"(?:(?:position|role|job|this|it) (?:is|will be)(?: an?)?|working|work|on an?"
     # "for a dedicated, full-time ...", "looking for two full-time developers"
     r"|(?:for|hiring|seeking|hire|recruiting) (?:an?|two|three|four|\d+|several|multiple)"
     r"(?: [\w-]+,?)?|(?:looking for|seeking|hiring|recruiting)) $"
@@ -206,6 +205,13 @@ _STATED_BEFORE = re.compile(
     r"|position)\s*:\s*$",
     re.IGNORECASE,
 )
+# "Employment as postdoc is temporary", "The appointment will be full-time": read on the 40
+# characters before the type, only when one of these nouns is there.
+_EMPLOYMENT_IS = re.compile(
+    r"(?:employment|appointment|post|contract)(?: as (?:an? )?[\w-]+)? (?:is|will be)(?: an?)? $",
+    re.IGNORECASE,
+)
+_EMPLOYMENT_NOUNS = ("employment", "appointment", "post", "contract")
 # The types a statement lists from its keyword on: "Full-time/Internship", "FULL TIME and
 # PART TIME".
 _TYPE_RUN = re.compile(
@@ -246,15 +252,24 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
         if match is not None:
             kind: EmploymentType = "contract" if match.group(1)[0] in "cC" else "temporary"
             return frozenset((kind,)), match.end()
-    before = text[max(0, start - 40) : start]
-    if before.lower().rstrip().endswith(_NOT_STATED_BEFORE):
+    # 24 characters are enough for every pattern on the words before the type but one
+    # (`_EMPLOYMENT_IS`), and a `$`-anchored search costs per character it is given.
+    wide = text[max(0, start - 40) : start]
+    wide_low = wide.lower()
+    before = wide[-24:]
+    if wide_low.rstrip().endswith(_NOT_STATED_BEFORE):
         return None
     if word == "period of employment":
         # "The period of employment is 2 years": a fixed-term post
         return (_FIXED_TERM, start + len(word)) if _PERIOD.match(text, start) else None
     if word.startswith("fixed"):
         return (_FIXED_TERM, start + len(word)) if _FIXED_TERM_NOUN.match(text, start) else None
-    if any(w in text[max(0, start - 40) : start].lower() for w in _ONLY_POSSIBLE):
+    if (
+        "possib" in wide_low
+        or "potential" in wide_low
+        or "option to" in wide_low
+        or "opportunity to" in wide_low
+    ):
         return None  # "the possibility of an extension or part-time employment"
     if (
         word == "contract"
@@ -281,6 +296,7 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
         return None
     if (
         _STATED_BEFORE.search(before)
+        or (any(w in wide_low for w in _EMPLOYMENT_NOUNS) and _EMPLOYMENT_IS.search(wide))
         or _title_line(text, start, match.end())
         or (word in ("contract", "internship") and _MONTHS_BEFORE.search(before))
         or (word in ("internship", "apprenticeship", "volunteer") and _THIS_BEFORE.search(before))
