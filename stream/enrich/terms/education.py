@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from stream.enrich.terms.scan import Hits, Requirements, clause_bounds, starts_word
+from stream.enrich.terms.scan import Hits, Requirements, clause_bounds, glue_cuts, starts_word
 from stream.models import EducationLevel
 
 LEVELS: tuple[EducationLevel, ...] = (
@@ -115,9 +115,6 @@ _NOT_AFTER = re.compile(r"s? (?:is |are )?not (?:required|necessary|needed)", re
 _IN_AFTER = re.compile(r" (?:in|from)\b", re.IGNORECASE)
 
 
-_GLUED_WORD = re.compile(r"[a-z]{2}[A-Z][a-z]+ ?$")
-
-
 _FUNCTION_WORDS = frozenset(
     ("a", "an", "the", "or", "and", "with", "from", "for", "any", "relevant", "related", "have",
      "hold", "in", "of", "to")
@@ -151,9 +148,9 @@ def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel 
         # talented engineers Degree in Computer Science")
         lead = ""
     # "QualificationsCollege degree": the word before is what follows a lost line break.
-    glued = _GLUED_WORD.search(lead)
-    if glued is not None:
-        lead = lead[glued.start() + 2 :]
+    cuts = glue_cuts(lead.encode("ascii", "replace"), 0, len(lead))
+    if cuts and " " not in lead[cuts[-1] :].rstrip():
+        lead = lead[cuts[-1] :]
     before = [w.strip(_TRIM).lower().replace("’", "'").replace("\x92", "'") for w in lead.split()]
     before = [w for w in before if w][-3:]
     if _NOT_AFTER.match(text, end) or (

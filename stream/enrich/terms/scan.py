@@ -193,7 +193,30 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 # A lower-case word glued onto a capitalized one, where a line break was lost:
 # "degreeOklahoma", "experience2+ years" (not "iPhone", "McKinsey"; "JavaScript" or "mp3"
 # cut in two matter little: only a cue on the far side is kept away).
-_GLUED = re.compile(r"[a-z]{2}(?:[A-Z][a-z]|\d)")
+# Found on the clause's bytes mapped to letter classes ("a" lower, "A" upper, "0" digit):
+# two `bytes.find`s instead of a regex, which costs ~100 ns a character here.
+_CLASSES = bytes.maketrans(
+    bytes(range(256)),
+    bytes(
+        ord("a") if 97 <= b <= 122 else ord("A") if 65 <= b <= 90 else ord("0") if 48 <= b <= 57
+        else ord(" ")
+        for b in range(256)
+    ),
+)  # fmt: skip
+
+
+def glue_cuts(encoded: bytes, lo: int, hi: int) -> list[int]:
+    """Offsets in [lo, hi) where a lower-case word runs into a capitalized word or a digit
+    (two lower-case letters, then "Aa" or "0"): where a line break was lost."""
+    classes = encoded[lo:hi].translate(_CLASSES)
+    cuts = []
+    for pattern in (b"aaAa", b"aa0"):
+        i = classes.find(pattern)
+        while i != -1:
+            cuts.append(lo + i + 2)
+            i = classes.find(pattern, i + 1)
+    cuts.sort()
+    return cuts
 
 
 def _parts(clause: str, low: str, lo: int) -> list[tuple[int, str]]:
@@ -309,9 +332,10 @@ class Requirements:
         if any(w in low for w in _CUE_WORDS):
             # A line break the scraper lost ends the clause ("College degreeOklahoma Teacher
             # Certification preferred", "is a plusBachelor's degree"): no cue crosses it.
-            base = lo
-            for m in _GLUED.finditer(clause):
-                cut = base + m.start() + 2
+            encoded = self._encoded
+            if encoded is None:
+                encoded = self._encoded = text.encode("ascii", "replace")
+            for cut in glue_cuts(encoded, lo, hi):
                 if cut <= start:
                     lo = cut
                 elif cut >= end:
