@@ -148,9 +148,11 @@ def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel 
         # talented engineers Degree in Computer Science")
         lead = ""
     # "QualificationsCollege degree": the word before is what follows a lost line break.
-    cuts = glue_cuts(lead.encode("ascii", "replace"), 0, len(lead))
-    if cuts and " " not in lead[cuts[-1] :].rstrip():
-        lead = lead[cuts[-1] :]
+    tail = lead[2:]
+    if tail != tail.lower():  # a capital after the first letters: maybe glued
+        cuts = glue_cuts(lead.encode("ascii", "replace"), 0, len(lead))
+        if cuts and " " not in lead[cuts[-1] :].rstrip():
+            lead = lead[cuts[-1] :]
     before = [w.strip(_TRIM).lower().replace("’", "'").replace("\x92", "'") for w in lead.split()]
     before = [w for w in before if w][-3:]
     if _NOT_AFTER.match(text, end) or (
