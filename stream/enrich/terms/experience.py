@@ -126,14 +126,34 @@ _UNIT_END = r"(?:(?:(?<=yr)|(?<=yrs))\.)?['’\x92]?\s*(?:\+\s*)?"
 # ("service" and "business" are not among them: "3 years of customer service experience";
 # "after 2 years of service" is stopped by its "after", and says no "experience".)
 _STOP_WORDS = r"our|we|ago|age|old|history|warranty|lease"
-_AFTER = re.compile(
+_AFTER_EXPERIENCE = re.compile(
     rf"{_UNIT_END}(?:(?:of|in|with|at)\s+)?"
     rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#,'’\x92()-]+(?:\.\w+)*\s+){{0,7}}?"
-    r"(?:experience|exp\b|expertise|berufserfahrung|erfahrung|background)"
-    rf"|{_UNIT_END}(?:working|as an?\b|in (?:an? |the )?(?:[\w-]+ ){{0,5}}"
+    r"(?:experience|exp\b|expertise|berufserfahrung|erfahrung|background)",
+    re.IGNORECASE,
+)
+_AFTER_ROLE = re.compile(
+    rf"{_UNIT_END}(?:working|as an?\b|in (?:an? |the )?(?:[\w-]+ ){{0,5}}"
     r"(?:role|position|field|industry|capacity|environment|setting)s?\b)",
     re.IGNORECASE,
 )
+# Every word `_AFTER_EXPERIENCE` ends on holds one of these (lower-cased): without them in
+# reach it cannot match, and trying costs ~7 us of backtracking over seven words.
+_EXPERIENCE_STEMS = ("exp", "background", "erfahrung")
+
+
+def _tied_after(text: str, unit_end: int) -> bool:
+    """Whether what follows the unit ties the years to experience ("of hands-on Python
+    experience", "in a similar role", "working as")."""
+    reach = min(len(text), unit_end + 90)
+    after = text[unit_end:reach].lower()
+    if any(w in after for w in _EXPERIENCE_STEMS) and _AFTER_EXPERIENCE.match(
+        text, unit_end, reach
+    ):
+        return True
+    return _AFTER_ROLE.match(text, unit_end, reach) is not None
+
+
 # How far back in its clause "experience" may stand ("Proven experience as a Business
 # Analyst in the IT industry, with 4+ years of progressive responsibility").
 _LEAD_REACH = 90
@@ -208,11 +228,10 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
             continue
         number_start = number[0]
         lead = _clause_lead(text, number_start, _LEAD_REACH)
-        tied = _AFTER.match(text, unit.end(), min(len(text), unit.end() + 90))
         if (
-            tied is None
-            and "experience" not in lead
+            "experience" not in lead
             and "erfahrung" not in lead
+            and not _tied_after(text, unit.end())
             and not (
                 lead[-24:].endswith(_DEMAND_BEFORE)
                 and not any(w in lead for w in _SCHOOLING)

@@ -210,10 +210,13 @@ def glue_cuts(encoded: bytes, lo: int, hi: int) -> list[int]:
     (two lower-case letters, then "Aa" or "0"): where a line break was lost."""
     classes = encoded[lo:hi].translate(_CLASSES)
     cuts = []
-    for pattern in (b"aaAa", b"aa0"):
-        i = classes.find(pattern)
+    # Find the rare byte pair first ("aA", "a0"), then check around it: searching for
+    # "aaAa" itself makes `find` stop at every lower-case run.
+    for pattern, after in ((b"aA", b"a"), (b"a0", b"")):
+        i = classes.find(pattern, 1)
         while i != -1:
-            cuts.append(lo + i + 2)
+            if classes[i - 1] == 97 and (not after or classes[i + 2 : i + 3] == after):
+                cuts.append(lo + i + 1)
             i = classes.find(pattern, i + 1)
     cuts.sort()
     return cuts
@@ -346,10 +349,14 @@ class Requirements:
             colon = text.find(":", end, hi)
             if colon != -1:
                 hi = colon
+            cued = True
             if len(clause) != hi - lo:
                 clause = text[lo:hi]
                 low = clause.lower()
-        if any(w in low for w in _CUE_WORDS):
+                cued = any(w in low for w in _CUE_WORDS)
+        else:
+            cued = False
+        if cued:
             if "(" in clause:
                 # Blank out asides that do not hold the mention (offsets kept).
                 clause = _ASIDE.sub(
