@@ -60,6 +60,7 @@ def requirement_states(
 
 # Per-character passes over whole texts (native/src/prep.rs).
 def collapse_whitespace(text: str) -> str: ...
+def join_words(text: str) -> str: ...
 
 class MoneyGate:
     """The salary step's cheap test: false means no number in the text has a currency

@@ -41,6 +41,19 @@ pub fn collapse_whitespace(text: &str) -> String {
     out
 }
 
+/// `" ".join(text.split())`: the words of the text (split at Python's whitespace) joined by
+/// single spaces, as the content digest reads each field.
+pub fn join_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(isspace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// `\d` of Python's `re` on `str`: a decimal digit of any script (category Nd).
 fn is_decimal(c: char) -> bool {
     if c.is_ascii() {
@@ -199,6 +212,12 @@ mod tests {
         assert_eq!(collapse_whitespace("\n\n x"), "\nx");
         assert_eq!(collapse_whitespace("a\x1cb"), "a b");
         assert_eq!(collapse_whitespace(""), "");
+    }
+
+    #[test]
+    fn joins_words_like_python() {
+        assert_eq!(join_words("  a \t b\n\n c\u{2028}d  "), "a b c d");
+        assert_eq!(join_words(" \n "), "");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Python bindings of `prep`: `stream_native.collapse_whitespace` and `MoneyGate`.
+//! Python bindings of `prep`: `collapse_whitespace`, `join_words` and `MoneyGate`.
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
@@ -8,6 +8,12 @@ use crate::prep;
 #[pyfunction]
 fn collapse_whitespace(py: Python<'_>, text: &str) -> String {
     py.detach(|| prep::collapse_whitespace(text))
+}
+
+/// `" ".join(text.split())`, compiled (the content digest's per-field normalization).
+#[pyfunction]
+fn join_words(py: Python<'_>, text: &str) -> String {
+    py.detach(|| prep::join_words(text))
 }
 
 /// The salary step's gate, built from the currency markers of salary/currency.py.
@@ -32,6 +38,7 @@ impl MoneyGate {
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(collapse_whitespace, m)?)?;
+    m.add_function(wrap_pyfunction!(join_words, m)?)?;
     m.add_class::<MoneyGate>()?;
     Ok(())
 }

@@ -7,8 +7,11 @@ import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stream_native import join_words
 
+from stream.enrich.pipeline import ContentDigests, content_digests
 from stream.enrich.text import collapse_whitespace, normalize_text
+from stream.models import RawPosting
 
 # The rules as regexes, as they were written first: the reference for the fast version.
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
@@ -71,4 +74,26 @@ def test_normalize_examples() -> None:
     )
     assert normalize_text("<p>Requirements</p><ul><li>Kafka&amp;Redis</li></ul>") == (
         "Requirements\n\nKafka&Redis"
+    )
+
+
+@given(st.text(max_size=300))
+def test_join_words_equals_python_split_and_join(text: str) -> None:
+    assert join_words(text) == " ".join(text.split())
+
+
+def test_content_digests_are_unchanged_by_the_compiled_join() -> None:
+    # Pinned: the digest is the cache key's content part and every posting's content_hash;
+    # a change would re-enrich every cached posting and mark re-scrapes as updated.
+    raw = RawPosting(
+        source="board",
+        source_id="1",
+        title=" Senior\u00a0Data  Engineer ",
+        company="Acme",
+        location="Berlin,\tDE",
+        description="Python\n\n and  Kafka\u2028daily",
+        salary_text="EUR 70k",
+    )
+    assert content_digests(raw) == ContentDigests(
+        content="c0ae8723a04f28241ec8bb3f3efb5486", description="82f83eb7995f6704"
     )
