@@ -536,8 +536,8 @@ def baseline(source: Postings, count: int) -> tuple[Row, list[float]]:
 
 
 def all_rows(bench: Bench, skip: set[str]) -> list[Row]:
-    rows, _ = baseline(bench.source, bench.count)
-    out = [rows]
+    first, _ = baseline(bench.source, bench.count)
+    out = [first]
     py = Path(sys.executable)
     if "copy" not in skip:
         for every, label in ((0, "plain"), (500, "transaction per 500")):
@@ -722,7 +722,8 @@ def main() -> None:
         bench = Bench(Postings(args.postings), args.postings, args.timeout, logs)
         if args.latency or args.memory:
             seconds = args.latency if args.latency else args.memory * 60
-            rows = half_load(bench, seconds, memory=bool(args.memory))
+            first, _ = baseline(bench.source, bench.count)  # the ratio column's base
+            rows = [first, *half_load(bench, seconds, memory=bool(args.memory))]
         else:
             rows = all_rows(bench, set(args.skip))
         print(render(rows))
