@@ -218,6 +218,16 @@ def output_offsets(world: World) -> int:
         consumer.close()
 
 
+def wait_ready(name: str, world: World, admin: AdminClient, child: Child, timeout_s: float) -> None:
+    """Until the system's group owns every input partition (started, joined, assigned)."""
+    wait_for(
+        lambda: group_owns_all(world, admin),
+        f"{name}: its group owning all {world.partitions} partitions",
+        timeout_s,
+        child.watched,
+    )
+
+
 def committed_total(world: World, consumer: Consumer) -> int:
     """Input messages the system's group has committed, over all partitions."""
     parts = [TopicPartition(world.topic("raw"), p) for p in range(world.partitions)]
@@ -423,12 +433,7 @@ class Bench:
             reader.start()
             try:
                 admin = AdminClient(client_config(world.settings, "admin"))
-                wait_for(
-                    lambda: group_owns_all(world, admin),
-                    f"{name}: its group owning all {world.partitions} partitions",
-                    self.timeout_s,
-                    child.watched,
-                )
+                wait_ready(name, world, admin, child, self.timeout_s)
                 port = getattr(child, "metrics_port", None)
                 for pass_name, items, produces in passes:
                     rows.append(
@@ -646,12 +651,7 @@ def half_load(bench: Bench, seconds: float, memory: bool) -> list[Row]:
         reader.start()
         try:
             admin = AdminClient(client_config(world.settings, "admin"))
-            wait_for(
-                lambda: group_owns_all(world, admin),
-                "the worker's group owning every partition",
-                bench.timeout_s,
-                child.watched,
-            )
+            wait_ready("stream run", world, admin, child, bench.timeout_s)
             full = run_pass(
                 "stream run", "cold, max rate", world, child.watched, reader,
                 bench.items("max-"), bench.timeout_s,
