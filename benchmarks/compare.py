@@ -35,6 +35,7 @@ import datetime as dt
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -491,13 +492,38 @@ def last_commit_stamp(port: int) -> float | None:
     return None
 
 
+def free_ports(count: int) -> int:
+    """A port p with p .. p + count - 1 all free (bound and released together)."""
+    for _ in range(100):
+        sockets: list[socket.socket] = []
+        try:
+            first = socket.socket()
+            sockets.append(first)
+            first.bind(("127.0.0.1", 0))
+            base: int = first.getsockname()[1]
+            for offset in range(1, count):
+                sockets.append(socket.socket())
+                sockets[-1].bind(("127.0.0.1", base + offset))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in sockets:
+                sock.close()
+    raise RuntimeError(f"no {count} consecutive free ports")
+
+
 class WorkerChild(Child):
     """`stream run` with shipped defaults (harness.Worker builds its environment)."""
 
     def __init__(self, world: World, log: Path, *args: str) -> None:
-        worker = Worker(world, log, {"STREAM_LOG_LEVEL": "WARNING"}, args)
+        # `--processes N` serves child i's metrics on port + i: all N must be free (a
+        # taken port + 1 ended a run's child with "Address already in use").
+        port = free_ports(int(args[args.index("--processes") + 1]) if args else 1)
+        extra = {"STREAM_LOG_LEVEL": "WARNING", "STREAM_WORKER__METRICS_PORT": str(port)}
+        worker = Worker(world, log, extra, args)
         worker.log.close()  # Child keeps its own handle on the same file
-        self.metrics_port = worker.metrics_port
+        self.metrics_port = port
         self.log = log
         self._handle = log.open("ab")
         self.process = worker.process
