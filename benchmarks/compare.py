@@ -63,6 +63,7 @@ from measures import (
 )
 from worker_throughput import postings
 
+from stream.cli.samples import default_data_dir
 from stream.enrich.pipeline import Enricher
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.runtime.kafka import client_config
@@ -705,7 +706,7 @@ def half_load(bench: Bench, seconds: float, memory: bool) -> list[Row]:
                 ]
                 growth = slope(points[len(points) // 5 :])
                 half.note = (
-                    f"RSS slope {growth:+.2f} MB/min over the last four fifths"
+                    f"RSS slope {growth:+.3f} MB/min over the last four fifths"
                     f" ({len(points)} samples)"
                 )
             rows.append(half)
@@ -745,6 +746,9 @@ def main() -> None:
 
     started = dt.datetime.now(dt.UTC)
     print(f"started {started:%Y-%m-%d %H:%M} UTC, load average {load()}", flush=True)
+    data = default_data_dir()
+    source = f"the LinkedIn sample in {data}" if data else "synthetic (../shared/data absent)"
+    print(f"input: {args.postings} postings per pass, {source}", flush=True)
     with tempfile.TemporaryDirectory(prefix="compare-") as directory:
         logs = Path(os.environ.get("COMPARE_LOGS", directory))
         logs.mkdir(parents=True, exist_ok=True)
