@@ -37,6 +37,15 @@ def decode_raw_posting(value: bytes | None, max_bytes: int) -> RawPosting:
         raise InvalidMessage("invalid_json", "empty message")
     if len(value) > max_bytes:
         raise InvalidMessage("oversized", f"{len(value)} bytes exceeds the {max_bytes} limit")
+    # Fast path: pydantic's own JSON parser, in one pass (about half the cost of json.loads
+    # and then validating the dict). Whatever it refuses takes the careful path below, which
+    # names the error; so does text with an escaped surrogate, which that path repairs.
+    # tests/unit/test_codecs.py checks that both paths agree on valid and invalid input.
+    if b"\\u" not in value or not _SURROGATE_ESCAPE_BYTES.search(value):
+        try:
+            return RawPosting.model_validate_json(value)
+        except (ValidationError, RecursionError):
+            pass
     try:
         text = value.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -73,6 +82,7 @@ def parse_raw_posting_text(text: str) -> RawPosting:
 # A JSON escape of a UTF-16 surrogate ("\ud83d"). The bytes were decoded as strict UTF-8,
 # so this is the only way a surrogate can reach a str here.
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -22,8 +22,8 @@ from typing import Protocol
 from stream.config import Settings
 from stream.errors import InvalidMessage
 from stream.models import EnrichedPosting
-from stream.ops.metrics import Metrics
-from stream.ops.quality import observe_posting
+from stream.ops.metrics import Metrics, Tally
+from stream.ops.quality import observe_postings
 from stream.outputs import OutRecord, to_out_records
 from stream.processing import BatchResult, InRecord, Published, Unchanged
 from stream.stores.cache import Store
@@ -84,24 +84,29 @@ def observe_outcomes(
     metrics: Metrics, records: Sequence[InRecord], result: BatchResult, now: float
 ) -> None:
     """Per message: dead letters by kind, unchanged re-scrapes, enriched postings (cache hit
-    or miss), change events, data quality, and the end-to-end latency."""
+    or miss), change events, data quality, and the end-to-end latency. Tallied over the
+    batch, one increment per series."""
     m = metrics
+    tally = Tally()
+    published: list[EnrichedPosting] = []
     if not result.state_known:
-        m.state_unknown.inc(sum(isinstance(o, Published) for o in result.outcomes))
+        tally.add(m.state_unknown, amount=sum(isinstance(o, Published) for o in result.outcomes))
     for record, outcome in zip(records, result.outcomes, strict=True):
         if isinstance(outcome, InvalidMessage):
-            m.dead_lettered.labels(outcome.kind).inc()
+            tally.add(m.dead_lettered, outcome.kind)
         elif isinstance(outcome, Unchanged):
-            m.unchanged.inc()
+            tally.add(m.unchanged)
         else:
             posting = outcome.posting
-            m.enriched.labels("hit" if outcome.cache_hit else "miss").inc()
+            published.append(posting)
+            tally.add(m.enriched, "hit" if outcome.cache_hit else "miss")
             if outcome.event is not None:
-                m.change_events.labels(outcome.event.kind).inc()
-            observe_posting(m, posting)
+                tally.add(m.change_events, outcome.event.kind)
             latency = end_to_end_seconds(posting, record.timestamp_ms, now)
             if latency is not None:
                 m.end_to_end_seconds.observe(latency)
+    tally.flush()
+    observe_postings(m, published)
 
 
 def end_to_end_seconds(

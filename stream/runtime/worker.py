@@ -24,7 +24,7 @@ from stream.committer import Committer
 from stream.config import Settings
 from stream.errors import FatalError, InvalidMessage
 from stream.ops.health import Health
-from stream.ops.metrics import Metrics
+from stream.ops.metrics import Metrics, Tally
 from stream.processing import BatchProcessor, InRecord
 from stream.runtime.guard import DlqGuard
 from stream.runtime.plan import ReadPlan
@@ -111,6 +111,7 @@ class Worker:
 
     def _records(self, messages: Sequence[Message]) -> list[InRecord]:
         records: list[InRecord] = []
+        consumed = Tally()
         for message in messages:
             error = message.error()
             if error is not None:
@@ -132,7 +133,8 @@ class Worker:
                     timestamp_ms=timestamp if timestamp > 0 else None,
                 )
             )
-            self._metrics.consumed.labels(message.topic() or "").inc()
+            consumed.add(self._metrics.consumed, message.topic() or "")
+        consumed.flush()
         return records
 
     def _process(self, records: list[InRecord]) -> None:

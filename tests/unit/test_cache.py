@@ -52,7 +52,7 @@ class _DownRedis:
     def mget(self, keys: Any) -> None:
         return None
 
-    def set(self, *args: Any, **kwargs: Any) -> None:
+    def execute_command(self, *args: Any) -> None:
         return None
 
     def execute(self) -> Any:

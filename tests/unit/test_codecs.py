@@ -7,6 +7,8 @@ import datetime as dt
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stream import codecs
 from stream.errors import InvalidMessage
@@ -93,3 +95,81 @@ def test_text_without_surrogate_escapes_is_untouched() -> None:
     raw = codecs.decode_raw_posting(value, 10_000)
     assert raw.title == "a \\ud800"  # an escaped backslash, not a surrogate escape
     assert raw.description == "é"
+
+
+# -- the fast path (pydantic's JSON parser) agrees with the careful one ---------------------
+
+_FIELDS = ["source", "source_id", "title", "description", "url", "company", "location"]
+_FIELDS += ["salary_text", "employment_type", "posted_at", "scraped_at", "extra"]
+_FIELDS += ["schema_version", "unknown_field", "Source"]
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12)
+    | st.sampled_from(["2024-05-01", "2024-05-01T10:00:00", "2024-05-01T10:00:00+02:00", "x"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner),
+    max_leaves=6,
+)
+
+
+def _careful(value: bytes) -> object:
+    """What decoding did before the fast path: decode, json.loads, validate."""
+    try:
+        # As JSON: NaN in `extra` is accepted by both paths, and NaN != NaN.
+        return codecs.parse_raw_posting_text(value.decode("utf-8")).model_dump_json()
+    except UnicodeDecodeError:
+        return "invalid_encoding"
+    except InvalidMessage as error:
+        return (error.kind, error.reason)
+
+
+def _decoded(value: bytes) -> object:
+    try:
+        return codecs.decode_raw_posting(value, 1_000_000).model_dump_json()
+    except InvalidMessage as error:
+        if error.kind == "invalid_encoding":
+            return "invalid_encoding"  # the careful path's reason names the byte differently
+        return (error.kind, error.reason)
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> bytes:
+    """JSON objects over the posting's fields, some with repeated keys or raw escapes."""
+    pairs = draw(st.lists(st.tuples(st.sampled_from(_FIELDS), _JSON_VALUES), max_size=10))
+    if draw(st.booleans()):
+        required = [("source", "b"), ("source_id", "1"), ("title", "t"), ("description", "d")]
+        pairs = [*required, *pairs]
+    ensure_ascii = draw(st.booleans())
+    body = ",".join(f"{json.dumps(k)}:{json.dumps(v, ensure_ascii=ensure_ascii)}" for k, v in pairs)
+    return ("{" + body + "}").encode("utf-8")
+
+
+@given(_documents())
+@settings(max_examples=1500)
+def test_the_fast_path_agrees_with_the_careful_one_on_documents(value: bytes) -> None:
+    assert _decoded(value) == _careful(value)
+
+
+@given(st.binary(max_size=80) | st.text(max_size=40).map(lambda t: t.encode("utf-8")))
+def test_the_fast_path_agrees_with_the_careful_one_on_any_bytes(value: bytes) -> None:
+    if value:
+        assert _decoded(value) == _careful(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        b'{"source":"b","source_id":"1","title":"t","description":"d","title":"T2"}',
+        b'{"source":"b","source_id":"1","title":"t","description":"\\ud83d cut"}',
+        b'{"source":"b","source_id":"1","title":"t","description":"\\ud83d\\ude00"}',
+        b'{"source":"b","source_id":"1","title":"t","description":"d","x":NaN}',
+        b'\xef\xbb\xbf{"source":"b","source_id":"1","title":"t","description":"d"}',
+        b'{"source":"b","source_id":"1","title":"t","description":"d"} ',
+        b'{"source":"b","source_id":"1","title":"t","description":"d","posted_at":"2024-05-01"}',
+        b"[" * 5000 + b"]" * 5000,
+    ],
+)
+def test_the_fast_path_agrees_with_the_careful_one_on_edge_cases(value: bytes) -> None:
+    assert _decoded(value) == _careful(value)

@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from stream.models import EnrichedPosting, Salary, SkillTag
 from stream.ops import catalog as metrics_catalog
 from stream.ops.metrics import MAX_SOURCES, Metrics
-from stream.ops.quality import currency_resolution, observe_posting
+from stream.ops.quality import currency_resolution, observe_posting, observe_postings
 
 _UNIT_SUFFIXES = ("_seconds", "_bytes", "_messages", "_per_posting")
 _UNBOUNDED_LABELS = {"posting_id", "id", "key", "source_id", "url", "error", "offset", "text"}
@@ -145,6 +145,31 @@ def test_observe_posting_counts_coverage_conversion_failures_and_skills() -> Non
     assert _value(metrics, "stream_skill_tags_total", category="language") == 3
     assert _value(metrics, "stream_skill_postings_total", skill="Skill 0") == 2
     assert _value(metrics, "stream_skills_per_posting_count") == 4
+
+
+def test_a_batch_tallied_at_once_counts_what_one_by_one_counts() -> None:
+    batch = [
+        _posting("$50k-60k", _salary("$50k-60k", "USD", 50_000.0), 2),
+        _posting("50-60k", _salary("50-60k", None, None), 0),
+        _posting("competitive", None, 3),
+        _posting(None, None, 1),
+    ]
+    one_by_one = Metrics(CollectorRegistry(), process=False)
+    for posting in batch:
+        observe_posting(one_by_one, posting)
+    tallied = Metrics(CollectorRegistry(), process=False)
+    observe_postings(tallied, batch)
+
+    def samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+        return {
+            (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in metrics.registry.collect()
+            for sample in family.samples
+            if not sample.name.endswith("_created")
+        }
+
+    assert samples(tallied) == samples(one_by_one)
+    assert _value(tallied, "stream_skill_postings_total", skill="Skill 0") == 3
 
 
 def test_normalized_fields_are_counted_resolved_by_field_and_bounded_source() -> None:

@@ -7,12 +7,14 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
+from stream.cli.samples import linkedin_postings
 from stream.config import Settings, load_settings
 from stream.enrich.pipeline import Enricher
 from stream.enrich.registry import STEPS
@@ -313,3 +315,28 @@ def test_a_changed_normalized_field_is_an_update_with_its_diff(enricher: Enriche
     assert {"title", "occupation"} <= set(outcome.event.changes)
     change = outcome.event.changes["occupation"]
     assert change.old["isco_code"] != change.new["isco_code"]
+
+
+def test_assembled_postings_validate_unchanged(enricher: Enricher, shared_data: Path) -> None:
+    # `assemble` builds the posting without validating it again (its parts are validated
+    # models): what it builds must be exactly what validation would have built, computed
+    # or served from the cache, on real postings with pay, places and skills.
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    postings = list(linkedin_postings(shared_data, limit=120))
+    values = [posting.model_dump_json().encode() for posting in postings]
+    for outcomes in (
+        _run(processor, store, *values),
+        _run(
+            processor,
+            store,
+            *[
+                p.model_copy(update={"source_id": f"dup-{p.source_id}"}).model_dump_json().encode()
+                for p in postings
+            ],
+        ),
+    ):
+        published = [o.posting for o in outcomes if isinstance(o, Published)]
+        assert len(published) == len(postings)
+        for posting in published:
+            assert EnrichedPosting.model_validate_json(posting.model_dump_json()) == posting
