@@ -135,6 +135,7 @@ def start_app(run: str, source: str, port: int, log: Path) -> subprocess.Popen[b
         "STREAM_TRENDS__SOURCE_TOPIC": source,
         "STREAM_TRENDS__TRENDS_TOPIC": f"{run}.skills.trends",
         "STREAM_TRENDS__RISING_TOPIC": f"{run}.skills.rising",
+        "STREAM_TRENDS__OCCUPATIONS_TOPIC": f"{run}.occupations.trends",
         "STREAM_TRENDS__WEB_PORT": str(port),
         "STREAM_TRENDS__DATA_DIR": f"/tmp/{run}",
         "STREAM_LOG_LEVEL": "WARNING",

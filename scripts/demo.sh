@@ -94,6 +94,7 @@ say "market trends: stream trends (Faust) over $STREAM_TOPICS__CHANGES, log in .
 trends_port="${STREAM_TRENDS__WEB_PORT:-6066}"
 STREAM_TRENDS__APP_ID="$run_id-trends" STREAM_TRENDS__WEB_PORT="$trends_port" \
   STREAM_TRENDS__TRENDS_TOPIC="$run_id.skills.trends" STREAM_TRENDS__RISING_TOPIC="$run_id.skills.rising" \
+  STREAM_TRENDS__OCCUPATIONS_TOPIC="$run_id.occupations.trends" \
   STREAM_TRENDS__DATA_DIR=".local/demo/$run_id-trends" STREAM_REDIS__KEY_PREFIX="$run_id" \
   .venv/bin/stream trends >".local/logs/$run_id-trends.log" 2>&1 &
 trends_pid=$!

@@ -98,7 +98,11 @@ class Trends:
             t,
             self.source_name,
             self.partitions,
-            (self.app.topic(t.trends_topic), self.app.topic(t.rising_topic)),
+            (
+                self.app.topic(t.trends_topic),
+                self.app.topic(t.rising_topic),
+                self.app.topic(t.occupations_topic),
+            ),
             self._end_offsets,
             self.metrics,
         )

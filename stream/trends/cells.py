@@ -1,7 +1,9 @@
 """The trend table's cells and how a batch of facts updates them, idempotently.
 
-A cell is (source partition, day, country, skill): the count of counted postings and their
-pay sketch; `country` is "*" for all countries together. Cells are stored in table records
+A cell is (source partition, day, country, subject): the count of counted postings and
+their pay sketch; `country` is "*" for all countries together. A subject is a skill id, an
+occupation group ("isco:2512") or every posting ("isco:*"; see `facts`); the code calls it
+`skill` where skills are what it is about. Cells are stored in table records
 of one (partition, day, shard), a shard being a fixed hash bucket of skill ids: a batch then
 writes a few hundred records instead of a few thousand cells, and each Faust table write
 (a changelog message) costs far more than a bigger JSON value. Keys are
@@ -191,7 +193,7 @@ def commit_batch(table: Table, plan: Plan, counts: Iterable[bool]) -> int:
             continue
         applied += 1
         countries = (ALL, fact.country) if fact.country else (ALL,)
-        for skill, name in fact.skills:
+        for skill, name in (*fact.skills, *fact.groups):
             key = record_key(plan.partition, fact.day, shard_of(skill))
             record = touched.get(key)
             if record is None:

@@ -1,6 +1,6 @@
-"""Publishing closed days: which day every partition is done with, the SkillTrend and
-SkillRising messages of each, in order, then the progress records that say so; and the
-expiry of records past the retention.
+"""Publishing closed days: which day every partition is done with, the SkillTrend,
+OccupationTrend and SkillRising messages of each, in order, then the progress records that
+say so; and the expiry of records past the retention.
 
 Publication reads every partition's records from the local table: it is right while one
 instance owns all partitions (docs/trends.md, limits).
@@ -24,6 +24,7 @@ from stream.trends.cells import (
     parse_record_key,
     progress_key,
 )
+from stream.trends.facts import is_group
 from stream.trends.metrics import TrendsMetrics
 from stream.trends.settings import TrendsSettings
 from stream.trends.windows import day_date, day_start, last_closed_day
@@ -41,7 +42,7 @@ class Publisher:
         settings: TrendsSettings,
         source: str,
         partitions: int,
-        outputs: tuple[TopicT, TopicT],
+        outputs: tuple[TopicT, TopicT, TopicT],
         end_offsets: EndOffsets,
         metrics: TrendsMetrics,
     ) -> None:
@@ -49,7 +50,7 @@ class Publisher:
         self.t = settings
         self.source = source
         self.partitions = partitions
-        self.trends_topic, self.rising_topic = outputs
+        self.trends_topic, self.rising_topic, self.occupations_topic = outputs
         self.end_offsets = end_offsets
         self.metrics = metrics
         self._ends: dict[int, int | None] = {}
@@ -125,6 +126,14 @@ class Publisher:
                     value=message.model_dump_json().encode(),
                 )
             )
+        groups = report.merge_cells(items, range(day, day + 1), subjects=is_group)
+        for group in report.occupation_messages(groups, day):
+            sent.append(
+                await self.occupations_topic.send(
+                    key=report.occupation_key(group).encode(),
+                    value=group.model_dump_json().encode(),
+                )
+            )
         for rise in report.rising_messages(
             items,
             day,
@@ -136,7 +145,7 @@ class Publisher:
         ):
             sent.append(
                 await self.rising_topic.send(
-                    key=f"{rise.date.isoformat()}|{rise.skill_id}".encode(),
+                    key=report.rising_key(rise).encode(),
                     value=rise.model_dump_json().encode(),
                 )
             )

@@ -14,6 +14,8 @@ class TrendsSettings(BaseModel):
     source_topic: str | None = None
     trends_topic: str = "skills.trends"
     rising_topic: str = "skills.rising"
+    # Daily counts per ISCO-08 unit group and per country (OccupationTrend).
+    occupations_topic: str = "occupations.trends"
     # Faust table store: "memory://" (recovered from the changelog at every start) or
     # "rocksdb://" (needs rocksdict; recovers only what it missed).
     store: str = "memory://"

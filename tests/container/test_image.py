@@ -440,6 +440,7 @@ def test_trends_app_container(run: Run, worker: Worker) -> None:
         "STREAM_TRENDS__APP_ID": f"{run.run_id}-trends",
         "STREAM_TRENDS__TRENDS_TOPIC": f"{run.run_id}.skills.trends",
         "STREAM_TRENDS__RISING_TOPIC": f"{run.run_id}.skills.rising",
+        "STREAM_TRENDS__OCCUPATIONS_TOPIC": f"{run.run_id}.occupations.trends",
         "STREAM_TRENDS__WEB_PORT": str(web_port),
         "STREAM_TRENDS__DATA_DIR": "/tmp/trends",
     }

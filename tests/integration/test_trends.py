@@ -35,6 +35,7 @@ DEADLINE_S = deadline(80)
 DAY = 86_400.0
 H = 3600.0
 D0 = 20_000 * DAY  # 2024-10-04T00:00Z
+DEV = ("2512", "Software developers")
 A, B = "2024-10-04", "2024-10-05"
 BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
 
@@ -57,6 +58,7 @@ class World:
         self.source = f"{self.run}.postings.changes"
         self.trends = f"{self.run}.skills.trends"
         self.rising = f"{self.run}.skills.rising"
+        self.occupations = f"{self.run}.occupations.trends"
         self.web_port = free_port()
         self.directory = directory
         self.deadline = Deadline()
@@ -79,6 +81,7 @@ class World:
             "STREAM_TRENDS__SOURCE_TOPIC": self.source,
             "STREAM_TRENDS__TRENDS_TOPIC": self.trends,
             "STREAM_TRENDS__RISING_TOPIC": self.rising,
+            "STREAM_TRENDS__OCCUPATIONS_TOPIC": self.occupations,
             "STREAM_TRENDS__WEB_PORT": str(self.web_port),
             "STREAM_TRENDS__DATA_DIR": str(directory / "data"),
             "STREAM_TRENDS__GRACE_S": str(6 * H),
@@ -187,7 +190,14 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
     world.send(
         0,
         [
-            ev("x:1", "h1", end_a - 1, ["python", "sql"], pay_usd=(100_000, 120_000)),
+            ev(
+                "x:1",
+                "h1",
+                end_a - 1,
+                ["python", "sql"],
+                pay_usd=(100_000, 120_000),
+                occupation=DEV,
+            ),
             # Updated twice the same day: counts once.
             ev("x:1", "h1b", end_a - 0.5, ["python", "sql"], kind="updated"),
             ev("x:1", "h1c", end_a - 0.25, ["python", "sql"], kind="updated"),
@@ -204,7 +214,15 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
             # The same content as x:1 on another board, same day: not counted again.
             ev("z:7", "h1", end_a - 2, ["python", "sql"], pay_usd=(100_000, 120_000)),
             # The first second of day A.
-            ev("z:8", "h8", D0, ["python"], location="London, UK", pay_usd=(60_000, 60_000)),
+            ev(
+                "z:8",
+                "h8",
+                D0,
+                ["python"],
+                location="London, UK",
+                pay_usd=(60_000, 60_000),
+                occupation=DEV,
+            ),
         ],
     )
     process = world.start()
@@ -233,6 +251,23 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
     assert abs(pay["p90"] / 110_000 - 1) < 0.01
     assert got[f"{A}|*|rust"]["pay"] is None
 
+    # Occupation groups and countries ("*": every posting), deduplicated like skills.
+    groups = {
+        f"{A}|*|*": 3,
+        f"{A}|US|*": 1,
+        f"{A}|GB|*": 2,
+        f"{A}|*|2512": 2,
+        f"{A}|US|2512": 1,
+        f"{A}|GB|2512": 1,
+        f"{B}|*|*": 1,
+        f"{B}|DE|*": 1,
+    }
+    got_groups = world.read(world.occupations, lambda seen: set(groups) <= set(seen))
+    assert {k: v["postings"] for k, v in got_groups.items()} == groups, world.log()
+    assert got_groups[f"{A}|*|2512"]["pay"]["mean"] == 85_000
+    top_groups = world.get(f"/trends/occupations?window={A}&country=GB")
+    assert [(r["isco_code"], r["postings"]) for r in top_groups["rows"]] == [("*", 2), ("2512", 1)]
+
     # A day-A event arriving now is late: dropped, counted, never applied.
     world.send(0, [ev("x:4", "h4", D0 + H, ["python"])])
     world.deadline.wait(
@@ -259,6 +294,7 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
 
 
 SKILLS = [f"skill{i:02d}" for i in range(40)]
+GROUPS = [("2512", "Software developers"), ("2221", "Nursing professionals"), None]
 PLACES = ["Austin, TX", "London, UK", "Berlin, Germany", "Bengaluru, India", "Remote"]
 
 
@@ -281,7 +317,10 @@ def crash_workload(per_partition: int, seed: int = 7) -> dict[int, list[dict[str
         place = rng.choice(PLACES)
         low = rng.uniform(30_000, 200_000)
         pay = (low, low * 1.2) if rng.random() < 0.6 else None
-        event = ev(f"b{partition}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay)
+        group = rng.choice(GROUPS)
+        event = ev(
+            f"b{partition}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay, occupation=group
+        )
         add(partition, at, event)
         roll = rng.random()
         if roll < 0.15:  # updated later the same day or the next: a new hash
@@ -294,30 +333,45 @@ def crash_workload(per_partition: int, seed: int = 7) -> dict[int, list[dict[str
             add(partition, at, event)
         elif roll < 0.35:  # the identical content on another board (the other partition)
             other = 1 - partition
-            copy = ev(f"c{other}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay)
+            copy = ev(
+                f"c{other}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay, occupation=group
+            )
             add(other, at, copy)
     return {p: [event for _, _, event in sorted(items)] for p, items in timed.items()}
 
 
-def reference(workload: dict[int, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """What skills.trends must say, from the pure logic without Kafka, Redis or crashes."""
-    from stream.trends.report import merge_cells, trend_key, trend_messages
+def reference(
+    workload: dict[int, list[dict[str, Any]]],
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """What skills.trends and occupations.trends must say, from the pure logic without
+    Kafka, Redis or crashes."""
+    from stream.trends.facts import is_group
+    from stream.trends.report import (
+        merge_cells,
+        occupation_key,
+        occupation_messages,
+        trend_key,
+        trend_messages,
+    )
     from tests.unit.trends_fakes import FakeClaims, step
 
     table: dict[str, Any] = {}
     claims = FakeClaims()
     for partition, events in workload.items():
         step(table, claims, partition, list(enumerate(events)))
-    expected = {}
+    expected, groups = {}, {}
     for day in (20_000, 20_001):
         for message in trend_messages(merge_cells(table.items(), range(day, day + 1)), day):
             expected[trend_key(message)] = json.loads(message.model_dump_json())
-    return expected
+        merged = merge_cells(table.items(), range(day, day + 1), subjects=is_group)
+        for group in occupation_messages(merged, day):
+            groups[occupation_key(group)] = json.loads(group.model_dump_json())
+    return expected, groups
 
 
 def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
     workload = crash_workload(per_partition=4000)
-    expected = reference(workload)
+    expected, expected_groups = reference(workload)
     total = sum(len(events) for events in workload.values())
     for partition, events in workload.items():
         world.send(partition, events)
@@ -338,6 +392,8 @@ def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
     assert not wrong, (
         f"{len(wrong)} differ, e.g. {wrong[:3]}: {got[wrong[0]]} != {expected[wrong[0]]}"
     )
+    groups = world.read(world.occupations, lambda seen: set(expected_groups) <= set(seen))
+    assert groups == expected_groups
     outcomes = {
         o: world.metric(seen, f'{{outcome="{o}"}}')
         for o in ("counted", "duplicate", "late", "replayed", "unreadable")

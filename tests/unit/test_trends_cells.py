@@ -102,9 +102,43 @@ def test_country_cells_and_pay() -> None:
     assert count(table) == 3
     assert count(table, country="GB") == 1
     assert count(table, country="US") == 1
-    (cell,) = [c for c in cells_of(table.items()) if c.country == "GB"]
+    (cell,) = [c for c in cells_of(table.items()) if c.country == "GB" and c.skill == "python"]
     assert cell.pay["count"] == 1
     assert cell.pay["total"] == 60_000
+
+
+def test_occupation_groups_and_countries_are_counted_like_skills() -> None:
+    dev = ("2512", "Software developers")
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    step(
+        table,
+        claims,
+        0,
+        [
+            (0, ev("b:1", "h1", D0 + H, occupation=dev, pay_usd=(90_000, 110_000))),
+            (1, ev("b:2", "h2", D0 + H, occupation=dev, location="London, UK")),
+            # The same posting updated: counts once in its group too.
+            (2, ev("b:2", "h2b", D0 + 2 * H, occupation=dev, location="London, UK",
+                   kind="updated")),
+            (3, ev("b:3", "h3", D0 + H, skills=[], location="London, UK")),  # no occupation
+            (4, ev("c:1", "h1", D0 + 3 * H, occupation=dev)),  # b:1 on another board
+        ],
+    )  # fmt: skip
+    assert fact(ev("b:1", "h1", D0, occupation=dev)).groups == (
+        ("isco:*", "All postings"),
+        ("isco:2512", "Software developers"),
+    )
+    assert fact(ev("b:1", "h1", D0)).groups == (("isco:*", "All postings"),)
+    assert count(table, skill="isco:2512") == 2
+    assert count(table, skill="isco:2512", country="GB") == 1
+    # "isco:*" counts every posting, occupation or not, skills or not: per country too.
+    assert count(table, skill="isco:*") == 3
+    assert count(table, skill="isco:*", country="GB") == 2
+    assert count(table, skill="isco:*", country="US") == 1
+    assert count(table) == 2  # python: b:3 has no skills
+    (pay,) = [c.pay for c in cells_of(table.items()) if (c.skill, c.country) == ("isco:2512", "US")]
+    assert pay["total"] == 100_000
 
 
 def test_late_events_are_dropped_and_counted() -> None:
