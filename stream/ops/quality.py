@@ -57,7 +57,6 @@ def observe_posting(metrics: Metrics, posting: EnrichedPosting) -> None:
     metrics.skills_per_posting.observe(len(posting.skills))
     for tag in posting.skills:
         metrics.skill_tags.labels(tag.category).inc()
-        metrics.skill_mentions.labels(tag.name).inc()
     salary = posting.salary
     if salary is None:
         if posting.salary_text and posting.salary_text.strip():

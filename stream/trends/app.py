@@ -22,11 +22,11 @@ from faust.types import TP
 from prometheus_client import CollectorRegistry
 
 from stream.config import Settings
+from stream.ops.metrics import TrendsMetrics
 from stream.trends import web
 from stream.trends.cells import cells_of, commit_batch, plan_batch
 from stream.trends.claims import Claims
 from stream.trends.facts import Fact, UnreadableError, read_fact
-from stream.trends.metrics import TrendsMetrics
 from stream.trends.publish import Publisher
 from stream.trends.topics import ensure_output_topics, source_partitions
 
@@ -107,6 +107,18 @@ class Trends:
             self.metrics,
         )
         self._counted_at = -1e9
+        self._started_at = time.monotonic()
+
+        @self.table.on_recover
+        async def recovered() -> None:
+            # Faust keeps when the recovery began (after the rebalance) only privately; the
+            # process start stands in where it has none.
+            recovery = getattr(self.app.tables, "recovery", None)
+            began = getattr(recovery, "_recovery_started_at", None)
+            took = time.monotonic() - (began if began is not None else self._started_at)
+            self.metrics.recovery_seconds.set(took)
+            self._counted_at = -1e9  # count the restored cells at the next scrape
+            log.info("trend table recovered in %.1f s", took)
 
         @self.app.agent(self.source)
         async def apply(stream: Any) -> None:

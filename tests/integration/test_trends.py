@@ -9,7 +9,9 @@ tests/deadlines.py), never a sleep that assumes a quiet machine.
 from __future__ import annotations
 
 import json
+import math
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -420,4 +422,58 @@ def test_rising_skill_event(world: World) -> None:
     assert set(rises) == {f"{B}|kafka"}  # sql held level; day A had no history
     kafka = rises[f"{B}|kafka"]
     assert (kafka["postings"], kafka["trailing_mean"], kafka["factor"]) == (4, 1.0, 4.0)
+    assert world.stop(process) == 0, world.log()
+
+
+@pytest.mark.skipif(shutil.which("prometheus") is None, reason="prometheus not installed")
+def test_market_trends_dashboard_queries_return_data(world: World, tmp_path: Path) -> None:
+    """Every query of the Market trends dashboard, evaluated by a real Prometheus scraping
+    this test's `stream trends` once two days are published (a riser, pay, countries and
+    occupation groups on the newest)."""
+    from tests.integration.test_prometheus import dashboard_queries, private_prometheus
+
+    pay = (90_000.0, 110_000.0)
+    day_a = [
+        ev(f"x:a{i}", f"ha{i}", D0 + H + i, ["sql"], pay_usd=pay, occupation=DEV) for i in range(3)
+    ]
+    day_a.append(ev("x:k0", "hk0", D0 + 2 * H, ["kafka"]))
+    day_b = [
+        ev(f"x:b{i}", f"hb{i}", D0 + DAY + H + i, ["sql"], location="London, UK", pay_usd=pay)
+        for i in range(3)
+    ]
+    day_b += [
+        ev(f"x:kb{i}", f"hkb{i}", D0 + DAY + 2 * H + i, ["kafka"], pay_usd=pay, occupation=DEV)
+        for i in range(4)
+    ]
+    world.send(0, day_a + day_b)
+    world.send(1, [ev("z:1", "hz1", D0 + DAY + 3 * H, ["go"])])
+    process = world.start()
+    closing = D0 + 2 * DAY + 7 * H
+    world.send(0, [ev("x:close", "hc0", closing, ["go"])])
+    world.send(1, [ev("z:close", "hc1", closing, ["go"])])
+    world.read(world.rising, lambda seen: f"{B}|kafka" in seen)
+
+    queries = dashboard_queries("stream-trends")
+    assert len(queries) >= 15, queries
+    target = f"127.0.0.1:{world.web_port}"
+    with private_prometheus(tmp_path, [target], job="stream-trends") as prom:
+
+        def scraped_twice() -> bool:
+            # A rate needs two samples in its window; B published means the gauges hold B.
+            error, result = prom.query(
+                'count_over_time(stream_trends_last_published_day_timestamp_seconds{job="stream-trends"}[1m])'
+            )
+            return error is None and bool(result) and float(result[0]["value"][1]) >= 2
+
+        world.deadline.wait(scraped_twice, "two scrapes of the trends app")
+        problems = []
+        for where, expr, _ in queries:
+            error, result = prom.query(expr)
+            values = [float(item["value"][1]) for item in result if "value" in item]
+            if error is not None or not values or all(math.isnan(v) for v in values):
+                problems.append(f"{where}: {expr}\n    {error or result}")
+        assert not problems, "\n".join(problems)
+        error, top = prom.query('stream_trends_top_skill_postings{rank="1"}')
+        assert error is None
+        assert [(r["metric"]["skill"], r["value"][1]) for r in top] == [("kafka", "4")]
     assert world.stop(process) == 0, world.log()
