@@ -477,3 +477,46 @@ def test_market_trends_dashboard_queries_return_data(world: World, tmp_path: Pat
         assert error is None
         assert [(r["metric"]["skill"], r["value"][1]) for r in top] == [("kafka", "4")]
     assert world.stop(process) == 0, world.log()
+
+
+def test_claims_on_redis_match_the_in_memory_rules(stack: None) -> None:
+    """The Lua claim script against real Redis gives the same answers as FakeClaims (the
+    unit tests' model of SET NX GET): first wins, later holders lose, a replay of the same
+    message wins again, and both claims are needed."""
+    import asyncio
+
+    import redis.asyncio as aioredis
+
+    from stream.trends.claims import Claims
+    from stream.trends.dedup import claim_keys
+    from tests.unit.trends_fakes import FakeClaims, fact
+
+    prefix = f"it-claims-{uuid.uuid4().hex[:8]}"
+    events = [
+        ev("x:1", "h1", D0, ["sql"]),
+        ev("x:1", "h1b", D0 + 1, ["sql"], kind="updated"),  # same posting, same day
+        ev("y:1", "h1", D0 + 2, ["sql"]),  # same content, another board
+        ev("x:2", "h2", D0 + DAY, ["sql"]),
+        ev("x:1", "h1c", D0 + DAY, ["sql"], kind="updated"),  # the next day: counts
+    ]
+    batch = [(offset, fact(event)) for offset, event in enumerate(events)]
+
+    async def run() -> tuple[list[list[bool]], list[list[bool]], list[list[bool]]]:
+        client = aioredis.Redis.from_url(f"redis://127.0.0.1:{REDIS_PORT}/0")
+        claims = Claims(client, prefix, 600)
+        try:
+            first = await claims.decide("src", [(0, batch[:3]), (1, batch[3:])])
+            replay = await claims.decide("src", [(0, batch[:3]), (1, batch[3:])])
+            other = await claims.decide("src", [(2, [(9, batch[0][1])])])
+            return first, replay, other
+        finally:
+            # Its own keys only: a SCAN would walk the shared Redis's whole keyspace.
+            await client.delete(*(k for _, f in batch for k in claim_keys(prefix, f)))
+            await client.aclose()
+
+    first, replay, other = asyncio.run(run())
+    fake = FakeClaims()
+    expected = [fake.decide("src", 0, batch[:3]), fake.decide("src", 1, batch[3:])]
+    assert first == expected == [[True, False, False], [True, True]]
+    assert replay == first  # each message finds its own token
+    assert other == [[False]]  # another message with the same claims loses
