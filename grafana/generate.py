@@ -878,6 +878,16 @@ def trends() -> dict[str, Any]:
             steps=GREEN_ONLY,
         ),
         panel(
+            "Lag",
+            "Change events in postings.changes not yet applied (the consumer's end offsets "
+            "minus the offsets the table is applied through). Growing: the app does not "
+            "keep up (one instance only, docs/trends.md); days publish late.",
+            [(f"sum(stream_trends_lag_messages{{{TSEL}}})", "lag")],
+            unit="short",
+            steps=[("green", None), ("orange", 10000), ("red", 100000)],
+            width=6,
+        ),
+        panel(
             "Table and Redis",
             "Cells and table records held, and failed Redis round trips for the dedup "
             "claims per second (each retried; the app does not count without its dedup).",
@@ -890,6 +900,7 @@ def trends() -> dict[str, Any]:
             ],
             unit="short",
             steps=GREEN_ONLY,
+            width=6,
         ),
     ]
     return dashboard(

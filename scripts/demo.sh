@@ -121,5 +121,11 @@ for row in json.load(sys.stdin)["rows"]:
     median = "  median pay {:,.0f} USD/yr".format(pay["p50"]) if pay else ""
     print("{:4d}  {}{}".format(row["postings"], row["skill_name"], median))
 '
+say "top occupations today (GET /trends/occupations?window=open&n=6; * = every posting)"
+curl -fsS "http://127.0.0.1:$trends_port/trends/occupations?window=open&n=6" | python3 -c '
+import json, sys
+for row in json.load(sys.stdin)["rows"]:
+    print("{:4d}  {:4}  {}".format(row["postings"], row["isco_code"], row["isco_label"] or "all postings"))
+'
 
 say "done: stopping the worker and what this demo started (logs stay in $ROOT/.local/logs)"

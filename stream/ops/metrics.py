@@ -474,6 +474,14 @@ class TrendsMetrics:
             ["country"],
             registry=registry,
         )
+        # Change events not yet applied, all source partitions together: the consumer's
+        # last known end offsets minus the offsets the table is applied through (updated
+        # at each scrape; a partition whose end is not known yet counts 0).
+        self.lag = Gauge(
+            "stream_trends_lag_messages",
+            "Change events in postings.changes not yet applied by this instance.",
+            registry=registry,
+        )
         # Newest closed day (Unix time of its start).
         self.closed_day = Gauge(
             "stream_trends_last_published_day_timestamp_seconds",

@@ -24,7 +24,7 @@ from prometheus_client import CollectorRegistry
 from stream.config import Settings
 from stream.ops.metrics import TrendsMetrics
 from stream.trends import web
-from stream.trends.cells import cells_of, commit_batch, plan_batch
+from stream.trends.cells import cells_of, commit_batch, pending, plan_batch
 from stream.trends.claims import Claims
 from stream.trends.facts import Fact, UnreadableError, read_fact
 from stream.trends.publish import Publisher
@@ -130,12 +130,27 @@ class Trends:
             self.cells,
             self.publisher.newest_published,
             self.registry,
-            self._count_cells,
+            self._before_scrape,
         )
 
     async def _end_offsets(self, tps: Sequence[TP]) -> Mapping[TP, int]:
         ends: Mapping[TP, int] = await self.app.consumer.highwaters(*tps)
         return ends
+
+    def _before_scrape(self) -> None:
+        self._update_lag()
+        self._count_cells()
+
+    def _update_lag(self) -> None:
+        # The consumer's cached end offsets (no broker round trip), against the progress
+        # records: what is left to apply.
+        ends: dict[int, int | None] = {}
+        for partition in range(self.partitions):
+            try:
+                ends[partition] = self.app.consumer.highwater(TP(self.source_name, partition))
+            except Exception:  # not assigned or not fetched yet
+                ends[partition] = None
+        self.metrics.lag.set(pending(self.publisher.progress(), ends))
 
     def _count_cells(self) -> None:
         # Counting cells walks every record: at most once every 10 s, whatever the scrapes.

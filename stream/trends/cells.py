@@ -176,6 +176,18 @@ def closing_watermark(
     return max(known) if known else None
 
 
+def pending(progress: Mapping[int, Progress | None], ends: Mapping[int, int | None]) -> int:
+    """Messages not yet applied over all partitions whose end offset is known (the lag)."""
+    lag = 0
+    for partition, end in ends.items():
+        if end is None:
+            continue
+        record = progress.get(partition)
+        applied_through = record.offset + 1 if record is not None else 0
+        lag += max(0, end - applied_through)
+    return lag
+
+
 def commit_batch(table: Table, plan: Plan, counts: Iterable[bool]) -> int:
     """Apply the counted facts of a plan, one write per touched record, then progress.
 

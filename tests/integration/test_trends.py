@@ -275,6 +275,8 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
     world.deadline.wait(
         lambda: world.metric("stream_trends_events_total", '{outcome="late"}') == 1, "late event"
     )
+    # Everything sent is applied: nothing left behind (13 messages on 2 partitions).
+    world.deadline.wait(lambda: world.metric("stream_trends_lag_messages") == 0, "lag 0")
     assert world.metric("stream_trends_events_total", '{outcome="duplicate"}') == 4
     # Top skills of the newest published day (B) as bounded gauges.
     assert world.metric("stream_trends_top_skill_postings", '{rank="1",skill="python"}') == 1

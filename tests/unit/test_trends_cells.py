@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from stream.trends.cells import ALL, Progress, cells_of, commit_batch, plan_batch
+from stream.trends.cells import ALL, Progress, cells_of, commit_batch, pending, plan_batch
 from stream.trends.facts import UnreadableError, read_fact
 from stream.trends.synthetic import change_event, encoded
 from tests.unit.trends_fakes import D0, DAY, FakeClaims, fact, step
@@ -233,6 +233,13 @@ def test_closing_waits_for_partitions_with_pending_messages_not_idle_ones() -> N
     assert closing_watermark({0: ahead, 1: Progress(published_day=19_999)}, {0: 500, 1: 3}) is None
     # Everyone caught up: the newest watermark.
     assert closing_watermark({0: ahead, 1: behind}, {0: 100, 1: 10}) == D0 + 2 * DAY
+
+
+def test_pending_is_what_is_left_to_apply_where_the_end_is_known() -> None:
+    progress = {0: Progress(offset=9), 1: None, 2: Progress(offset=4), 3: Progress(offset=7)}
+    ends = {0: 10, 1: 3, 2: 9, 3: None}
+    assert pending(progress, ends) == 0 + 3 + 4  # partition 3's end is not known yet
+    assert pending({0: Progress(offset=12)}, {0: 10}) == 0
 
 
 def test_events_of_a_published_day_are_late() -> None:
