@@ -24,7 +24,7 @@ from prometheus_client import CollectorRegistry
 from stream.config import Settings
 from stream.ops.metrics import TrendsMetrics
 from stream.trends import web
-from stream.trends.cells import cells_of, commit_batch, pending, plan_batch
+from stream.trends.cells import commit_batch, count_cells, pending, plan_batch
 from stream.trends.claims import Claims
 from stream.trends.facts import Fact, UnreadableError, read_fact
 from stream.trends.publish import Publisher
@@ -159,7 +159,7 @@ class Trends:
             return
         records = list(self.cells.items())
         self.metrics.records.set(len(records))
-        self.metrics.cells.set(sum(1 for _ in cells_of(records)))
+        self.metrics.cells.set(count_cells(records))
         self._counted_at = time.monotonic()
 
     # --- processing -------------------------------------------------------------------

@@ -61,7 +61,7 @@ def merge_cells(
         figures = out.get((cell.skill, cell.country))
         if figures is None:
             figures = out[(cell.skill, cell.country)] = Figures(cell.name)
-        figures.postings += cell.count
+        figures.postings += cell.postings
         figures.pay.merge(PaySketch.from_data(cell.pay))
     return out
 
@@ -135,7 +135,7 @@ def daily_totals(items: Iterable[tuple[str, Any]], days: range) -> dict[int, dic
     for cell in cells_of(items, days):
         if cell.country == ALL and is_skill(cell.skill):
             per_skill = totals[cell.day]
-            per_skill[cell.skill] = per_skill.get(cell.skill, 0) + cell.count
+            per_skill[cell.skill] = per_skill.get(cell.skill, 0) + cell.postings
     return totals
 
 

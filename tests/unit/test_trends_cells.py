@@ -19,7 +19,7 @@ def count(
     table: dict[str, Any], day: int = 20_000, skill: str = "python", country: str = ALL
 ) -> int:
     return sum(
-        c.count
+        c.postings
         for c in cells_of(table.items(), range(day, day + 1))
         if c.skill == skill and c.country == country
     )
