@@ -40,6 +40,25 @@ class CellTable(faust.Table[str, Any]):
     def partition_for_key(self, key: Any) -> int:
         return int(str(key).split("|", 1)[0])
 
+    def _new_store_by_url(self, url: Any) -> Any:
+        # RocksDB: Faust's store would write to the current event's partition (see `store`).
+        if str(url).startswith("rocksdb:"):
+            from stream.trends.store import KeyedRocksStore
+
+            return KeyedRocksStore(
+                url,
+                self.app,
+                self,
+                table_name=self.name,
+                key_type=self.key_type,
+                key_serializer=self.key_serializer,
+                value_serializer=self.value_serializer,
+                value_type=self.value_type,
+                loop=self.loop,
+                options=self.options,
+            )
+        return super()._new_store_by_url(url)
+
 
 class Trends:
     """The app and its state; `run()` starts a Faust worker that serves it."""

@@ -8,6 +8,7 @@ tests/deadlines.py), never a sleep that assumes a quiet machine.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import os
@@ -522,3 +523,14 @@ def test_claims_on_redis_match_the_in_memory_rules(stack: None) -> None:
     assert first == expected == [[True, False, False], [True, True]]
     assert replay == first  # each message finds its own token
     assert other == [[False]]  # another message with the same claims loses
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("rocksdict") is None,
+    reason="rocksdict not installed (the optional extra: uv sync --extra rocksdb)",
+)
+def test_kill_9_mid_window_recovers_exactly_with_rocksdb(world: World) -> None:
+    """The same crash test on the RocksDB store (stream/trends/store.py): the restarted app
+    reads its local store, not the whole changelog, and must come out as exact."""
+    world.variables["STREAM_TRENDS__STORE"] = "rocksdb://"
+    test_kill_9_mid_window_recovers_exactly(world)
