@@ -82,6 +82,9 @@ class World:
             "STREAM_TOPICS__ENRICHED": self.topic("enriched"),
             "STREAM_TOPICS__CHANGES": self.topic("changes"),
             "STREAM_TOPICS__DLQ": self.topic("dlq"),
+            "STREAM_TRENDS__TRENDS_TOPIC": f"{self.run_id}.skills.trends",
+            "STREAM_TRENDS__OCCUPATIONS_TOPIC": f"{self.run_id}.occupations.trends",
+            "STREAM_TRENDS__RISING_TOPIC": f"{self.run_id}.skills.rising",
             "STREAM_TOPICS__PARTITIONS": str(self.partitions),
             "STREAM_LOG_FORMAT": "console",
         }

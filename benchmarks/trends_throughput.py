@@ -14,8 +14,13 @@ every 0.2 s), so start-up and rebalance are reported apart.
 
 Recovery: `--recovery-cells N` writes N cells straight into the changelog topic of a fresh
 app id (as the app itself would have), then starts `stream trends` and times it from
-process start to the moment its table holds all N cells (/metrics `stream_trends_cells`),
-which is what a restart with the memory store costs.
+process start to the moment its table holds all N cells (/metrics `stream_trends_cells`,
+counted again as soon as the table reports its recovery): the cold start. Then it kills
+the app with SIGKILL and restarts it on the same data directory, timed the same way: the
+restart after a crash. With `--store memory://` both read the whole changelog; with
+`--store rocksdb://` (needs rocksdict: `uv sync --extra rocksdb`) the restart reads only
+what the local store missed. The app's own `stream_trends_recovery_seconds` (rebalance to
+table served) is printed beside each.
 """
 
 from __future__ import annotations
@@ -115,6 +120,13 @@ def metrics(port: int) -> dict[str, float]:
     return values
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): on a machine shared with
+    other work, CPU per posting is steadier than wall-clock rates."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def read_total(values: dict[str, float]) -> float:
     return sum(v for k, v in values.items() if k.startswith("stream_trends_events_total{"))
 
@@ -127,7 +139,9 @@ def create(topic: str, partitions: int, config: dict[str, str] | None = None) ->
         future.result(30)
 
 
-def start_app(run: str, source: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_app(
+    run: str, source: str, port: int, log: Path, store: str = "memory://"
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "STREAM_REDIS__KEY_PREFIX": run,
@@ -135,8 +149,10 @@ def start_app(run: str, source: str, port: int, log: Path) -> subprocess.Popen[b
         "STREAM_TRENDS__SOURCE_TOPIC": source,
         "STREAM_TRENDS__TRENDS_TOPIC": f"{run}.skills.trends",
         "STREAM_TRENDS__RISING_TOPIC": f"{run}.skills.rising",
+        "STREAM_TRENDS__OCCUPATIONS_TOPIC": f"{run}.occupations.trends",
         "STREAM_TRENDS__WEB_PORT": str(port),
         "STREAM_TRENDS__DATA_DIR": f"/tmp/{run}",
+        "STREAM_TRENDS__STORE": store,
         "STREAM_LOG_LEVEL": "WARNING",
     }
     return subprocess.Popen(
@@ -149,7 +165,7 @@ def stop(process: subprocess.Popen[bytes]) -> int:
     return process.wait(120)
 
 
-def throughput(count: int, partitions: int, compression: str) -> None:
+def throughput(count: int, partitions: int, compression: str, store: str) -> None:
     templates = enriched_templates()
     skills = sum(len(t.skills) for t in templates) / len(templates)
     paid = sum(1 for t in templates if t.salary and t.salary.annual_max_usd) / len(templates)
@@ -172,15 +188,16 @@ def throughput(count: int, partitions: int, compression: str) -> None:
     port = 16100 + os.getpid() % 500
     log = Path(f"/tmp/{run}.log")
     started = time.perf_counter()
-    process = start_app(run, source, port, log)
-    first_at = first_read = None
+    process = start_app(run, source, port, log, store)
+    first_at = first_read = first_cpu = None
     while True:
         values = metrics(port)
         total = read_total(values)
         now = time.perf_counter()
         if first_at is None and total > 0:
-            first_at, first_read = now, total
+            first_at, first_read, first_cpu = now, total, cpu_seconds(process.pid)
         if total >= count:
+            cpu = cpu_seconds(process.pid)
             break
         if now - started > 900 or process.poll() is not None:
             raise SystemExit(f"stalled at {total}/{count}; see {log}")
@@ -188,16 +205,22 @@ def throughput(count: int, partitions: int, compression: str) -> None:
     done = time.perf_counter()
     assert first_at is not None
     assert first_read is not None
+    assert first_cpu is not None
     rate = (count - first_read) / (done - first_at)
+    per_cpu = (count - first_read) / max(cpu - first_cpu, 1e-9)
     counted = values.get('stream_trends_events_total{outcome="counted"}', 0)
     print(
         f"change events: {count} over {partitions} partitions ({compression}), "
-        f"{len(templates)} real templates"
+        f"{len(templates)} real templates, store {store}"
     )
     print(f"  skills per posting {skills:.1f}, with USD pay {paid:.0%}")
     print(f"  counted {counted:.0f}, cells {values.get('stream_trends_cells', 0):.0f}")
     print(f"  start-up to first event: {first_at - started:.1f} s")
     print(f"  throughput: {rate:,.0f} postings/s (floor 1,500)")
+    print(
+        f"  CPU: {cpu - first_cpu:.1f} s for {count - first_read:.0f} postings = "
+        f"{per_cpu:,.0f} postings per CPU-second (the rate with one core to itself)"
+    )
     print(f"  SIGTERM exit code: {stop(process)}")
     messages, size = changelog_volume(f"{run}-trends-cells-changelog")
     print(
@@ -236,7 +259,7 @@ def changelog_volume(topic: str) -> tuple[int, int]:
     return messages, size
 
 
-def recovery(cells: int, partitions: int) -> None:
+def recovery(cells: int, partitions: int, store: str) -> None:
     run = f"bench-trends-{uuid.uuid4().hex[:8]}"
     source = f"{run}.postings.changes"
     create(source, partitions)
@@ -275,18 +298,25 @@ def recovery(cells: int, partitions: int) -> None:
     assert producer.flush(120) == 0
     port = 16600 + os.getpid() % 300
     log = Path(f"/tmp/{run}.log")
-    started = time.perf_counter()
-    process = start_app(run, source, port, log)
-    while metrics(port).get("stream_trends_cells", 0) < written:
-        if time.perf_counter() - started > 1800 or process.poll() is not None:
-            raise SystemExit(f"recovery did not finish; see {log}")
-        time.sleep(0.2)
-    took = time.perf_counter() - started
-    print(
-        f"recovery of {written:,} cells in {records:,} records (memory store, "
-        f"{partitions} partitions): {took:.1f} s from process start to all cells served"
-    )
-    print(f"  SIGTERM exit code: {stop(process)}")
+    print(f"{written:,} cells in {records:,} records, {partitions} partitions, store {store}")
+    for phase in ("cold start", "restart after kill -9"):
+        started = time.perf_counter()
+        process = start_app(run, source, port, log, store)
+        while (values := metrics(port)).get("stream_trends_cells", 0) < written:
+            if time.perf_counter() - started > 1800 or process.poll() is not None:
+                raise SystemExit(f"recovery did not finish; see {log}")
+            time.sleep(0.2)
+        took = time.perf_counter() - started
+        own = values.get("stream_trends_recovery_seconds", float("nan"))
+        print(
+            f"  {phase}: {took:.1f} s from process start to all cells served "
+            f"(table recovery itself: {own:.1f} s)"
+        )
+        if phase == "cold start":
+            process.send_signal(signal.SIGKILL)
+            process.wait(60)
+        else:
+            print(f"  SIGTERM exit code: {stop(process)}")
 
 
 def main() -> None:
@@ -295,11 +325,12 @@ def main() -> None:
     parser.add_argument("--partitions", type=int, default=6)
     parser.add_argument("--recovery-cells", type=int, default=0)
     parser.add_argument("--compression", default="zstd", help="of the published change events")
+    parser.add_argument("--store", default="memory://", help="memory:// or rocksdb://")
     args = parser.parse_args()
     if args.recovery_cells:
-        recovery(args.recovery_cells, args.partitions)
+        recovery(args.recovery_cells, args.partitions, args.store)
     else:
-        throughput(args.postings, args.partitions, args.compression)
+        throughput(args.postings, args.partitions, args.compression, args.store)
 
 
 if __name__ == "__main__":

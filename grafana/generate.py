@@ -3,11 +3,15 @@
     .venv/bin/python grafana/generate.py          # write the JSON
     .venv/bin/python grafana/generate.py --check  # exit 1 if the committed JSON differs
 
-Plain dicts (no grafanalib: it lags behind Grafana's schema and adds a dependency for two
-dashboards). What keeps the dashboards consistent is here: one selector for every query
+Plain dicts (no grafanalib: it lags behind Grafana's schema and adds a dependency for three
+dashboards; grafana-foundation-sdk was considered and not taken, see docs/trends.md). What
+keeps the dashboards consistent is here: one selector for every query
 (`job="stream-worker", instance=~"$instance"`), the same template variables, and every panel
 built by `panel()`, which requires a description, a unit and thresholds. The committed JSON
 is what Grafana loads (grafana/provisioning/dashboards/postings-stream.yaml).
+
+The Market trends dashboard reads the trends app (`stream trends`, job `stream-trends`,
+`/metrics` on its web port) with the same rules and its own selector `TSEL`.
 
 Each worker *process* is a Prometheus target (`stream run --processes N` serves metrics_port
 + i), so `instance` selects processes; panels aggregate with `sum` unless they show one line
@@ -28,6 +32,14 @@ TOPIC = f'{SEL}, topic=~"$topic"'
 RATE = "$__rate_interval"
 DATASOURCE = {"type": "prometheus", "uid": "${datasource}"}
 CURRENCY = "stream_salary_currency_resolution_total"
+TJOB = 'job="stream-trends"'
+TSEL = f'{TJOB}, instance=~"$instance"'
+# Title and uid of each dashboard, for the links between them.
+BOARDS = {
+    "stream-ops": "Operations",
+    "stream-quality": "Data quality",
+    "stream-trends": "Market trends",
+}
 
 Step = tuple[str, float | None]
 GREEN_ONLY: list[Step] = [("green", None)]
@@ -119,7 +131,7 @@ def layout(panels: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return panels
 
 
-def variables(with_topic: bool = True) -> dict[str, Any]:
+def variables(job: str = JOB, with_topic: bool = True) -> dict[str, Any]:
     found = [
         {
             "name": "datasource",
@@ -130,12 +142,14 @@ def variables(with_topic: bool = True) -> dict[str, Any]:
         },
         {
             "name": "instance",
-            "label": "Worker process",
-            "description": "One per `stream run` process (metrics_port + i).",
+            "label": "Worker process" if job == JOB else "Trends instance",
+            "description": "One per `stream run` process (metrics_port + i)."
+            if job == JOB
+            else "One per `stream trends` process (its web port).",
             "type": "query",
             "datasource": DATASOURCE,
-            "query": {"query": f"label_values(up{{{JOB}}}, instance)", "refId": "instance"},
-            "definition": f"label_values(up{{{JOB}}}, instance)",
+            "query": {"query": f"label_values(up{{{job}}}, instance)", "refId": "instance"},
+            "definition": f"label_values(up{{{job}}}, instance)",
             "refresh": 2,
             "includeAll": True,
             "multi": True,
@@ -166,7 +180,13 @@ def variables(with_topic: bool = True) -> dict[str, Any]:
 
 
 def dashboard(
-    uid: str, title: str, description: str, panels: list[dict[str, Any]]
+    uid: str,
+    title: str,
+    description: str,
+    panels: list[dict[str, Any]],
+    *,
+    job: str = JOB,
+    with_topic: bool = True,
 ) -> dict[str, Any]:
     return {
         "uid": uid,
@@ -180,14 +200,12 @@ def dashboard(
         "graphTooltip": 1,
         "refresh": "30s",
         "time": {"from": "now-6h", "to": "now"},
-        "templating": variables(),
+        "templating": variables(job, with_topic),
         "annotations": {"list": []},
         "links": [
-            {
-                "title": "Data quality" if uid == "stream-ops" else "Operations",
-                "type": "link",
-                "url": "/d/stream-quality" if uid == "stream-ops" else "/d/stream-ops",
-            }
+            {"title": name, "type": "link", "url": f"/d/{other}"}
+            for other, name in BOARDS.items()
+            if other != uid
         ],
         "panels": layout(panels),
     }
@@ -623,29 +641,9 @@ def quality() -> dict[str, Any]:
         ),
         row("Skills"),
         panel(
-            "Top skills",
-            "The 20 skills tagged on the most postings over the dashboard's time range.",
-            [
-                (
-                    "topk(20, sum by (skill) "
-                    f"(increase(stream_skill_postings_total{{{SEL}}}[$__range])))",
-                    "{{skill}}",
-                )
-            ],
-            unit="short",
-            steps=GREEN_ONLY,
-            kind="bargauge",
-            options={
-                "orientation": "horizontal",
-                "displayMode": "gradient",
-                "reduceOptions": {"calcs": ["lastNotNull"]},
-            },
-            height=12,
-            instant=True,
-        ),
-        panel(
             "Skill tags by category",
-            "Skill tags published per second, by taxonomy category.",
+            "Skill tags published per second, by taxonomy category. Counts per skill are "
+            "on the Market trends dashboard (the trends app's top-N gauges).",
             [
                 (
                     f"sum by (category) (rate(stream_skill_tags_total{{{SEL}}}[{RATE}]))",
@@ -743,7 +741,184 @@ def quality() -> dict[str, Any]:
     )
 
 
-DASHBOARDS = {"stream-operations.json": operations, "stream-quality.json": quality}
+def bars(title: str, description: str, expr: str, legend: str, unit: str) -> dict[str, Any]:
+    """A ranked bar chart of one instant vector (the trends app's top-N gauges)."""
+    return panel(
+        title,
+        description,
+        [(expr, legend)],
+        unit=unit,
+        steps=GREEN_ONLY,
+        kind="bargauge",
+        options={
+            "orientation": "horizontal",
+            "displayMode": "gradient",
+            "reduceOptions": {"calcs": ["lastNotNull"]},
+        },
+        width=8,
+        height=10,
+        instant=True,
+    )
+
+
+def trends() -> dict[str, Any]:
+    # The ranked gauges hold the newest published day. `max by` rather than `sum by`: with
+    # several instances, each would export the figures of the same day (docs/trends.md).
+    pay = "stream_trends_top_skill_pay_usd"
+    events = f"rate(stream_trends_events_total{{{TSEL}}}[{RATE}])"
+    panels = [
+        row("Demand on the newest published day"),
+        stat(
+            "Postings",
+            "New or changed postings counted on the newest published day, deduplicated "
+            "(an update counts once a day; the same content on two boards once).",
+            f'max(stream_trends_country_postings{{{TSEL}, country="*"}})',
+            "short",
+            GREEN_ONLY,
+        ),
+        stat(
+            "Newest published day",
+            "Age of the start of the newest day published to skills.trends. Over 2 days: "
+            "the app is stuck or a source partition holds publication back (docs/trends.md).",
+            f"time() - max(stream_trends_last_published_day_timestamp_seconds{{{TSEL}}})",
+            "s",
+            [("green", None), ("orange", 2 * 86400), ("red", 3 * 86400)],
+        ),
+        stat(
+            "Rising skills",
+            "Skills published to skills.rising for the newest day (count above "
+            "rising_factor x trailing mean and at least rising_min_postings).",
+            f"count(stream_trends_rising_skill_postings{{{TSEL}}}) or vector(0)",
+            "short",
+            GREEN_ONLY,
+        ),
+        stat(
+            "Counted per second",
+            "Change events counted per second (not duplicate, late, replayed or unreadable).",
+            f'sum(rate(stream_trends_events_total{{{TSEL}, outcome="counted"}}[{RATE}]))',
+            "cps",
+            GREEN_ONLY,
+        ),
+        stat(
+            "Last recovery",
+            "Seconds the last table recovery took (rebalance to serving). Memory store: the "
+            "whole changelog is read at every start (docs/trends.md, Recovery).",
+            f"max(stream_trends_recovery_seconds{{{TSEL}}})",
+            "s",
+            [("green", None), ("orange", 60), ("red", 300)],
+        ),
+        stat(
+            "Cells",
+            "Cells (partition x day x country x skill or occupation group) in the table.",
+            f"sum(stream_trends_cells{{{TSEL}}})",
+            "short",
+            GREEN_ONLY,
+        ),
+        bars(
+            "Top skills",
+            "The 10 skills on the most postings on the newest published day, all countries "
+            "(stream_trends_top_skill_postings; the worker no longer counts per skill).",
+            f"max by (skill) (stream_trends_top_skill_postings{{{TSEL}}})",
+            "{{skill}}",
+            "short",
+        ),
+        bars(
+            "Rising skills",
+            "Skills that rose on the newest published day: their count over their trailing "
+            "mean daily count (0: never seen before).",
+            f"max by (skill) (stream_trends_rising_skill_factor{{{TSEL}}})",
+            "{{skill}}",
+            "none",
+        ),
+        bars(
+            "Top occupations",
+            "The 10 ISCO-08 unit groups on the most postings on the newest published day.",
+            f"max by (isco_code, isco_label) (stream_trends_top_occupation_postings{{{TSEL}}})",
+            "{{isco_code}} {{isco_label}}",
+            "short",
+        ),
+        bars(
+            "Postings by country",
+            "The countries with most postings on the newest published day (a posting with "
+            "no known country counts in the total only).",
+            f'max by (country) (stream_trends_country_postings{{{TSEL}, country!="*"}})',
+            "{{country}}",
+            "short",
+        ),
+        row("Pay"),
+        bars(
+            "Median pay of the top skills",
+            "Median annual pay in USD (midpoint of each posting's range) of the top skills "
+            "on the newest published day, all countries; within 1% (the pay sketch).",
+            f'max by (skill) ({pay}{{{TSEL}, country="*", quantile="p50"}})',
+            "{{skill}}",
+            "currencyUSD",
+        ),
+        panel(
+            "Pay by skill and country",
+            "Annual pay in USD of each top skill, all countries (*) and in the day's top "
+            "countries, by quantile (p25, p50, p75, p90). A skill with no stated pay in a "
+            "country has no row there.",
+            [(f"max by (skill, country, quantile) ({pay}{{{TSEL}}})", "")],
+            unit="currencyUSD",
+            steps=GREEN_ONLY,
+            kind="table",
+            fmt="table",
+            instant=True,
+            width=16,
+            height=10,
+        ),
+        row("Operations"),
+        panel(
+            "Change events by outcome",
+            "Change events per second: counted, duplicate (lost a dedup claim), late (day "
+            "closed), replayed (applied before a restart), unreadable.",
+            [(f"sum by (outcome) ({events})", "{{outcome}}")],
+            unit="cps",
+            steps=GREEN_ONLY,
+        ),
+        panel(
+            "Lag",
+            "Change events in postings.changes not yet applied (the consumer's end offsets "
+            "minus the offsets the table is applied through). Growing: the app does not "
+            "keep up (one instance only, docs/trends.md); days publish late.",
+            [(f"sum(stream_trends_lag_messages{{{TSEL}}})", "lag")],
+            unit="short",
+            steps=[("green", None), ("orange", 10000), ("red", 100000)],
+            width=6,
+        ),
+        panel(
+            "Table and Redis",
+            "Cells and table records held, and failed Redis round trips for the dedup "
+            "claims per second (each retried; the app does not count without its dedup).",
+            [
+                (f"sum(stream_trends_table_records{{{TSEL}}})", "records"),
+                (
+                    f"sum(rate(stream_trends_redis_errors_total{{{TSEL}}}[{RATE}]))",
+                    "Redis errors/s",
+                ),
+            ],
+            unit="short",
+            steps=GREEN_ONLY,
+            width=6,
+        ),
+    ]
+    return dashboard(
+        "stream-trends",
+        "Postings stream: market trends",
+        "Skill and occupation demand and pay per day, from the trends app (stream trends): "
+        "top skills, rising skills, pay by skill and country.",
+        panels,
+        job=TJOB,
+        with_topic=False,
+    )
+
+
+DASHBOARDS = {
+    "stream-operations.json": operations,
+    "stream-quality.json": quality,
+    "stream-trends.json": trends,
+}
 
 
 def render(name: str) -> str:

@@ -38,6 +38,9 @@ export STREAM_TOPICS__RAW="$run_id.postings.raw"
 export STREAM_TOPICS__ENRICHED="$run_id.postings.enriched"
 export STREAM_TOPICS__CHANGES="$run_id.postings.changes"
 export STREAM_TOPICS__DLQ="$run_id.postings.dlq"
+export STREAM_TRENDS__TRENDS_TOPIC="$run_id.skills.trends"
+export STREAM_TRENDS__OCCUPATIONS_TOPIC="$run_id.occupations.trends"
+export STREAM_TRENDS__RISING_TOPIC="$run_id.skills.rising"
 export STREAM_TOPICS__PARTITIONS=3
 export STREAM_KAFKA__GROUP_ID="$run_id-enricher"
 export STREAM_REDIS__URL="redis://127.0.0.1:${STREAM_LOCAL_REDIS_PORT:-6379}/0"
@@ -93,7 +96,6 @@ curl -fsS "http://127.0.0.1:$metrics_port/metrics" \
 say "market trends: stream trends (Faust) over $STREAM_TOPICS__CHANGES, log in .local/logs/$run_id-trends.log"
 trends_port="${STREAM_TRENDS__WEB_PORT:-6066}"
 STREAM_TRENDS__APP_ID="$run_id-trends" STREAM_TRENDS__WEB_PORT="$trends_port" \
-  STREAM_TRENDS__TRENDS_TOPIC="$run_id.skills.trends" STREAM_TRENDS__RISING_TOPIC="$run_id.skills.rising" \
   STREAM_TRENDS__DATA_DIR=".local/demo/$run_id-trends" STREAM_REDIS__KEY_PREFIX="$run_id" \
   .venv/bin/stream trends >".local/logs/$run_id-trends.log" 2>&1 &
 trends_pid=$!
@@ -119,6 +121,12 @@ for row in json.load(sys.stdin)["rows"]:
     pay = row["pay"]
     median = "  median pay {:,.0f} USD/yr".format(pay["p50"]) if pay else ""
     print("{:4d}  {}{}".format(row["postings"], row["skill_name"], median))
+'
+say "top occupations today (GET /trends/occupations?window=open&n=6; * = every posting)"
+curl -fsS "http://127.0.0.1:$trends_port/trends/occupations?window=open&n=6" | python3 -c '
+import json, sys
+for row in json.load(sys.stdin)["rows"]:
+    print("{:4d}  {:4}  {}".format(row["postings"], row["isco_code"], row["isco_label"] or "all postings"))
 '
 
 say "done: stopping the worker and what this demo started (logs stay in $ROOT/.local/logs)"

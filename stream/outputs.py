@@ -17,6 +17,7 @@ from stream.config import Settings
 from stream.errors import InvalidMessage
 from stream.models import ChangeEvent, DeadLetter, EnrichedPosting, RawPosting
 from stream.processing import InRecord, Outcome, Published
+from stream.trends.models import OccupationTrend, SkillRising, SkillTrend
 
 Headers = list[tuple[str, str | bytes | None]]
 
@@ -60,13 +61,29 @@ def _dead_letter_headers(message: BaseModel) -> Headers:
     ]
 
 
+def _skill_trend_key(message: BaseModel) -> bytes:
+    assert isinstance(message, SkillTrend)
+    return f"{message.date.isoformat()}|{message.country}|{message.skill_id}".encode()
+
+
+def _occupation_trend_key(message: BaseModel) -> bytes:
+    assert isinstance(message, OccupationTrend)
+    return f"{message.date.isoformat()}|{message.country}|{message.isco_code}".encode()
+
+
+def _rising_key(message: BaseModel) -> bytes:
+    assert isinstance(message, SkillRising)
+    return f"{message.date.isoformat()}|{message.skill_id}".encode()
+
+
 def _no_headers(message: BaseModel) -> Headers:
     return []
 
 
 @dataclass(frozen=True, slots=True)
 class Topic:
-    """One row: `setting` names the field of `TopicSettings` that holds the topic's name."""
+    """One row: `setting` names the field of the settings `section` (`TopicSettings`
+    unless said) that holds the topic's name."""
 
     setting: str
     model: type[BaseModel]
@@ -77,11 +94,12 @@ class Topic:
     # is dead-lettered with its bytes instead of being refused at the producer.
     big_messages: bool = False
     headers: Callable[[BaseModel], Headers] = _no_headers
-    output: bool = True
+    output: bool = True  # routed by the worker (`route`); the trends app writes its own
+    section: str = "topics"
 
     def name(self, settings: Settings) -> str:
         """The topic's name; empty when the setting switches this output off."""
-        topic: str = getattr(settings.topics, self.setting)
+        topic: str = getattr(getattr(settings, self.section), self.setting)
         return topic
 
     def config(self, settings: Settings) -> dict[str, str]:
@@ -102,7 +120,23 @@ TOPICS: tuple[Topic, ...] = (
     Topic("changes", ChangeEvent, _posting_key),
     Topic("dlq", DeadLetter, _dead_letter_key, retention_days=30, big_messages=True,
           headers=_dead_letter_headers),
+    # `stream trends` writes these (stream/trends/publish.py): compacted, as a window
+    # re-published after a crash must replace itself.
+    Topic("trends_topic", SkillTrend, _skill_trend_key, compacted=True, output=False,
+          section="trends"),
+    Topic("occupations_topic", OccupationTrend, _occupation_trend_key, compacted=True,
+          output=False, section="trends"),
+    Topic("rising_topic", SkillRising, _rising_key, compacted=True, output=False,
+          section="trends"),
 )  # fmt: skip
+
+
+def row(setting: str) -> Topic:
+    """The row whose name is in setting `setting`."""
+    for topic in TOPICS:
+        if topic.setting == setting:
+            return topic
+    raise LookupError(setting)
 
 
 def route(message: BaseModel) -> Topic:

@@ -1,6 +1,7 @@
 """docs/metrics.md, generated from stream/ops/metrics.py: `python -m stream.ops.catalog`.
 
-Names, types, labels and help come from a live `Metrics` on a fresh registry; the
+Names, types, labels and help come from a live `Metrics` (the worker) and `TrendsMetrics`
+(`stream trends`) on fresh registries; the
 description is the comment line(s) above each declaration in metrics.py (the house rule:
 one comment per metric). A unit test fails when the committed file is out of date, and when
 a metric lacks its comment.
@@ -16,8 +17,7 @@ from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 
-from stream.ops import metrics as metrics_module
-from stream.ops.metrics import Metrics
+from stream.ops.metrics import Metrics, TrendsMetrics
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "metrics.md"
 
@@ -35,11 +35,12 @@ class MetricDoc:
     help: str
     description: str
     attribute: str
+    component: str = "worker"  # or "trends"
 
 
-def comments_by_attribute() -> dict[str, str]:
-    """Metrics attribute -> the comment above its declaration, joined into one line."""
-    source = inspect.getsource(metrics_module)
+def comments_by_attribute(cls: type = Metrics) -> dict[str, str]:
+    """Attribute -> the comment above its declaration in `cls`, joined into one line."""
+    source = inspect.getsource(cls)
     found: dict[str, str] = {}
     for match in _DECLARATION.finditer(source):
         lines = [line.strip().lstrip("#").strip() for line in match.group(1).splitlines()]
@@ -48,9 +49,14 @@ def comments_by_attribute() -> dict[str, str]:
 
 
 def catalog() -> list[MetricDoc]:
-    """Every metric the Metrics class declares, sorted by name."""
-    metrics = Metrics(CollectorRegistry(), process=False)
-    comments = comments_by_attribute()
+    """Every metric the worker and the trends app declare, each sorted by name."""
+    return _declared(Metrics(CollectorRegistry(), process=False), "worker") + _declared(
+        TrendsMetrics(CollectorRegistry()), "trends"
+    )
+
+
+def _declared(metrics: object, component: str) -> list[MetricDoc]:
+    comments = comments_by_attribute(type(metrics))
     docs: list[MetricDoc] = []
     for attribute, value in vars(metrics).items():
         if isinstance(value, Counter):
@@ -71,6 +77,7 @@ def catalog() -> list[MetricDoc]:
                 help=value._documentation,
                 description=comments.get(attribute, ""),
                 attribute=attribute,
+                component=component,
             )
         )
     return sorted(docs, key=lambda d: d.name)
@@ -104,13 +111,33 @@ Health endpoints on the same port: `/healthz` (alive: polled Kafka recently) and
 """
 
 
-def render() -> str:
+_TRENDS_HEADER = """
+## `stream trends`
+
+The market-trends app (docs/trends.md) serves its own registry on `/metrics` of its web port
+(default `127.0.0.1:6066`, Prometheus job `stream-trends`). Counts per skill are here, not in
+the worker: the ranked gauges hold the newest published day and are replaced at each
+publication, so their series are bounded by the number of ranks (10), not by the taxonomy.
+
+| metric | type | labels | description |
+|---|---|---|---|
+"""
+
+
+def _rows(docs: list[MetricDoc]) -> str:
     rows = []
-    for doc in catalog():
+    for doc in docs:
         labels = ", ".join(f"`{label}`" for label in doc.labels) or "-"
         text = (doc.description or doc.help).replace("|", "\\|")
         rows.append(f"| `{doc.name}` | {doc.kind} | {labels} | {text} |")
-    return _HEADER + "\n".join(rows) + "\n"
+    return "\n".join(rows) + "\n"
+
+
+def render() -> str:
+    docs = catalog()
+    worker = [d for d in docs if d.component == "worker"]
+    trends = [d for d in docs if d.component == "trends"]
+    return _HEADER + _rows(worker) + _TRENDS_HEADER + _rows(trends)
 
 
 def main(argv: list[str]) -> int:

@@ -10,6 +10,11 @@ and serves it on `metrics_port + index` (stream/ops/health.py); Prometheus scrap
 its own target, so each series carries an `instance` label per process and dashboards
 aggregate with `sum without (instance)` / `sum by (...)`. docs/metrics.md is generated from
 this module (`python -m stream.ops.catalog`): keep one comment line above each metric.
+
+Two classes: `Metrics` for the enrichment worker and `TrendsMetrics` for `stream trends`
+(served on its web port). Counts per skill live in the trends app only, as top-N gauges:
+a counter per skill in the worker would be one series per taxonomy entry (thousands),
+rendered on every scrape; the worker keeps counts per skill category.
 """
 
 from __future__ import annotations
@@ -314,13 +319,6 @@ class Metrics:
             ["category"],
             registry=registry,
         )
-        # Postings tagged with a skill, by canonical skill name (bounded: ~700 in the taxonomy).
-        self.skill_mentions = Counter(
-            "stream_skill_postings_total",
-            "Postings tagged with a skill, by skill.",
-            ["skill"],
-            registry=registry,
-        )
 
     def _initialize_series(self) -> None:
         """Zero-valued series for the label values known up front, so that rate() answers 0
@@ -384,3 +382,128 @@ def build_labels() -> dict[str, str]:
         "confluent_kafka": confluent_kafka.version()[0],
         "librdkafka": confluent_kafka.libversion()[0],
     }
+
+
+# Ranked gauges of the trends app: how many ranks, and the countries whose pay is exported
+# for each top skill ("*" = all countries, then the top countries of that day).
+TOP_N = 10
+TOP_COUNTRIES = 5
+PAY_QUANTILES = ("p25", "p50", "p75", "p90")
+
+
+class TrendsMetrics:
+    """The metrics of `stream trends`, on its own registry (served on its web port).
+
+    The ranked gauges (`*_top_*`, `*_rising_*`) hold the newest published day and are
+    cleared and set again at each publication, so their cardinality is bounded by TOP_N
+    (and TOP_COUNTRIES, PAY_QUANTILES) whatever the size of the taxonomy.
+    """
+
+    def __init__(self, registry: CollectorRegistry) -> None:
+        disable_created_metrics()  # type: ignore[no-untyped-call]
+        # Change events by what became of them: counted, duplicate (lost a dedup claim),
+        # late (their day had closed), unreadable, replayed (applied before a restart).
+        self.events = Counter(
+            "stream_trends_events_total",
+            "Change events read by the trends app, by outcome.",
+            ["outcome"],
+            registry=registry,
+        )
+        # Daily windows published to skills.trends and occupations.trends.
+        self.windows = Counter(
+            "stream_trends_windows_published_total",
+            "Daily windows published to skills.trends.",
+            registry=registry,
+        )
+        # Rising events published to skills.rising.
+        self.rising = Counter(
+            "stream_trends_rising_total", "Events published to skills.rising.", registry=registry
+        )
+        # Cells (partition x day x country x subject: skill, occupation group or all postings)
+        # held by this instance, counted at most every 10 s and right after a recovery.
+        self.cells = Gauge(
+            "stream_trends_cells", "Cells in the trend table on this instance.", registry=registry
+        )
+        # Table records (partition x day x subject shard) that hold the cells.
+        self.records = Gauge(
+            "stream_trends_table_records",
+            "Records (partition x day x skill shard) in the trend table on this instance.",
+            registry=registry,
+        )
+        # Redis errors while claiming (each retried).
+        self.redis_errors = Counter(
+            "stream_trends_redis_errors_total",
+            "Failed Redis round trips for dedup claims (each is retried).",
+            registry=registry,
+        )
+        # Seconds the last table recovery took (from the rebalance that started it to the
+        # table serving), so a slow restart shows without reading the log.
+        self.recovery_seconds = Gauge(
+            "stream_trends_recovery_seconds",
+            "Duration of the last table recovery after a rebalance or start.",
+            registry=registry,
+        )
+        # The top skills of the newest published day, all countries: one series per rank
+        # (1..TOP_N), the skill named in a label. Replaces the worker's former per-skill
+        # counter (stream_skill_postings_total), which had one series per taxonomy entry.
+        self.top_skills = Gauge(
+            "stream_trends_top_skill_postings",
+            "Postings of the top skills on the newest published day, by rank.",
+            ["rank", "skill"],
+            registry=registry,
+        )
+        # Annual pay in USD of those top skills, all countries ("*") and in the day's
+        # TOP_COUNTRIES countries with most postings, by quantile (p25..p90); a skill with
+        # no stated pay in a country has no series there.
+        self.top_skill_pay = Gauge(
+            "stream_trends_top_skill_pay_usd",
+            "Annual pay (USD) of the top skills on the newest published day, by country.",
+            ["rank", "skill", "country", "quantile"],
+            registry=registry,
+        )
+        # Skills that rose on the newest published day (skills.rising), the TOP_N with the
+        # highest count: their postings that day.
+        self.rising_skills = Gauge(
+            "stream_trends_rising_skill_postings",
+            "Postings of the skills that rose on the newest published day.",
+            ["skill"],
+            registry=registry,
+        )
+        # The same skills' daily count over their trailing mean (0 when that mean was 0).
+        self.rising_factor = Gauge(
+            "stream_trends_rising_skill_factor",
+            "Daily count over trailing mean of the skills that rose on the newest day.",
+            ["skill"],
+            registry=registry,
+        )
+        # The top ISCO-08 unit groups of the newest published day, all countries.
+        self.top_occupations = Gauge(
+            "stream_trends_top_occupation_postings",
+            "Postings of the top occupation groups on the newest published day, by rank.",
+            ["rank", "isco_code", "isco_label"],
+            registry=registry,
+        )
+        # Counted postings of the newest published day per country, the TOP_COUNTRIES with
+        # most, and "*" for all of them.
+        self.country_postings = Gauge(
+            "stream_trends_country_postings",
+            "Postings on the newest published day, by country (the top ones and '*').",
+            ["country"],
+            registry=registry,
+        )
+        # Change events not yet applied, all source partitions together: the consumer's
+        # last known end offsets minus the offsets the table is applied through (updated
+        # at each scrape; a partition whose end is not known yet counts 0).
+        self.lag = Gauge(
+            "stream_trends_lag_messages",
+            "Change events in postings.changes not yet applied by this instance.",
+            registry=registry,
+        )
+        # Newest closed day (Unix time of its start).
+        self.closed_day = Gauge(
+            "stream_trends_last_published_day_timestamp_seconds",
+            "Start of the newest daily window published.",
+            registry=registry,
+        )
+        for outcome in ("counted", "duplicate", "late", "unreadable", "replayed"):
+            self.events.labels(outcome)

@@ -11,7 +11,7 @@ tenth of the worker's time outside enrichment.
 - parse failures: a non-empty `salary_text` and no salary;
 - currency resolution: explicit (an ISO code or a one-currency symbol such as €), ambiguous
   (a `$`, `¥`, `kr` or `Rs` family resolved from the location or by policy), unknown (null);
-- skills per posting, and tags by category and by skill (both bounded by the taxonomy);
+- skills per posting, and tags by category (per-skill counts are the trends app's top-N gauges);
 - normalized fields: postings by source, and per field the postings where it was resolved
   (`stream_field_resolved_total{field}`, and `..._by_source_total{field, source}`).
 """
@@ -67,7 +67,6 @@ def observe_postings(metrics: Metrics, postings: Iterable[EnrichedPosting]) -> N
         metrics.skills_per_posting.observe(len(posting.skills))
         for tag in posting.skills:
             tally.add(metrics.skill_tags, tag.category)
-            tally.add(metrics.skill_mentions, tag.name)
         salary = posting.salary
         if salary is None:
             if posting.salary_text and posting.salary_text.strip():

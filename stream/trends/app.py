@@ -22,11 +22,11 @@ from faust.types import TP
 from prometheus_client import CollectorRegistry
 
 from stream.config import Settings
+from stream.ops.metrics import TrendsMetrics
 from stream.trends import web
-from stream.trends.cells import cells_of, commit_batch, plan_batch
+from stream.trends.cells import commit_batch, count_cells, pending, plan_batch
 from stream.trends.claims import Claims
 from stream.trends.facts import Fact, UnreadableError, read_fact
-from stream.trends.metrics import TrendsMetrics
 from stream.trends.publish import Publisher
 from stream.trends.topics import ensure_output_topics, source_partitions
 
@@ -39,6 +39,25 @@ class CellTable(faust.Table[str, Any]):
 
     def partition_for_key(self, key: Any) -> int:
         return int(str(key).split("|", 1)[0])
+
+    def _new_store_by_url(self, url: Any) -> Any:
+        # RocksDB: Faust's store would write to the current event's partition (see `store`).
+        if str(url).startswith("rocksdb:"):
+            from stream.trends.store import KeyedRocksStore
+
+            return KeyedRocksStore(
+                url,
+                self.app,
+                self,
+                table_name=self.name,
+                key_type=self.key_type,
+                key_serializer=self.key_serializer,
+                value_serializer=self.value_serializer,
+                value_type=self.value_type,
+                loop=self.loop,
+                options=self.options,
+            )
+        return super()._new_store_by_url(url)
 
 
 class Trends:
@@ -98,11 +117,27 @@ class Trends:
             t,
             self.source_name,
             self.partitions,
-            (self.app.topic(t.trends_topic), self.app.topic(t.rising_topic)),
+            (
+                self.app.topic(t.trends_topic),
+                self.app.topic(t.rising_topic),
+                self.app.topic(t.occupations_topic),
+            ),
             self._end_offsets,
             self.metrics,
         )
         self._counted_at = -1e9
+        self._started_at = time.monotonic()
+
+        @self.table.on_recover
+        async def recovered() -> None:
+            # Faust keeps when the recovery began (after the rebalance) only privately; the
+            # process start stands in where it has none.
+            recovery = getattr(self.app.tables, "recovery", None)
+            began = getattr(recovery, "_recovery_started_at", None)
+            took = time.monotonic() - (began if began is not None else self._started_at)
+            self.metrics.recovery_seconds.set(took)
+            self._counted_at = -1e9  # count the restored cells at the next scrape
+            log.info("trend table recovered in %.1f s", took)
 
         @self.app.agent(self.source)
         async def apply(stream: Any) -> None:
@@ -114,12 +149,27 @@ class Trends:
             self.cells,
             self.publisher.newest_published,
             self.registry,
-            self._count_cells,
+            self._before_scrape,
         )
 
     async def _end_offsets(self, tps: Sequence[TP]) -> Mapping[TP, int]:
         ends: Mapping[TP, int] = await self.app.consumer.highwaters(*tps)
         return ends
+
+    def _before_scrape(self) -> None:
+        self._update_lag()
+        self._count_cells()
+
+    def _update_lag(self) -> None:
+        # The consumer's cached end offsets (no broker round trip), against the progress
+        # records: what is left to apply.
+        ends: dict[int, int | None] = {}
+        for partition in range(self.partitions):
+            try:
+                ends[partition] = self.app.consumer.highwater(TP(self.source_name, partition))
+            except Exception:  # not assigned or not fetched yet
+                ends[partition] = None
+        self.metrics.lag.set(pending(self.publisher.progress(), ends))
 
     def _count_cells(self) -> None:
         # Counting cells walks every record: at most once every 10 s, whatever the scrapes.
@@ -128,7 +178,7 @@ class Trends:
             return
         records = list(self.cells.items())
         self.metrics.records.set(len(records))
-        self.metrics.cells.set(sum(1 for _ in cells_of(records)))
+        self.metrics.cells.set(count_cells(records))
         self._counted_at = time.monotonic()
 
     # --- processing -------------------------------------------------------------------

@@ -1,7 +1,9 @@
 """The trend table's cells and how a batch of facts updates them, idempotently.
 
-A cell is (source partition, day, country, skill): the count of counted postings and their
-pay sketch; `country` is "*" for all countries together. Cells are stored in table records
+A cell is (source partition, day, country, subject): the count of counted postings and
+their pay sketch; `country` is "*" for all countries together. A subject is a skill id, an
+occupation group ("isco:2512") or every posting ("isco:*"; see `facts`); the code calls it
+`skill` where skills are what it is about. Cells are stored in table records
 of one (partition, day, shard), a shard being a fixed hash bucket of skill ids: a batch then
 writes a few hundred records instead of a few thousand cells, and each Faust table write
 (a changelog message) costs far more than a bigger JSON value. Keys are
@@ -30,7 +32,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from stream.trends.facts import Fact
 from stream.trends.sketch import add_to_data, empty_data
@@ -41,6 +44,8 @@ SHARDS = 16
 Table = MutableMapping[str, Any]
 
 
+# Subjects are a few thousand taxonomy ids and occupation groups: cache their shards.
+@lru_cache(maxsize=65_536)
 def shard_of(skill: str) -> int:
     return zlib.crc32(skill.encode()) % SHARDS
 
@@ -61,15 +66,26 @@ def parse_record_key(key: str) -> tuple[int, int] | None:
     return int(parts[0]), int(parts[1])
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    # A NamedTuple: reading a day's cells builds one per cell, and a tuple is much cheaper
+    # to build than a frozen dataclass (py-spy: dataclass __init__ was 4% of the app).
     partition: int
     day: int
     country: str
     skill: str
     name: str
-    count: int
+    postings: int
     pay: Mapping[str, Any]  # PaySketch data
+
+
+def count_cells(items: Iterable[tuple[str, Any]]) -> int:
+    """How many cells the given table items hold (without building them)."""
+    return sum(
+        len(entry["c"])
+        for key, record in items
+        if parse_record_key(key) is not None
+        for entry in record["skills"].values()
+    )
 
 
 def cells_of(items: Iterable[tuple[str, Any]], days: range | None = None) -> Iterator[Cell]:
@@ -174,6 +190,18 @@ def closing_watermark(
     return max(known) if known else None
 
 
+def pending(progress: Mapping[int, Progress | None], ends: Mapping[int, int | None]) -> int:
+    """Messages not yet applied over all partitions whose end offset is known (the lag)."""
+    lag = 0
+    for partition, end in ends.items():
+        if end is None:
+            continue
+        record = progress.get(partition)
+        applied_through = record.offset + 1 if record is not None else 0
+        lag += max(0, end - applied_through)
+    return lag
+
+
 def commit_batch(table: Table, plan: Plan, counts: Iterable[bool]) -> int:
     """Apply the counted facts of a plan, one write per touched record, then progress.
 
@@ -185,14 +213,19 @@ def commit_batch(table: Table, plan: Plan, counts: Iterable[bool]) -> int:
     touched: dict[str, dict[str, Any]] = {}
     floors: dict[str, int] = {}
     copied: set[tuple[str, str]] = set()
+    keys: dict[tuple[int, str], str] = {}  # (day, subject) -> record key, for this batch
     applied = 0
     for (offset, fact), count in zip(plan.fresh, counts, strict=True):
         if not count:
             continue
         applied += 1
         countries = (ALL, fact.country) if fact.country else (ALL,)
-        for skill, name in fact.skills:
-            key = record_key(plan.partition, fact.day, shard_of(skill))
+        for skill, name in (*fact.skills, *fact.groups):
+            key = keys.get((fact.day, skill))
+            if key is None:
+                key = keys[(fact.day, skill)] = record_key(
+                    plan.partition, fact.day, shard_of(skill)
+                )
             record = touched.get(key)
             if record is None:
                 stored = table.get(key)

@@ -19,6 +19,22 @@ from stream.enrich.places import country_of
 from stream.trends.sketch import pay_midpoint
 from stream.trends.windows import day_of, event_time
 
+# Occupation groups are counted in the same cells as skills, under subjects of their own:
+# "isco:2512" for an ISCO-08 unit group and "isco:*" for every counted posting (occupation
+# known or not), whose cells per country are the per-country counts. Skill ids are slugs
+# and never contain ":", so the two cannot collide.
+GROUP_PREFIX = "isco:"
+ALL_POSTINGS = "isco:*"
+ALL_POSTINGS_NAME = "All postings"
+
+
+def is_skill(subject: str) -> bool:
+    return not subject.startswith(GROUP_PREFIX)
+
+
+def is_group(subject: str) -> bool:
+    return subject.startswith(GROUP_PREFIX)
+
 
 class UnreadableError(ValueError):
     """The message is not a change event the trends app can read: skip it."""
@@ -34,6 +50,8 @@ class Fact:
     day: int
     event_time: float
     skills: tuple[tuple[str, str], ...]  # (id, name), each skill once
+    # ("isco:*", ...) always, then ("isco:{unit group}", its label) when the posting has one.
+    groups: tuple[tuple[str, str], ...]
     country: str | None
     pay_usd: float | None
 
@@ -54,6 +72,15 @@ def _country(posting: dict[str, Any]) -> str | None:
     if isinstance(place, dict) and place.get("country"):
         return str(place["country"])
     return country_of(posting.get("location"))
+
+
+def _groups(posting: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    occupation = posting.get("occupation")
+    if isinstance(occupation, dict) and occupation.get("isco_code"):
+        code = str(occupation["isco_code"])
+        label = str(occupation.get("isco_label") or code)
+        return ((ALL_POSTINGS, ALL_POSTINGS_NAME), (GROUP_PREFIX + code, label))
+    return ((ALL_POSTINGS, ALL_POSTINGS_NAME),)
 
 
 def read_fact(value: bytes | None, backdate_s: float) -> Fact:
@@ -86,6 +113,7 @@ def read_fact(value: bytes | None, backdate_s: float) -> Fact:
             day=day_of(at),
             event_time=at,
             skills=tuple(seen.items()),
+            groups=_groups(posting),
             country=_country(posting),
             pay_usd=pay,
         )

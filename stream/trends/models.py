@@ -49,6 +49,29 @@ class SkillTrend(_Out):
     pay: PayStats | None = Field(description="Null when no counted posting states pay.")
 
 
+class OccupationTrend(_Out):
+    """One closed daily window of one ISCO-08 unit group, or of every posting ("*"), in one
+    country or all ("*"). `isco_code` "*" with country "*" is the day's total; with a
+    country, that country's count.
+
+    Key `"{date}|{country}|{isco_code}"`; occupations.trends is compacted like skills.trends.
+    """
+
+    schema_version: int = SCHEMA_VERSION
+    date: dt.date = Field(description="The UTC day of the window.")
+    window_start: dt.datetime
+    window_end: dt.datetime = Field(description="Exclusive.")
+    isco_code: str = Field(
+        pattern=r"^([0-9]{4}|\*)$",
+        description="ISCO-08 unit group (the posting's occupation.isco_code), or '*' for "
+        "every counted posting, with an occupation or not.",
+    )
+    isco_label: str | None = Field(description="The unit group's label; null for '*'.")
+    country: str = Field(description="ISO 3166 alpha-2, or '*' for all countries together.")
+    postings: int = Field(ge=1, description="New or changed postings, deduplicated.")
+    pay: PayStats | None = Field(description="Null when no counted posting states pay.")
+
+
 class SkillRising(_Out):
     """A skill whose daily count rose above its trailing mean: for the alerting service.
 
@@ -70,4 +93,5 @@ class SkillRising(_Out):
 OUTPUT_MODELS: dict[str, type[BaseModel]] = {
     "skill_trend": SkillTrend,
     "skill_rising": SkillRising,
+    "occupation_trend": OccupationTrend,
 }

@@ -1,6 +1,6 @@
-"""Publishing closed days: which day every partition is done with, the SkillTrend and
-SkillRising messages of each, in order, then the progress records that say so; and the
-expiry of records past the retention.
+"""Publishing closed days: which day every partition is done with, the SkillTrend,
+OccupationTrend and SkillRising messages of each, in order, then the progress records that
+say so; and the expiry of records past the retention.
 
 Publication reads every partition's records from the local table: it is right while one
 instance owns all partitions (docs/trends.md, limits).
@@ -16,6 +16,7 @@ from typing import Any
 
 from faust.types import TP, TopicT
 
+from stream.ops.metrics import PAY_QUANTILES, TOP_COUNTRIES, TOP_N, TrendsMetrics
 from stream.trends import report
 from stream.trends.cells import (
     Progress,
@@ -24,12 +25,12 @@ from stream.trends.cells import (
     parse_record_key,
     progress_key,
 )
-from stream.trends.metrics import TrendsMetrics
+from stream.trends.facts import ALL_POSTINGS, is_group
+from stream.trends.models import SkillRising
 from stream.trends.settings import TrendsSettings
 from stream.trends.windows import day_date, day_start, last_closed_day
 
 log = logging.getLogger(__name__)
-TOP_N = 10  # skills exported as gauges (bounded cardinality)
 
 EndOffsets = Callable[[Sequence[TP]], Awaitable[Mapping[TP, int]]]
 
@@ -41,7 +42,7 @@ class Publisher:
         settings: TrendsSettings,
         source: str,
         partitions: int,
-        outputs: tuple[TopicT, TopicT],
+        outputs: tuple[TopicT, TopicT, TopicT],
         end_offsets: EndOffsets,
         metrics: TrendsMetrics,
     ) -> None:
@@ -49,7 +50,7 @@ class Publisher:
         self.t = settings
         self.source = source
         self.partitions = partitions
-        self.trends_topic, self.rising_topic = outputs
+        self.trends_topic, self.rising_topic, self.occupations_topic = outputs
         self.end_offsets = end_offsets
         self.metrics = metrics
         self._ends: dict[int, int | None] = {}
@@ -125,7 +126,15 @@ class Publisher:
                     value=message.model_dump_json().encode(),
                 )
             )
-        for rise in report.rising_messages(
+        groups = report.merge_cells(items, range(day, day + 1), subjects=is_group)
+        for group in report.occupation_messages(groups, day):
+            sent.append(
+                await self.occupations_topic.send(
+                    key=report.occupation_key(group).encode(),
+                    value=group.model_dump_json().encode(),
+                )
+            )
+        rises = report.rising_messages(
             items,
             day,
             first,
@@ -133,10 +142,11 @@ class Publisher:
             t.rising_factor,
             t.rising_min_postings,
             t.rising_trailing_days,
-        ):
+        )
+        for rise in rises:
             sent.append(
                 await self.rising_topic.send(
-                    key=f"{rise.date.isoformat()}|{rise.skill_id}".encode(),
+                    key=report.rising_key(rise).encode(),
                     value=rise.model_dump_json().encode(),
                 )
             )
@@ -144,10 +154,7 @@ class Publisher:
         # Delivered before the progress records say so: a crash re-publishes, never skips.
         await asyncio.gather(*sent)
         self.metrics.windows.inc()
-        top = report.top_skills({k: f for k, f in merged.items() if k[1] == "*"}, TOP_N)
-        self.metrics.top_skills.clear()
-        for rank, row in enumerate(top, start=1):
-            self.metrics.top_skills.labels(str(rank), row["skill_id"]).set(row["postings"])
+        export_gauges(self.metrics, merged, groups, rises)
         log.info("published %s: %d trend messages", day_date(day), len(sent))
 
     def _expire(self, items: list[tuple[str, Any]], closed: int) -> None:
@@ -157,3 +164,50 @@ class Publisher:
             parsed = parse_record_key(key)
             if parsed is not None and parsed[1] < oldest:
                 del self.cells[key]
+
+
+def export_gauges(
+    metrics: TrendsMetrics,
+    skills: Mapping[tuple[str, str], report.Figures],
+    groups: Mapping[tuple[str, str], report.Figures],
+    rises: Sequence[SkillRising],
+) -> None:
+    """Replace the ranked gauges with a newly published day's figures (`skills` and `groups`
+    are that day's merged cells). Cleared first, so a skill that left the top leaves no
+    series behind: the series stay bounded by TOP_N, TOP_COUNTRIES and PAY_QUANTILES."""
+    countries = sorted(
+        ((c, f.postings) for (s, c), f in groups.items() if s == ALL_POSTINGS and c != "*"),
+        key=lambda cp: (-cp[1], cp[0]),
+    )[:TOP_COUNTRIES]
+    metrics.country_postings.clear()
+    total = groups.get((ALL_POSTINGS, "*"))
+    metrics.country_postings.labels("*").set(total.postings if total else 0)
+    for country, postings in countries:
+        metrics.country_postings.labels(country).set(postings)
+
+    metrics.top_skills.clear()
+    metrics.top_skill_pay.clear()
+    top = report.top_skills({k: f for k, f in skills.items() if k[1] == "*"}, TOP_N)
+    for rank, row in enumerate(top, start=1):
+        skill = row["skill_id"]
+        metrics.top_skills.labels(str(rank), skill).set(row["postings"])
+        for country in ("*", *(c for c, _ in countries)):
+            figures = skills.get((skill, country))
+            pay = figures.pay_stats() if figures is not None else None
+            if pay is None:
+                continue
+            for quantile in PAY_QUANTILES:
+                value = getattr(pay, quantile)
+                metrics.top_skill_pay.labels(str(rank), skill, country, quantile).set(value)
+
+    metrics.top_occupations.clear()
+    named = {k: f for k, f in groups.items() if k[1] == "*" and k[0] != ALL_POSTINGS}
+    for rank, row in enumerate(report.top_groups(named, TOP_N), start=1):
+        labels = (str(rank), row["isco_code"], row["isco_label"] or "")
+        metrics.top_occupations.labels(*labels).set(row["postings"])
+
+    metrics.rising_skills.clear()
+    metrics.rising_factor.clear()
+    for rise in sorted(rises, key=lambda r: (-r.postings, r.skill_id))[:TOP_N]:
+        metrics.rising_skills.labels(rise.skill_id).set(rise.postings)
+        metrics.rising_factor.labels(rise.skill_id).set(rise.factor or 0.0)

@@ -1,6 +1,7 @@
 """Reading the cells: a closed day's SkillTrend messages, rising skills, and query answers.
 
-Cells of several partitions (and several days) merge here, at read time: counts add and
+Message keys are the topic table's (`stream.outputs`). Cells of several partitions (and
+several days) merge here, at read time: counts add and
 pay sketches merge exactly (`sketch`), so the figures do not depend on how postings were
 spread over partitions, and 7-day figures are sums of daily cells.
 """
@@ -8,12 +9,14 @@ spread over partitions, and 7-day figures are sums of daily cells.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from stream.outputs import row
 from stream.trends.cells import ALL, cells_of
-from stream.trends.models import PayStats, SkillRising, SkillTrend
+from stream.trends.facts import ALL_POSTINGS, GROUP_PREFIX, is_skill
+from stream.trends.models import OccupationTrend, PayStats, SkillRising, SkillTrend
 from stream.trends.rising import rising
 from stream.trends.sketch import PaySketch
 from stream.trends.windows import day_date, day_end, day_start
@@ -44,17 +47,21 @@ class Figures:
 
 
 def merge_cells(
-    items: Iterable[tuple[str, Any]], days: range, country: str | None = None
+    items: Iterable[tuple[str, Any]],
+    days: range,
+    country: str | None = None,
+    subjects: Callable[[str], bool] = is_skill,
 ) -> dict[tuple[str, str], Figures]:
-    """(skill, country) -> figures over the given days, every partition merged."""
+    """(subject, country) -> figures over the given days, every partition merged; skills
+    only unless `subjects` picks others (`facts.is_group`: occupation groups and all)."""
     out: dict[tuple[str, str], Figures] = {}
     for cell in cells_of(items, days):
-        if country is not None and cell.country != country:
+        if (country is not None and cell.country != country) or not subjects(cell.skill):
             continue
         figures = out.get((cell.skill, cell.country))
         if figures is None:
             figures = out[(cell.skill, cell.country)] = Figures(cell.name)
-        figures.postings += cell.count
+        figures.postings += cell.postings
         figures.pay.merge(PaySketch.from_data(cell.pay))
     return out
 
@@ -80,16 +87,55 @@ def trend_messages(merged: Mapping[tuple[str, str], Figures], day: int) -> list[
 
 
 def trend_key(message: SkillTrend) -> str:
-    return f"{message.date.isoformat()}|{message.country}|{message.skill_id}"
+    key = row("trends_topic").key(message)
+    assert key is not None
+    return key.decode()
+
+
+def occupation_messages(
+    merged: Mapping[tuple[str, str], Figures], day: int
+) -> list[OccupationTrend]:
+    """One OccupationTrend per (group, country) with postings on a closed day, in key order;
+    `merged` holds group subjects ("isco:2512", and "isco:*" for all postings)."""
+    start = dt.datetime.fromtimestamp(day_start(day), dt.UTC)
+    end = dt.datetime.fromtimestamp(day_end(day), dt.UTC)
+    return [
+        OccupationTrend(
+            date=day_date(day),
+            window_start=start,
+            window_end=end,
+            isco_code=subject.removeprefix(GROUP_PREFIX),
+            isco_label=None if subject == ALL_POSTINGS else figures.name,
+            country=country,
+            postings=figures.postings,
+            pay=figures.pay_stats(),
+        )
+        for (subject, country), figures in sorted(
+            merged.items(), key=lambda kv: (kv[0][1], kv[0][0])
+        )
+        if figures.postings > 0
+    ]
+
+
+def occupation_key(message: OccupationTrend) -> str:
+    key = row("occupations_topic").key(message)
+    assert key is not None
+    return key.decode()
+
+
+def rising_key(message: SkillRising) -> str:
+    key = row("rising_topic").key(message)
+    assert key is not None
+    return key.decode()
 
 
 def daily_totals(items: Iterable[tuple[str, Any]], days: range) -> dict[int, dict[str, int]]:
     """day -> skill -> postings in all countries, for the rising rule."""
     totals: dict[int, dict[str, int]] = {d: {} for d in days}
     for cell in cells_of(items, days):
-        if cell.country == ALL:
+        if cell.country == ALL and is_skill(cell.skill):
             per_skill = totals[cell.day]
-            per_skill[cell.skill] = per_skill.get(cell.skill, 0) + cell.count
+            per_skill[cell.skill] = per_skill.get(cell.skill, 0) + cell.postings
     return totals
 
 
@@ -126,6 +172,24 @@ def top_skills(merged: Mapping[tuple[str, str], Figures], n: int) -> list[dict[s
     """The n skills with most postings (ties by id), as JSON-ready rows."""
     rows = sorted(merged.items(), key=lambda kv: (-kv[1].postings, kv[0][0]))[:n]
     return [figures_row(skill, country, f) for (skill, country), f in rows]
+
+
+def top_groups(merged: Mapping[tuple[str, str], Figures], n: int) -> list[dict[str, Any]]:
+    """The n occupation groups with most postings ("*": every posting), JSON-ready."""
+    rows = sorted(merged.items(), key=lambda kv: (-kv[1].postings, kv[0][0]))[:n]
+    out = []
+    for (subject, country), figures in rows:
+        pay = figures.pay_stats()
+        out.append(
+            {
+                "isco_code": subject.removeprefix(GROUP_PREFIX),
+                "isco_label": None if subject == ALL_POSTINGS else figures.name,
+                "country": country,
+                "postings": figures.postings,
+                "pay": None if pay is None else pay.model_dump(mode="json", exclude={"buckets"}),
+            }
+        )
+    return out
 
 
 def figures_row(skill: str, country: str, figures: Figures) -> dict[str, Any]:

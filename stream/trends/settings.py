@@ -14,8 +14,11 @@ class TrendsSettings(BaseModel):
     source_topic: str | None = None
     trends_topic: str = "skills.trends"
     rising_topic: str = "skills.rising"
+    # Daily counts per ISCO-08 unit group and per country (OccupationTrend).
+    occupations_topic: str = "occupations.trends"
     # Faust table store: "memory://" (recovered from the changelog at every start) or
-    # "rocksdb://" (needs rocksdict; recovers only what it missed).
+    # "rocksdb://" (the rocksdb extra: rocksdict; recovers only what it missed; see
+    # stream/trends/store.py and docs/trends.md, Recovery).
     store: str = "memory://"
     data_dir: str = ".local/trends"
     # A day closes this long after its end in event time; later events for it are late.

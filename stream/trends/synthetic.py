@@ -28,6 +28,7 @@ def change_event(
     pay_usd: tuple[float | None, float | None] | None = None,
     previous_content_hash: str | None = None,
     place_country: str | None = None,
+    occupation: tuple[str, str] | None = None,  # (ISCO-08 unit group, its label)
 ) -> dict[str, Any]:
     source, _, source_id = posting_id.partition(":")
     salary = None
@@ -86,6 +87,14 @@ def change_event(
             "region_code": None,
             "city": None,
             "text": location or "",
+            "confidence": 0.9,
+        }
+    if occupation is not None:
+        posting["occupation"] = {
+            "esco_uri": None,
+            "label": None,
+            "isco_code": occupation[0],
+            "isco_label": occupation[1],
             "confidence": 0.9,
         }
     return {

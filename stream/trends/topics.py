@@ -9,20 +9,25 @@ from confluent_kafka.admin import AdminClient
 from confluent_kafka.cimpl import NewTopic
 
 from stream.config import Settings
+from stream.outputs import TOPICS
 from stream.runtime.kafka import client_config
 
 log = logging.getLogger(__name__)
 
 
 def ensure_output_topics(settings: Settings, partitions: int) -> None:
-    """Create skills.trends and skills.rising (compacted: a window re-published after a
-    crash replaces itself) unless they exist; the broker does not auto-create."""
+    """Create the app's output topics (its rows of the topic table, `stream.outputs`, which
+    `stream topics create` creates too) unless they exist; the broker does not auto-create."""
     admin = AdminClient(client_config(settings, "admin"))
-    t = settings.trends
-    compact = {"cleanup.policy": "compact"}
     specs = [
-        NewTopic(name, partitions, settings.topics.replication_factor, config=compact)
-        for name in (t.trends_topic, t.rising_topic)
+        NewTopic(
+            topic.name(settings),
+            partitions,
+            settings.topics.replication_factor,
+            config=topic.config(settings),
+        )
+        for topic in TOPICS
+        if topic.section == "trends"
     ]
     for name, future in admin.create_topics(specs, operation_timeout=30).items():
         try:

@@ -1,6 +1,6 @@
-"""The query views on Faust's web server: `/trends/top`, `/trends/skills/{id}` and
-`/metrics`. Answers merge the local table's records at read time (one instance: see
-docs/trends.md, limits)."""
+"""The query views on Faust's web server: `/trends/top`, `/trends/skills/{id}`,
+`/trends/occupations` and `/metrics`. Answers merge the local table's records at read time
+(one instance: see docs/trends.md, limits)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import faust
 from prometheus_client import CollectorRegistry, generate_latest
 
 from stream.trends import report
+from stream.trends.facts import is_group
 from stream.trends.windows import DAY_S, day_date, day_from_date
 
 MAX_N = 1000
@@ -71,6 +72,16 @@ def register(
             return web.json({"error": str(exc)}, status=400)
         merged = report.merge_cells(cells.items(), days, country)
         return web.json(answer(days, report.top_skills(merged, n)))
+
+    @app.page("/trends/occupations")
+    async def occupations(web: Any, request: Any) -> Any:
+        # ISCO-08 unit groups by postings; "*" is every posting (the per-country count).
+        try:
+            days, country, n = parse(request.query)
+        except ValueError as exc:
+            return web.json({"error": str(exc)}, status=400)
+        merged = report.merge_cells(cells.items(), days, country, subjects=is_group)
+        return web.json(answer(days, report.top_groups(merged, n)))
 
     @app.page("/trends/skills/{skill}")
     async def skill(web: Any, request: Any, skill: str) -> Any:

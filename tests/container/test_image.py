@@ -135,6 +135,9 @@ class Run:
             "STREAM_TOPICS__ENRICHED": self.topic("enriched"),
             "STREAM_TOPICS__CHANGES": self.topic("changes"),
             "STREAM_TOPICS__DLQ": self.topic("dlq"),
+            "STREAM_TRENDS__TRENDS_TOPIC": f"{self.run_id}.skills.trends",
+            "STREAM_TRENDS__OCCUPATIONS_TOPIC": f"{self.run_id}.occupations.trends",
+            "STREAM_TRENDS__RISING_TOPIC": f"{self.run_id}.skills.rising",
             "STREAM_TOPICS__PARTITIONS": "3",
             "STREAM_WORKER__METRICS_PORT": str(self.metrics_port),
             "STREAM_WORKER__BATCH_TIMEOUT_S": "0.2",
@@ -440,6 +443,7 @@ def test_trends_app_container(run: Run, worker: Worker) -> None:
         "STREAM_TRENDS__APP_ID": f"{run.run_id}-trends",
         "STREAM_TRENDS__TRENDS_TOPIC": f"{run.run_id}.skills.trends",
         "STREAM_TRENDS__RISING_TOPIC": f"{run.run_id}.skills.rising",
+        "STREAM_TRENDS__OCCUPATIONS_TOPIC": f"{run.run_id}.occupations.trends",
         "STREAM_TRENDS__WEB_PORT": str(web_port),
         "STREAM_TRENDS__DATA_DIR": "/tmp/trends",
     }

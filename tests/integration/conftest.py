@@ -95,6 +95,10 @@ def make_env(kafka_port: int = KAFKA_PORT, redis_port: int = REDIS_PORT) -> Env:
         "STREAM_TOPICS__ENRICHED": test_env.topic("enriched"),
         "STREAM_TOPICS__CHANGES": test_env.topic("changes"),
         "STREAM_TOPICS__DLQ": test_env.topic("dlq"),
+        # `topics create` makes the trends app's topics too: this run's, not the shared ones.
+        "STREAM_TRENDS__TRENDS_TOPIC": f"{run_id}.skills.trends",
+        "STREAM_TRENDS__OCCUPATIONS_TOPIC": f"{run_id}.occupations.trends",
+        "STREAM_TRENDS__RISING_TOPIC": f"{run_id}.skills.rising",
         "STREAM_TOPICS__PARTITIONS": "3",
         "STREAM_WORKER__METRICS_PORT": str(test_env.metrics_port),
         "STREAM_WORKER__BATCH_TIMEOUT_S": "0.2",

@@ -69,7 +69,6 @@ HOOKED = {
     "stream_kafka_stats_total",
     "stream_producer_queue_messages",
     "stream_consumer_fetch_queue_messages",
-    "stream_skill_postings_total",
     "stream_skill_tags_total",
     "stream_salary_usd_converted_total",
 }
@@ -104,16 +103,18 @@ class Prometheus:
 
 
 @contextlib.contextmanager
-def private_prometheus(tmp_path: Path, targets: list[str]) -> Iterator[Prometheus]:
+def private_prometheus(
+    tmp_path: Path, targets: list[str], job: str = "stream-worker"
+) -> Iterator[Prometheus]:
     """A Prometheus of our own on a free loopback port, via the project's stack script
-    (its own STREAM_LOCAL_DIR: the shared stack is not touched), scraping `targets` every
-    second and evaluating the project's rules every second."""
+    (its own STREAM_LOCAL_DIR: the shared stack is not touched), scraping `targets` as
+    `job` every second and evaluating the project's rules every second."""
     port = free_port()
     config = tmp_path / "prometheus.yml"
     config.write_text(
         "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n"
         f"rule_files: {json.dumps([str(path) for path in RULES])}\n"
-        "scrape_configs:\n  - job_name: stream-worker\n    static_configs:\n"
+        f"scrape_configs:\n  - job_name: {job}\n    static_configs:\n"
         f"      - targets: {json.dumps(targets)}\n"
     )
     stack_env = {
@@ -212,10 +213,15 @@ def _operands(expr: str) -> list[str]:
     return [p.strip() for p in parts if p.strip() and not re.fullmatch(r"[0-9.e+-]+", p.strip())]
 
 
-def _dashboard_queries() -> list[tuple[str, str, str]]:
+def dashboard_queries(job: str = "stream-worker") -> list[tuple[str, str, str]]:
+    """(where, expression, source) of every panel and variable query of the dashboards
+    that read `job` (their instance variable names it)."""
     found: list[tuple[str, str, str]] = []
     for path in DASHBOARDS:
         board = json.loads(path.read_text("utf-8"))
+        instance = next(v for v in board["templating"]["list"] if v["name"] == "instance")
+        if f'job="{job}"' not in instance["definition"]:
+            continue
         for item in board["panels"]:
             for target in item.get("targets", []):
                 where = f"{path.name}: {item['title']}"
@@ -298,7 +304,7 @@ def test_every_dashboard_and_rule_expression_returns_data(
 
     queries, problems = _rule_queries(prometheus)
     assert queries, "no rules loaded"
-    queries += _dashboard_queries()
+    queries += dashboard_queries()
     awaiting: list[str] = []
     for where, expr, source in queries:
         error, result = prometheus.query(expr)

@@ -8,8 +8,11 @@ tests/deadlines.py), never a sleep that assumes a quiet machine.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import math
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -35,6 +38,7 @@ DEADLINE_S = deadline(80)
 DAY = 86_400.0
 H = 3600.0
 D0 = 20_000 * DAY  # 2024-10-04T00:00Z
+DEV = ("2512", "Software developers")
 A, B = "2024-10-04", "2024-10-05"
 BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
 
@@ -57,6 +61,7 @@ class World:
         self.source = f"{self.run}.postings.changes"
         self.trends = f"{self.run}.skills.trends"
         self.rising = f"{self.run}.skills.rising"
+        self.occupations = f"{self.run}.occupations.trends"
         self.web_port = free_port()
         self.directory = directory
         self.deadline = Deadline()
@@ -79,6 +84,7 @@ class World:
             "STREAM_TRENDS__SOURCE_TOPIC": self.source,
             "STREAM_TRENDS__TRENDS_TOPIC": self.trends,
             "STREAM_TRENDS__RISING_TOPIC": self.rising,
+            "STREAM_TRENDS__OCCUPATIONS_TOPIC": self.occupations,
             "STREAM_TRENDS__WEB_PORT": str(self.web_port),
             "STREAM_TRENDS__DATA_DIR": str(directory / "data"),
             "STREAM_TRENDS__GRACE_S": str(6 * H),
@@ -187,7 +193,14 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
     world.send(
         0,
         [
-            ev("x:1", "h1", end_a - 1, ["python", "sql"], pay_usd=(100_000, 120_000)),
+            ev(
+                "x:1",
+                "h1",
+                end_a - 1,
+                ["python", "sql"],
+                pay_usd=(100_000, 120_000),
+                occupation=DEV,
+            ),
             # Updated twice the same day: counts once.
             ev("x:1", "h1b", end_a - 0.5, ["python", "sql"], kind="updated"),
             ev("x:1", "h1c", end_a - 0.25, ["python", "sql"], kind="updated"),
@@ -204,7 +217,15 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
             # The same content as x:1 on another board, same day: not counted again.
             ev("z:7", "h1", end_a - 2, ["python", "sql"], pay_usd=(100_000, 120_000)),
             # The first second of day A.
-            ev("z:8", "h8", D0, ["python"], location="London, UK", pay_usd=(60_000, 60_000)),
+            ev(
+                "z:8",
+                "h8",
+                D0,
+                ["python"],
+                location="London, UK",
+                pay_usd=(60_000, 60_000),
+                occupation=DEV,
+            ),
         ],
     )
     process = world.start()
@@ -233,11 +254,30 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
     assert abs(pay["p90"] / 110_000 - 1) < 0.01
     assert got[f"{A}|*|rust"]["pay"] is None
 
+    # Occupation groups and countries ("*": every posting), deduplicated like skills.
+    groups = {
+        f"{A}|*|*": 3,
+        f"{A}|US|*": 1,
+        f"{A}|GB|*": 2,
+        f"{A}|*|2512": 2,
+        f"{A}|US|2512": 1,
+        f"{A}|GB|2512": 1,
+        f"{B}|*|*": 1,
+        f"{B}|DE|*": 1,
+    }
+    got_groups = world.read(world.occupations, lambda seen: set(groups) <= set(seen))
+    assert {k: v["postings"] for k, v in got_groups.items()} == groups, world.log()
+    assert got_groups[f"{A}|*|2512"]["pay"]["mean"] == 85_000
+    top_groups = world.get(f"/trends/occupations?window={A}&country=GB")
+    assert [(r["isco_code"], r["postings"]) for r in top_groups["rows"]] == [("*", 2), ("2512", 1)]
+
     # A day-A event arriving now is late: dropped, counted, never applied.
     world.send(0, [ev("x:4", "h4", D0 + H, ["python"])])
     world.deadline.wait(
         lambda: world.metric("stream_trends_events_total", '{outcome="late"}') == 1, "late event"
     )
+    # Everything sent is applied: nothing left behind (13 messages on 2 partitions).
+    world.deadline.wait(lambda: world.metric("stream_trends_lag_messages") == 0, "lag 0")
     assert world.metric("stream_trends_events_total", '{outcome="duplicate"}') == 4
     # Top skills of the newest published day (B) as bounded gauges.
     assert world.metric("stream_trends_top_skill_postings", '{rank="1",skill="python"}') == 1
@@ -259,6 +299,7 @@ def test_windows_dedup_pay_and_web_on_the_real_broker(world: World) -> None:
 
 
 SKILLS = [f"skill{i:02d}" for i in range(40)]
+GROUPS = [("2512", "Software developers"), ("2221", "Nursing professionals"), None]
 PLACES = ["Austin, TX", "London, UK", "Berlin, Germany", "Bengaluru, India", "Remote"]
 
 
@@ -281,7 +322,10 @@ def crash_workload(per_partition: int, seed: int = 7) -> dict[int, list[dict[str
         place = rng.choice(PLACES)
         low = rng.uniform(30_000, 200_000)
         pay = (low, low * 1.2) if rng.random() < 0.6 else None
-        event = ev(f"b{partition}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay)
+        group = rng.choice(GROUPS)
+        event = ev(
+            f"b{partition}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay, occupation=group
+        )
         add(partition, at, event)
         roll = rng.random()
         if roll < 0.15:  # updated later the same day or the next: a new hash
@@ -294,30 +338,45 @@ def crash_workload(per_partition: int, seed: int = 7) -> dict[int, list[dict[str
             add(partition, at, event)
         elif roll < 0.35:  # the identical content on another board (the other partition)
             other = 1 - partition
-            copy = ev(f"c{other}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay)
+            copy = ev(
+                f"c{other}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay, occupation=group
+            )
             add(other, at, copy)
     return {p: [event for _, _, event in sorted(items)] for p, items in timed.items()}
 
 
-def reference(workload: dict[int, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """What skills.trends must say, from the pure logic without Kafka, Redis or crashes."""
-    from stream.trends.report import merge_cells, trend_key, trend_messages
+def reference(
+    workload: dict[int, list[dict[str, Any]]],
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """What skills.trends and occupations.trends must say, from the pure logic without
+    Kafka, Redis or crashes."""
+    from stream.trends.facts import is_group
+    from stream.trends.report import (
+        merge_cells,
+        occupation_key,
+        occupation_messages,
+        trend_key,
+        trend_messages,
+    )
     from tests.unit.trends_fakes import FakeClaims, step
 
     table: dict[str, Any] = {}
     claims = FakeClaims()
     for partition, events in workload.items():
         step(table, claims, partition, list(enumerate(events)))
-    expected = {}
+    expected, groups = {}, {}
     for day in (20_000, 20_001):
         for message in trend_messages(merge_cells(table.items(), range(day, day + 1)), day):
             expected[trend_key(message)] = json.loads(message.model_dump_json())
-    return expected
+        merged = merge_cells(table.items(), range(day, day + 1), subjects=is_group)
+        for group in occupation_messages(merged, day):
+            groups[occupation_key(group)] = json.loads(group.model_dump_json())
+    return expected, groups
 
 
 def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
     workload = crash_workload(per_partition=4000)
-    expected = reference(workload)
+    expected, expected_groups = reference(workload)
     total = sum(len(events) for events in workload.values())
     for partition, events in workload.items():
         world.send(partition, events)
@@ -338,6 +397,8 @@ def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
     assert not wrong, (
         f"{len(wrong)} differ, e.g. {wrong[:3]}: {got[wrong[0]]} != {expected[wrong[0]]}"
     )
+    groups = world.read(world.occupations, lambda seen: set(expected_groups) <= set(seen))
+    assert groups == expected_groups
     outcomes = {
         o: world.metric(seen, f'{{outcome="{o}"}}')
         for o in ("counted", "duplicate", "late", "replayed", "unreadable")
@@ -365,3 +426,111 @@ def test_rising_skill_event(world: World) -> None:
     kafka = rises[f"{B}|kafka"]
     assert (kafka["postings"], kafka["trailing_mean"], kafka["factor"]) == (4, 1.0, 4.0)
     assert world.stop(process) == 0, world.log()
+
+
+@pytest.mark.skipif(shutil.which("prometheus") is None, reason="prometheus not installed")
+def test_market_trends_dashboard_queries_return_data(world: World, tmp_path: Path) -> None:
+    """Every query of the Market trends dashboard, evaluated by a real Prometheus scraping
+    this test's `stream trends` once two days are published (a riser, pay, countries and
+    occupation groups on the newest)."""
+    from tests.integration.test_prometheus import dashboard_queries, private_prometheus
+
+    pay = (90_000.0, 110_000.0)
+    day_a = [
+        ev(f"x:a{i}", f"ha{i}", D0 + H + i, ["sql"], pay_usd=pay, occupation=DEV) for i in range(3)
+    ]
+    day_a.append(ev("x:k0", "hk0", D0 + 2 * H, ["kafka"]))
+    day_b = [
+        ev(f"x:b{i}", f"hb{i}", D0 + DAY + H + i, ["sql"], location="London, UK", pay_usd=pay)
+        for i in range(3)
+    ]
+    day_b += [
+        ev(f"x:kb{i}", f"hkb{i}", D0 + DAY + 2 * H + i, ["kafka"], pay_usd=pay, occupation=DEV)
+        for i in range(4)
+    ]
+    world.send(0, day_a + day_b)
+    world.send(1, [ev("z:1", "hz1", D0 + DAY + 3 * H, ["go"])])
+    process = world.start()
+    closing = D0 + 2 * DAY + 7 * H
+    world.send(0, [ev("x:close", "hc0", closing, ["go"])])
+    world.send(1, [ev("z:close", "hc1", closing, ["go"])])
+    world.read(world.rising, lambda seen: f"{B}|kafka" in seen)
+
+    queries = dashboard_queries("stream-trends")
+    assert len(queries) >= 15, queries
+    target = f"127.0.0.1:{world.web_port}"
+    with private_prometheus(tmp_path, [target], job="stream-trends") as prom:
+
+        def scraped_twice() -> bool:
+            # A rate needs two samples in its window; B published means the gauges hold B.
+            error, result = prom.query(
+                'count_over_time(stream_trends_last_published_day_timestamp_seconds{job="stream-trends"}[1m])'
+            )
+            return error is None and bool(result) and float(result[0]["value"][1]) >= 2
+
+        world.deadline.wait(scraped_twice, "two scrapes of the trends app")
+        problems = []
+        for where, expr, _ in queries:
+            error, result = prom.query(expr)
+            values = [float(item["value"][1]) for item in result if "value" in item]
+            if error is not None or not values or all(math.isnan(v) for v in values):
+                problems.append(f"{where}: {expr}\n    {error or result}")
+        assert not problems, "\n".join(problems)
+        error, top = prom.query('stream_trends_top_skill_postings{rank="1"}')
+        assert error is None
+        assert [(r["metric"]["skill"], r["value"][1]) for r in top] == [("kafka", "4")]
+    assert world.stop(process) == 0, world.log()
+
+
+def test_claims_on_redis_match_the_in_memory_rules(stack: None) -> None:
+    """The Lua claim script against real Redis gives the same answers as FakeClaims (the
+    unit tests' model of SET NX GET): first wins, later holders lose, a replay of the same
+    message wins again, and both claims are needed."""
+    import asyncio
+
+    import redis.asyncio as aioredis
+
+    from stream.trends.claims import Claims
+    from stream.trends.dedup import claim_keys
+    from tests.unit.trends_fakes import FakeClaims, fact
+
+    prefix = f"it-claims-{uuid.uuid4().hex[:8]}"
+    events = [
+        ev("x:1", "h1", D0, ["sql"]),
+        ev("x:1", "h1b", D0 + 1, ["sql"], kind="updated"),  # same posting, same day
+        ev("y:1", "h1", D0 + 2, ["sql"]),  # same content, another board
+        ev("x:2", "h2", D0 + DAY, ["sql"]),
+        ev("x:1", "h1c", D0 + DAY, ["sql"], kind="updated"),  # the next day: counts
+    ]
+    batch = [(offset, fact(event)) for offset, event in enumerate(events)]
+
+    async def run() -> tuple[list[list[bool]], list[list[bool]], list[list[bool]]]:
+        client = aioredis.Redis.from_url(f"redis://127.0.0.1:{REDIS_PORT}/0")
+        claims = Claims(client, prefix, 600)
+        try:
+            first = await claims.decide("src", [(0, batch[:3]), (1, batch[3:])])
+            replay = await claims.decide("src", [(0, batch[:3]), (1, batch[3:])])
+            other = await claims.decide("src", [(2, [(9, batch[0][1])])])
+            return first, replay, other
+        finally:
+            # Its own keys only: a SCAN would walk the shared Redis's whole keyspace.
+            await client.delete(*(k for _, f in batch for k in claim_keys(prefix, f)))
+            await client.aclose()
+
+    first, replay, other = asyncio.run(run())
+    fake = FakeClaims()
+    expected = [fake.decide("src", 0, batch[:3]), fake.decide("src", 1, batch[3:])]
+    assert first == expected == [[True, False, False], [True, True]]
+    assert replay == first  # each message finds its own token
+    assert other == [[False]]  # another message with the same claims loses
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("rocksdict") is None,
+    reason="rocksdict not installed (the optional extra: uv sync --extra rocksdb)",
+)
+def test_kill_9_mid_window_recovers_exactly_with_rocksdb(world: World) -> None:
+    """The same crash test on the RocksDB store (stream/trends/store.py): the restarted app
+    reads its local store, not the whole changelog, and must come out as exact."""
+    world.variables["STREAM_TRENDS__STORE"] = "rocksdb://"
+    test_kill_9_mid_window_recovers_exactly(world)

@@ -21,15 +21,35 @@ NOW = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 
 
 def test_every_row_names_a_topic_setting() -> None:
-    fields = set(TopicSettings.model_fields)
-    assert {topic.setting for topic in TOPICS} <= fields
-    assert [topic.setting for topic in TOPICS] == ["raw", "enriched", "changes", "dlq"]
+    settings = load_settings()
+    for topic in TOPICS:
+        section = type(getattr(settings, topic.section))
+        assert topic.setting in section.model_fields, topic
+    assert [topic.setting for topic in TOPICS] == [
+        "raw",
+        "enriched",
+        "changes",
+        "dlq",
+        "trends_topic",
+        "occupations_topic",
+        "rising_topic",
+    ]
+    # The worker routes only its own outputs; the trends app writes the last three.
+    assert [t.setting for t in TOPICS if t.output] == ["enriched", "changes", "dlq"]
 
 
 def test_topics_create_makes_the_tables_topics_with_their_config() -> None:
     settings = load_settings(topics={"partitions": 3})
     specs = {spec.topic: spec for spec in topic_specs(settings)}
-    assert set(specs) == {"postings.raw", "postings.enriched", "postings.changes", "postings.dlq"}
+    assert set(specs) == {
+        "postings.raw",
+        "postings.enriched",
+        "postings.changes",
+        "postings.dlq",
+        "skills.trends",
+        "occupations.trends",
+        "skills.rising",
+    }
     assert all(spec.num_partitions == 3 for spec in specs.values())
     assert specs["postings.enriched"].config == {
         "cleanup.policy": "compact",
@@ -42,6 +62,8 @@ def test_topics_create_makes_the_tables_topics_with_their_config() -> None:
     }
     assert specs["postings.raw"].config["max.message.bytes"] == big
     assert specs["postings.changes"].config == {"retention.ms": str(7 * 24 * 3600 * 1000)}
+    for trends in ("skills.trends", "occupations.trends", "skills.rising"):
+        assert specs[trends].config["cleanup.policy"] == "compact"
 
 
 def test_messages_are_routed_by_model_and_the_input_topic_is_not_an_output() -> None:

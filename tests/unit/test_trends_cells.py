@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from stream.trends.cells import ALL, Progress, cells_of, commit_batch, plan_batch
+from stream.trends.cells import ALL, Progress, cells_of, commit_batch, pending, plan_batch
 from stream.trends.facts import UnreadableError, read_fact
 from stream.trends.synthetic import change_event, encoded
 from tests.unit.trends_fakes import D0, DAY, FakeClaims, fact, step
@@ -19,7 +19,7 @@ def count(
     table: dict[str, Any], day: int = 20_000, skill: str = "python", country: str = ALL
 ) -> int:
     return sum(
-        c.count
+        c.postings
         for c in cells_of(table.items(), range(day, day + 1))
         if c.skill == skill and c.country == country
     )
@@ -102,9 +102,43 @@ def test_country_cells_and_pay() -> None:
     assert count(table) == 3
     assert count(table, country="GB") == 1
     assert count(table, country="US") == 1
-    (cell,) = [c for c in cells_of(table.items()) if c.country == "GB"]
+    (cell,) = [c for c in cells_of(table.items()) if c.country == "GB" and c.skill == "python"]
     assert cell.pay["count"] == 1
     assert cell.pay["total"] == 60_000
+
+
+def test_occupation_groups_and_countries_are_counted_like_skills() -> None:
+    dev = ("2512", "Software developers")
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    step(
+        table,
+        claims,
+        0,
+        [
+            (0, ev("b:1", "h1", D0 + H, occupation=dev, pay_usd=(90_000, 110_000))),
+            (1, ev("b:2", "h2", D0 + H, occupation=dev, location="London, UK")),
+            # The same posting updated: counts once in its group too.
+            (2, ev("b:2", "h2b", D0 + 2 * H, occupation=dev, location="London, UK",
+                   kind="updated")),
+            (3, ev("b:3", "h3", D0 + H, skills=[], location="London, UK")),  # no occupation
+            (4, ev("c:1", "h1", D0 + 3 * H, occupation=dev)),  # b:1 on another board
+        ],
+    )  # fmt: skip
+    assert fact(ev("b:1", "h1", D0, occupation=dev)).groups == (
+        ("isco:*", "All postings"),
+        ("isco:2512", "Software developers"),
+    )
+    assert fact(ev("b:1", "h1", D0)).groups == (("isco:*", "All postings"),)
+    assert count(table, skill="isco:2512") == 2
+    assert count(table, skill="isco:2512", country="GB") == 1
+    # "isco:*" counts every posting, occupation or not, skills or not: per country too.
+    assert count(table, skill="isco:*") == 3
+    assert count(table, skill="isco:*", country="GB") == 2
+    assert count(table, skill="isco:*", country="US") == 1
+    assert count(table) == 2  # python: b:3 has no skills
+    (pay,) = [c.pay for c in cells_of(table.items()) if (c.skill, c.country) == ("isco:2512", "US")]
+    assert pay["total"] == 100_000
 
 
 def test_late_events_are_dropped_and_counted() -> None:
@@ -199,6 +233,13 @@ def test_closing_waits_for_partitions_with_pending_messages_not_idle_ones() -> N
     assert closing_watermark({0: ahead, 1: Progress(published_day=19_999)}, {0: 500, 1: 3}) is None
     # Everyone caught up: the newest watermark.
     assert closing_watermark({0: ahead, 1: behind}, {0: 100, 1: 10}) == D0 + 2 * DAY
+
+
+def test_pending_is_what_is_left_to_apply_where_the_end_is_known() -> None:
+    progress = {0: Progress(offset=9), 1: None, 2: Progress(offset=4), 3: Progress(offset=7)}
+    ends = {0: 10, 1: 3, 2: 9, 3: None}
+    assert pending(progress, ends) == 0 + 3 + 4  # partition 3's end is not known yet
+    assert pending({0: Progress(offset=12)}, {0: 10}) == 0
 
 
 def test_events_of_a_published_day_are_late() -> None:

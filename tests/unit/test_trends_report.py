@@ -6,7 +6,17 @@ import math
 from typing import Any
 
 from stream.models import ChangeEvent
-from stream.trends.report import merge_cells, rising_messages, top_skills, trend_messages
+from stream.trends.facts import is_group
+from stream.trends.report import (
+    daily_totals,
+    merge_cells,
+    occupation_key,
+    occupation_messages,
+    rising_messages,
+    top_groups,
+    top_skills,
+    trend_messages,
+)
 from stream.trends.rising import rising
 from stream.trends.synthetic import change_event
 from tests.unit.trends_fakes import D0, DAY, FakeClaims, step
@@ -84,3 +94,41 @@ def test_rising_messages_from_cells() -> None:
 
 def test_synthetic_events_are_valid_change_events() -> None:
     ChangeEvent.model_validate(change_event("b:1", "h", D0, ["python"], pay_usd=(1.0, None)))
+
+
+def test_occupation_groups_are_read_apart_from_skills() -> None:
+    dev, nurse = ("2512", "Software developers"), ("2221", "Nursing professionals")
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    items = [
+        (0, change_event("b:1", "h1", D0 + H, ["python"], occupation=dev, pay_usd=(1e5, 1e5))),
+        (1, change_event("b:2", "h2", D0 + H, ["python"], occupation=dev)),
+        (2, change_event("b:3", "h3", D0 + H, [], occupation=nurse, location="London, UK")),
+    ]
+    step(table, claims, 0, items)
+    day = range(20_000, 20_001)
+    # Skills only: no group subject becomes a SkillTrend, a top skill or a rising skill.
+    skills = merge_cells(table.items(), day)
+    assert {m.skill_id for m in trend_messages(skills, 20_000)} == {"python"}
+    groups = merge_cells(table.items(), day, "*", subjects=is_group)
+    assert [(r["isco_code"], r["isco_label"], r["postings"]) for r in top_groups(groups, 3)] == [
+        ("*", None, 3),
+        ("2512", "Software developers", 2),
+        ("2221", "Nursing professionals", 1),
+    ]
+    messages = occupation_messages(merge_cells(table.items(), day, subjects=is_group), 20_000)
+    assert [(m.country, m.isco_code, m.postings) for m in messages] == [
+        ("*", "*", 3),
+        ("*", "2221", 1),
+        ("*", "2512", 2),
+        ("GB", "*", 1),
+        ("GB", "2221", 1),
+        ("US", "*", 2),
+        ("US", "2512", 2),
+    ]
+    assert messages[2].pay is not None
+    assert messages[2].pay.mean == 1e5
+    assert [occupation_key(m) for m in messages[:2]] == ["2024-10-04|*|*", "2024-10-04|*|2221"]
+    assert type(messages[0]).model_validate_json(messages[0].model_dump_json()) == messages[0]
+    # The rising rule reads skills only.
+    assert daily_totals(table.items(), day) == {20_000: {"python": 2}}
