@@ -1,0 +1,121 @@
+"""CPU per posting of the worker's batch path without Kafka, against enrichment alone.
+
+    bash deploy/local/stack.sh start redis
+    .venv/bin/python benchmarks/batch_cost.py [--rounds 3] [--batch 200]
+
+What `stream run` does per batch, minus the Kafka client: decode the raw bytes, one Redis
+lookup, enrich the misses, assemble, change detection, encode the outputs (enriched posting,
+change event), save cache entries and states to Redis, metrics. The sink writes nothing. It
+runs in this process on the LinkedIn sample postings (new ids each round, so every posting
+is a cache miss, as in the worker benchmark's cold pass) and reports CPU time (process_time:
+steadier than wall time on a shared machine) per posting for:
+  enrichment alone   Enricher.compute on decoded postings: the baseline
+  batch path         BatchProcessor.process + Committer.commit
+and their ratio, which bounds what the worker can reach against enrichment alone before
+Kafka costs anything. Each figure is the best of --rounds. Runs on any commit that has
+stream.processing.BatchProcessor and stream.committer.Committer (for before/after runs).
+Exits 0 with a message when ../shared/data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from prometheus_client import CollectorRegistry  # noqa: E402
+
+from stream import codecs  # noqa: E402
+from stream.cli.samples import default_data_dir, linkedin_postings  # noqa: E402
+from stream.committer import Committer  # noqa: E402
+from stream.config import load_settings  # noqa: E402
+from stream.enrich.pipeline import Enricher  # noqa: E402
+from stream.enrich.skills.taxonomy import Taxonomy  # noqa: E402
+from stream.models import RawPosting  # noqa: E402
+from stream.ops.metrics import Metrics  # noqa: E402
+from stream.processing import BatchProcessor, InRecord  # noqa: E402
+from stream.stores.cache import RedisStore  # noqa: E402
+from stream.stores.client import redis_client  # noqa: E402
+
+
+class NullSink:
+    """Accepts every batch: the Kafka transaction is not part of this measurement."""
+
+    def write(self, records: Sequence[InRecord], outputs: Sequence[object]) -> bool:
+        return True
+
+
+def records_of(postings: list[RawPosting], tag: str) -> list[InRecord]:
+    now_ms = int(time.time() * 1000)
+    out = []
+    for offset, posting in enumerate(postings):
+        # New id and new content: every posting misses the cache (keyed by content).
+        fresh = posting.model_copy(
+            update={"source_id": f"{tag}-{posting.source_id}", "title": f"{posting.title} {tag}"}
+        )
+        value = fresh.model_dump_json().encode()
+        out.append(InRecord("raw", 0, offset, fresh.source_id.encode(), value, now_ms))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=200)
+    args = parser.parse_args()
+    data = default_data_dir()
+    if data is None:
+        print("skipped: ../shared/data is absent (the LinkedIn sample postings are read from it)")
+        return
+    postings = list(linkedin_postings(data))
+    run = uuid.uuid4().hex[:8]
+    base = load_settings()
+    settings = base.model_copy(
+        update={"redis": base.redis.model_copy(update={"key_prefix": f"batchcost-{run}"})}
+    )
+    enricher = Enricher.build(Taxonomy.bundled())
+    metrics = Metrics(CollectorRegistry())
+    client = redis_client(settings.redis)
+    # Its keys (own prefix) expire after five minutes: no keyspace-wide SCAN to clean up.
+    store = RedisStore(client, metrics, 300, 300)
+    processor = BatchProcessor(settings, enricher, store, metrics)
+    committer = Committer(settings, NullSink(), store, metrics)  # type: ignore[arg-type]
+
+    def alone(tag: str) -> float:
+        decoded = [codecs.decode_raw_posting(r.value, 10**7) for r in records_of(postings, tag)]
+        started = time.process_time()
+        for raw in decoded:
+            enricher.compute(raw)
+        return (time.process_time() - started) / len(decoded)
+
+    def batch_path(tag: str) -> float:
+        records = records_of(postings, tag)
+        started = time.process_time()
+        for i in range(0, len(records), args.batch):
+            chunk = records[i : i + args.batch]
+            committer.commit(chunk, processor.process(chunk), time.perf_counter())
+        return (time.process_time() - started) / len(records)
+
+    batch_path("warm")  # first-use costs (lazy tables, connections) out of the figures
+    alone_s = min(alone(f"a{k}") for k in range(args.rounds))
+    batch_s = min(batch_path(f"b{k}") for k in range(args.rounds))
+    print(
+        f"{len(postings)} LinkedIn sample postings, batches of {args.batch}, best of "
+        f"{args.rounds} rounds, CPU time"
+    )
+    print(f"  enrichment alone {alone_s * 1e6:7.0f} µs/posting")
+    print(
+        f"  batch path       {batch_s * 1e6:7.0f} µs/posting "
+        f"(outside enrichment: {(batch_s - alone_s) * 1e6:.0f} µs)"
+    )
+    print(f"  ratio            {alone_s / batch_s:7.2f} (enrichment alone / batch path)")
+
+
+if __name__ == "__main__":
+    main()
