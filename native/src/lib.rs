@@ -1,9 +1,10 @@
 //! Compiled skill scan for postings-stream: the rules of `stream/enrich/skills*.py` and
 //! `stream/enrich/skills/sections.py` (the reference implementation), in Rust, so that skill
-//! extraction fits its per-posting budget. Offsets are Python character offsets.
+//! extraction fits its per-posting budget (and `stream/enrich/skills/context.py`). Offsets are Python character offsets.
 use pyo3::prelude::*;
 
 pub mod chars;
+pub mod context;
 pub mod cues;
 pub mod glue;
 pub mod matcher;
