@@ -44,6 +44,11 @@ static CONTEXT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     );
     Regex::new(&pattern).expect("context heading pattern compiles")
 });
+/// `context._ABOUT`: "About Acme Clinic" (a company, unless `JOB_HEADING` says otherwise).
+static ABOUT: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(r"(?i)\A{} {WORD}", py_ignorecase("about"));
+    Regex::new(&pattern).expect("about pattern compiles")
+});
 /// `context._JOB_HEADING`: words of a heading that starts the job's own part.
 static JOB_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     bounded(concat!(
@@ -64,8 +69,7 @@ pub struct ContextRules {
 
 impl ContextRules {
     pub fn new<S: AsRef<str>>(patterns: &[(S, bool, bool)], job: &[S]) -> Result<Self, String> {
-        // Leftmost-longest and non-overlapping, so that the automaton can use its vector
-        // prefilter (fewer than 128 patterns): see `context.py`.
+        // Leftmost-longest and non-overlapping, as in `context.py`.
         let phrases = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
@@ -113,7 +117,7 @@ impl ContextRules {
             let at = start - 1; // the text offset of the phrase's first character
             let (is_cue, is_label) = self.kinds[hit.pattern().as_usize()];
             if is_label {
-                labels.push(at);
+                labels.push((at, hit.end() - 1));
             }
             if !is_cue || last.is_some_and(|(lo, hi)| lo <= at && at < hi) {
                 continue; // a label only, or a second cue in the clause just judged
@@ -124,8 +128,8 @@ impl ContextRules {
                 ranges.push((lo, hi));
             }
         }
-        for at in labels {
-            self.labelled(text, &folded, at, &mut ranges);
+        for (at, end) in labels {
+            self.labelled(text, &folded, at, end, &mut ranges);
         }
         merge(ranges)
     }
@@ -135,8 +139,16 @@ impl ContextRules {
         self.job.is_match(&folded[lo..hi + 2])
     }
 
-    /// Adds the clauses a context heading or inline label at `at` governs, if it is one.
-    fn labelled(&self, text: &[char], folded: &[u8], at: usize, ranges: &mut Vec<(usize, usize)>) {
+    /// Adds the clauses a context heading or inline label governs, if the label word at
+    /// [at, end) starts one.
+    fn labelled(
+        &self,
+        text: &[char],
+        folded: &[u8],
+        at: usize,
+        end: usize,
+        ranges: &mut Vec<(usize, usize)>,
+    ) {
         let window = &text[at..(at + LABEL_CHARS).min(text.len())];
         let colon = window.iter().position(|&c| c == ':');
         // Only bullets between the line start and `at` (read backwards from `at`: a
@@ -159,6 +171,13 @@ impl ContextRules {
             if !at_line_start {
                 return; // mid-line: only its own clause
             }
+        } else if let Some(glued) = glued_end(text, at, end) {
+            // Flattened descriptions glue a heading to what follows it: the clause after it.
+            let hi = clause(text, glued).1;
+            if !self.has_job(folded, glued, hi) {
+                ranges.push((glued, hi));
+            }
+            return;
         } else {
             let window = &text[at..(at + HEADING_LINE_CHARS).min(text.len())];
             let line = window.split(|&c| c == '\n').next().unwrap_or(&[]);
@@ -252,10 +271,30 @@ fn clause(text: &[char], at: usize) -> (usize, usize) {
     (start, end)
 }
 
+/// `context._glued_end`: where the text after a heading glued to it starts ("Company
+/// DescriptionAcme is"), when the label word at [at, end) ends such a heading.
+fn glued_end(text: &[char], at: usize, end: usize) -> Option<usize> {
+    let mut k = end;
+    while k < text.len() && text[k].is_ascii_lowercase() {
+        k += 1;
+    }
+    (k < text.len()
+        && text[k].is_ascii_uppercase()
+        && k > at
+        && text[k - 1].is_ascii_lowercase()
+        && is_context_heading(&text[at..k]))
+    .then_some(k)
+}
+
 /// `context._is_context_heading`.
 fn is_context_heading(line: &[char]) -> bool {
     let line: String = line.iter().collect();
-    heading_text(&line).is_some_and(|head| CONTEXT_HEADING.is_match(head.trim_matches(isspace)))
+    let Some(head) = heading_text(&line) else {
+        return false;
+    };
+    let head = head.trim_matches(isspace);
+    // "About Acme Clinic" is about the company; "About the role", "About you" are not.
+    CONTEXT_HEADING.is_match(head) || (ABOUT.is_match(head) && !JOB_HEADING.is_match(head))
 }
 
 /// `context._ends_section`: a line under a context heading that starts another section.

@@ -53,6 +53,15 @@ CASES = [
     "\u00a0Benefits\u00a0\nitem one\u2003\n",
     "Why work with us\n-Free ﬁtness",
     "equal opportunity employer\u0301 without regard to",
+    "Company DescriptionAcme builds boats. We need welders.",
+    "About UsWe are a bakery",
+    "BenefitsHealth",
+    "benefitsX",
+    "Our Benefits:Dental",
+    "About Acme Clinic:\nWe heal pets with acupuncture.\nAbout the role\nAcupuncture daily.",
+    "ABOUT YOU: nurses",
+    "About\u0130 x: y",
+    "about ıt: z",
 ]
 
 

@@ -10,6 +10,7 @@ from stream_native import SkillScanner
 
 from stream.enrich.skills.context import context_ranges
 from stream.enrich.skills.extract import SkillExtractor
+from stream.enrich.skills.step import SKILL_RULES_VERSION, SkillsStep
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.text import normalize_text
 
@@ -129,3 +130,28 @@ def test_native_scan_drops_mentions_starting_in_excluded_ranges() -> None:
     assert [m[2] for m in kept] == [docker, starts[2]]
     tallied = scanner.tally("", text, False, [(0, len(text))])
     assert tallied == []
+
+
+def test_a_heading_glued_to_its_text_is_read(extractor: SkillExtractor) -> None:
+    # Flattened descriptions lose the line break after a heading.
+    text = "Company DescriptionAcme builds scaffolding.\nRequirements: payroll."
+    found = ids(extractor, text)
+    assert "scaffolding" not in found
+    assert "payroll" in found
+
+
+def test_the_step_version_carries_the_rules_revision() -> None:
+    # Cached tags of a rules revision before the context rules must miss.
+    taxonomy = Taxonomy.bundled()
+    step = SkillsStep(SkillExtractor(taxonomy))
+    assert step.version == f"{taxonomy.version}+r{SKILL_RULES_VERSION}"
+    assert SKILL_RULES_VERSION != "1"
+
+
+def test_about_the_company_heading_but_not_about_the_role(extractor: SkillExtractor) -> None:
+    text = (
+        "About Acme Veterinary Clinic:\nWe heal pets with massage therapy.\n"
+        "About the role\nPerform massage therapy on dogs.\n"
+    )
+    tags = {tag.id: tag for tag in extractor.extract("", normalize_text(text))}
+    assert tags["massage-therapy"].mentions == 1

@@ -41,6 +41,23 @@ _COMPANY = (
     " is the leading ",
     " is one of the ",
     " is an award winning ",
+    " is a global ",
+    " is a national ",
+    " is a premier ",
+    " is an international ",
+    " is a full service ",
+    " is a fast growing ",
+    " specializes in ",
+    " the mission of ",
+    " we strive ",
+    " we believe ",
+    " we are committed ",
+    " we are dedicated ",
+    " we are passionate ",
+    " is dedicated to ",
+    " is committed to ",
+    " has been recognized ",
+    " have been recognized ",
     " leading provider ",
     " a leader in ",
     " the leader in ",
@@ -49,7 +66,6 @@ _COMPANY = (
     " we are a ",
     " we re a ",
     " we are an ",
-    " we re an ",
     " we are the ",
     " our mission ",
     " our clients ",
@@ -68,7 +84,6 @@ _COMPANY = (
     " visit our ",
     " visit us ",
     " learn more about ",
-    " follow us ",
 )
 _RECRUITER = (
     " on behalf of our client",
@@ -77,7 +92,6 @@ _RECRUITER = (
     " staffing agency ",
     " staffing firm ",
     " recruiting firm ",
-    " employment agency ",
 )
 _BENEFITS = (
     " 401 k ",
@@ -133,7 +147,6 @@ _APPLICATION = (
     " apply now ",
     " apply online ",
     " apply today ",
-    " click apply ",
     " submit your resume ",
     " send your resume ",
     " send your cv ",
@@ -189,6 +202,7 @@ _CONTEXT_HEADING = re.compile(
     r"|(?:benefits|perks) (?:include|offered))$",
     re.IGNORECASE,
 )
+_ABOUT = re.compile(r"^about \w", re.IGNORECASE)
 # Words of a heading that starts the job's own part of a posting.
 _JOB_HEADING = re.compile(
     r"\b(?:role|position|job|description|responsibilit\w*|requirements?|qualifications?"
@@ -196,6 +210,7 @@ _JOB_HEADING = re.compile(
     re.IGNORECASE,
 )
 LABEL_WORDS = (
+    " about",
     " about us",
     " who we are",
     " our company",
@@ -246,11 +261,9 @@ def _patterns() -> tuple[tuple[str, bool, bool], ...]:
     )
 
 
-# The search is leftmost-longest and non-overlapping, on patterns without their leading
-# space (a hit counts only after a space, checked afterwards): with fewer than 128
-# patterns and distinctive first letters the automaton can skip ahead with a vector
-# prefilter, where an overlapping search over patterns that all start with a space would
-# visit every byte (~14 us a posting in the native scan, measured; see docs/skills.md).
+# The search is leftmost-longest and non-overlapping (one match per position, hence the
+# combined kinds above), on patterns without their leading space: a hit counts only after
+# a space, checked afterwards.
 CONTEXT_PATTERNS = _patterns()
 _AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
     [p.encode("ascii") for p, _, _ in CONTEXT_PATTERNS],
@@ -268,7 +281,13 @@ _JOB_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
 @functools.lru_cache(maxsize=4096)
 def _is_context_heading(line: str) -> bool:
     head = heading_text(line)
-    return head is not None and _CONTEXT_HEADING.match(head.strip()) is not None
+    if head is None:
+        return False
+    head = head.strip()
+    # "About Acme Clinic" is about the company; "About the role", "About you" are not.
+    return _CONTEXT_HEADING.match(head) is not None or (
+        _ABOUT.match(head) is not None and _JOB_HEADING.search(head) is None
+    )
 
 
 @functools.lru_cache(maxsize=4096)
@@ -295,20 +314,20 @@ def context_ranges(text: str) -> list[tuple[int, int]]:
     ranges: list[tuple[int, int]] = []
     last_lo = last_hi = -1
     labels: list[int] = []
-    for pattern, start, _ in hits:
+    for pattern, start, stop in hits:
         if folded[start - 1] != 32:
             continue  # inside a word: a cue starts after a space
         at = start - 1  # the text offset of the phrase's first character
         _, is_cue, is_label = CONTEXT_PATTERNS[pattern]
         if is_label:
-            labels.append(at)
+            labels.append((at, stop - 1))
         if not is_cue or last_lo <= at < last_hi:
             continue  # a label only, or a second cue in the clause just judged
         last_lo, last_hi = _clause(text, at)
         if not _job(folded, last_lo, last_hi):
             ranges.append((last_lo, last_hi))
-    for at in labels:
-        _labelled(text, folded, at, ranges)
+    for at, end in labels:
+        _labelled(text, folded, at, end, ranges)
     return _merge(ranges)
 
 
@@ -350,8 +369,26 @@ def _clause(text: str, at: int) -> tuple[int, int]:
     return start, end
 
 
-def _labelled(text: str, folded: bytes, at: int, ranges: list[tuple[int, int]]) -> None:
-    """Adds the clauses a context heading or inline label at `at` governs, if it is one."""
+def _glued_end(text: str, at: int, end: int) -> int | None:
+    """Where the text after a heading glued to it starts ("Company DescriptionAcme is"),
+    when the label word at [at, end) ends such a heading, else None."""
+    k = end
+    while k < len(text) and "a" <= text[k] <= "z":
+        k += 1
+    if (
+        k < len(text)
+        and "A" <= text[k] <= "Z"
+        and k > at
+        and "a" <= text[k - 1] <= "z"
+        and _is_context_heading(text[at:k])
+    ):
+        return k
+    return None
+
+
+def _labelled(text: str, folded: bytes, at: int, end: int, ranges: list[tuple[int, int]]) -> None:
+    """Adds the clauses a context heading or inline label governs, if the label word at
+    [at, end) starts one."""
     window = text[at : at + 60]
     colon = window.find(":")
     line_start = text.rfind("\n", 0, at) + 1
@@ -364,6 +401,12 @@ def _labelled(text: str, folded: bytes, at: int, ranges: list[tuple[int, int]]) 
             ranges.append((lo, hi))
         if not at_line_start:
             return  # mid-line: only its own clause
+    elif (glued := _glued_end(text, at, end)) is not None:
+        # Flattened descriptions glue a heading to what follows it: the clause after it.
+        hi = _clause(text, glued)[1]
+        if not _job(folded, glued, hi):
+            ranges.append((glued, hi))
+        return
     elif not (
         at_line_start and _is_context_heading(text[at : at + _HEADING_LINE_CHARS].split("\n", 1)[0])
     ):
