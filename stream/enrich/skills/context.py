@@ -313,7 +313,7 @@ def context_ranges(text: str) -> list[tuple[int, int]]:
         return []
     ranges: list[tuple[int, int]] = []
     last_lo = last_hi = -1
-    labels: list[int] = []
+    labels: list[tuple[int, int]] = []
     for pattern, start, stop in hits:
         if folded[start - 1] != 32:
             continue  # inside a word: a cue starts after a space
