@@ -328,5 +328,6 @@ def _tag(
             "confidence": confidence,
             "mentions": mentions,
             "evidence": evidence,
+            "esco_uri": entry.esco_uri,
         }
     )
