@@ -1,9 +1,11 @@
-"""Shared pieces of the fault benchmarks (recovery.py, soak.py): a private Kafka + Redis
-started by deploy/local/stack.sh on free ports, `stream run` as a child process, a paced
-publisher thread and a read_committed reader thread that notes when each record arrived.
+"""Shared pieces of the stack benchmarks (recovery.py, soak.py, compare.py): a private Kafka +
+Redis started by deploy/local/stack.sh on free ports (or the shared one, for compare.py),
+`stream run` as a child process, a paced publisher thread and a read_committed reader
+thread that notes when each record arrived.
 
-Nothing here touches the shared stack on 9092/6379: every run has its own state directory,
-ports, topics, consumer group and Redis prefix, and stops what it started.
+A private stack is never the shared one on 9092/6379: every run has its own state
+directory, ports, topics, consumer group and Redis prefix, and stops what it started. On
+the shared stack a World still has its own topics, group and Redis prefix.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -35,39 +36,19 @@ sys.path.insert(0, str(REPO))
 from stream.config import Settings, load_settings  # noqa: E402
 from stream.runtime.kafka import client_config, create_topics  # noqa: E402
 
+# One copy of the stack scaffolding: the integration tests' (same script, same layout).
+from tests.integration.conftest import PrivateStack, free_port  # noqa: E402
+
 STREAM_BIN = Path(sys.executable).parent / "stream"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+@dataclass(frozen=True)
+class SharedStack:
+    """The long-running stack everyone uses (deploy/local/stack.sh on its default ports):
+    a World on it keeps to its own topics, group and Redis prefix."""
 
-
-class PrivateStack:
-    """Kafka and Redis of this run's own (the jar cache of the shared stack is reused)."""
-
-    def __init__(self, directory: Path) -> None:
-        self.kafka_port, self.redis_port = free_port(), free_port()
-        state = directory / "stack"
-        (state / "kafka").mkdir(parents=True)
-        (state / "kafka" / "lib").symlink_to(REPO / ".local" / "kafka" / "lib")
-        self.variables = {
-            **os.environ,
-            "STREAM_LOCAL_DIR": str(state),
-            "STREAM_LOCAL_KAFKA_PORT": str(self.kafka_port),
-            "STREAM_LOCAL_KAFKA_CONTROLLER_PORT": str(free_port()),
-            "STREAM_LOCAL_REDIS_PORT": str(self.redis_port),
-        }
-
-    def run(self, *args: str) -> None:
-        subprocess.run(
-            ["bash", str(REPO / "deploy/local/stack.sh"), *args],
-            check=True,
-            env=self.variables,
-            stdout=sys.stderr,
-        )
+    kafka_port: int = 9092
+    redis_port: int = 6379
 
 
 @contextmanager
@@ -85,7 +66,7 @@ def private_stack() -> Iterator[PrivateStack]:
 class World:
     """One scenario's topics, group and Redis prefix on a private stack."""
 
-    stack: PrivateStack
+    stack: PrivateStack | SharedStack
     run_id: str = field(default_factory=lambda: f"bench-{uuid.uuid4().hex[:8]}")
     partitions: int = 6
 
@@ -156,7 +137,9 @@ class World:
 class Worker:
     """`stream run` as a child process, as an orchestrator runs it."""
 
-    def __init__(self, world: World, log_path: Path, extra: dict[str, str]) -> None:
+    def __init__(
+        self, world: World, log_path: Path, extra: dict[str, str], args: tuple[str, ...] = ()
+    ) -> None:
         self.metrics_port = free_port()
         variables = {
             **os.environ,
@@ -166,7 +149,10 @@ class Worker:
         }
         self.log = log_path.open("ab")
         self.process = subprocess.Popen(
-            [str(STREAM_BIN), "run"], env=variables, stdout=self.log, stderr=subprocess.STDOUT
+            [str(STREAM_BIN), "run", *args],
+            env=variables,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
 
     def kill(self) -> None:
@@ -272,6 +258,7 @@ class Reader(threading.Thread):
         self._lock = threading.Lock()
         self.arrivals: list[float] = []  # monotonic time of each record
         self.keys: Counter[bytes] = Counter()
+        self.first_seen: dict[bytes, float] = {}  # monotonic time a key was first read
 
     def run(self) -> None:
         try:
@@ -281,7 +268,9 @@ class Reader(threading.Thread):
                         now = time.monotonic()
                         with self._lock:
                             self.arrivals.append(now)
-                            self.keys[message.key() or b""] += 1
+                            key = message.key() or b""
+                            self.keys[key] += 1
+                            self.first_seen.setdefault(key, now)
         finally:
             self._consumer.close()
 

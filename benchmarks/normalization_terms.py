@@ -39,6 +39,10 @@ from stream.enrich.text import normalize_text
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "normalization" / "terms_cases.jsonl"
 HOLDOUT = ROOT / "tests" / "normalization" / "terms_holdout.jsonl"
+# The third set: fresh LinkedIn rows, labelled before its first run (docs/normalization.md).
+HOLDOUT2 = ROOT / "tests" / "normalization" / "terms_holdout2.jsonl"
+HOLDOUT3 = ROOT / "tests" / "normalization" / "terms_holdout3.jsonl"
+HOLDOUT4 = ROOT / "tests" / "normalization" / "terms_holdout4.jsonl"
 DATA = ROOT.parent / "shared" / "data"
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
 FIELDS = ("seniority", "employment_types", "experience_years", "education_level")
@@ -156,6 +160,9 @@ def main() -> int:
     args = parser.parse_args()
     dev_set(CASES, args.show)
     dev_set(HOLDOUT, args.show)
+    dev_set(HOLDOUT2, args.show)
+    dev_set(HOLDOUT3, args.show)
+    dev_set(HOLDOUT4, args.show)
     linkedin(args.rounds)
     return 0
 

@@ -1,7 +1,7 @@
 """Worker throughput on the real local stack, against an in-process enrichment baseline.
 
     bash deploy/local/stack.sh start kafka redis
-    .venv/bin/python benchmarks/worker_throughput.py [--postings 5000] [--processes 1]
+    .venv/bin/python benchmarks/worker_throughput.py [--postings 5000] [--profile FILE]
 
 Three passes through one `stream run` (exactly-once, batch 200):
   cold       every posting new: decode, Redis lookup (miss), enrich, transaction, state write
@@ -13,6 +13,8 @@ when it is done; its last-commit gauge says when that was). The baseline is Enri
 alone, in this process, on the same postings: the ratio says what Kafka, Redis and the
 envelope cost.
 It is also timed with the Python skills engine (the reference), for the native one's share.
+`--profile FILE` runs the worker under py-spy (sampling, 200 Hz, with native frames off) and
+writes its collapsed stacks to FILE; `benchmarks/profile_summary.py FILE` reads them.
 Postings are the LinkedIn sample from ../shared/data (each with a unique suffix) or, when
 that is absent, synthetic ones.
 """
@@ -130,6 +132,7 @@ def wait_until(port: int, names: tuple[str, ...], target: float, timeout_s: floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=5000)
+    parser.add_argument("--profile", type=Path, help="py-spy collapsed stacks of the worker")
     args = parser.parse_args()
     items = postings(args.postings)
 
@@ -160,7 +163,11 @@ def main() -> None:
     }
     os.environ.update(env)
     create_topics(load_settings())
-    worker = subprocess.Popen([str(REPO / ".venv/bin/stream"), "run"], env={**os.environ, **env})
+    command = [str(REPO / ".venv/bin/stream"), "run"]
+    if args.profile is not None:
+        spy = [str(REPO / ".venv/bin/py-spy"), "record", "--rate", "200", "--format", "raw"]
+        command = [*spy, "--output", str(args.profile), "--", *command]
+    worker = subprocess.Popen(command, env={**os.environ, **env})
     try:
         while metric(port, "stream_assigned_partitions") < 6:
             time.sleep(0.1)
@@ -186,7 +193,9 @@ def main() -> None:
         e2e_p50 = quantile(text, "stream_end_to_end_latency_seconds", 0.5)
         e2e_p99 = quantile(text, "stream_end_to_end_latency_seconds", 0.99)
     finally:
-        worker.send_signal(signal.SIGTERM)
+        # py-spy writes its file on SIGINT (and passes it on to the worker, which stops
+        # as on SIGTERM).
+        worker.send_signal(signal.SIGINT if args.profile is not None else signal.SIGTERM)
         worker.wait(60)
 
     print(f"postings per pass: {len(items)}; enrichment baseline in-process: {baseline:,.0f}/s")

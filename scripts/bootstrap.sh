@@ -27,5 +27,10 @@ fi
 log "using $(cargo --version) for native/"
 
 log "syncing .venv from uv.lock"
-uv sync --frozen --quiet
+# Bytecode is compiled now, once: a shell with PYTHONDONTWRITEBYTECODE=1 (these machines set
+# it, as does the container) would otherwise recompile pydantic & co. from source on every
+# command, and `stream config` would take ~0.5 s instead of ~0.25 s. The project's own
+# sources (editable install) are compiled too; Python ignores a .pyc older than its source.
+uv sync --frozen --quiet --compile-bytecode
+.venv/bin/python -m compileall -q stream >/dev/null
 log "ready: $(.venv/bin/stream --version) in .venv/"

@@ -1,6 +1,9 @@
 //! Compiled skill scan for postings-stream: the rules of `stream/enrich/skills*.py` and
 //! `stream/enrich/skills/sections.py` (the reference implementation), in Rust, so that skill
-//! extraction fits its per-posting budget (and `stream/enrich/skills/context.py`). Offsets are Python character offsets.
+//! extraction fits its per-posting budget (with the context rules of
+//! `stream/enrich/skills/context.py`). Offsets are Python character offsets. Also the
+//! per-character passes over whole texts that Python does slowly (`prep`: the whitespace
+//! collapse of stream/enrich/text.py, the salary step's money gate).
 use pyo3::prelude::*;
 
 pub mod chars;
@@ -8,6 +11,8 @@ pub mod context;
 pub mod cues;
 pub mod glue;
 pub mod matcher;
+pub mod prep;
+mod py_prep;
 mod py_scan;
 mod py_sections;
 pub mod scan;
@@ -19,5 +24,6 @@ fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     py_scan::register(m)?;
     py_sections::register(m)?;
+    py_prep::register(m)?;
     Ok(())
 }

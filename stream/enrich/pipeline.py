@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from stream_native import join_words
 
 from stream import __version__
 from stream.config import EnrichmentSettings
@@ -64,7 +65,8 @@ class ContentDigests:
 
 
 def content_digests(raw: RawPosting) -> ContentDigests:
-    normalized = {name: " ".join((getattr(raw, name) or "").split()) for name in _CONTENT_FIELDS}
+    # join_words is `" ".join(text.split())`, compiled: in Python it cost ~20 µs a posting.
+    normalized = {name: join_words(getattr(raw, name) or "") for name in _CONTENT_FIELDS}
     canonical = json.dumps(normalized, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return ContentDigests(
         content=hashlib.blake2b(canonical, digest_size=16).hexdigest(),

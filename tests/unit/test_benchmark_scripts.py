@@ -44,6 +44,11 @@ def _load(name: str) -> ModuleType:
         ),
         ("normalization_place", ["--rounds", "1"], ["gazetteer: built", "country", "median"]),
         ("normalization_terms", ["--rounds", "1"], ["dev set:", "speed, decide()"]),
+        (
+            "normalization_speed",
+            ["--rounds", "1", "--clock", "cpu"],
+            ["cold (", "first pass (", "warm (", "all         median"],
+        ),
     ],
 )
 def test_benchmark_script_runs(

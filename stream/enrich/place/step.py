@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from pydantic import BaseModel, ConfigDict
 
 from stream.enrich.place.gazetteer import Gazetteer
-from stream.enrich.place.parse import MAX_LOCATION_CHARS, parse_one, parse_places
+from stream.enrich.place.parse import (
+    CACHED_LOCATIONS,
+    MAX_LOCATION_CHARS,
+    parse_one,
+    parse_places,
+)
 from stream.enrich.place.work_mode import detect
 from stream.enrich.step import EnrichmentObserver, PreparedPosting
 from stream.models import Place, WorkMode
@@ -55,15 +61,26 @@ class PlaceStep:
 
     def run(self, posting: PreparedPosting, observer: EnrichmentObserver | None) -> PlacePart:
         location = (posting.raw.location or "")[:MAX_LOCATION_CHARS]
-        places = parse_places(location, self.gazetteer)
-        if not places and not location.strip():
-            stated = stated_place(posting.description, self.gazetteer)
-            places = [stated] if stated is not None else []
-        return PlacePart.model_construct(
-            place=places[0] if places else None,
-            places=places,
-            work_mode=detect(location, posting.description),
-        )
+        mode = detect(location, posting.description)
+        if location.strip():
+            return _located_part(location, mode, self.gazetteer)
+        stated = stated_place(posting.description, self.gazetteer)
+        places = [stated] if stated is not None else []
+        return _built_part(places, mode)
+
+
+def _built_part(places: list[Place], mode: WorkMode | None) -> PlacePart:
+    return PlacePart.model_construct(
+        place=places[0] if places else None, places=places, work_mode=mode
+    )
+
+
+@lru_cache(maxsize=CACHED_LOCATIONS)
+def _located_part(location: str, mode: WorkMode | None, gaz: Gazetteer) -> PlacePart:
+    # Locations repeat, and the part is frozen (`Enricher.assemble` validates its fields
+    # into the posting, copying the list): one part per (location, work mode) saves
+    # building a model per posting (~2 us), as the parsed places are kept per location.
+    return _built_part(parse_places(location, gaz), mode)
 
 
 def stated_place(description: str, gaz: Gazetteer) -> Place | None:

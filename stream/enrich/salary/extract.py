@@ -32,8 +32,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Final
 
+from stream_native import MoneyGate
+
 from stream.enrich.fx import FxRates
 from stream.enrich.places import country_of
+from stream.enrich.salary.currency import MARKERS, MARKERS_BEFORE
 from stream.enrich.salary.judge import (
     ANNUAL_FACTOR,
     SANITY_USD,
@@ -68,6 +71,10 @@ _FOLD: Final = str.maketrans(
 _COMMISSION_ONLY: Final = re.compile(COMMISSION_ONLY, re.IGNORECASE)
 _COMMISSION_WINDOW: Final = 300
 """A description saying the pay is commission-based this close before a figure: no salary."""
+_MONEY_GATE: Final = MoneyGate(list(MARKERS), list(MARKERS_BEFORE))
+"""Most descriptions state no pay (80% of the LinkedIn sample). A description's candidates
+need a currency marker or a lakh / crore attached to a number, and this compiled test
+(native/src/prep.rs) says in ~2 µs when no number has one, before ~60 µs of parsing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +124,11 @@ def extract_salary_result(
     on: dt.date | None = None,
 ) -> SalaryResult:
     """`extract_salary` plus the figures dropped by the sanity bounds, for a metric."""
-    country = country_of(location)
     description = description[:MAX_DESCRIPTION_CHARS]
+    money_in_description = _MONEY_GATE.may_have_money(description)
+    if not money_in_description and not salary_text:
+        return SalaryResult(None, ())
+    country = country_of(location)
     dropped: list[DroppedPay] = []
     if salary_text and not _COMMISSION_ONLY.search(salary_text):
         folded = salary_text[:MAX_PAY_LINE_CHARS].translate(_FOLD)
@@ -126,7 +136,7 @@ def extract_salary_result(
         found = _best(folded, ctx)
         if found is not None:
             salary, cand = found
-            if cand.period is None and description:
+            if cand.period is None and money_in_description:
                 stated = _period_stated_for(cand, description)
                 if stated is not None:
                     restated = replace(cand, period=stated)
@@ -136,6 +146,8 @@ def extract_salary_result(
             # Folding is one-for-one, so the span of the folded line is the raw line's span.
             salary = salary.model_copy(update={"text": salary_text[cand.start : cand.end]})
             return SalaryResult(salary, tuple(dropped))
+    if not money_in_description:
+        return SalaryResult(None, tuple(dropped))
     found = _best(description, Context(country, fx, on, "description", dropped))
     return SalaryResult(found[0] if found is not None else None, tuple(dropped))
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from stream.enrich.terms.scan import Hits, Requirements, clause_bounds, starts_word
+from stream.enrich.terms.scan import Hits, Requirements, clause_bounds, glue_cuts, starts_word
 from stream.models import EducationLevel
 
 LEVELS: tuple[EducationLevel, ...] = (
@@ -31,16 +31,24 @@ LEVELS: tuple[EducationLevel, ...] = (
 )  # fmt: skip
 _RANK = {level: rank for rank, level in enumerate(LEVELS)}
 
-_AP = "['’]?"
+# "\x92" is the apostrophe of Windows-1252 text decoded as Latin-1 ("master\x92s"), common in
+# scraped postings.
+_AP = "['’\x92]?"
+_PHD_POST = (
+    r"(?:stipends?|students?|positions?|fellowships?|candidates?|candidacy|supervision"
+    r"|scholarships?|programm?e?s?|projects?|studies|thesis|researchers?)\b"
+)
 # Keyword -> (pattern matched at the start of the keyword's word, the level it names).
 # `match` at one position: no pattern ever scans the text.
 _AT: dict[str, tuple[str, EducationLevel]] = {
     "bachelor": (r"bachelor", "bachelor"),
-    "master": (rf"master{_AP}s?{_AP}(?: ?(?:degree|of|in)\b| ?(?:/|or|and) ?(?:ph|doct))",
+    "master": (rf"master{_AP}s?{_AP}(?: ?(?:degree|of|in|level)\b| ?(?:/|or|and) ?(?:ph|doct))",
                "master"),
     "mba": (r"mba\b", "master"),
-    "phd": (r"phd\b", "doctorate"),
-    "ph.d": (r"ph\.d\b", "doctorate"),
+    # not "PhD stipend", "PhD student", "PhD supervision": a PhD post or a duty, not a
+    # requirement
+    "phd": (rf"phd\b(?! {_PHD_POST})", "doctorate"),
+    "ph.d": (rf"ph\.d\b\.?(?! {_PHD_POST})", "doctorate"),
     "doctor": (r"doctora(?:te|l)|doctor of", "doctorate"),
     "ged": (r"ged\b", "secondary"),
     "high school": (rf"high[- ]school(?:{_AP}s)? (?:diploma|degree|education|graduate|equivalen)"
@@ -77,6 +85,8 @@ for _word, _level in (("b.s.", "bachelor"), ("b.a.", "bachelor"), ("bs ", "bache
         r"|ba (?:degree|in)\b|b\.?sc\b|bsn\b",
         "bachelor",
     )
+for _word in ("b.s ", "b.a "):
+    _AT[_word] = (r"b\.[sa] (?:in|degree)\b", "bachelor")  # "B.S in Math", no final period
 for _word in ("m.s.", "ms ", "ms/", "msc", "m.sc", "msn", "msw"):
     _AT[_word] = (r"m\.s\.|ms (?:degree|in)\b|ms ?(?:/|or) ?ph|m\.?sc\b|msn\b|msw\b", "master")
 _AT_PATTERNS = {word: (re.compile(p, re.IGNORECASE), level) for word, (p, level) in _AT.items()}
@@ -97,12 +107,27 @@ _BEFORE_DEGREE: dict[str, EducationLevel] = {
 _YEARS_BEFORE_DEGREE: dict[str, EducationLevel] = {
     "4": "bachelor", "four": "bachelor", "2": "associate", "two": "associate"
 }  # fmt: skip
-_TRIM = " \t\n,;:()[]\"'’*•-"
+_TRIM = " \t\n,;:()[]\"'’\x92*•·–—-"
 _NONE_AFTER = re.compile(
     r"s?(?: is| are)? (?:not )?(?:required|necessary|needed)|s?,? no problem", re.IGNORECASE
 )
 _NOT_AFTER = re.compile(r"s? (?:is |are )?not (?:required|necessary|needed)", re.IGNORECASE)
 _IN_AFTER = re.compile(r" (?:in|from)\b", re.IGNORECASE)
+
+
+_FUNCTION_WORDS = frozenset(
+    ("a", "an", "the", "or", "and", "with", "from", "for", "any", "relevant", "related", "have",
+     "hold", "in", "of", "to")
+)  # fmt: skip
+
+
+def _line_lost_before(lead: str) -> bool:
+    """A capitalized "Degree" after a lower-case content word: the scraper turned a line
+    break into a space ("... talented engineers Degree in Computer Science"); not "a
+    Degree in", "Certificate or Degree", "4 Year Degree"."""
+    words = lead.split()
+    last = words[-1] if words else ""
+    return len(last) >= 3 and last.isalpha() and last.islower() and last not in _FUNCTION_WORDS
 
 
 def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel | None:
@@ -113,9 +138,22 @@ def _degree_level(text: str, start: int, end: int, word: str) -> EducationLevel 
         if i > cut:
             cut = i
     lead = lead[cut + 1 :]
-    if lead and lead[-1] != " " and start < len(text) and text[start].isupper():
-        lead = ""  # glued onto the word before: "QualificationsDegree in ..."
-    before = [w.strip(_TRIM).lower().replace("’", "'") for w in lead.split()]
+    if (
+        start < len(text)
+        and text[start].isupper()
+        and ((lead and lead[-1] != " ") or _line_lost_before(lead))
+    ):
+        # glued onto the word before ("QualificationsDegree in ..."), or a capital after a
+        # lower-case word where the scraper turned a line break into a space ("... other
+        # talented engineers Degree in Computer Science")
+        lead = ""
+    # "QualificationsCollege degree": the word before is what follows a lost line break.
+    tail = lead[2:]
+    if tail != tail.lower():  # a capital after the first letters: maybe glued
+        cuts = glue_cuts(lead.encode("ascii", "replace"), 0, len(lead))
+        if cuts and " " not in lead[cuts[-1] :].rstrip():
+            lead = lead[cuts[-1] :]
+    before = [w.strip(_TRIM).lower().replace("’", "'").replace("\x92", "'") for w in lead.split()]
     before = [w for w in before if w][-3:]
     if _NOT_AFTER.match(text, end) or (
         ("no" in before or "without" in before) and (_NONE_AFTER.match(text, end))
@@ -171,7 +209,33 @@ def level_at(text: str, start: int, end: int, word: str) -> tuple[EducationLevel
         return None  # inside a word: "managed", "abbsn"
     pattern, found = _AT_PATTERNS[word]
     match = pattern.match(text, start)
-    return None if match is None else (found, match.end())
+    if match is None:
+        return None
+    if (
+        word == "master"
+        and text[start + 6 : start + 7] in ("s", "S")
+        and _people_before(text, start)
+    ):
+        return None  # "skillful mosaic masters in Ravenna", "Scrum Masters in"
+    return found, match.end()
+
+
+# Words that may stand before "masters" meaning the degree ("a masters in", "Bachelor's or
+# masters"); after any other lower-case word, "masters" are people ("mosaic masters").
+_BEFORE_MASTERS = frozenset((
+    "a", "an", "the", "or", "and", "with", "have", "has", "hold", "holds", "possess",
+    "possesses", "require", "requires", "required", "preferred", "minimum", "relevant",
+    "related", "completed", "earned", "your", "their", "plus", "any", "of", "in", "advanced",
+    "graduate", "bachelors", "bachelor's", "bachelor", "s", "at",
+))  # fmt: skip
+
+
+def _people_before(text: str, start: int) -> bool:
+    words = text[max(0, start - 20) : start].split()
+    if not words:
+        return False
+    prev = words[-1]
+    return prev.isalpha() and prev.islower() and prev not in _BEFORE_MASTERS
 
 
 # A clause that only says the candidate is studying, or describes a benefit.

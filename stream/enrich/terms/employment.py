@@ -34,6 +34,7 @@ _EXACT: dict[str, EmploymentType] = {
     "ft": "full_time", "pt": "part_time", "prn": "per_diem", "cdi": "full_time",
     "cdd": "temporary", "stage": "internship", "alternance": "apprenticeship",
     "regular": "full_time", "permanent": "full_time", "festanstellung": "full_time",
+    "full": "full_time", "part": "part_time",  # "Full and Part-Time" split in two
 }  # fmt: skip
 _CONTAINS: tuple[tuple[str, EmploymentType], ...] = (
     ("fulltime", "full_time"), ("parttime", "part_time"), ("contract", "contract"),
@@ -45,6 +46,7 @@ _CONTAINS: tuple[tuple[str, EmploymentType], ...] = (
     ("werkstudent", "part_time"), ("befristet", "temporary"), ("tiempocompleto", "full_time"),
     ("tempspartiel", "part_time"), ("tempsplein", "full_time"), ("mediotiempo", "part_time"),
 )  # fmt: skip
+_FTE = re.compile(r"\b([01](?:\.\d{1,2})?|\.\d{1,2})\s?FTE\b", re.IGNORECASE)
 _SPLIT = re.compile(r"[,/;|&+]| and | or | oder | und ", re.IGNORECASE)
 _NOT_LETTERS = re.compile(r"[^a-z]+")
 
@@ -55,6 +57,10 @@ def from_field(value: str | None) -> frozenset[EmploymentType]:
     found: set[EmploymentType] = set()
     if not value:
         return frozenset()
+    fte = _FTE.search(value)
+    if fte is not None:
+        # "1.0 FTE" is a full-time post, "0.5 FTE" a part-time one.
+        found.add("full_time" if float(fte.group(1)) >= 1 else "part_time")
     for part in _SPLIT.split(value.lower()):
         key = _NOT_LETTERS.sub("", part)
         if not key:
@@ -125,13 +131,17 @@ def from_title(title: str, words: list[str] | None = None) -> set[EmploymentType
 _ANY_TITLE_WORD = frozenset(_TITLE) | {first for first, _ in _TITLE_PAIRS}
 
 _TYPE_WORD = (
+    # "Full and Part-Time", "part or full time": the two share one "time"
+    r"(?:full|part) ?(?:and|or|&|/) ?(?:full|part)[- ]?time|"
     r"full[- ]?time|part[- ]?time|contract(?:or)?|temporary|temp|seasonal|per[- ]diem|prn"
     r"|internship|volunteer|apprenticeship"
 )
 _NOUN = (
     r"(?:positions?|roles?|jobs?|(?P<loose>opportunit(?:y|ies)|openings?|schedules?|hours|days"
-    r"|nights|weekends|work|shifts?|programs?)|employment|assignments?|basis|status"
-    r"|engagements?|contracts?|gigs?)"
+    # (not "status": "full-time status" is mostly a benefit's condition, and "SAC contract
+    # status" no job; "Status: Full-time" is read as a label)
+    r"|nights|weekends|work|shifts?|programs?)|employment|assignments?|basis"
+    r"|engagements?|contracts?|gigs?|contractors?)"
 )
 # Types that also name other things ("contract opportunities", "volunteer opportunities",
 # "completion of an apprenticeship program", "internship hours"): stated only with a noun
@@ -141,9 +151,22 @@ _STRICT: frozenset[EmploymentType] = frozenset(
 )
 _LOOSE_INTERNSHIP = ("hour", "shift", "day", "night", "weekend", "work")
 # Words before a type that make it a past or a benefit, not the posting's terms.
-_NOT_STATED_BEFORE = (" of", " previous", " prior", " completed", " former", " your")
+_NOT_STATED_BEFORE = (" of", " previous", " prior", " completed", " former", " your", " no")
 # Each is matched at its keyword (`match`, never `search`): a few steps per keyword.
-_LIST = re.compile(r"(?:job|employment|position) types?\s*:\s*([^\n.]{1,80})", re.IGNORECASE)
+# "Job Type: Full-time", also with the line break and colon lost: "Job TypeFull-time".
+_LIST = re.compile(
+    r"(?:job|employment|position) types?\s*(?::\s*|(?=(?-i:[A-Z0-9])))(\d?\.\d+ ?fte|[^\n.]{1,80})",
+    re.IGNORECASE,
+)
+# "You will work 10-20 hours per week": fewer than 30 hours a week is a part-time job.
+_HOURS = re.compile(
+    r"(?:work|working|works|for|of|averag\w*|approx\.?|approximately|about|up to|between)\s"
+    r"(?:up to |about |approximately |between )?(\d{1,2})(?:\s?(?:-|–|to|and)\s?(\d{1,2}))?\s$",
+    re.IGNORECASE,
+)
+_PART_TIME_HOURS = 30
+# Hours of one part of the job, not the whole: "remote work 8 hours a week".
+_HOURS_OF_A_PART = ("remote", "home", "office", "on-site", "onsite", "overtime", "travel")
 # "full-time or part-time positions available", "a seasonal, temporary position"
 _TYPES_THEN_NOUN = re.compile(
     rf"((?:{_TYPE_WORD})(?:\s*(?:,|/|&|and/or|and|or)\s*(?:{_TYPE_WORD}))*)"
@@ -154,13 +177,46 @@ _TYPES_THEN_NOUN = re.compile(
     re.IGNORECASE,
 )
 _TYPE_ONLY = re.compile(rf"(?:{_TYPE_WORD})\b", re.IGNORECASE)
+# "a fixed-term position", "fixed term contract": a temporary job
+_FIXED_TERM: frozenset[EmploymentType] = frozenset(("temporary",))
+_FIXED_TERM_NOUN = re.compile(
+    r"fixed[- ]term (?:position|role|job|contract|employment|appointment|post|basis)",
+    re.IGNORECASE,
+)
+_PERIOD = re.compile(
+    r"period of employment (?:is|will be) (?:limited to |for )?(?:\d{1,2}|one|two|three|four"
+    r"|five|six|twelve|eighteen) (?:years?|months?)",
+    re.IGNORECASE,
+)
+# A type only possible later is not the posting's: "Part Time with potential for Full Time"
+# ("possib", "potential", "option to", "opportunity to" before it, in `_statement`).
+_CONTRACTOR = re.compile(r"contractor\b", re.IGNORECASE)
 _TO_HIRE = re.compile(r"(contract|temp(?:orary)?)[- ]to[- ](?:hire|perm)", re.IGNORECASE)
 # Before the keyword: "this position is ", "working ", "a 6-month "
 _STATED_BEFORE = re.compile(
     r"(?:(?:position|role|job|this|it) (?:is|will be)(?: an?)?|working|work|on an?"
-    r"|(?:for|hiring|seeking|hire|recruiting) an?) $"
-    # a label: "Classification: Full-time, exempt", "Status: Part-time"
-    r"|(?:classification|status|schedule|employment|hours|availability)\s*:\s*$",
+    # "for a dedicated, full-time ...", "looking for two full-time developers"
+    r"|(?:for|hiring|seeking|hire|recruiting) (?:an?|two|three|four|\d+|several|multiple)"
+    r"(?: [\w-]+,?)?|(?:looking for|seeking|hiring|recruiting)) $"
+    # a label: "Classification: Full-time, exempt", "Status: Part-time", "Type: Full-time"
+    # (also glued to the word before: "HybridType: Full-time/Internship"), "Duration: Full
+    # Time", "Type of Position: Part-Time"
+    r"|(?:classification|status|schedule|employment|hours|availability|type|duration"
+    r"|position)\s*:\s*$",
+    re.IGNORECASE,
+)
+# "Employment as postdoc is temporary", "The appointment will be full-time": read on the 40
+# characters before the type, only when one of these nouns is there.
+_EMPLOYMENT_IS = re.compile(
+    r"(?:employment|appointment|post|contract)(?: as (?:an? )?[\w-]+)? (?:is|will be)(?: an?)? $",
+    re.IGNORECASE,
+)
+_EMPLOYMENT_NOUNS = ("employment", "appointment", "post", "contract")
+# The types a statement lists from its keyword on: "Full-time/Internship", "FULL TIME and
+# PART TIME".
+_TYPE_RUN = re.compile(
+    rf"(?:{_TYPE_WORD})(?:\s*(?:,|/|&|and/or|and|or)\s*(?:{_TYPE_WORD}))*"
+    r"(?:\b|(?=(?-i:[A-Z])))",  # also glued to the next line: "Full-TimeNon-Captive"
     re.IGNORECASE,
 )
 # A short line that starts with a type is a title or a label: "Part time Barber, to start".
@@ -168,7 +224,9 @@ _SHORT_LINE = 60
 # "This internship is paid", "our apprenticeship program": these words name the posting.
 _THIS_BEFORE = re.compile(r"(?:this|our|the|paid|unpaid|summer) $", re.IGNORECASE)
 _MONTHS_BEFORE = re.compile(
-    r"(?:\d{1,2}|six|three|twelve|nine)[- ](?:months?|weeks?|mo)\.?[- ](?:w-?2 |1099 )?$",
+    r"(?:\d{1,2}|six|three|twelve|nine)[- ](?:months?|weeks?|mo)\.?[- ]"
+    # "a 3-month remote internship", "6-month W2 contract"
+    r"(?:(?:w-?2|1099|remote|paid|unpaid|summer|hybrid|virtual|on-?site|full-time|part-time) )?$",
     re.IGNORECASE,
 )
 
@@ -180,29 +238,65 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
         return None if match is None else (from_field(match.group(1)), match.end())
     if word in ("vollzeit", "teilzeit", "befristet"):
         return from_field(word), start + len(word)
+    if word.startswith(("hours", "hrs")):
+        lead = text[max(0, start - 40) : start]
+        hours = _HOURS.search(lead)
+        if hours is None or any(w in lead.lower() for w in _HOURS_OF_A_PART):
+            return None
+        most = int(hours.group(2) or hours.group(1))
+        return (frozenset(("part_time",)), start + len(word)) if most < _PART_TIME_HOURS else None
+    if word == "fte":
+        return None  # read only after a "Job Type:" label (`_LIST`)
     if word.startswith(("contract", "temp")):
         match = _TO_HIRE.match(text, start)
         if match is not None:
             kind: EmploymentType = "contract" if match.group(1)[0] in "cC" else "temporary"
             return frozenset((kind,)), match.end()
-    before = text[max(0, start - 24) : start]
-    if before.lower().rstrip().endswith(_NOT_STATED_BEFORE):
+    # 24 characters are enough for every pattern on the words before the type but one
+    # (`_EMPLOYMENT_IS`), and a `$`-anchored search costs per character it is given.
+    wide = text[max(0, start - 40) : start]
+    wide_low = wide.lower()
+    before = wide[-24:]
+    if wide_low.rstrip().endswith(_NOT_STATED_BEFORE):
         return None
+    if word == "period of employment":
+        # "The period of employment is 2 years": a fixed-term post
+        return (_FIXED_TERM, start + len(word)) if _PERIOD.match(text, start) else None
+    if word.startswith("fixed"):
+        return (_FIXED_TERM, start + len(word)) if _FIXED_TERM_NOUN.match(text, start) else None
+    if (
+        "possib" in wide_low
+        or "potential" in wide_low
+        or "option to" in wide_low
+        or "opportunity to" in wide_low
+    ):
+        return None  # "the possibility of an extension or part-time employment"
+    if (
+        word == "contract"
+        and _CONTRACTOR.match(text, start)
+        and (before.lower().endswith(("independent ", "1099 ")))
+    ):
+        return frozenset(("contract",)), start + len("contractor")
     match = _TYPES_THEN_NOUN.match(text, start)
     if match is not None:
         found = from_field(match.group(1).replace("-", ""))
         loose = match.group("loose")
-        if loose is not None:
+        if loose is not None and len(found) < 2:
+            # A list of types is about employment ("Per-Diem and Contract opportunities");
+            # one strict type alone may not be ("contract opportunities").
             found = found - _STRICT
             if loose.lower().startswith(_LOOSE_INTERNSHIP):
                 found = found - {"internship"}
+        if match.group().lower().endswith(("contractor", "contractors")):
+            found = found | {"contract"}  # "a part-time independent contractor"
         if found:
             return found, match.end()
-    match = _TYPE_ONLY.match(text, start)
+    match = _TYPE_RUN.match(text, start)
     if match is None:
         return None
     if (
         _STATED_BEFORE.search(before)
+        or (any(w in wide_low for w in _EMPLOYMENT_NOUNS) and _EMPLOYMENT_IS.search(wide))
         or _title_line(text, start, match.end())
         or (word in ("contract", "internship") and _MONTHS_BEFORE.search(before))
         or (word in ("internship", "apprenticeship", "volunteer") and _THIS_BEFORE.search(before))
@@ -214,11 +308,17 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
 def _title_line(text: str, start: int, end: int) -> bool:
     """A short line that starts with the type and goes on with a capital: a title or a
     label ("Part time Barber, to start"), not prose ("Full-time employees are ...")."""
-    if start and text[start - 1] != "\n":
+    glued = start >= 2 and text[start - 1].islower() and text[start - 2].isalpha()
+    if glued and text[start].isupper():
+        # A line break the scraper lost ("Math TeacherFull-time, 10-month"): where the
+        # line ended is unknown, so its length is not asked.
+        pass
+    elif start and text[start - 1] != "\n":
         return False
-    line_end = text.find("\n", start, start + _SHORT_LINE)
-    if line_end == -1 and len(text) - start >= _SHORT_LINE:
-        return False
+    else:
+        line_end = text.find("\n", start, start + _SHORT_LINE)
+        if line_end == -1 and len(text) - start >= _SHORT_LINE:
+            return False
     rest = text[end : end + 3].lstrip()
     return not rest or not rest[0].islower()
 

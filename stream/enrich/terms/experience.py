@@ -121,24 +121,72 @@ def number_before(text: str, unit: int) -> tuple[int, float, float | None] | Non
 _UNIT = re.compile(r"(?:years?|yrs?|months?|jahren?)\b", re.IGNORECASE)
 # What follows the unit: experience within a few words of the same clause.
 # "yrs." is an abbreviation; "years." ends the sentence.
-_UNIT_END = r"(?:(?:(?<=yr)|(?<=yrs))\.)?['’]?\s*(?:\+\s*)?"
+_UNIT_END = r"(?:(?:(?<=yr)|(?<=yrs))\.)?['’\x92]?\s*(?:\+\s*)?"
 # Words that end the search for "experience": what follows them is not the candidate's.
 # ("service" and "business" are not among them: "3 years of customer service experience";
 # "after 2 years of service" is stopped by its "after", and says no "experience".)
 _STOP_WORDS = r"our|we|ago|age|old|history|warranty|lease"
-_AFTER = re.compile(
+_AFTER_EXPERIENCE = re.compile(
     rf"{_UNIT_END}(?:(?:of|in|with|at)\s+)?"
-    rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#,'’()-]+(?:\.\w+)*\s+){{0,7}}?"
-    r"(?:experience|exp\b|expertise|berufserfahrung|erfahrung|background)"
-    rf"|{_UNIT_END}(?:working|as an?\b|in (?:an? |the )?(?:[\w-]+ ){{0,5}}"
+    rf"(?:(?!(?:{_STOP_WORDS})\b)[\w/&+#,'’\x92()-]+(?:\.\w+)*\s+){{0,7}}?"
+    r"(?:experience|exp\b|expertise|berufserfahrung|erfahrung|background)",
+    re.IGNORECASE,
+)
+_AFTER_ROLE = re.compile(
+    rf"{_UNIT_END}(?:working|as an?\b|in (?:an? |the )?(?:[\w-]+ ){{0,5}}"
     r"(?:role|position|field|industry|capacity|environment|setting)s?\b)",
     re.IGNORECASE,
 )
+# Every word `_AFTER_EXPERIENCE` ends on holds one of these (lower-cased): without them in
+# reach it cannot match, and trying costs ~7 us of backtracking over seven words.
+_EXPERIENCE_STEMS = ("exp", "background", "erfahrung")
+
+
+def _tied_after(text: str, unit_end: int) -> bool:
+    """Whether what follows the unit ties the years to experience ("of hands-on Python
+    experience", "in a similar role", "working as")."""
+    reach = min(len(text), unit_end + 90)
+    after = text[unit_end:reach].lower()
+    if any(w in after for w in _EXPERIENCE_STEMS) and _AFTER_EXPERIENCE.match(
+        text, unit_end, reach
+    ):
+        return True
+    return _AFTER_ROLE.match(text, unit_end, reach) is not None
+
+
+# How far back in its clause "experience" may stand ("Proven experience as a Business
+# Analyst in the IT industry, with 4+ years of progressive responsibility").
+_LEAD_REACH = 90
+# A demand right before the number ties it to experience without the word: "Must have 2+
+# years of program management", "Minimum 5 yrs", "at least 3 years in sales" ...
+_DEMAND_BEFORE = (
+    "must have ", "must have at least ", "minimum of ", "minimum ", "at least ", "requires ",
+    "requires at least ", "require ", "need ", "needs ",
+)  # fmt: skip
+# ... unless the years are of schooling or age ("at least 2 years of college").
+_NOT_DEMANDED = re.compile(
+    rf"{_UNIT_END}(?:of )?(?:age|old|college|university|school|study|studies|coursework"
+    r"|education|post-secondary|undergraduate|graduate|service)\b",
+    re.IGNORECASE,
+)
+
+
+# ... or the clause speaks of schooling ("enrolled in an Undergraduate program for at
+# least 2 years").
+_SCHOOLING = ("enrolled", "program", "college", "university", "school", "student", "degree")
+
+
+def _demanded(text: str, unit_end: int) -> bool:
+    return _NOT_DEMANDED.match(text, unit_end) is None
+
+
 _FACT_WORDS = (
     " we've ", " we have ", " we bring ", " we are proud ", " our ", "founded", "established",
     " since ", "company", " firm ", "history", "anniversary", "serving", "served", " after ",
     " vest",
 )  # fmt: skip
+# A deadline, not experience: "licensed within 6 months of employment".
+_DEADLINE_BEFORE = ("within ", "within the first ", "within the next ", "within first ")
 
 
 def _clause_lead(text: str, at: int, reach: int) -> str:
@@ -172,16 +220,26 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
         if unit is None or (start and text[start - 1].isalpha()):
             continue
         # Cheap gate: a number must end just before the unit ("5+ ", "two (2) ", "3-5 ").
-        tail = text[max(0, start - 14) : start].rstrip(" +()'’-").lower()
+        tail = text[max(0, start - 14) : start].rstrip(" +()'’\x92-").lower()
         if not tail or not (tail[-1].isdigit() or tail.endswith(_NUMBER_ENDINGS)):
             continue
         number = number_before(text, start)
         if number is None:
             continue
         number_start = number[0]
-        lead = _clause_lead(text, number_start, 50)
-        tied = _AFTER.match(text, unit.end(), min(len(text), unit.end() + 90))
-        if tied is None and "experience" not in lead and "erfahrung" not in lead:
+        lead = _clause_lead(text, number_start, _LEAD_REACH)
+        if (
+            "experience" not in lead
+            and "erfahrung" not in lead
+            and not _tied_after(text, unit.end())
+            and not (
+                lead[-24:].endswith(_DEMAND_BEFORE)
+                and not any(w in lead for w in _SCHOOLING)
+                and _demanded(text, unit.end())
+            )
+        ):
+            continue
+        if lead.endswith(_DEADLINE_BEFORE):
             continue
         lead = " " + lead[-40:] + " "
         if any(w in lead for w in _FACT_WORDS):

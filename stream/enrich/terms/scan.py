@@ -37,8 +37,8 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
     "education": (
         "degree", "diploma", "bachelor", "master", "^mba", "^phd", "^PhD", "ph.d", "doctor",
         "^ged", "high school", "associate", "^b.s.", "^b.a.", "^bs ", "^ba ", "^bs/", "^ba/",
-        "^bsc", "^BSc", "^b.sc", "^B.Sc", "^bsn", "^m.s.", "^ms ", "^ms/", "^msc", "^MSc", "^m.sc",
-        "^M.Sc", "^msn", "^msw",
+        "^b.s ", "^b.a ", "^bsc", "^BSc", "^b.sc", "^B.Sc", "^bsn", "^m.s.", "^ms ", "^ms/",
+        "^msc", "^MSc", "^m.sc", "^M.Sc", "^msn", "^msw",
         "^m.d.", "^md/", "^MD or", "^pharmd", "^PharmD", "^pharm.d", "^j.d.", "^jd ", "juris",
         "^dvm", "^dds", "^psyd", "^PsyD",
         "vocational", "trade school", "technical school", "ausbildung", "studium",
@@ -49,7 +49,12 @@ KEYWORDS: Mapping[str, tuple[str, ...]] = {
         "full-time", "full time", "fulltime", "part-time", "part time", "parttime",
         "contract", "temporary", "temp-to", "temp to", "seasonal", "per diem", "per-diem",
         "^prn", "internship", "volunteer", "apprenticeship", "job type", "employment type",
-        "position type", "vollzeit", "teilzeit", "befristet",
+        "position type", "vollzeit", "teilzeit", "befristet", "fixed-term", "fixed term",
+        "period of employment",
+        "hours per week",
+        "hours a week", "hours/week", "hrs per week", "hrs/week", "^fte",
+        "full and part", "part and full", "full or part", "part or full", "full/part", "part/full",
+        "Full and Part", "Part and Full", "Full or Part", "Part or Full",
     ),
     # Every word a nice-to-have cue or heading starts with (skills.cues, skills.sections
     # and the three added here): a mention with none before the end of its clause cannot
@@ -65,7 +70,9 @@ def _spellings(word: str) -> set[str]:
     return {word, word.lower(), word.capitalize(), word.title(), word.upper()}
 
 
-_WORD_STARTS = " \n\t(/-\"'" + "0123456789"  # digits: "5yrs"
+# digits: "5yrs"; ":" ";" ",": "EXPERIENCE:B.S. in"; "?": any non-ASCII character in the
+# encoded bytes ("•B.S.", "–Degree")
+_WORD_STARTS = " \n\t(/-\"':;,?" + "0123456789"
 
 
 def _build() -> tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[str, str, int]]]:
@@ -141,12 +148,20 @@ _REQUIRES = re.compile(r"\b(?:requires?|must (?:have|hold|possess|be))\b", re.IG
 _ASIDE = re.compile(r"\((?:[^()]*?\s){2,}[^()]*\)")
 
 
+def _inside_word(text: str, i: int) -> bool:
+    """Whether the delimiter at `i` sits inside a word and ends no clause: "Node.js" is one
+    word, but "preferred.Minimum" is two sentences whose line break the scraper lost."""
+    if i + 1 >= len(text) or not text[i + 1].isalnum():
+        return False
+    return not (text[i] == "." and i and text[i - 1].islower() and text[i + 1].isupper())
+
+
 def _clause_start(text: str, lo: int, start: int) -> int:
     best = lo
     for ch in _CLAUSE_CHARS:
         i = text.rfind(ch, lo, start)
         # "." "!" "?" ";" "•" end a clause only before a non-word ("Node.js" is one word).
-        while i != -1 and ch != "\n" and i + 1 < len(text) and text[i + 1].isalnum():
+        while i != -1 and ch != "\n" and _inside_word(text, i):
             i = text.rfind(ch, lo, i)
         if i + 1 > best:
             best = i + 1
@@ -157,7 +172,7 @@ def _clause_end(text: str, end: int, limit: int) -> int:
     best = limit
     for ch in _CLAUSE_CHARS:
         i = text.find(ch, end, best)
-        while i != -1 and ch != "\n" and i + 1 < len(text) and text[i + 1].isalnum():
+        while i != -1 and ch != "\n" and _inside_word(text, i):
             i = text.find(ch, i + 1, best)
         if i != -1 and i < best:
             best = i
@@ -173,6 +188,38 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return _clause_start(text, lo, start), _clause_end(
         text, end, min(len(text), end + _CLAUSE_REACH)
     )
+
+
+# A lower-case word glued onto a capitalized one, where a line break was lost:
+# "degreeOklahoma", "experience2+ years" (not "iPhone", "McKinsey"; "JavaScript" or "mp3"
+# cut in two matter little: only a cue on the far side is kept away).
+# Found on the clause's bytes mapped to letter classes ("a" lower, "A" upper, "0" digit):
+# two `bytes.find`s instead of a regex, which costs ~100 ns a character here.
+_CLASSES = bytes.maketrans(
+    bytes(range(256)),
+    bytes(
+        ord("a") if 97 <= b <= 122 else ord("A") if 65 <= b <= 90 else ord("0") if 48 <= b <= 57
+        else ord(" ")
+        for b in range(256)
+    ),
+)  # fmt: skip
+
+
+def glue_cuts(encoded: bytes, lo: int, hi: int) -> list[int]:
+    """Offsets in [lo, hi) where a lower-case word runs into a capitalized word or a digit
+    (two lower-case letters, then "Aa" or "0"): where a line break was lost."""
+    classes = encoded[lo:hi].translate(_CLASSES)
+    cuts = []
+    # Find the rare byte pair first ("aA", "a0"), then check around it: searching for
+    # "aaAa" itself makes `find` stop at every lower-case run.
+    for pattern, after in ((b"aA", b"a"), (b"a0", b"")):
+        i = classes.find(pattern, 1)
+        while i != -1:
+            if classes[i - 1] == 97 and (not after or classes[i + 2 : i + 3] == after):
+                cuts.append(lo + i + 1)
+            i = classes.find(pattern, i + 1)
+    cuts.sort()
+    return cuts
 
 
 def _parts(clause: str, low: str, lo: int) -> list[tuple[int, str]]:
@@ -191,6 +238,13 @@ def _parts(clause: str, low: str, lo: int) -> list[tuple[int, str]]:
             if j < len(clause) and clause[j].isupper():
                 cuts.append((j, j))
             i = low.find(cue, j)
+    # A colon ends a part too: what follows it speaks of what precedes it ("High School
+    # Diploma: further education or certification preferred", "Bachelor's
+    # (Required)Experience: 3 years (Preferred)").
+    i = clause.find(":")
+    while i != -1:
+        cuts.append((i, i + 1))
+        i = clause.find(":", i + 1)
     cuts.sort()
     parts: list[tuple[int, str]] = []
     begin = 0
@@ -199,6 +253,39 @@ def _parts(clause: str, low: str, lo: int) -> list[tuple[int, str]]:
         begin = after
     parts.append((lo + begin, clause[begin:]))
     return parts
+
+
+_LABEL_REACH = 300
+_LABEL_HEADS = ("qualifications", "requirements", "skills", "education", "experience",
+                "have", "haves")  # fmt: skip
+_LABEL_NICE = ("desired", "preferred", "preferable", "nice", "bonus", "plus", "additional")
+_LABEL_REQUIRED = ("required", "minimum", "basic", "must")
+
+
+def _label_state(text: str, lo: int) -> bool | None:
+    """What the nearest inline label before a clause says ("Desired Qualifications: • BA/BS
+    degree", "Minimum Requirements: ..."): a heading whose line break the scraper lost, which
+    the line-based heading index cannot see. None for a neutral label ("Qualifications:")
+    or none within reach. A heading glued onto the clause ("Preferred
+    QualificationsBachelor's Degree", the clause cut at the glue) is read the same way."""
+    if lo >= 2 and text[lo - 1].islower() and text[lo].isupper():
+        label = text[max(0, lo - 40) : lo].lower()
+        if not label.endswith(_LABEL_HEADS):
+            label = ""
+    else:
+        label = ""
+    if not label:
+        colon = text.rfind(":", max(0, lo - _LABEL_REACH), lo)
+        if colon == -1:
+            return None
+        label = text[max(0, colon - 40) : colon].lower().rstrip()
+        if not label.endswith(_LABEL_HEADS):
+            return None
+    if any(w in label for w in _LABEL_NICE):
+        return False
+    if any(w in label for w in _LABEL_REQUIRED):
+        return True
+    return None
 
 
 class Requirements:
@@ -246,6 +333,30 @@ class Requirements:
         clause = text[lo:hi]
         low = clause.lower()
         if any(w in low for w in _CUE_WORDS):
+            # A line break the scraper lost ends the clause ("College degreeOklahoma Teacher
+            # Certification preferred", "is a plusBachelor's degree"): no cue crosses it.
+            encoded = self._encoded
+            if encoded is None:
+                encoded = self._encoded = text.encode("ascii", "replace")
+            for cut in glue_cuts(encoded, lo, hi):
+                if cut <= start:
+                    lo = cut
+                elif cut >= end:
+                    hi = cut
+                    break
+            # What follows a colon after the mention speaks of itself: "High School Diploma:
+            # further education or certification preferred".
+            colon = text.find(":", end, hi)
+            if colon != -1:
+                hi = colon
+            cued = True
+            if len(clause) != hi - lo:
+                clause = text[lo:hi]
+                low = clause.lower()
+                cued = any(w in low for w in _CUE_WORDS)
+        else:
+            cued = False
+        if cued:
             if "(" in clause:
                 # Blank out asides that do not hold the mention (offsets kept).
                 clause = _ASIDE.sub(
@@ -270,6 +381,9 @@ class Requirements:
                         cue = True
                 if cue is not None:
                     return cue
+        labelled = _label_state(text, lo)
+        if labelled is not None:
+            return labelled
         if self._index is None:
             # Headings only (no cue words): inline cues were read above, per part.
             self._index = RequirementIndex(

@@ -21,7 +21,7 @@ from stream.models import EducationLevel, EmploymentType, ExperienceYears, Senio
 _ASKED = ("years", "no_experience", "education")
 
 # Bump when the rules change what a cached result would be without a new release.
-TERMS_RULES_VERSION = "1"
+TERMS_RULES_VERSION = "2"
 
 
 class TermsPart(BaseModel):

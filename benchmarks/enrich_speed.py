@@ -1,0 +1,111 @@
+"""Enrichment alone, per posting and per step: median and p99 microseconds.
+
+    .venv/bin/python benchmarks/enrich_speed.py [--rounds 5] [--limit N]
+
+On the LinkedIn sample postings (../shared/data) it times `Enricher.compute` for every
+posting, in `--rounds` sequential passes, keeping each posting's fastest pass (the machine
+is shared: the minimum is the least disturbed figure). Two enrichers are timed in the same
+process: the full registry and the original two steps (skills, salary) alone, so the cost
+of the normalization steps reads as a difference. Per step it prints the median and p99 of
+the time the step took (from the enricher's own observer hook), and the share of postings
+whose salary step found no pay statement. Exits 0 with a message when ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from stream.cli.samples import default_data_dir, linkedin_postings  # noqa: E402
+from stream.enrich.pipeline import Enricher  # noqa: E402
+from stream.enrich.registry import STEPS, salary_step, skills_step  # noqa: E402
+from stream.enrich.salary.judge import DroppedPay  # noqa: E402
+from stream.enrich.skills.taxonomy import Taxonomy  # noqa: E402
+from stream.models import RawPosting  # noqa: E402
+
+
+class StepTimes:
+    """An EnrichmentObserver that keeps the last posting's per-step seconds."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, float] = {}
+
+    def observe(self, enricher: str, seconds: float) -> None:
+        self.last[enricher] = seconds
+
+    def salary_dropped(self, dropped: Sequence[DroppedPay]) -> None:
+        pass
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def time_enricher(
+    enricher: Enricher, postings: list[RawPosting], rounds: int
+) -> tuple[list[float], dict[str, list[float]]]:
+    """Per posting, the fastest total over the rounds and that pass's per-step times."""
+    best_total = [float("inf")] * len(postings)
+    best_steps: list[dict[str, float]] = [{} for _ in postings]
+    observer = StepTimes()
+    for _ in range(rounds):
+        for index, posting in enumerate(postings):
+            started = time.perf_counter()
+            enricher.compute(posting, observer)
+            elapsed = time.perf_counter() - started
+            if elapsed < best_total[index]:
+                best_total[index] = elapsed
+                best_steps[index] = dict(observer.last)
+    per_step: dict[str, list[float]] = defaultdict(list)
+    for steps in best_steps:
+        for name, seconds in steps.items():
+            per_step[name].append(seconds)
+    return best_total, per_step
+
+
+def report(title: str, totals: list[float], per_step: dict[str, list[float]]) -> None:
+    print(
+        f"{title}: median {statistics.median(totals) * 1e6:6.1f} µs, "
+        f"p99 {quantile(totals, 0.99) * 1e6:7.1f} µs per posting"
+    )
+    for name, values in per_step.items():
+        print(
+            f"  {name:<11} median {statistics.median(values) * 1e6:6.1f} µs, "
+            f"p99 {quantile(values, 0.99) * 1e6:7.1f} µs"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--limit", type=int, default=None)
+    args = parser.parse_args()
+    data = default_data_dir()
+    if data is None:
+        print("skipped: ../shared/data is absent (the LinkedIn sample postings are read from it)")
+        return
+    postings = list(linkedin_postings(data, limit=args.limit))
+    taxonomy = Taxonomy.bundled()
+    full = Enricher.build(taxonomy)
+    original = Enricher.build(taxonomy, factories=(skills_step, salary_step))
+    assert len(full.steps) == len(STEPS)
+    no_pay = sum(1 for p in postings if full.compute(p).salary is None)  # type: ignore[attr-defined]
+    print(
+        f"{len(postings)} LinkedIn sample postings, {args.rounds} rounds (fastest kept); "
+        f"{no_pay} ({no_pay / len(postings):.0%}) have no pay statement"
+    )
+    report("all steps", *time_enricher(full, postings, args.rounds))
+    report("skills + salary only", *time_enricher(original, postings, args.rounds))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Pure helpers of benchmarks/compare.py: percentiles, a least-squares slope, reading
+/proc text, and the table. No I/O here (the callers read /proc), so unit tests cover them
+(tests/unit/test_bench_measures.py)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation between closest ranks (numpy's
+    default), from the values themselves: no buckets. NaN when there are none."""
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile {q} outside 0-100")
+    if not values:
+        return math.nan
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def slope(points: Sequence[tuple[float, float]]) -> float:
+    """Least-squares slope of y over x (for RSS growth per minute). NaN under two distinct x."""
+    if len(points) < 2:
+        return math.nan
+    mean_x = sum(x for x, _ in points) / len(points)
+    mean_y = sum(y for _, y in points) / len(points)
+    spread = sum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:
+        return math.nan
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+
+
+def cpu_ticks(stat: str) -> int:
+    """utime + stime (clock ticks) from the text of /proc/<pid>/stat. The command name
+    (field 2) may hold spaces and parentheses, so fields are counted after its last ')'."""
+    fields = stat[stat.rindex(")") + 2 :].split()
+    # fields[0] is field 3 (state); utime and stime are fields 14 and 15.
+    return int(fields[11]) + int(fields[12])
+
+
+def parent_pid(stat: str) -> int:
+    """The parent's pid (field 4) from the text of /proc/<pid>/stat."""
+    return int(stat[stat.rindex(")") + 2 :].split()[1])
+
+
+def rss_bytes(status: str) -> int:
+    """VmRSS from the text of /proc/<pid>/status (0 for a zombie, which has none)."""
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def descendants(parents: dict[int, int], root: int) -> list[int]:
+    """`root` and every process below it, from a pid -> parent pid map."""
+    found = [root]
+    for pid in found:  # grows while iterating: a breadth-first walk
+        found.extend(child for child, parent in parents.items() if parent == pid)
+    return found
+
+
+def fmt(value: float | None, spec: str, suffix: str = "") -> str:
+    """A table cell: '-' for a figure that was not measured (None or NaN)."""
+    if value is None or math.isnan(value):
+        return "-"
+    return f"{value:{spec}}{suffix}"
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table (the same text goes to the terminal and to docs/performance.md)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,238 @@
+//! Per-character passes over a whole description that Python does slowly: the whitespace
+//! collapse of `stream/enrich/text.py` and the salary step's money gate
+//! (`stream/enrich/salary/extract.py`). Each is a single linear pass (plus one automaton
+//! walk for the gate), a few microseconds on a 3 KB description instead of tens.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use unicode_general_category::{get_general_category, GeneralCategory};
+
+use crate::chars::{isalpha, isspace};
+
+/// `text.collapse_whitespace`: per "\n"-separated line, runs of whitespace (Python's
+/// `str.isspace`, as `str.split()` reads it) become one space and the ends are trimmed; a
+/// blank line directly after a blank line is dropped.
+pub fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = false; // the previous kept line was blank
+    let mut first = true;
+    for line in text.split('\n') {
+        let line_start = out.len();
+        if !first {
+            out.push('\n');
+        }
+        let content_start = out.len();
+        for word in line.split(isspace).filter(|w| !w.is_empty()) {
+            if out.len() > content_start {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        if out.len() == content_start {
+            if blank {
+                out.truncate(line_start); // a second blank line in a row
+                continue;
+            }
+            blank = true;
+        } else {
+            blank = false;
+        }
+        first = false;
+    }
+    out
+}
+
+/// `" ".join(text.split())`: the words of the text (split at Python's whitespace) joined by
+/// single spaces, as the content digest reads each field.
+pub fn join_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split(isspace).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// `\d` of Python's `re` on `str`: a decimal digit of any script (category Nd).
+fn is_decimal(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    get_general_category(c) == GeneralCategory::DecimalNumber
+}
+
+/// How far after a number a currency marker may start: the rest of a multiplier word
+/// ("thousand", 8 characters, after one space), a Nordic ",-", four spaces, with room to
+/// spare. `salary/amounts.py` allows at most 1 + 8 + 2 + 4 = 15.
+const AFTER_WINDOW_CHARS: usize = 24;
+
+/// The salary step's cheap test before any parsing: could `find_pay(text, money_only=True)`
+/// find a candidate at all? A candidate there needs a number with a currency marker
+/// attached (`_marker_before` / `_marker_after` of salary/amounts.py) or a lakh / crore
+/// multiplier. `may_have_money` is a superset of that: false means no candidate for sure
+/// (the tests check it on real postings and generated text); true means "parse it".
+pub struct MoneyGate {
+    markers: AhoCorasick,
+    /// Per pattern: may it stand before a number (not an "after only" marker)?
+    before_ok: Vec<bool>,
+    /// Per pattern: its first and last characters are letters (word-boundary checks).
+    alpha_first: Vec<bool>,
+    alpha_last: Vec<bool>,
+}
+
+impl MoneyGate {
+    pub fn new(markers: &[String], before: &[String]) -> Result<MoneyGate, String> {
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(markers)
+            .map_err(|e| e.to_string())?;
+        let is_alpha_at = |m: &String, last: bool| {
+            let c = if last {
+                m.chars().last()
+            } else {
+                m.chars().next()
+            };
+            c.is_some_and(isalpha)
+        };
+        Ok(MoneyGate {
+            markers: automaton,
+            before_ok: markers.iter().map(|m| before.contains(m)).collect(),
+            alpha_first: markers.iter().map(|m| is_alpha_at(m, false)).collect(),
+            alpha_last: markers.iter().map(|m| is_alpha_at(m, true)).collect(),
+        })
+    }
+
+    pub fn may_have_money(&self, text: &str) -> bool {
+        if !text.chars().any(is_decimal) {
+            return false;
+        }
+        if lakh_or_crore_after_a_number(text) {
+            return true;
+        }
+        self.markers
+            .find_overlapping_iter(text)
+            .any(|m| self.attached(text, m.pattern().as_usize(), m.start(), m.end()))
+    }
+
+    /// Is this marker occurrence attached to a number the way salary/amounts.py attaches
+    /// one (loosely: any position it could be attached from counts)?
+    fn attached(&self, text: &str, pattern: usize, start: usize, end: usize) -> bool {
+        let before = &text[..start];
+        let after = &text[end..];
+        // `_marker_before`: the marker ends at most two of " \t:" before a digit, and an
+        // alphabetic marker does not continue a word ("PLN" in "XPLN5" is not one).
+        if self.before_ok[pattern]
+            && !(self.alpha_first[pattern] && before.chars().next_back().is_some_and(isalpha))
+        {
+            let rest = after.trim_start_matches([' ', '\t', ':']);
+            let skipped = after.len() - rest.len();
+            if skipped <= 2 && rest.chars().next().is_some_and(is_decimal) {
+                return true;
+            }
+        }
+        // `_marker_after`: a digit shortly before; the marker starts right after the number,
+        // its multiplier or spaces, so never inside a word ("ars" in "years"; CJK is
+        // written without spaces: "10万円"); an alphabetic marker does not run on into a
+        // word ("5 Rooms" has no rand).
+        if before
+            .chars()
+            .next_back()
+            .is_some_and(|c| isalpha(c) && c < '\u{3000}')
+        {
+            return false;
+        }
+        if self.alpha_last[pattern] && after.chars().next().is_some_and(isalpha) {
+            return false;
+        }
+        before
+            .chars()
+            .rev()
+            .take(AFTER_WINDOW_CHARS)
+            .any(is_decimal)
+    }
+}
+
+/// The lakh / crore multipliers of salary/vocab.py (MULTIPLIERS worth 1e5 or 1e7, and the
+/// plurals amounts.py adds), matched case-insensitively as a whole word.
+const LAKH_CRORE: &[&str] = &[
+    "l", "lac", "lacs", "lakh", "lakhs", "lpa", "cr", "crore", "crores",
+];
+
+/// A digit followed, after at most one space or tab, by a lakh / crore word that does not
+/// run on into other letters ("18 LPA", "1.2 crore", "25L"; not "5 Locations").
+fn lakh_or_crore_after_a_number(text: &str) -> bool {
+    let mut chars = text.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        if !is_decimal(c) {
+            continue;
+        }
+        if matches!(chars.peek(), Some((_, ' ' | '\t'))) {
+            chars.next();
+        }
+        let Some(&(from, first)) = chars.peek() else {
+            return false;
+        };
+        if !matches!(first, 'l' | 'L' | 'c' | 'C') {
+            continue;
+        }
+        let word: String = text[from..]
+            .chars()
+            .take_while(|&c| isalpha(c))
+            .take(8)
+            .flat_map(char::to_lowercase)
+            .collect();
+        if LAKH_CRORE.contains(&word.as_str()) {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gate() -> MoneyGate {
+        let markers: Vec<String> = ["$", "USD", "R", "€", "kr", "ars"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let before: Vec<String> = ["$", "USD", "R"].iter().map(|s| s.to_string()).collect();
+        MoneyGate::new(&markers, &before).unwrap()
+    }
+
+    #[test]
+    fn collapses_like_python_split() {
+        assert_eq!(
+            collapse_whitespace("  a \t b  \n\n\n c\u{a0}d \n"),
+            "a b\n\nc d\n"
+        );
+        assert_eq!(collapse_whitespace("\n\n x"), "\nx");
+        assert_eq!(collapse_whitespace("a\x1cb"), "a b");
+        assert_eq!(collapse_whitespace(""), "");
+    }
+
+    #[test]
+    fn joins_words_like_python() {
+        assert_eq!(join_words("  a \t b\n\n c\u{2028}d  "), "a b c d");
+        assert_eq!(join_words(" \n "), "");
+    }
+
+    #[test]
+    fn gate_passes_attached_markers_only() {
+        let g = gate();
+        assert!(g.may_have_money("pay: $ 120,000 a year"));
+        assert!(g.may_have_money("120.000 € brutto"));
+        assert!(g.may_have_money("18 LPA"));
+        assert!(g.may_have_money("25L-30L"));
+        assert!(g.may_have_money("1.2 Crore"));
+        assert!(!g.may_have_money("5 Locations, 10 Career paths"));
+        assert!(!g.may_have_money("5 Rooms, and a long way further on, a $ sign"));
+        assert!(!g.may_have_money("no digits here, USD"));
+        assert!(!g.may_have_money("10 years of Rust"));
+        assert!(!g.may_have_money("5+ years"));
+        assert!(!g.may_have_money("5 kroner"));
+    }
+}

@@ -1,0 +1,63 @@
+"""The pure helpers of benchmarks/compare.py (its figures are only as right as these)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from benchmarks.measures import (
+    cpu_ticks,
+    descendants,
+    fmt,
+    parent_pid,
+    percentile,
+    rss_bytes,
+    slope,
+    table,
+)
+
+
+def test_percentile_interpolates_between_ranks() -> None:
+    values = [5.0, 1.0, 4.0, 2.0, 3.0]  # unsorted on purpose
+    assert percentile(values, 0) == 1.0
+    assert percentile(values, 50) == 3.0
+    assert percentile(values, 100) == 5.0
+    assert percentile(values, 25) == 2.0
+    assert percentile([10.0, 20.0], 99) == pytest.approx(19.9)
+    assert percentile(list(map(float, range(1, 101))), 99) == pytest.approx(99.01)
+
+
+def test_percentile_of_nothing_is_nan_and_q_is_checked() -> None:
+    assert math.isnan(percentile([], 50))
+    with pytest.raises(ValueError, match="outside"):
+        percentile([1.0], 101)
+
+
+def test_slope_is_least_squares() -> None:
+    assert slope([(0, 1), (1, 3), (2, 5)]) == pytest.approx(2.0)
+    assert slope([(0, 0), (1, 1), (2, 0), (3, 1)]) == pytest.approx(0.2)
+    assert math.isnan(slope([(1, 1)]))
+    assert math.isnan(slope([(1, 1), (1, 2)]))
+
+
+def test_proc_text_parsing() -> None:
+    # A command name with a space and a ')' must not shift the fields.
+    stat = "4242 (stream (x) run) S 17 4242 4242 0 -1 4194560 1 0 0 0 250 30 0 0 20 0 5 0"
+    assert cpu_ticks(stat) == 280
+    assert parent_pid(stat) == 17
+    assert rss_bytes("Name:\tstream\nVmHWM:\t  900 kB\nVmRSS:\t  812 kB\n") == 812 * 1024
+    assert rss_bytes("Name:\tzombie\nState:\tZ\n") == 0
+
+
+def test_descendants_walks_the_tree() -> None:
+    parents = {1: 0, 10: 1, 11: 10, 12: 10, 13: 11, 20: 1, 30: 99}
+    assert sorted(descendants(parents, 10)) == [10, 11, 12, 13]
+    assert descendants(parents, 30) == [30]
+
+
+def test_table_and_cells() -> None:
+    assert fmt(None, ",.0f") == "-"
+    assert fmt(math.nan, ".2f", "x") == "-"
+    assert fmt(1234.5, ",.0f", "/s") == "1,234/s"
+    assert table(["a", "b"], [["1", "2"]]) == "| a | b |\n|---|---|\n| 1 | 2 |"
