@@ -155,3 +155,9 @@ def test_about_the_company_heading_but_not_about_the_role(extractor: SkillExtrac
     )
     tags = {tag.id: tag for tag in extractor.extract("", normalize_text(text))}
     assert tags["massage-therapy"].mentions == 1
+
+
+def test_context_can_be_switched_off_for_measuring(extractor: SkillExtractor) -> None:
+    text = normalize_text("Acme is a leading provider of scaffolding.")
+    assert extractor.mentions("", text) == []
+    assert [m.skill_id for m in extractor.mentions("", text, context=False)] == ["scaffolding"]

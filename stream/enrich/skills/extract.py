@@ -108,24 +108,31 @@ class SkillExtractor:
             JOB_CUES,
         )
 
-    def mentions(self, title: str, description: str, *, every_state: bool = True) -> list[Mention]:
+    def mentions(
+        self, title: str, description: str, *, every_state: bool = True, context: bool = True
+    ) -> list[Mention]:
         """Every accepted skill occurrence, in title then description order.
 
         With `every_state=False` (what `extract` uses), a mention of a skill already found
         required is not looked up again and reports required=True: the tag's state is the
-        same and most repeated mentions skip the section lookup.
+        same and most repeated mentions skip the section lookup. With `context=False` the
+        context rules are off (mentions about the company, benefits... are kept), for
+        measuring what they drop.
         """
         ids = self._ids
         return [
             Mention(ids[index], field, start, end, quality, required)
             for index, field, start, end, quality, required in self._scan(
-                title, description, every_state
+                title, description, every_state, context
             )
         ]
 
-    def _scan(self, title: str, description: str, every_state: bool) -> list[_Raw]:
+    def _scan(
+        self, title: str, description: str, every_state: bool, context: bool = True
+    ) -> list[_Raw]:
         if self._native is not None:
-            return self._native.scan(title, description, every_state)
+            # None: the scanner's own context rules; an empty list: none.
+            return self._native.scan(title, description, every_state, None if context else [])
         matcher = self._matcher
         assert matcher is not None  # the Python engine keeps its matcher
         title_spans = matcher.spans(title) if title else []
@@ -136,7 +143,7 @@ class SkillExtractor:
         body_spans = matcher.spans(description, encoded, marks) if description else []
         if not title_spans and not body_spans:
             return []
-        excluded = context_ranges(description) if body_spans else []
+        excluded = context_ranges(description) if body_spans and context else []
         strong = {f.entry for s in (*title_spans, *body_spans) for f in s[2] if not f.weak}
         result: list[_Raw] = []
         if title_spans:
