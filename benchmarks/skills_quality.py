@@ -18,7 +18,8 @@ Reads ../shared/data (never copied into the repo) and prints:
 - on the ESCO-annotated validation sentences (SkillSpan spans mapped by hand to ESCO v1.1
   labels): recall of the spans that have an ESCO label, and, of those found, the share
   whose overlapping tag links to exactly that label (`esco_label`), a check of the links;
-- tags per LinkedIn posting and the most frequent tags;
+- tags per LinkedIn posting and the most frequent tags, and how many mentions the context
+  rules drop (stream/enrich/skills/context.py: company, benefits, application, EEO text);
 - with --sample N: N random (seeded) tags from non-technical LinkedIn postings (title
   without engineer/developer/software/data/IT words), each with 60 characters of context
   either side, for judging by hand (see docs/skills.md for how they were judged).
@@ -189,13 +190,20 @@ def linkedin(extractor: SkillExtractor, sample: int) -> None:
         rows = list(csv.DictReader(handle))
     micros, counts = [], []
     frequent: Counter[str] = Counter()
+    kept = everything = 0
     for row in rows:
         title, body = row.get("title") or "", normalize_text(row.get("description") or "")
         micros.append(_latency(lambda t=title, b=body: extractor.extract(t, b)))  # type: ignore[misc]
         tags = extractor.extract(title, body)
         counts.append(len(tags))
         frequent.update(tag.id for tag in tags)
+        kept += len(extractor.mentions(title, body))
+        everything += len(extractor.mentions(title, body, context=False))
     _summary("linkedin descriptions extract()", micros)
+    print(
+        f"linkedin mentions dropped by the context rules: {everything - kept}/{everything} = "
+        f"{(everything - kept) / max(1, everything):.1%}"
+    )
     zero = sum(1 for c in counts if c == 0)
     print(
         f"linkedin tags per posting: mean={statistics.mean(counts):.1f}  "

@@ -14,12 +14,14 @@ microseconds of:
   case-insensitive, `finditer` only (no post-processing), what a first attempt would do;
 - baseline "plain AC": `text.lower()` plus one unanchored pyahocorasick pass over every
   form, iterating the hits and doing nothing else (the previous matcher's inner loop);
-and the ratio of each baseline's median to extract()'s median. Postings are timed in
-`--rounds` sequential passes (default 5) and each posting's fastest pass kept, which
-damps scheduler noise on a shared machine; run the script 3 times and report the median
-run. This machine's speed drifts by up to 2x over minutes (shared host), so compare
-figures from the same run, through the ratios. `--no-naive` skips
-the naive re baseline, which takes minutes.
+and the ratio of each baseline's median to extract()'s median; "with context" and "no
+context" time the accepted mentions (what extract() tallies) with the context rules on and
+off (stream/enrich/skills/context.py), so their difference is what the rules cost.
+Postings are timed in `--rounds` sequential passes (default 5) and each posting's fastest
+pass kept, which damps scheduler noise on a shared machine; run the script 3 times and
+report the median run. This machine's speed drifts by up to 2x over minutes (shared host),
+so compare figures from the same run, through the ratios. `--no-naive` skips the naive re
+baseline, which takes minutes.
 Exits 0 with a message when ../shared/data is absent.
 """
 
@@ -137,6 +139,11 @@ def main() -> int:
     print(f"taxonomy {taxonomy.version}: {len(taxonomy.entries)} skills, matcher {built:.0f} ms")
     runs: dict[str, Callable[..., object]] = {
         "extract()": extractor.extract,
+        # The same extraction with the context rules off: the difference is their cost.
+        "no context": lambda title, body: extractor.mentions(
+            title, body, every_state=False, context=False
+        ),
+        "with context": lambda title, body: extractor.mentions(title, body, every_state=False),
         "python ref": SkillExtractor(taxonomy, engine="python").extract,
         "plain AC": plain_ac(taxonomy),
     }

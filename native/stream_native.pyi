@@ -23,14 +23,24 @@ class SkillScanner:
         id_rank: list[int],
         nice_words: Sequence[str],
         required_words: Sequence[str],
+        context_patterns: Sequence[tuple[str, bool, bool]] = ...,
+        job_cues: Sequence[str] = ...,
     ) -> None: ...
     def scan(
-        self, title: str, description: str, every_state: bool
+        self,
+        title: str,
+        description: str,
+        every_state: bool,
+        excluded: list[tuple[int, int]] | None = None,
     ) -> list[
         tuple[int, Literal["title", "description"], int, int, float, bool | None]
     ]: ...
     def tally(
-        self, title: str, description: str, evidence: bool
+        self,
+        title: str,
+        description: str,
+        evidence: bool,
+        excluded: list[tuple[int, int]] | None = None,
     ) -> list[
         tuple[
             int,
@@ -44,6 +54,11 @@ class SkillScanner:
 
 # The section rules alone, for the differential tests (tests/unit/test_native_sections.py).
 def heading_state(line: str) -> tuple[bool, bool | None]: ...
+def context_ranges(
+    text: str,
+    context_patterns: Sequence[tuple[str, bool, bool]],
+    job_cues: Sequence[str],
+) -> list[tuple[int, int]]: ...
 def inline_state(
     clause: str, nice_words: Sequence[str], required_words: Sequence[str]
 ) -> bool | None: ...

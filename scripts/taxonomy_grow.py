@@ -241,7 +241,8 @@ def _hand_written() -> list[Path]:
     return [
         p
         for p in sorted(DATA_DIR.glob("*.toml"))
-        if p.name != "_meta.toml" and not p.name.startswith(GENERATED_PREFIX)
+        # "_meta.toml" and "_esco_uris.toml" (scripts/esco_uris.py) are not skill files.
+        if not p.name.startswith("_") and not p.name.startswith(GENERATED_PREFIX)
     ]
 
 

@@ -85,7 +85,8 @@ def posting_id_of(raw: RawPosting) -> str:
 class SkillTag(_Message):
     """One skill found in a posting, named by the taxonomy."""
 
-    # `evidence` is an optional addition: readers and examples written before it stay valid.
+    # `evidence` and `esco_uri` are optional additions: readers and examples written before
+    # them stay valid.
     model_config = ConfigDict(
         frozen=True, extra="forbid", json_schema_serialization_defaults_required=False
     )
@@ -100,6 +101,11 @@ class SkillTag(_Message):
         default=None,
         description="Where each mention is: [field, start, end) character offsets in the "
         "normalized text; only when the enricher runs with evidence on, else null.",
+    )
+    esco_uri: str | None = Field(
+        default=None,
+        description="The ESCO concept URI of the same skill "
+        "(http://data.europa.eu/esco/skill/...), where the taxonomy links one; else null.",
     )
 
 

@@ -1,11 +1,13 @@
 //! Compiled skill scan for postings-stream: the rules of `stream/enrich/skills*.py` and
 //! `stream/enrich/skills/sections.py` (the reference implementation), in Rust, so that skill
-//! extraction fits its per-posting budget. Offsets are Python character offsets. Also the
+//! extraction fits its per-posting budget (with the context rules of
+//! `stream/enrich/skills/context.py`). Offsets are Python character offsets. Also the
 //! per-character passes over whole texts that Python does slowly (`prep`: the whitespace
 //! collapse of stream/enrich/text.py, the salary step's money gate).
 use pyo3::prelude::*;
 
 pub mod chars;
+pub mod context;
 pub mod cues;
 pub mod glue;
 pub mod matcher;

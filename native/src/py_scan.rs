@@ -9,6 +9,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
+use crate::context::ContextRules;
 use crate::cues::CueWords;
 use crate::matcher::{Form, Key, Matcher, Pattern};
 use crate::scan::{tally, Entries, Mention, Scanner};
@@ -35,6 +36,11 @@ type KeyRow = (usize, Vec<u32>, bool, Option<Vec<String>>);
 impl SkillScanner {
     #[new]
     #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (
+        patterns, kinds, forms, keys, glue_keys, heading_bullets, names, groups, evidence,
+        languages, id_rank, nice_words, required_words, context_patterns = Vec::new(),
+        job_cues = Vec::new()
+    ))]
     fn new(
         patterns: Vec<Vec<u8>>,
         kinds: Vec<(u8, usize, bool)>,
@@ -49,8 +55,12 @@ impl SkillScanner {
         id_rank: Vec<u32>,
         nice_words: Vec<String>,
         required_words: Vec<String>,
+        context_patterns: Vec<(String, bool, bool)>,
+        job_cues: Vec<String>,
     ) -> PyResult<Self> {
         let cues = CueWords::new(&nice_words, &required_words).map_err(PyValueError::new_err)?;
+        let context =
+            ContextRules::new(&context_patterns, &job_cues).map_err(PyValueError::new_err)?;
         if patterns.len() != kinds.len() {
             return Err(PyValueError::new_err("patterns and kinds differ in length"));
         }
@@ -123,6 +133,7 @@ impl SkillScanner {
                 matcher,
                 entries,
                 cues,
+                context,
             },
             id_rank,
         })
@@ -130,17 +141,24 @@ impl SkillScanner {
 
     /// Accepted mentions: (entry index, "title" or "description", start, end, quality,
     /// required), as `SkillExtractor._scan` returns them. The scan runs without the GIL.
+    /// Description mentions that start inside text about something other than the job
+    /// are dropped: `excluded` ranges [start, end) when given (sorted, disjoint), else the
+    /// ranges of the context rules the scanner was built with (`context.py`).
+    #[pyo3(signature = (title, description, every_state, excluded = None))]
     fn scan(
         &self,
         py: Python<'_>,
         title: &Bound<'_, PyString>,
         description: &Bound<'_, PyString>,
         every_state: bool,
+        excluded: Option<Vec<(usize, usize)>>,
     ) -> PyResult<Vec<PyMention>> {
         let title = chars_of(title)?;
         let description = chars_of(description)?;
-        let mentions: Vec<Mention> =
-            py.detach(|| self.inner.scan(&title, &description, every_state));
+        let mentions: Vec<Mention> = py.detach(|| {
+            self.inner
+                .scan(&title, &description, every_state, excluded.as_deref())
+        });
         Ok(mentions
             .into_iter()
             .map(|(entry, in_title, start, end, quality, required)| {
@@ -151,17 +169,22 @@ impl SkillScanner {
 
     /// Mentions tallied per skill, in tag order (see `scan::tally`): (entry index,
     /// required, best quality, mentions, seen in the title, evidence or None).
+    /// `excluded`: as for `scan`.
+    #[pyo3(signature = (title, description, evidence, excluded = None))]
     fn tally(
         &self,
         py: Python<'_>,
         title: &Bound<'_, PyString>,
         description: &Bound<'_, PyString>,
         evidence: bool,
+        excluded: Option<Vec<(usize, usize)>>,
     ) -> PyResult<Vec<PyTally>> {
         let title = chars_of(title)?;
         let description = chars_of(description)?;
         let tallies = py.detach(|| {
-            let mentions = self.inner.scan(&title, &description, false);
+            let mentions = self
+                .inner
+                .scan(&title, &description, false, excluded.as_deref());
             tally(&mentions, evidence, &self.id_rank)
         });
         Ok(tallies

@@ -2,7 +2,7 @@
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
-use crate::{cues, sections};
+use crate::{context, cues, sections};
 
 /// `sections.heading_state(line)`: (is a recognised heading, its state).
 #[pyfunction]
@@ -53,7 +53,21 @@ fn requirement_states(
         .collect())
 }
 
+/// `context.context_ranges(text)`, with the cue phrases handed over from Python.
+#[pyfunction]
+fn context_ranges(
+    text: &str,
+    context_patterns: Vec<(String, bool, bool)>,
+    job_cues: Vec<String>,
+) -> PyResult<Vec<(usize, usize)>> {
+    let rules =
+        context::ContextRules::new(&context_patterns, &job_cues).map_err(PyValueError::new_err)?;
+    let text: Vec<char> = text.chars().collect();
+    Ok(rules.ranges(&text))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(context_ranges, m)?)?;
     m.add_function(wrap_pyfunction!(heading_state, m)?)?;
     m.add_function(wrap_pyfunction!(inline_state, m)?)?;
     m.add_function(wrap_pyfunction!(language_context, m)?)?;

@@ -1,9 +1,12 @@
 //! Accepted skill mentions of one posting (Python `SkillExtractor._scan` and `_accept`):
 //! spans from the matcher, weak forms corroborated, spoken languages checked for a
-//! language cue, each mention given a quality and a requirement state.
+//! language cue, mentions inside text about something other than the job dropped (the
+//! ranges come from Python, `stream/enrich/skills/context.py`), each mention given a
+//! quality and a requirement state.
 
 use std::collections::{HashMap, HashSet};
 
+use crate::context::ContextRules;
 use crate::cues::CueWords;
 use crate::matcher::{Marks, Matcher, Span};
 use crate::sections::{language_context, RequirementIndex};
@@ -24,13 +27,23 @@ pub struct Scanner {
     pub matcher: Matcher,
     pub entries: Entries,
     pub cues: CueWords,
+    pub context: ContextRules,
 }
 
 impl Scanner {
     /// Every accepted mention, title first, then description, in text order. With
     /// `every_state` false, a mention of a skill already found required reports
-    /// required=True without a section lookup (what `extract` needs).
-    pub fn scan(&self, title: &[char], description: &[char], every_state: bool) -> Vec<Mention> {
+    /// required=True without a section lookup (what `extract` needs). A description
+    /// mention that starts inside text about something other than the job (`excluded`
+    /// when given: sorted, disjoint ranges; else the context rules' ranges) is dropped; it
+    /// still corroborates weak forms, as in Python.
+    pub fn scan(
+        &self,
+        title: &[char],
+        description: &[char],
+        every_state: bool,
+        excluded: Option<&[(usize, usize)]>,
+    ) -> Vec<Mention> {
         let title_spans = if title.is_empty() {
             Vec::new()
         } else {
@@ -67,9 +80,18 @@ impl Scanner {
                 &mut groups,
                 None,
                 None,
+                &[],
             );
         }
         if let Some(last) = body_spans.last() {
+            let computed;
+            let excluded = match excluded {
+                Some(given) => given,
+                None => {
+                    computed = self.context.ranges(description);
+                    &computed[..]
+                }
+            };
             let mut sections = RequirementIndex::new(
                 description,
                 &self.cues,
@@ -96,6 +118,7 @@ impl Scanner {
                 &mut groups,
                 sections,
                 settled.as_mut(),
+                excluded,
             );
         }
         result
@@ -112,10 +135,19 @@ impl Scanner {
         groups: &mut Option<HashMap<u32, Vec<usize>>>,
         mut sections: Option<&mut RequirementIndex<'_>>,
         mut settled: Option<&mut HashSet<usize>>,
+        excluded: &[(usize, usize)],
     ) {
         let forms = &self.matcher.forms;
         let entries = &self.entries;
+        // Spans and excluded ranges are both in text order: one index walks the ranges.
+        let mut next_range = 0;
         for span in spans {
+            while next_range < excluded.len() && excluded[next_range].1 <= span.start {
+                next_range += 1;
+            }
+            if next_range < excluded.len() && excluded[next_range].0 <= span.start {
+                continue; // about the company, benefits, the application or EEO: not the job
+            }
             let mut form = &forms[span.forms[0] as usize];
             if form.weak && !strong.contains(&form.entry) {
                 // Strong skills by group, built once per posting when a weak form needs them.

@@ -19,10 +19,10 @@ use crate::chars::{is_word, isspace};
 use crate::cues::{bounded, py_ignorecase, CueWords, NOT_WORD_AFTER, WORD};
 
 // Headings are short lines: a bullet or "#", a few words, an optional colon.
-const MAX_HEADING_CHARS: usize = 60;
+pub(crate) const MAX_HEADING_CHARS: usize = 60;
 const MAX_HEADING_WORDS: usize = 6;
 /// `_HEADING_PREFIX` without its `\s`, which is Python whitespace (`chars::isspace`).
-const HEADING_BULLETS: &str = "#*•·-–—>";
+pub(crate) const HEADING_BULLETS: &str = "#*•·-–—>";
 /// What `head.strip(" -–—*")` removes.
 const HEAD_STRIP: &str = " -–—*";
 

@@ -85,11 +85,12 @@ def list_entries(
 
 @app.command()
 def search(text: Annotated[str, typer.Argument(help="Substring, case-insensitive.")]) -> None:
-    """Entries whose id, name, any surface form or ESCO/O*NET link contains TEXT."""
+    """Entries whose id, name, any surface form or ESCO/O*NET link (label, name or ESCO
+    concept URI) contains TEXT."""
     needle = text.casefold()
     found = 0
     for entry in _bundled().entries:
-        links = (entry.esco_label or "", entry.onet_name or "")
+        links = (entry.esco_label or "", entry.onet_name or "", entry.esco_uri or "")
         if needle in entry.id or any(needle in f.casefold() for f in (*_forms(entry), *links)):
             typer.echo(_line(entry))
             found += 1

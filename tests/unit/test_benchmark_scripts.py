@@ -33,8 +33,16 @@ def _load(name: str) -> ModuleType:
     ("script", "args", "expected"),
     [
         ("skills_coverage", [], ["O*NET Hot Technologies:", "Stack Overflow top 500 tags:"]),
-        ("skills_speed", ["--rounds", "1", "--no-naive"], ["extract()", "plain AC /"]),
-        ("skills_quality", [], ["skillspan concrete knowledge-span recall:", "zero-tag"]),
+        (
+            "skills_speed",
+            ["--rounds", "1", "--no-naive"],
+            ["extract()", "plain AC /", "no context", "with context"],
+        ),
+        (
+            "skills_quality",
+            [],
+            ["skillspan concrete knowledge-span recall:", "zero-tag", "dropped by the context"],
+        ),
         ("salary_quality", ["--show", "0"], ["price", "linkedin"]),
         ("text_speed", ["--rounds", "1"], ["same output 500/500", "same output 58/58"]),
         (

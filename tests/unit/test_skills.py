@@ -258,7 +258,7 @@ def test_requirement_headings_and_inline_cues(extractor: SkillExtractor) -> None
         "About the role\nYou will use Docker.\n\n"
         "Requirements:\n- Python\n- Kafka is a plus\n\n"
         "Preferred Qualifications\n- Terraform\n- Go, Rust\n\n"
-        "Benefits\nFree Redis stickers.\n\n"
+        "Responsibilities\nRun Redis.\n\n"
         "Experience with Airflow is required."
     )
     tags = by_id(extractor, text)
@@ -266,7 +266,7 @@ def test_requirement_headings_and_inline_cues(extractor: SkillExtractor) -> None
     assert tags["apache-kafka"].required is False  # cue in the line beats the heading
     assert tags["terraform"].required is False
     assert tags["docker"].required is None
-    assert tags["redis"].required is None  # "Benefits" ended the preferred section
+    assert tags["redis"].required is None  # "Responsibilities" ended the preferred section
     assert tags["apache-airflow"].required is True
 
 

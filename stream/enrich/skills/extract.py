@@ -23,6 +23,7 @@ from typing import Any, Literal, NamedTuple
 
 from stream_native import SkillScanner
 
+from stream.enrich.skills.context import CONTEXT_PATTERNS, JOB_CUES, context_ranges
 from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS
 from stream.enrich.skills.match import Form, FormMatcher, SectionMarks, Span
 from stream.enrich.skills.sections import HEADING_BULLETS, RequirementIndex
@@ -103,26 +104,35 @@ class SkillExtractor:
             _ranks(self._ids),
             NICE_WORDS,
             REQUIRED_WORDS,
+            CONTEXT_PATTERNS,
+            JOB_CUES,
         )
 
-    def mentions(self, title: str, description: str, *, every_state: bool = True) -> list[Mention]:
+    def mentions(
+        self, title: str, description: str, *, every_state: bool = True, context: bool = True
+    ) -> list[Mention]:
         """Every accepted skill occurrence, in title then description order.
 
         With `every_state=False` (what `extract` uses), a mention of a skill already found
         required is not looked up again and reports required=True: the tag's state is the
-        same and most repeated mentions skip the section lookup.
+        same and most repeated mentions skip the section lookup. With `context=False` the
+        context rules are off (mentions about the company, benefits... are kept), for
+        measuring what they drop.
         """
         ids = self._ids
         return [
             Mention(ids[index], field, start, end, quality, required)
             for index, field, start, end, quality, required in self._scan(
-                title, description, every_state
+                title, description, every_state, context
             )
         ]
 
-    def _scan(self, title: str, description: str, every_state: bool) -> list[_Raw]:
+    def _scan(
+        self, title: str, description: str, every_state: bool, context: bool = True
+    ) -> list[_Raw]:
         if self._native is not None:
-            return self._native.scan(title, description, every_state)
+            # None: the scanner's own context rules; an empty list: none.
+            return self._native.scan(title, description, every_state, None if context else [])
         matcher = self._matcher
         assert matcher is not None  # the Python engine keeps its matcher
         title_spans = matcher.spans(title) if title else []
@@ -133,10 +143,11 @@ class SkillExtractor:
         body_spans = matcher.spans(description, encoded, marks) if description else []
         if not title_spans and not body_spans:
             return []
+        excluded = context_ranges(description) if body_spans and context else []
         strong = {f.entry for s in (*title_spans, *body_spans) for f in s[2] if not f.weak}
         result: list[_Raw] = []
         if title_spans:
-            self._accept(result, "title", title, title_spans, strong, None, None)
+            self._accept(result, "title", title, title_spans, strong, None, None, [])
         if body_spans:
             sections: RequirementIndex | None = RequirementIndex(
                 description,
@@ -148,7 +159,9 @@ class SkillExtractor:
             if sections is not None and sections.empty:
                 sections = None  # no heading, no cue: every mention's state is None
             settled: set[int] | None = None if every_state else set()
-            self._accept(result, "description", description, body_spans, strong, sections, settled)
+            self._accept(
+                result, "description", description, body_spans, strong, sections, settled, excluded
+            )
         return result
 
     def _accept(
@@ -160,12 +173,19 @@ class SkillExtractor:
         strong: set[int],
         sections: RequirementIndex | None,
         settled: set[int] | None,
+        excluded: list[tuple[int, int]],
     ) -> None:
         names = self._names
         languages = self._languages
         append = result.append
         groups: dict[str, set[int]] | None = None  # strong skills by group, when needed
+        # Spans and excluded ranges are both in text order: one pointer walks the ranges.
+        next_range = 0
         for start, end, forms, glued in spans:
+            while next_range < len(excluded) and excluded[next_range][1] <= start:
+                next_range += 1
+            if next_range < len(excluded) and excluded[next_range][0] <= start:
+                continue  # about the company, benefits, the application or EEO: not the job
             form = forms[0]
             if form.weak and form.entry not in strong:
                 if groups is None:
@@ -315,5 +335,6 @@ def _tag(
             "confidence": confidence,
             "mentions": mentions,
             "evidence": evidence,
+            "esco_uri": entry.esco_uri,
         }
     )

@@ -66,7 +66,7 @@ _NEUTRAL_HEADING = re.compile(
 )
 
 
-def _heading_text(line: str) -> str | None:
+def heading_text(line: str) -> str | None:
     """The heading words of `line` if it can be a heading, else None."""
     stripped = _HEADING_PREFIX.sub("", line).strip()
     if ":" in stripped:
@@ -84,7 +84,7 @@ def _heading_text(line: str) -> str | None:
 
 def heading_state(line: str) -> tuple[bool, bool | None]:
     """(is a recognised heading, its state). Unrecognised lines return (False, None)."""
-    head = _heading_text(line)
+    head = heading_text(line)
     if head is None:
         return False, None
     # "Preferred qualifications" and "Nice to have" win over the requirement words in them.

@@ -10,6 +10,11 @@ from stream.enrich.skills.extract import SkillExtractor
 from stream.enrich.step import EnrichmentObserver, PreparedPosting
 from stream.models import SkillTag
 
+# A revision of the matching rules that changes tags without a taxonomy change (2: the
+# context rules, stream/enrich/skills/context.py). Part of the step's version, so cached
+# tags of an older revision miss.
+SKILL_RULES_VERSION = "2"
+
 
 class SkillsPart(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -26,8 +31,8 @@ class SkillsStep:
 
     @property
     def version(self) -> str:
-        # Cached tags depend on the taxonomy and on whether they carry evidence.
-        version = self.extractor.taxonomy.version
+        # Cached tags depend on the taxonomy, the rules and whether they carry evidence.
+        version = f"{self.extractor.taxonomy.version}+r{SKILL_RULES_VERSION}"
         return f"{version}+evidence" if self.extractor.evidence else version
 
     @property

@@ -32,6 +32,11 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _VERSION = re.compile(r"^(?P<declared>[0-9A-Za-z][0-9A-Za-z.]*)-(?P<digest>[0-9a-f]{4})$")
 
 _FILE_DEFAULTS = ("category", "group")
+# label -> concept URI for the entries' `esco_label` (scripts/esco_uris.py), not a skill file.
+_ESCO_URIS = "_esco_uris.toml"
+_ESCO_URI = re.compile(
+    r"^http://data\.europa\.eu/esco/skill/[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}$"
+)
 
 CATEGORIES: frozenset[str] = frozenset(
     {
@@ -93,8 +98,9 @@ class SkillEntry(BaseModel):
       present. The name and plain `aliases` ("golang", "reactjs") always tag.
     A name equal (ignoring case) to a cased alias is matched only in its cased forms, which
     is how a name like "Go" or "pandas" becomes weak.
-    Links: `esco_label` is the exact ESCO v1.1 preferred label of the same skill (the
-    concept URI follows from it), `onet_name` the exact O*NET technology example name.
+    Links: `esco_label` is the exact ESCO v1.1 preferred label of the same skill,
+    `esco_uri` its concept URI (filled from `_esco_uris.toml` by the loader), `onet_name`
+    the exact O*NET technology example name.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -140,6 +146,8 @@ def validate_taxonomy(entries: Iterable[SkillEntry]) -> list[str]:
             value: str = getattr(entry, field)
             if not value.strip():
                 problems.append(f"{where}: empty {field}")
+        if entry.esco_uri is not None and not _ESCO_URI.match(entry.esco_uri):
+            problems.append(f"{where}: esco_uri {entry.esco_uri!r} is not an ESCO skill URI")
         if entry.category and entry.category not in CATEGORIES:
             problems.append(f"{where}: unknown category {entry.category!r}")
         folded_name = entry.name.casefold()
@@ -224,6 +232,7 @@ class Taxonomy(BaseModel):
             (f for f in directory.iterdir() if f.name.endswith(".toml")), key=lambda f: f.name
         )
         meta: dict[str, Any] = {}
+        uris: dict[str, Any] = {}
         entries: list[SkillEntry] = []
         problems: list[str] = []
         for file in files:
@@ -235,6 +244,9 @@ class Taxonomy(BaseModel):
             if file.name == "_meta.toml":
                 meta = doc
                 continue
+            if file.name == _ESCO_URIS:
+                uris = doc.get("uri", {})
+                continue
             try:
                 entries.extend(entries_from_document(doc))
             except TaxonomyError as exc:
@@ -244,7 +256,7 @@ class Taxonomy(BaseModel):
             problems.append("_meta.toml: missing string 'version'")
         if problems or not isinstance(declared, str):
             raise TaxonomyError(problems)
-        return cls.build(declared, entries)
+        return cls.build(declared, with_esco_uris(entries, uris))
 
     def to_json(self) -> str:
         """Compact JSON, the form published to Redis for hot reload."""
@@ -266,6 +278,17 @@ class Taxonomy(BaseModel):
                 [f"version {raw.version!r} does not match content ({rebuilt.version!r})"]
             )
         return rebuilt
+
+
+def with_esco_uris(entries: Iterable[SkillEntry], uris: Mapping[str, Any]) -> list[SkillEntry]:
+    """The entries with `esco_uri` filled from their `esco_label` where `uris` (the
+    `_esco_uris.toml` table, label -> URI, built by scripts/esco_uris.py) has it."""
+    return [
+        e.model_copy(update={"esco_uri": str(uris[e.esco_label])})
+        if e.esco_uri is None and e.esco_label is not None and e.esco_label in uris
+        else e
+        for e in entries
+    ]
 
 
 def entries_from_document(doc: Mapping[str, Any]) -> list[SkillEntry]:

@@ -1,0 +1,340 @@
+//! Text about something other than the job: the company, the recruiter, benefits and
+//! perks, the application process, equal-opportunity boilerplate (the rules of
+//! `stream/enrich/skills/context.py`, which stays the reference; see its docstring for why
+//! they work on clauses and not on whole sections).
+//!
+//! `ContextRules::ranges(text)` gives the sorted, disjoint [start, end) character ranges of
+//! a description that are such text; the scan drops mentions that start inside one. The
+//! cue phrases are not written here: they are handed over from Python
+//! (`context.CONTEXT_PATTERNS`, `JOB_CUES`), as the requirement cue words are.
+//! The two heading patterns are Python IGNORECASE patterns, rebuilt with the helpers of
+//! `cues` (Python's `\w` and `\b`, "i" matching "ı" and "İ").
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex::Regex;
+
+use crate::chars::{isalnum, isspace, isupper};
+use crate::cues::{bounded, py_ignorecase, WORD};
+use crate::sections::{heading_state, heading_text, HEADING_BULLETS, MAX_HEADING_CHARS};
+use crate::text::MATCH_TABLE;
+
+const LOOKAROUND: usize = 240; // the section machinery's clause reach
+const MAX_SECTION_LINES: usize = 30; // a context heading's section is read this far down
+const HEADING_LINE_CHARS: usize = 120; // enough of a line to decide on a heading
+const LABEL_CHARS: usize = 60; // an inline label's colon is at most this far
+
+/// What `text[line_start:at].strip(...)` removes before a heading word.
+const BULLETS: &str = " \t#*•·-–—>";
+
+/// `context._CONTEXT_HEADING`, matched on the whole stripped heading text.
+static CONTEXT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    let alternatives = concat!(
+        r"about (?:us|the company|our company|the firm|the organi[sz]ation)|who we are",
+        r"|our (?:company|mission|values|culture|story|benefits|clients)|benefits?(?: package)?",
+        r"|perks(?: (?:&|and) benefits)?|benefits? (?:&|and) perks|what we offer|why join us",
+        r"|why work (?:for|with|at) us|how to apply|to apply|equal (?:opportunity|employment)",
+        r"(?: \w+)?|eeo(?: statement)?|compensation (?:&|and) benefits",
+        r"|company (?:overview|description)|(?:benefits|perks) (?:include|offered)",
+    );
+    let pattern = format!(
+        r"(?i)\A(?:{})\z",
+        py_ignorecase(alternatives).replace(r"\w", WORD)
+    );
+    Regex::new(&pattern).expect("context heading pattern compiles")
+});
+/// `context._ABOUT`: "About Acme Clinic" (a company, unless `JOB_HEADING` says otherwise).
+static ABOUT: LazyLock<Regex> = LazyLock::new(|| {
+    let pattern = format!(r"(?i)\A{} {WORD}", py_ignorecase("about"));
+    Regex::new(&pattern).expect("about pattern compiles")
+});
+/// `context._JOB_HEADING`: words of a heading that starts the job's own part.
+static JOB_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    bounded(concat!(
+        r"role|position|job|description|responsibilit\w*|requirements?|qualifications?",
+        r"|duties|skills|you|your|opportunity|summary|overview|what",
+    ))
+});
+
+/// The context rules, with the cue phrases handed over from Python.
+pub struct ContextRules {
+    /// `context.CONTEXT_PATTERNS` on the fold, leftmost-longest: phrases without their
+    /// leading space, each a context cue, a label or both.
+    phrases: AhoCorasick,
+    kinds: Vec<(bool, bool)>,
+    /// Job cues: a clause with one is never context.
+    job: AhoCorasick,
+}
+
+impl ContextRules {
+    pub fn new<S: AsRef<str>>(patterns: &[(S, bool, bool)], job: &[S]) -> Result<Self, String> {
+        // Leftmost-longest and non-overlapping, as in `context.py`.
+        let phrases = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(patterns.iter().map(|(p, _, _)| p.as_ref()))
+            .map_err(|e| format!("context patterns: {e}"))?;
+        let job = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostFirst)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(job.iter().map(AsRef::as_ref))
+            .map_err(|e| format!("job cues: {e}"))?;
+        Ok(Self {
+            phrases,
+            kinds: patterns
+                .iter()
+                .map(|&(_, cue, label)| (cue, label))
+                .collect(),
+            job,
+        })
+    }
+
+    /// Sorted, disjoint [start, end) ranges of `text` that are not about the job.
+    pub fn ranges(&self, text: &[char]) -> Vec<(usize, usize)> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        // Offsets in `folded` are text offsets + 1 (the leading space).
+        let mut folded = Vec::with_capacity(text.len() + 2);
+        folded.push(b' ');
+        folded.extend(text.iter().map(|&c| {
+            if c.is_ascii() {
+                MATCH_TABLE[c as usize]
+            } else {
+                b' '
+            }
+        }));
+        folded.push(b' ');
+        let mut ranges = Vec::new();
+        let mut last: Option<(usize, usize)> = None;
+        let mut labels = Vec::new();
+        for hit in self.phrases.find_iter(&folded[..]) {
+            let start = hit.start();
+            if folded[start - 1] != b' ' {
+                continue; // inside a word: a cue starts after a space
+            }
+            let at = start - 1; // the text offset of the phrase's first character
+            let (is_cue, is_label) = self.kinds[hit.pattern().as_usize()];
+            if is_label {
+                labels.push((at, hit.end() - 1));
+            }
+            if !is_cue || last.is_some_and(|(lo, hi)| lo <= at && at < hi) {
+                continue; // a label only, or a second cue in the clause just judged
+            }
+            let (lo, hi) = clause(text, at);
+            last = Some((lo, hi));
+            if !self.has_job(&folded, lo, hi) {
+                ranges.push((lo, hi));
+            }
+        }
+        for (at, end) in labels {
+            self.labelled(text, &folded, at, end, &mut ranges);
+        }
+        merge(ranges)
+    }
+
+    /// Whether text[lo:hi] has a job cue (one character either side for the spaces).
+    fn has_job(&self, folded: &[u8], lo: usize, hi: usize) -> bool {
+        self.job.is_match(&folded[lo..hi + 2])
+    }
+
+    /// Adds the clauses a context heading or inline label governs, if the label word at
+    /// [at, end) starts one.
+    fn labelled(
+        &self,
+        text: &[char],
+        folded: &[u8],
+        at: usize,
+        end: usize,
+        ranges: &mut Vec<(usize, usize)>,
+    ) {
+        let window = &text[at..(at + LABEL_CHARS).min(text.len())];
+        let colon = window.iter().position(|&c| c == ':');
+        // Only bullets between the line start and `at` (read backwards from `at`: a
+        // flattened description is one long line).
+        let before = text[..at]
+            .iter()
+            .rposition(|&c| !BULLETS.contains(c))
+            .map_or(0, |i| i + 1);
+        let at_line_start = before == 0 || text[before - 1] == '\n';
+        let inline = colon.filter(|&colon| {
+            !window[..colon].contains(&'\n') && is_context_heading(&window[..colon])
+        });
+        if let Some(colon) = inline {
+            // An inline label ("... Benefits: 401k, medical, dental."): its clause.
+            let lo = at + colon + 1;
+            let hi = clause(text, lo).1;
+            if !self.has_job(folded, lo, hi) {
+                ranges.push((lo, hi));
+            }
+            if !at_line_start {
+                return; // mid-line: only its own clause
+            }
+        } else if let Some(glued) = glued_end(text, at, end) {
+            // Flattened descriptions glue a heading to what follows it: the clause after it.
+            let hi = clause(text, glued).1;
+            if !self.has_job(folded, glued, hi) {
+                ranges.push((glued, hi));
+            }
+            return;
+        } else {
+            let window = &text[at..(at + HEADING_LINE_CHARS).min(text.len())];
+            let line = window.split(|&c| c == '\n').next().unwrap_or(&[]);
+            if !(at_line_start && is_context_heading(line)) {
+                return;
+            }
+        }
+        // A heading line: the lines below it, up to the next heading or label line.
+        let Some(newline) = find(text, '\n', at) else {
+            return;
+        };
+        let mut pos = newline + 1;
+        for _ in 0..MAX_SECTION_LINES {
+            if pos >= text.len() {
+                break;
+            }
+            let end = find(text, '\n', pos).unwrap_or(text.len());
+            if end > pos && !text[pos..end].iter().all(|&c| isspace(c)) {
+                if ends_section(&text[pos..end.min(pos + HEADING_LINE_CHARS)]) {
+                    break;
+                }
+                let mut clause_start = pos;
+                for k in pos..end {
+                    if is_mark(text[k]) && ends_clause(text, k) {
+                        if !self.has_job(folded, clause_start, k) {
+                            ranges.push((clause_start, k));
+                        }
+                        clause_start = k + 1;
+                    }
+                }
+                if clause_start < end && !self.has_job(folded, clause_start, end) {
+                    ranges.push((clause_start, end));
+                }
+            }
+            pos = end + 1;
+        }
+    }
+}
+
+/// `text.find(c, from)`.
+fn find(text: &[char], c: char, from: usize) -> Option<usize> {
+    text.get(from..)?
+        .iter()
+        .position(|&x| x == c)
+        .map(|i| from + i)
+}
+
+/// `context._CLAUSE_MARKS`: a character that may end a clause.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\n' | '.' | '!' | '?' | ';' | '•')
+}
+
+/// `context._ends_clause`: whether the mark at `k` ends a clause.
+fn ends_clause(text: &[char], k: usize) -> bool {
+    let c = text[k];
+    if c == '\n' {
+        return true;
+    }
+    let next = text.get(k + 1).copied().unwrap_or(' ');
+    if !(isalnum(next) || next == '_') {
+        return true;
+    }
+    c != ';' && c != '•' && isupper(next) && k > 0 && text[k - 1].is_ascii_lowercase()
+}
+
+/// `context._clause`: the clause around offset `at`.
+fn clause(text: &[char], at: usize) -> (usize, usize) {
+    let lo = at.saturating_sub(LOOKAROUND);
+    let mut start = lo;
+    for k in lo..at {
+        if is_mark(text[k]) && ends_clause(text, k) {
+            start = k + 1;
+        }
+    }
+    let limit = text.len().min(at + LOOKAROUND);
+    let mut end = limit;
+    for k in at..limit {
+        if is_mark(text[k]) && ends_clause(text, k) {
+            end = k;
+            break;
+        }
+    }
+    // An inline label later in the clause starts something else: the clause stops at the
+    // label's first word.
+    if let Some(colon) = (at..end).find(|&k| text[k] == ':') {
+        end = (at..colon)
+            .rev()
+            .find(|&k| text[k] == ' ')
+            .map_or(colon, |space| space + 1);
+    }
+    (start, end)
+}
+
+/// `context._glued_end`: where the text after a heading glued to it starts ("Company
+/// DescriptionAcme is"), when the label word at [at, end) ends such a heading.
+fn glued_end(text: &[char], at: usize, end: usize) -> Option<usize> {
+    let mut k = end;
+    while k < text.len() && text[k].is_ascii_lowercase() {
+        k += 1;
+    }
+    (k < text.len()
+        && text[k].is_ascii_uppercase()
+        && k > at
+        && text[k - 1].is_ascii_lowercase()
+        && is_context_heading(&text[at..k]))
+    .then_some(k)
+}
+
+/// `context._is_context_heading`.
+fn is_context_heading(line: &[char]) -> bool {
+    let line: String = line.iter().collect();
+    let Some(head) = heading_text(&line) else {
+        return false;
+    };
+    let head = head.trim_matches(isspace);
+    // "About Acme Clinic" is about the company; "About the role", "About you" are not.
+    CONTEXT_HEADING.is_match(head) || (ABOUT.is_match(head) && !JOB_HEADING.is_match(head))
+}
+
+/// `context._ends_section`: a line under a context heading that starts another section.
+fn ends_section(line: &[char]) -> bool {
+    // Most lines under a context heading are longer than a heading can be and have no
+    // colon: neither a heading nor a label line (`heading_text` gives None), so the
+    // regexes are skipped for them.
+    if !line.contains(&':') {
+        let body = line
+            .iter()
+            .position(|&c| !(isspace(c) || HEADING_BULLETS.contains(c)))
+            .map_or(&line[..0], |i| &line[i..]);
+        let stripped_len = body.iter().rposition(|&c| !isspace(c)).map_or(0, |i| i + 1);
+        if stripped_len > MAX_HEADING_CHARS {
+            return false;
+        }
+    }
+    let line: String = line.iter().collect();
+    let stripped = line.trim_matches(isspace);
+    if heading_state(&line).0
+        || (stripped.ends_with(':')
+            && stripped.split(isspace).filter(|w| !w.is_empty()).count() <= 6)
+    {
+        return true;
+    }
+    heading_text(&line).is_some_and(|head| JOB_HEADING.is_match(head))
+}
+
+/// `context._merge`: sorted, empty ranges dropped, overlapping or touching ones joined.
+fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (lo, hi) in ranges {
+        if hi <= lo {
+            continue;
+        }
+        match merged.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => merged.push((lo, hi)),
+        }
+    }
+    merged
+}

@@ -1,0 +1,448 @@
+"""Text about something other than the job: the company, the recruiter, benefits and perks,
+the application process, equal-opportunity boilerplate. Skills found there are not tags.
+
+`context_ranges(description)` returns the character ranges of the description that are
+such text; the extractor drops mentions that start inside one. This module is the
+reference; the native scan has the same rules in `native/src/context.rs` (built with the
+cue lists below, handed over as the requirement cue words are), and
+`tests/unit/test_native_context.py` holds the two equal.
+
+Why not whole sections: scraped descriptions are often flattened, so an "About us" or
+"Benefits" heading is followed by the whole job ("Benefits: 401k ... License: OSHA
+(Required)"), and dropping everything under such a heading removed about as many real
+requirements as false tags (docs/skills.md, Known gaps). The rule here works on clauses
+(the section machinery's clause: between `. ! ? ; newline •`, at most 240 characters
+either side), and a clause counts as context only when
+
+- it carries a context cue: a phrase that only company, perks, EEO or application text
+  uses ("is a leading", "401(k)", "without regard to", "submit your resume"), or it sits
+  under a context heading or label ("Benefits:", "About us", "How to apply") before the
+  next heading or label; and
+- it carries no job cue: nothing that speaks of the candidate or the work ("experience",
+  "required", "you will", "knowledge of", "degree", "responsible for"...). A clause
+  that mixes both is kept: the cost of a missed drop is one false tag, of a wrong drop a
+  lost requirement.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import ahocorasick_rs
+
+from stream.enrich.skills.sections import heading_state, heading_text
+from stream.enrich.skills.text import MATCH_TABLE
+
+# Cue phrases are matched on the skills fold (lower-case ASCII, separators as spaces),
+# behind a space; a trailing space makes a whole word, none a prefix ("licens").
+_COMPANY = (
+    " is a leading ",
+    " is the leading ",
+    " is one of the ",
+    " is an award winning ",
+    " is a global ",
+    " is a national ",
+    " is a premier ",
+    " is an international ",
+    " is a full service ",
+    " is a fast growing ",
+    " specializes in ",
+    " the mission of ",
+    " we strive ",
+    " we believe ",
+    " we are committed ",
+    " we are dedicated ",
+    " we are passionate ",
+    " is dedicated to ",
+    " is committed to ",
+    " has been recognized ",
+    " have been recognized ",
+    " leading provider ",
+    " a leader in ",
+    " the leader in ",
+    " founded in ",
+    " headquartered in ",
+    " we are a ",
+    " we re a ",
+    " we are an ",
+    " we are the ",
+    " our mission ",
+    " our client is ",
+    " we provide ",
+    " we specialize ",
+    " we specialise ",
+    " we serve ",
+    " we help ",
+    " we deliver ",
+    " we partner ",
+    " fortune 500 ",
+    " privately held ",
+    " family owned ",
+    " visit our ",
+    " visit us ",
+    " learn more about ",
+)
+_RECRUITER = (
+    " on behalf of our client",
+    " on behalf of a client",
+    " recruitment agency ",
+    " staffing agency ",
+    " staffing firm ",
+    " recruiting firm ",
+)
+_BENEFITS = (
+    " 401 k ",
+    " 401k ",
+    " 403 b ",
+    " dental insurance",
+    " dental and vision ",
+    " dental vision ",
+    " medical dental ",
+    " medical and dental ",
+    " dental coverage ",
+    " vision insurance ",
+    " paid time off ",
+    " pto ",
+    " paid holidays ",
+    " paid vacation ",
+    " tuition reimbursement ",
+    " tuition assistance ",
+    " employee discount",
+    " employee assistance program ",
+    " flexible spending ",
+    " health savings ",
+    " wellness program",
+    " gym membership",
+    " we offer ",
+    " benefits include ",
+    " benefits package ",
+    " perks include ",
+    " competitive salary ",
+    " competitive pay ",
+    " competitive compensation ",
+    " competitive benefits ",
+    " comprehensive benefits ",
+)
+_EEO = (
+    " equal opportunity ",
+    " equal employment ",
+    " affirmative action ",
+    " without regard to ",
+    " regardless of race ",
+    " national origin ",
+    " sexual orientation ",
+    " gender identity ",
+    " protected veteran ",
+    " veteran status ",
+    " reasonable accommodation",
+    " e verify ",
+    " drug free ",
+    " all qualified applicants ",
+)
+_APPLICATION = (
+    " to apply ",
+    " apply now ",
+    " apply online ",
+    " apply today ",
+    " submit your resume ",
+    " send your resume ",
+    " send your cv ",
+    " submit your cv ",
+    " submit a resume ",
+    " cover letter ",
+    " shortlisted ",
+    " applications will ",
+    " interview process ",
+)
+CONTEXT_CUES = (*_COMPANY, *_RECRUITER, *_BENEFITS, *_EEO, *_APPLICATION)
+# Words of the job itself: a clause with one is never context.
+JOB_CUES = (
+    "experience",
+    "requir",
+    " must ",
+    "knowledge",
+    "proficien",
+    "skill",
+    " ability ",
+    " able to ",
+    " degree",
+    "certif",
+    "licens",
+    "familiar",
+    "qualification",
+    " prefer",
+    "responsib",
+    " you will ",
+    " you ll ",
+    " if you ",
+    " you are ",
+    " you have ",
+    " your ",
+    "candidate",
+    " seeking ",
+    " looking for ",
+    " ideal ",
+    " duties ",
+    "expertise",
+    " background in ",
+    " understanding of ",
+    " training in ",
+)
+# Headings and inline labels whose text is about the company, benefits, the application
+# or EEO (the heading text as `sections.heading_text` returns it, whole).
+_CONTEXT_HEADING = re.compile(
+    r"^(?:about (?:us|the company|our company|the firm|the organi[sz]ation)|who we are"
+    r"|our (?:company|mission|values|culture|story|benefits|clients)|benefits?(?: package)?"
+    r"|perks(?: (?:&|and) benefits)?|benefits? (?:&|and) perks|what we offer|why join us"
+    r"|why work (?:for|with|at) us|how to apply|to apply|equal (?:opportunity|employment)"
+    r"(?: \w+)?|eeo(?: statement)?|compensation (?:&|and) benefits|company (?:overview|description)"
+    r"|(?:benefits|perks) (?:include|offered))$",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(r"^about \w", re.IGNORECASE)
+# Words of a heading that starts the job's own part of a posting.
+_JOB_HEADING = re.compile(
+    r"\b(?:role|position|job|description|responsibilit\w*|requirements?|qualifications?"
+    r"|duties|skills|you|your|opportunity|summary|overview|what)\b",
+    re.IGNORECASE,
+)
+LABEL_WORDS = (
+    " about",
+    " about us",
+    " who we are",
+    " our company",
+    " our mission",
+    " our values",
+    " our culture",
+    " our story",
+    " our benefits",
+    " our clients",
+    " benefit",
+    " perks",
+    " what we offer",
+    " why join us",
+    " why work ",
+    " how to apply",
+    " to apply",
+    " equal opportunity",
+    " equal employment",
+    " eeo",
+    " compensation and benefits",
+    " compensation & benefits",
+    " company overview",
+    " company description",
+    " about the company",
+    " about our company",
+)
+# Clause ends: the section machinery's (`sections._CLAUSE_END`, read there within one
+# line), plus a newline always, and a full stop glued to the next sentence ("staff.Here
+# are"), which flattened descriptions are full of. Found as candidates by one character
+# class (a fast scan in `re`), each then judged in `_ends_clause`.
+_CLAUSE_MARKS = re.compile(r"[\n.!?;•]")
+_LOOKAROUND = 240  # the section machinery's clause reach (sections._CLAUSE_LOOKAROUND)
+_MAX_SECTION_LINES = 30  # a context heading's section is read at most this many lines down
+_HEADING_LINE_CHARS = 120  # enough of a line to decide whether it is a heading (sections)
+
+
+def _patterns() -> tuple[tuple[str, bool, bool], ...]:
+    """The automaton's patterns: (phrase without its leading space, is a context cue, is a
+    label), longest match first at a position. A phrase that another one starts is both
+    where it matters ("benefits include" is a cue and, through "benefit", a label), since
+    the search reports one match per position."""
+    phrases = {c[1:] for c in (*CONTEXT_CUES, *LABEL_WORDS)}
+    cues = {c[1:] for c in CONTEXT_CUES}
+    labels = {w[1:] for w in LABEL_WORDS}
+    return tuple(
+        (p, any(p.startswith(c) for c in cues), any(p.startswith(w) for w in labels))
+        for p in sorted(phrases)
+    )
+
+
+# The search is leftmost-longest and non-overlapping (one match per position, hence the
+# combined kinds above), on patterns without their leading space: a hit counts only after
+# a space, checked afterwards.
+CONTEXT_PATTERNS = _patterns()
+_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
+    [p.encode("ascii") for p, _, _ in CONTEXT_PATTERNS],
+    matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+    implementation=ahocorasick_rs.Implementation.DFA,
+)
+# Job cues are only looked for inside the few clauses that have a context cue.
+_JOB_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
+    [c.encode("ascii") for c in JOB_CUES],
+    matchkind=ahocorasick_rs.MatchKind.LeftmostFirst,
+    implementation=ahocorasick_rs.Implementation.ContiguousNFA,
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_context_heading(line: str) -> bool:
+    head = heading_text(line)
+    if head is None:
+        return False
+    head = head.strip()
+    # "About Acme Clinic" is about the company; "About the role", "About you" are not.
+    return _CONTEXT_HEADING.match(head) is not None or (
+        _ABOUT.match(head) is not None and _JOB_HEADING.search(head) is None
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _ends_section(line: str) -> bool:
+    """Whether a line under a context heading starts another section: a recognised
+    heading, a label line ("Location:"), or a heading that names the job ("Role
+    Description", "INTERN RESPONSIBILITIES: ...")."""
+    stripped = line.strip()
+    if heading_state(line)[0] or (stripped.endswith(":") and len(stripped.split()) <= 6):
+        return True
+    head = heading_text(line)
+    return head is not None and _JOB_HEADING.search(head) is not None
+
+
+def context_ranges(text: str) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping [start, end) ranges of `text` that are not about the job."""
+    if not text:
+        return []
+    # Offsets in `folded` are text offsets + 1 (the leading space).
+    folded = b" " + text.encode("ascii", "replace").translate(MATCH_TABLE) + b" "
+    hits = _AUTOMATON.find_matches_as_indexes(folded)
+    if not hits:
+        return []
+    ranges: list[tuple[int, int]] = []
+    last_lo = last_hi = -1
+    labels: list[tuple[int, int]] = []
+    for pattern, start, stop in hits:
+        if folded[start - 1] != 32:
+            continue  # inside a word: a cue starts after a space
+        at = start - 1  # the text offset of the phrase's first character
+        _, is_cue, is_label = CONTEXT_PATTERNS[pattern]
+        if is_label:
+            labels.append((at, stop - 1))
+        if not is_cue or last_lo <= at < last_hi:
+            continue  # a label only, or a second cue in the clause just judged
+        last_lo, last_hi = _clause(text, at)
+        if not _job(folded, last_lo, last_hi):
+            ranges.append((last_lo, last_hi))
+    for at, end in labels:
+        _labelled(text, folded, at, end, ranges)
+    return _merge(ranges)
+
+
+def _job(folded: bytes, lo: int, hi: int) -> bool:
+    """Whether text[lo:hi] has a job cue (one character either side for the spaces)."""
+    return bool(_JOB_AUTOMATON.find_matches_as_indexes(folded[lo : hi + 2]))
+
+
+def _ends_clause(text: str, k: int) -> bool:
+    """Whether the mark at `k` ends a clause (see `_CLAUSE_MARKS`)."""
+    c = text[k]
+    if c == "\n":
+        return True
+    nxt = text[k + 1] if k + 1 < len(text) else " "
+    if not (nxt.isalnum() or nxt == "_"):
+        return True
+    return c != ";" and c != "•" and nxt.isupper() and k > 0 and "a" <= text[k - 1] <= "z"
+
+
+def _clause(text: str, at: int) -> tuple[int, int]:
+    """The clause around offset `at`."""
+    lo = max(0, at - _LOOKAROUND)
+    start = lo
+    for match in _CLAUSE_MARKS.finditer(text, lo, at):
+        if _ends_clause(text, match.start()):
+            start = match.end()
+    limit = min(len(text), at + _LOOKAROUND)
+    end = limit
+    for match in _CLAUSE_MARKS.finditer(text, at, limit):
+        if _ends_clause(text, match.start()):
+            end = match.start()
+            break
+    # An inline label later in the clause starts something else ("Benefits: 401k, dental
+    # License/Certification: OSHA (Required)"): the clause stops at the label's first word.
+    colon = text.find(":", at, end)
+    if colon != -1:
+        space = text.rfind(" ", at, colon)
+        end = space + 1 if space != -1 else colon
+    return start, end
+
+
+def _glued_end(text: str, at: int, end: int) -> int | None:
+    """Where the text after a heading glued to it starts ("Company DescriptionAcme is"),
+    when the label word at [at, end) ends such a heading, else None."""
+    k = end
+    while k < len(text) and "a" <= text[k] <= "z":
+        k += 1
+    if (
+        k < len(text)
+        and "A" <= text[k] <= "Z"
+        and k > at
+        and "a" <= text[k - 1] <= "z"
+        and _is_context_heading(text[at:k])
+    ):
+        return k
+    return None
+
+
+def _labelled(text: str, folded: bytes, at: int, end: int, ranges: list[tuple[int, int]]) -> None:
+    """Adds the clauses a context heading or inline label governs, if the label word at
+    [at, end) starts one."""
+    window = text[at : at + 60]
+    colon = window.find(":")
+    line_start = text.rfind("\n", 0, at) + 1
+    at_line_start = not text[line_start:at].strip(" \t#*•·-–—>")
+    if colon != -1 and "\n" not in window[:colon] and _is_context_heading(window[:colon]):
+        # An inline label ("... Benefits: 401k, medical, dental."): its clause.
+        lo = at + colon + 1
+        hi = _clause(text, lo)[1]
+        if not _job(folded, lo, hi):
+            ranges.append((lo, hi))
+        if not at_line_start:
+            return  # mid-line: only its own clause
+    elif (glued := _glued_end(text, at, end)) is not None:
+        # Flattened descriptions glue a heading to what follows it: the clause after it.
+        hi = _clause(text, glued)[1]
+        if not _job(folded, glued, hi):
+            ranges.append((glued, hi))
+        return
+    elif not (
+        at_line_start and _is_context_heading(text[at : at + _HEADING_LINE_CHARS].split("\n", 1)[0])
+    ):
+        return
+    # A heading line: the lines below it, up to the next heading or label line.
+    pos = text.find("\n", at)
+    if pos == -1:
+        return
+    pos += 1
+    for _ in range(_MAX_SECTION_LINES):
+        if pos >= len(text):
+            break
+        end = text.find("\n", pos)
+        if end == -1:
+            end = len(text)
+        if end > pos and not text[pos:end].isspace():
+            if _ends_section(text[pos : min(end, pos + _HEADING_LINE_CHARS)]):
+                break
+            clause_start = pos
+            for match in _CLAUSE_MARKS.finditer(text, pos, end):
+                k = match.start()
+                if _ends_clause(text, k):
+                    if not _job(folded, clause_start, k):
+                        ranges.append((clause_start, k))
+                    clause_start = k + 1
+            if clause_start < end and not _job(folded, clause_start, end):
+                ranges.append((clause_start, end))
+        pos = end + 1
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for lo, hi in sorted(ranges):
+        if hi <= lo:
+            continue
+        if merged and lo <= merged[-1][1]:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged

@@ -1,0 +1,112 @@
+"""Differential tests: the Rust context rules (`stream_native.context_ranges`, what the
+native scan drops mentions by) give exactly the ranges of the Python reference
+(`stream/enrich/skills/context.py`): on hand-picked texts that reach every branch, on
+generated texts, and on every real posting in ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import stream_native
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stream.enrich.skills.context import (
+    CONTEXT_CUES,
+    CONTEXT_PATTERNS,
+    JOB_CUES,
+    LABEL_WORDS,
+    context_ranges,
+)
+from tests.unit.test_native_sections import ASSIGNED, real_texts
+
+
+def native(text: str) -> list[tuple[int, int]]:
+    return stream_native.context_ranges(text, CONTEXT_PATTERNS, JOB_CUES)
+
+
+CASES = [
+    "",
+    "Python and SQL.",
+    "Acme is a leading provider of scaffolding. We need a welder.",
+    "We are a leading firm looking for a Python developer.",
+    "Benefits: 401(k), dental insurance, CPR classes License/Certification: OSHA (Required)",
+    "Benefits:401k",
+    "Benefits",
+    "Benefits\n",
+    "Benefits\nFree lunch\n\nGym\nRequirements\nCPR\n",
+    "About us\nWe build boats.\nRole Description\nWeld hulls.\n",
+    "* About Us:\n- We are a bakery; we provide catering.\n- Great team\nLocation:\nOhio",
+    "Perks & benefits\n" + "Free snacks\n" * 40,
+    "How to apply\nSend your CV.\nINTERN RESPONSIBILITIES: file papers",
+    "Our Mission\nstaff.Here we go. U.S. based! Really? yes; no • bullet",
+    "Equal Opportunity Employer\nwithout regard to race",
+    "x" * 300 + " we offer " + "y" * 300,
+    "We offer PTO.We are hiring nurses with experience.",
+    "we offer: ",
+    "EEO",
+    "eeo: we are a team",
+    "What we offer\n   \n\tcatering\n",
+    "our clients İnclude banks. ABOUT US\nWe are a ſmall firm",
+    "Benefits\nCompany description\nwe help people",
+    "\u00a0Benefits\u00a0\nitem one\u2003\n",
+    "Why work with us\n-Free ﬁtness",
+    "equal opportunity employer\u0301 without regard to",
+    "Company DescriptionAcme builds boats. We need welders.",
+    "About UsWe are a bakery",
+    "BenefitsHealth",
+    "benefitsX",
+    "Our Benefits:Dental",
+    "About Acme Clinic:\nWe heal pets with acupuncture.\nAbout the role\nAcupuncture daily.",
+    "ABOUT YOU: nurses",
+    "About\u0130 x: y",
+    "about ıt: z",
+]
+
+
+@pytest.mark.parametrize("text", CASES)
+def test_cases(text: str) -> None:
+    assert native(text) == context_ranges(text)
+
+
+def test_the_cases_reach_every_outcome() -> None:
+    results = [context_ranges(text) for text in CASES]
+    assert [] in results
+    assert sum(1 for r in results if r) >= 10
+    assert any(len(r) >= 2 for r in results)
+
+
+WORDS = [
+    *(c.strip() for c in (*CONTEXT_CUES, *LABEL_WORDS, *JOB_CUES)),
+    "Benefits",
+    "About Us",
+    "Role",
+    "Requirements",
+    "Python",
+    "staff",
+    "Here",
+]
+TOKENS = [*WORDS, *" " * 8, *"-–—*#>•·:;.,!?/&'’_()\n\r\t", "\u00a0", *"éİıſK日"]
+
+
+def texts() -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.lists(st.sampled_from(TOKENS), max_size=40).map("".join),
+        st.lists(st.sampled_from(TOKENS), max_size=30).map(" ".join),
+        st.text(ASSIGNED, max_size=60),
+    )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.lists(texts(), max_size=8).map("\n".join))
+def test_generated_texts(text: str) -> None:
+    assert native(text) == context_ranges(text)
+
+
+@pytest.mark.shared_data
+def test_real_postings(shared_data: Path) -> None:
+    texts = real_texts(shared_data)
+    mismatches = [t[:80] for t in texts if native(t) != context_ranges(t)]
+    assert mismatches == [], f"{len(mismatches)}/{len(texts)} postings differ"
+    assert sum(1 for t in texts if context_ranges(t)) > len(texts) // 4
