@@ -1,13 +1,13 @@
 """Seniority, employment types, experience years and education level (stream.enrich.terms).
 
 The labelled dev set (tests/normalization/terms_cases.jsonl: short snippets of the LinkedIn
-sample and SkillSpan postings judged by hand, plus written cases) is kept in the repository,
-so its floors are checked on every run; benchmarks/normalization_terms.py prints the same
-figures and the speed."""
+sample and SkillSpan postings judged by hand, plus hand-written cases) keeps the labels in the
+repository and reads the snippets from ../shared/data (tests/normalization/cases.py), so its
+floors are checked wherever the data is and skipped elsewhere;
+benchmarks/normalization_terms.py prints the same figures and the speed."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,8 @@ from stream.enrich.step import PreparedPosting
 from stream.enrich.terms.step import TermsPart, TermsStep, decide
 from stream.enrich.text import normalize_text
 from stream.models import EnrichedPosting, RawPosting
+from tests.normalization import cases as case_files
 
-CASES = Path(__file__).resolve().parents[1] / "normalization" / "terms_cases.jsonl"
 FLOORS = {"seniority": 0.90, "employment_types": 0.95, "experience_years": 0.90,
           "education_level": 0.90}  # fmt: skip
 
@@ -172,10 +172,6 @@ def test_education_level(description: str, expected: str | None) -> None:
     assert terms(description=description).education_level == expected
 
 
-def _cases() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()]
-
-
 def _right(case: dict[str, Any], part: TermsPart) -> bool:
     field, expected = case["field"], case["expected"]
     if field == "experience_years":
@@ -186,8 +182,9 @@ def _right(case: dict[str, Any], part: TermsPart) -> bool:
     return bool(getattr(part, field) == expected)
 
 
-def test_dev_set_floors() -> None:
-    cases = _cases()
+@pytest.mark.shared_data
+def test_dev_set_floors(shared_data: Path) -> None:
+    cases = case_files.load("terms_cases.jsonl", shared_data)
     counts = Counter(case["field"] for case in cases)
     assert sum(counts.values()) >= 200
     assert set(counts) == set(FLOORS)
@@ -199,17 +196,12 @@ def test_dev_set_floors() -> None:
     assert all(accuracy[f] >= FLOORS[f] for f in FLOORS), accuracy
 
 
-HELD_OUT = [
-    Path(__file__).resolve().parents[1] / "normalization" / name
-    for name in ("terms_holdout.jsonl", "terms_holdout2.jsonl")
-]
-
-
-@pytest.mark.parametrize("path", HELD_OUT, ids=lambda p: p.name)
-def test_held_out_sets_stay_above_the_floors(path: Path) -> None:
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", ["terms_holdout.jsonl", "terms_holdout2.jsonl"])
+def test_held_out_sets_stay_above_the_floors(name: str, shared_data: Path) -> None:
     # Both sets were blind at their first run (docs/normalization.md gives those figures)
     # and have been used since; this keeps the rules from sliding back under the floors.
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    cases = case_files.load(name, shared_data)
     counts = Counter(case["field"] for case in cases)
     right: Counter[str] = Counter()
     for case in cases:
