@@ -157,7 +157,7 @@ def test_experience_prefers_a_required_mention_to_a_preferred_one() -> None:
         ("MD or DO from an accredited school.", "doctorate"),
         ("No degree required.", "none"),
         ("Associate degree desired.", None),
-        ("Bachelor's degree (Electrical or Mechanical Engineering preferred).", "bachelor"),
+        ("Bachelor's degree (Civil or Chemical Engineering preferred).", "bachelor"),
         ("Currently pursuing a bachelor's degree in marketing.", None),
         ("Tuition reimbursement toward a master's degree.", None),
         ("A high degree of accuracy and attention to detail.", None),
@@ -214,20 +214,20 @@ def test_held_out_sets_stay_above_the_floors(name: str, shared_data: Path) -> No
 @pytest.mark.parametrize(
     ("description", "expected"),
     [
-        ("Full-time position. No part-time positions available.", ["full_time"]),
+        ("Full-time position. No part-time positions open.", ["full_time"]),
         ("Job Type: 1.0 FTE Description: The manager will ...", ["full_time"]),
         ("Job Type: 0.5 FTE", ["part_time"]),
         ("Location: HybridType: Full-time/Internship", ["full_time", "internship"]),
-        ("We are looking for FULL TIME and PART TIME HYGIENISTS.", ["full_time", "part_time"]),
+        ("We are hiring FULL TIME and PART TIME ASSISTANTS.", ["full_time", "part_time"]),
         ("Full and Part-Time positions available", ["full_time", "part_time"]),
-        ("The program is a 3-month remote internship where you will assist", ["internship"]),
-        ("We have Per-Diem and Contract opportunities available", ["contract", "per_diem"]),
+        ("It is a 6-month remote internship; you will assist", ["internship"]),
+        ("We offer Per-Diem and Contract openings", ["contract", "per_diem"]),
         ("to join us as a part-time independent contractor!", ["part_time", "contract"]),
         ("You will work 10-20 hours per week as needed", ["part_time"]),
         # not statements
-        ("a hybrid arrangement, allowing for remote work 8 hours a week.", []),
+        ("a hybrid setup with remote work 6 hours a week.", []),
         ("Benefits vary based on full-time/part-time status.", []),
-        ("our federal supply SAC contract status will support your efforts", []),
+        ("our GSA contract status helps your sales work", []),
     ],
 )
 def test_employment_statements_from_the_third_set(description: str, expected: list[str]) -> None:
@@ -238,11 +238,11 @@ def test_employment_statements_from_the_third_set(description: str, expected: li
     ("description", "expected"),
     [
         ("Must have 2+ years of program management.", (2.0, None)),
-        ("Minimum 5 yrs. on the job with mechanical license.", (5.0, None)),
-        ("Proven experience as a Business Analyst in the IT industry, with 4+ years of "
-         "progressive responsibility.", (4.0, None)),
-        ("A valid license (or will be licensed within 6 months of employment) At least 1-2 "
-         "years of experience performing facials", (1.0, 2.0)),
+        ("Minimum 5 yrs. on the job with a trade license.", (5.0, None)),
+        ("Proven experience as a Data Analyst in retail banking, with 4+ years of "
+         "growing responsibility.", (4.0, None)),
+        ("A current license (or licensed within 3 months of hire) At least 1-2 "
+         "years of experience giving massages", (1.0, 2.0)),
         ("enrolled in an Undergraduate program for at least 2 years.", None),
         ("Must be at least 21 years of age.", None),
     ],
@@ -256,20 +256,20 @@ def test_experience_from_the_third_set(
 @pytest.mark.parametrize(
     ("description", "expected"),
     [
-        ("EDUCATION AND/OR EXPERIENCE High School Diploma: further education or "
-         "certification preferred.", "secondary"),
-        ("QualificationsCollege degreeOklahoma Teacher Certification preferred", "bachelor"),
+        ("EDUCATION/EXPERIENCE High School Diploma: further training or a "
+         "certificate preferred.", "secondary"),
+        ("QualificationsCollege degreeKansas Teaching License preferred", "bachelor"),
         ("Desired Qualifications: • 1+ years of experience• BA/BS degree with emphasis in "
          "accounting;", None),
-        ("Education and Experience B.S in Math/Physics/Engineering", "bachelor"),
-        ("every single tesserae is placed by hand by skillful mosaic masters in Ravenna.", None),
-        ("Education:Bachelor's (Required)Experience:sales: 3 years (Preferred)", "bachelor"),
-        ("industry is a plusBachelor's degree in Accounting, Finance, or related field",
+        ("Education and Experience B.S in Biology/Chemistry", "bachelor"),
+        ("each tile is set by hand by mosaic masters in Florence.", None),
+        ("Education:Bachelor's (Required)Experience:retail: 2 years (Preferred)", "bachelor"),
+        ("field is a plusBachelor's degree in Economics, Accounting, or a related area",
          "bachelor"),
         ("industry is a plusBachelor's degree in Accounting is preferred but not required",
          None),
         # a heading glued onto the item it heads
-        ("Other duties as assigned Preferred QualificationsBachelor's Degree in Industrial "
+        ("Other tasks as needed Preferred QualificationsBachelor's Degree in Graphic "
          "Design", None),
     ],
 )  # fmt: skip
