@@ -78,7 +78,7 @@ NO_PAY = [
     "$1,500 bi-weekly",
     "£1,200 fortnightly",
     "$2,000 semi-monthly",
-    "4 nights Mon -Thu, night shift (10pm to 8am)",
+    "3 nights Tue -Thu, night shift (11pm to 7am)",
     "Subject to the 2018 agreement",
     "Express process: you could be working in 3 days",
     "Job ID 4711",
