@@ -42,7 +42,8 @@ def _windows(flat: str) -> Iterator[tuple[int, str]]:
 
 
 def _evaluation_texts(data: Path) -> Iterator[str | None]:
-    with (data / "salary" / "linkedin_postings_sample500.csv").open(newline="", encoding="utf-8") as f:
+    linkedin = data / "salary" / "linkedin_postings_sample500.csv"
+    with linkedin.open(newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             yield row["description"]
             yield row["skills_desc"]
@@ -75,7 +76,7 @@ def _tracked_texts() -> Iterator[tuple[str, str]]:
             continue  # deleted in the work tree, not yet committed
         raw = path.read_bytes()
         if b"\0" in raw[:8192]:
-            continue  # binary (the shipped .gz tables: derived vocabulary, checked by their own tests)
+            continue  # binary: the shipped .gz tables, derived vocabulary (their own tests)
         try:
             yield name, raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -120,6 +121,6 @@ def test_no_tracked_file_holds_text_of_the_evaluation_sets(shared_data: Path) ->
 def test_the_scan_finds_a_window_across_lines_and_case() -> None:
     source = "We are hiring a Senior Data Engineer to build the pipelines of our analytics team."
     shingles = frozenset(window for _, window in _windows(_flat(source)))
-    quoted = 'x = 1\nexample = """hiring a senior data engineer\n   to build the PIPELINES of our"""'
+    quoted = 'x = 1\nexample = """hiring a senior data engineer\n  to build the PIPELINES of our"""'
     assert [line for line, _ in _hits(quoted, shingles)] == [2]
     assert list(_hits("hiring a data engineer to build pipelines for a team", shingles)) == []
