@@ -18,13 +18,17 @@ two locators. Only the `title`, `location` and `description` values are resolved
 (`expected`, `place`, `isco`, ...) are the hand-made part and stay in the files.
 
 Used by the tests (through the `shared_data` fixture, so they skip without the data) and by
-benchmarks/normalization_*.py (which print that they skip).
+benchmarks/normalization_*.py (which print that they skip). To add cases, write them with
+their texts as copied and a `source`/`src` of "linkedin" or "skillspan", then run
+`.venv/bin/python -m tests.normalization.cases FILE`: it replaces every text it finds
+verbatim by its locator and names the ones it left (an edited excerpt is split by hand).
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SHARED_DATA = HERE.parents[2] / "shared" / "data"
 TEXT_KEYS = ("title", "location", "description")
+FIELDS = {"linkedin": ("title", "location", "description"), "skillspan": ("text",)}
 FILES = {
     "linkedin": Path("salary") / "linkedin_postings_sample500.csv",
     "skillspan": Path("skills") / "skillspan_dev_postings.jsonl",
@@ -71,8 +76,21 @@ def resolve(value: Any, data: Path = SHARED_DATA) -> Any:
     return text[value["start"] : value["end"]]
 
 
-def needs_shared_data(case: dict[str, Any]) -> bool:
-    return any(not isinstance(case.get(key), str | None) for key in TEXT_KEYS)
+def locate(text: str, source: str, data: Path = SHARED_DATA) -> dict[str, Any] | None:
+    """A locator of `text` in `source`: a whole field if one equals it, else the first place
+    a field holds it; None when it is not there verbatim."""
+    rows = _rows(data, source)
+    for row, record in rows.items():
+        for field in FIELDS[source]:
+            if _flat(record[field]) == text:
+                return {"source": source, "row": int(row), "field": field}
+    for row, record in rows.items():
+        for field in FIELDS[source]:
+            start = _flat(record[field]).find(text)
+            if start >= 0:
+                return {"source": source, "row": int(row), "field": field, "start": start,
+                        "end": start + len(text)}  # fmt: skip
+    return None
 
 
 def load(name: str, data: Path = SHARED_DATA) -> list[dict[str, Any]]:
@@ -83,3 +101,26 @@ def load(name: str, data: Path = SHARED_DATA) -> list[dict[str, Any]]:
         {key: resolve(value, data) if key in TEXT_KEYS else value for key, value in case.items()}
         for case in cases
     ]
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[0])
+    lines = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        case = json.loads(line)
+        source = str(case.get("src", case.get("source", "")))
+        for key in TEXT_KEYS:
+            text = case.get(key)
+            if source in FILES and isinstance(text, str) and text:
+                locator = locate(text, source)
+                if locator is not None and resolve(locator) == text:
+                    case[key] = locator
+                else:
+                    print(f"{path}:{number}: {key} not found verbatim in {source}, kept")
+        lines.append(json.dumps(case, ensure_ascii=False))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
