@@ -36,6 +36,9 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 SHARED_DATA = HERE.parents[2] / "shared" / "data"
 TEXT_KEYS = ("title", "location", "description")
+SHORT = 30
+"""Texts shorter than this are located only as a whole field: a few words ("Assistant", a
+placeholder title) occur in many postings without being copied from any of them."""
 FIELDS = {"linkedin": ("title", "location", "description"), "skillspan": ("text",)}
 FILES = {
     "linkedin": Path("salary") / "linkedin_postings_sample500.csv",
@@ -77,14 +80,14 @@ def resolve(value: Any, data: Path = SHARED_DATA) -> Any:
 
 
 def locate(text: str, source: str, data: Path = SHARED_DATA) -> dict[str, Any] | None:
-    """A locator of `text` in `source`: a whole field if one equals it, else the first place
-    a field holds it; None when it is not there verbatim."""
+    """A locator of `text` in `source`: a whole field if one equals it, else (for a text of
+    SHORT characters or more) the first place a field holds it; None otherwise."""
     rows = _rows(data, source)
     for row, record in rows.items():
         for field in FIELDS[source]:
             if _flat(record[field]) == text:
                 return {"source": source, "row": int(row), "field": field}
-    for row, record in rows.items():
+    for row, record in rows.items() if len(text) >= SHORT else ():
         for field in FIELDS[source]:
             start = _flat(record[field]).find(text)
             if start >= 0:
@@ -116,7 +119,7 @@ def main(argv: list[str]) -> int:
                 if locator is not None and resolve(locator) == text:
                     case[key] = locator
                 else:
-                    print(f"{path}:{number}: {key} not found verbatim in {source}, kept")
+                    print(f"{path}:{number}: {key} not located in {source}, kept as written")
         lines.append(json.dumps(case, ensure_ascii=False))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0

@@ -11,8 +11,6 @@ import pytest
 from tests.normalization import cases
 
 FILES = sorted(path.name for path in cases.HERE.glob("*.jsonl"))
-EDIT = 30
-"""A literal inside a case from a real posting is a hand edit or a placeholder: shorter."""
 
 
 def _raw(name: str) -> list[dict[str, Any]]:
@@ -22,6 +20,9 @@ def _raw(name: str) -> list[dict[str, Any]]:
 
 def _parts(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
+
+
+# A literal inside a case from a real posting is a hand edit or a placeholder: short.
 
 
 def test_every_case_file_is_listed() -> None:
@@ -43,7 +44,7 @@ def test_locators_name_text_and_real_cases_carry_only_short_edits(
                     end = part.get("end", len(text))
                     if not text or ("start" in part and len(text) != end - part["start"]):
                         bad.append(f"{name}:{number} {key}: {part} is out of its field")
-                elif real and isinstance(part, str) and len(part) >= EDIT:
+                elif real and isinstance(part, str) and len(part) >= cases.SHORT:
                     bad.append(f"{name}:{number} {key}: a {len(part)}-character literal")
     assert bad == []
 
