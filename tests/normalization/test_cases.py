@@ -22,9 +22,6 @@ def _parts(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-# A literal inside a case from a real posting is a hand edit or a placeholder: short.
-
-
 def test_every_case_file_is_listed() -> None:
     assert len(FILES) == 7
 
@@ -45,6 +42,7 @@ def test_locators_name_text_and_real_cases_carry_only_short_edits(
                     if not text or ("start" in part and len(text) != end - part["start"]):
                         bad.append(f"{name}:{number} {key}: {part} is out of its field")
                 elif real and isinstance(part, str) and len(part) >= cases.SHORT:
+                    # a literal in a case from a real posting is a hand edit or a placeholder
                     bad.append(f"{name}:{number} {key}: a {len(part)}-character literal")
     assert bad == []
 
