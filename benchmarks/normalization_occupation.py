@@ -5,7 +5,8 @@ Run from the repository root:  .venv/bin/python benchmarks/normalization_occupat
 
 Prints
 - the memory and time the ESCO table adds when it loads (RSS before and after, one process);
-- on tests/normalization/occupation_cases.jsonl (in the repository): ISCO unit group
+- on tests/normalization/occupation_cases.jsonl (labels in the repository, the titles of real
+  postings read from ../shared/data by tests/normalization/cases.py): ISCO unit group
   accuracy over the labelled titles (overall and by source), the exact-occupation rate (share
   of labelled titles coded to one ESCO occupation rather than a unit group alone), that
   every garbage or too-general title codes to nothing, the same accuracy with ESCO alone
@@ -14,7 +15,7 @@ Prints
   per posting of the step as the pipeline runs it (title normalized beforehand, as the
   pipeline does once for every step), median and p99 microseconds on one core, uncached
   (the step's per-process memo cleared before every posting) and memoized; each posting is
-  timed in --rounds passes and its fastest kept. That part is skipped, with the reason, when
+  timed in --rounds passes and its fastest kept. Both parts are skipped, with the reason, when
   ../shared/data is absent.
 """
 
@@ -23,23 +24,25 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
-import json
 import os
 import statistics
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from stream.enrich.occupation.match import code_title, code_title_with
-from stream.enrich.occupation.step import OccupationStep
-from stream.enrich.occupation.table import Index, load_index
-from stream.enrich.step import PreparedPosting
-from stream.enrich.text import normalize_text
-from stream.models import RawPosting
-
 REPO = Path(__file__).resolve().parents[1]
-CASES = REPO / "tests" / "normalization" / "occupation_cases.jsonl"
-DATA = REPO.parent / "shared" / "data"
+sys.path.insert(0, str(REPO))
+
+from stream.enrich.occupation.match import code_title, code_title_with  # noqa: E402
+from stream.enrich.occupation.step import OccupationStep  # noqa: E402
+from stream.enrich.occupation.table import Index, load_index  # noqa: E402
+from stream.enrich.step import PreparedPosting  # noqa: E402
+from stream.enrich.text import normalize_text  # noqa: E402
+from stream.models import RawPosting  # noqa: E402
+from tests.normalization import cases as case_files  # noqa: E402
+
+DATA = case_files.SHARED_DATA
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
 
 
@@ -71,7 +74,11 @@ def memory() -> Index:
 
 
 def accuracy(index: Index, show: int) -> None:
-    cases = [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines()]
+    try:
+        cases = case_files.load("occupation_cases.jsonl", DATA)
+    except case_files.SharedDataAbsentError as absent:
+        print(f"dev set: skipped, {absent}")
+        return
     labelled = [c for c in cases if c["isco"] is not None]
     garbage = [c for c in cases if c["isco"] is None]
     esco_alone = dataclasses.replace(

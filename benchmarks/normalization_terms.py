@@ -4,9 +4,10 @@ Run from the repository root:  .venv/bin/python benchmarks/normalization_terms.p
                                                                               [--show N]
 
 Prints:
-- accuracy per field on the labelled dev set (tests/normalization/terms_cases.jsonl, in the
-  repository: snippets of the LinkedIn sample and SkillSpan postings judged by hand, plus
-  written cases), then on the second labelled set (terms_holdout.jsonl: other LinkedIn
+- accuracy per field on the labelled dev set (tests/normalization/terms_cases.jsonl: snippets
+  of the LinkedIn sample and SkillSpan postings judged by hand, the labels in the repository
+  and the snippets read from ../shared/data by tests/normalization/cases.py, plus
+  hand-written cases), then on the second labelled set (terms_holdout.jsonl: other LinkedIn
   rows, labelled after the rules were written and kept out of development until its first
   run; docs/normalization.md gives that first run's figures). Experience is judged on its
   min, as the issue measures it ("min+max" is printed beside it); the others on the exact
@@ -19,31 +20,34 @@ Prints:
   descriptions, normalized first as the pipeline does: median and p99 microseconds per
   posting, one core, each posting's fastest of `--rounds` passes (default 5), as
   benchmarks/skills_speed.py measures.
-The LinkedIn parts are skipped with a message when ../shared/data is absent.
+The dev sets and the LinkedIn parts are skipped with a message when ../shared/data is absent.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
 import statistics
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from stream.enrich.terms.step import TermsPart, decide
-from stream.enrich.text import normalize_text
-
 ROOT = Path(__file__).resolve().parents[1]
-CASES = ROOT / "tests" / "normalization" / "terms_cases.jsonl"
-HOLDOUT = ROOT / "tests" / "normalization" / "terms_holdout.jsonl"
+sys.path.insert(0, str(ROOT))
+
+from stream.enrich.terms.step import TermsPart, decide  # noqa: E402
+from stream.enrich.text import normalize_text  # noqa: E402
+from tests.normalization import cases as case_files  # noqa: E402
+
+CASES = "terms_cases.jsonl"
+HOLDOUT = "terms_holdout.jsonl"
 # The third set: fresh LinkedIn rows, labelled before its first run (docs/normalization.md).
-HOLDOUT2 = ROOT / "tests" / "normalization" / "terms_holdout2.jsonl"
-HOLDOUT3 = ROOT / "tests" / "normalization" / "terms_holdout3.jsonl"
-HOLDOUT4 = ROOT / "tests" / "normalization" / "terms_holdout4.jsonl"
-DATA = ROOT.parent / "shared" / "data"
+HOLDOUT2 = "terms_holdout2.jsonl"
+HOLDOUT3 = "terms_holdout3.jsonl"
+HOLDOUT4 = "terms_holdout4.jsonl"
+DATA = case_files.SHARED_DATA
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
 FIELDS = ("seniority", "employment_types", "experience_years", "education_level")
 FLOORS = {"seniority": 90, "employment_types": 95, "experience_years": 90, "education_level": 90}
@@ -67,8 +71,12 @@ def _value(part: TermsPart, field: str) -> Any:
     return value
 
 
-def dev_set(path: Path, show: int) -> None:
-    cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+def dev_set(name: str, show: int) -> None:
+    try:
+        cases = case_files.load(name, DATA)
+    except case_files.SharedDataAbsentError as absent:
+        print(f"dev set {name}: skipped, {absent}")
+        return
     total: Counter[str] = Counter()
     right: Counter[str] = Counter()
     exact = 0
@@ -94,7 +102,7 @@ def dev_set(path: Path, show: int) -> None:
         if not ok:
             misses.append(f"  {field}: expected {expected}, got {got} | {case['title'][:40]!r} "
                           f"{case['description'][:80]!r} {case['employment_type']!r}")  # fmt: skip
-    print(f"dev set: {len(cases)} cases ({path.relative_to(ROOT)})")
+    print(f"dev set: {len(cases)} cases (tests/normalization/{name})")
     for field in FIELDS:
         if not total[field]:
             continue

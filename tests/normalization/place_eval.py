@@ -1,4 +1,5 @@
-"""Scoring of the place step against its labelled dev set (`place_cases.jsonl`).
+"""Scoring of the place step against its labelled dev set (`place_cases.jsonl`, its texts read
+from ../shared/data through tests/normalization/cases.py).
 
 Each case is a location (and optionally a short description) with the judged answer:
 - `place`: {country, region_code, city} or null (garbage: no place may be produced);
@@ -11,7 +12,6 @@ benchmarks/normalization_place.py, so both report the same figures.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,13 +21,12 @@ from stream.enrich.place.step import PlaceStep
 from stream.enrich.step import PreparedPosting
 from stream.enrich.text import normalize_text
 from stream.models import Place, RawPosting
+from tests.normalization import cases as case_files
 
-CASES = Path(__file__).with_name("place_cases.jsonl")
 
-
-def load_cases() -> list[dict[str, Any]]:
-    with CASES.open(encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
+def load_cases(data: Path = case_files.SHARED_DATA) -> list[dict[str, Any]]:
+    """The dev set; raises cases.SharedDataAbsentError when ../shared/data is not there."""
+    return case_files.load("place_cases.jsonl", data)
 
 
 def posting(location: str | None, description: str = "") -> PreparedPosting:

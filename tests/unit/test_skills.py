@@ -28,13 +28,13 @@ What we look for
 Big Data and Distributed SystemsFamiliarity with platforms such as Apache Spark.
 
 Required skills
-PythonProduction-level Python expertise with pandas, NumPy, and scikit-learn.
+PythonStrong Python in production with pandas, NumPy, and scikit-learn.
 SQLAdvanced SQL for data exploration.
-Machine Learning FrameworksHands-on experience with PyTorch, TensorFlow, or scikit-learn.
+Machine Learning FrameworksPractical work with PyTorch, TensorFlow, or scikit-learn.
 
 Nice to have
-Apache SparkHands-on experience with Spark for distributed training.
-Java or ScalaProficiency in Java or Scala for ML infrastructure.
+Apache SparkPractical work with Spark for training at scale.
+Java or ScalaGood command of Java or Scala for ML platforms.
 ML Operations and MLOpsFamiliarity with MLOps platforms and CI/CD pipelines.
 
 Compensation & benefits
@@ -42,15 +42,15 @@ Salary: USD 160,000 – 220,000
 
 Tech Stack
 Languages
-PythonSQLJavaScala
+SQLPythonScalaJava
 Frameworks
-PyTorchTensorFlowScikit-learnFlaskFastAPIGunicornQuarkus
+FlaskPyTorchFastAPITensorFlowQuarkusScikit-learnGunicorn
 Databases
-RedisMongoDBAmazon RedshiftSparkKafkaRabbitMQMilvus
+KafkaRedisMilvusAmazon RedshiftMongoDBRabbitMQSpark
 Tools
-MLFlowAmazon SageMakerAirflowDatabricksDockerKubernetesJenkinsKibanaGrafanaDatadog
+AirflowMLFlowDockerAmazon SageMakerKibanaDatabricksJenkinsKubernetesDatadogGrafana
 Other
-Amazon S3Amazon EMRLarge Language Models (LLMs)Graph Neural Networks (GNNs)
+Graph Neural Networks (GNNs)Amazon EMRLarge Language Models (LLMs)Amazon S3
 """
 
 # Common-word uses of ambiguous skill names: none of these may tag the skill, even where

@@ -270,7 +270,7 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
         or "option to" in wide_low
         or "opportunity to" in wide_low
     ):
-        return None  # "the possibility of an extension or part-time employment"
+        return None  # "the possibility of ... part-time employment"
     if (
         word == "contract"
         and _CONTRACTOR.match(text, start)

@@ -154,8 +154,8 @@ def _tied_after(text: str, unit_end: int) -> bool:
     return _AFTER_ROLE.match(text, unit_end, reach) is not None
 
 
-# How far back in its clause "experience" may stand ("Proven experience as a Business
-# Analyst in the IT industry, with 4+ years of progressive responsibility").
+# How far back in its clause "experience" may stand ("Proven experience as a Data
+# Analyst in retail banking, with 4+ years of growing responsibility").
 _LEAD_REACH = 90
 # A demand right before the number ties it to experience without the word: "Must have 2+
 # years of program management", "Minimum 5 yrs", "at least 3 years in sales" ...

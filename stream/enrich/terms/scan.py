@@ -239,7 +239,7 @@ def _parts(clause: str, low: str, lo: int) -> list[tuple[int, str]]:
                 cuts.append((j, j))
             i = low.find(cue, j)
     # A colon ends a part too: what follows it speaks of what precedes it ("High School
-    # Diploma: further education or certification preferred", "Bachelor's
+    # Diploma: further training or a certificate preferred", "Bachelor's
     # (Required)Experience: 3 years (Preferred)").
     i = clause.find(":")
     while i != -1:
