@@ -298,8 +298,11 @@ def main() -> int:
     parser.add_argument("--rate", type=float, help="Messages per second (default: half max).")
     parser.add_argument("--calibrate", type=int, default=4000, help="Calibration postings.")
     parser.add_argument("--out", type=Path, help="Write the lag/RSS samples here (JSON).")
+    parser.add_argument("--logs", type=Path, help="Keep the worker logs here (default: dropped).")
     args = parser.parse_args()
-    with private_stack() as stack, tempfile.TemporaryDirectory(prefix="soak-") as logs:
+    with private_stack() as stack, tempfile.TemporaryDirectory(prefix="soak-") as scratch:
+        logs = str(args.logs or scratch)  # a kept directory lets a failure be read afterwards
+        Path(logs).mkdir(parents=True, exist_ok=True)
         rate = args.rate
         if rate is None:
             top = calibrate(World(stack), Path(logs), args.calibrate)
