@@ -264,6 +264,9 @@ def soak(
         f"unchanged re-scrapes republished {max(republished, 0)} (Redis state lost)"
     )
     print(f"  dead letters {dlq.count()} for {mix.hostile} hostile")
+    print(
+        f"  records read again by the checking readers (not counted) {enriched.reread + dlq.reread}"
+    )
     print(f"  worker restarts {len(restarts)} (exit codes {restarts})")
     threshold = rate  # one second of input
     for name, down, up in faults:
