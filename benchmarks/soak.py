@@ -14,7 +14,8 @@ Kafka + Redis (deploy/local/stack.sh on free ports; the shared stack is not touc
    empty, `null`). A Redis restart at 1/3 of the run and a broker restart at 2/3 (each down
    for 5 s). If the worker exits (the watchdog's code 70 after a broker restart, say) it is
    started again under the same instance id, as an orchestrator would, and counted.
-3. Checks, from read_committed readers of postings.enriched and postings.dlq:
+3. Checks, from read_committed readers of postings.enriched and postings.dlq (each record
+   counted once, by offset: a reader reset to the start by a long broker outage re-reads):
    lost         posting ids published but never enriched (must be 0)
    over         records beyond one per raw message of that id (must be 0: a raw message
                 yields at most one enriched record; an unchanged re-scrape yields none unless
