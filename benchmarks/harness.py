@@ -248,8 +248,32 @@ class Publisher(threading.Thread):
         self.join()
 
 
+class FirstReads:
+    """Which records a reader sees for the first time, by offset: within a partition a
+    consumer reads in offset order, so an offset below the next expected one is a re-read
+    (the consumer was reset to an earlier position), never new output."""
+
+    def __init__(self) -> None:
+        self._next: dict[int, int] = {}  # partition -> first offset not yet seen
+        self.reread = 0
+
+    def first(self, partition: int, offset: int) -> bool:
+        if offset < self._next.get(partition, 0):
+            self.reread += 1
+            return False
+        self._next[partition] = offset + 1
+        return True
+
+
 class Reader(threading.Thread):
-    """Reads a topic with read_committed from its start and notes each record's arrival."""
+    """Reads a topic with read_committed from its start and notes each record's arrival.
+
+    Each record is counted once, by its offset. The reader commits no offsets (it has the
+    worker's consumer settings), so when it loses its partitions (a broker down for longer
+    than its session timeout) it gets them back from the start of the topic and reads
+    everything again: counted naively, those re-reads look like duplicated output. They are
+    tallied in `reread` instead (FirstReads).
+    """
 
     def __init__(self, world: World, topic: str) -> None:
         super().__init__(daemon=True)
@@ -259,6 +283,7 @@ class Reader(threading.Thread):
         self._consumer.subscribe([topic])
         self._halt = threading.Event()
         self._lock = threading.Lock()
+        self._first = FirstReads()
         self.arrivals: list[float] = []  # monotonic time of each record
         self.keys: Counter[bytes] = Counter()
         self.first_seen: dict[bytes, float] = {}  # monotonic time a key was first read
@@ -269,7 +294,10 @@ class Reader(threading.Thread):
                 for message in self._consumer.consume(500, 0.2):
                     if message.error() is None:
                         now = time.monotonic()
+                        partition, offset = message.partition(), message.offset()
                         with self._lock:
+                            if not self._first.first(partition or 0, offset or 0):
+                                continue
                             self.arrivals.append(now)
                             key = message.key() or b""
                             self.keys[key] += 1
@@ -280,6 +308,12 @@ class Reader(threading.Thread):
     def count(self) -> int:
         with self._lock:
             return len(self.arrivals)
+
+    @property
+    def reread(self) -> int:
+        """Records delivered again after a reset to the start (not counted)."""
+        with self._lock:
+            return self._first.reread
 
     def first_after(self, moment: float) -> float | None:
         with self._lock:

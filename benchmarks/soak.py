@@ -14,7 +14,8 @@ Kafka + Redis (deploy/local/stack.sh on free ports; the shared stack is not touc
    empty, `null`). A Redis restart at 1/3 of the run and a broker restart at 2/3 (each down
    for 5 s). If the worker exits (the watchdog's code 70 after a broker restart, say) it is
    started again under the same instance id, as an orchestrator would, and counted.
-3. Checks, from read_committed readers of postings.enriched and postings.dlq:
+3. Checks, from read_committed readers of postings.enriched and postings.dlq (each record
+   counted once, by offset: a reader reset to the start by a long broker outage re-reads):
    lost         posting ids published but never enriched (must be 0)
    over         records beyond one per raw message of that id (must be 0: a raw message
                 yields at most one enriched record; an unchanged re-scrape yields none unless
@@ -24,7 +25,8 @@ Kafka + Redis (deploy/local/stack.sh on free ports; the shared stack is not touc
                 back under one second of input; after the publisher stops, 0
    RSS          each worker process's resident memory every 5 s; slope by least squares
                 (MB per hour) per stretch: warm-up end (first fifth) to the first fault,
-                between the faults, after the last
+                between the faults, after the last; a fault and the lag back after it split
+                a stretch (catch-up vs steady state). `--report FILE` re-prints this from --out
 """
 
 from __future__ import annotations
@@ -165,12 +167,10 @@ def slope_mb_per_hour(points: list[tuple[float, int]]) -> float:
     return cov / var * 3600 / 1e6 if var else float("nan")
 
 
-def _report_rss(
-    samples: list[Sample], faults: list[tuple[str, float, float]], began: float, duration: float
-) -> None:
-    """RSS per worker process, with its slope per stretch between faults (after the first
-    fifth of the run, the warm-up)."""
-    edges = [began + duration / 5, *(down for _, down, _ in faults), began + duration + 600]
+def _report_rss(samples: list[Sample], edges: list[float]) -> None:
+    """RSS per worker process, with its slope per stretch between `edges` (warm-up end,
+    each fault, the lag back after it, the end): a catch-up after a fault and the steady
+    state that follows are different questions, so they get separate slopes."""
     pids = sorted({x.pid for x in samples}, key=lambda p: min(x.at for x in samples if x.pid == p))
     for pid in pids:
         mine = [(x.at, x.rss) for x in samples if x.pid == pid and x.rss is not None]
@@ -184,10 +184,31 @@ def _report_rss(
             part = [(t, r) for t, r in mine if start <= t < end]
             if len(part) >= 6:
                 print(
-                    f"    {part[0][0] - began:4.0f}-{part[-1][0] - began:4.0f} s: "
+                    f"    {part[0][0]:4.0f}-{part[-1][0]:4.0f} s: "
                     f"{part[0][1] / 1e6:.0f} -> {part[-1][1] / 1e6:.0f} MB, "
                     f"slope {slope_mb_per_hour(part):+.0f} MB/h"
                 )
+
+
+def report_samples(
+    samples: list[Sample], faults: list[tuple[str, float, float]], rate: float, duration: float
+) -> None:
+    """Lag after each fault and RSS per stretch; times in seconds from the soak's start."""
+    threshold = rate  # one second of input
+    edges = [duration / 5]  # the first fifth is warm-up
+    for name, down, up in faults:
+        after = [s for s in samples if s.at >= down]
+        back = next(
+            (s.at for s in after if s.at > up and s.lag is not None and s.lag <= threshold),
+            None,
+        )
+        peak = max((s.lag or 0 for s in after if back is None or s.at <= back), default=0)
+        shown = f"{back - up:.0f} s after it was back up" if back else "never"
+        print(f"  {name} restart: lag peak {peak}, under {threshold:.0f} {shown}")
+        edges += [down, back] if back else [down]
+    steady = [s.lag for s in samples if s.lag is not None]
+    print(f"  lag samples: median {sorted(steady)[len(steady) // 2] if steady else '-'}")
+    _report_rss(samples, sorted({*edges, duration + 600}))
 
 
 def soak(
@@ -264,28 +285,18 @@ def soak(
         f"unchanged re-scrapes republished {max(republished, 0)} (Redis state lost)"
     )
     print(f"  dead letters {dlq.count()} for {mix.hostile} hostile")
+    reread = enriched.reread + dlq.reread
+    print(f"  records the checking readers read again after a reset (not counted) {reread}")
     print(f"  worker restarts {len(restarts)} (exit codes {restarts})")
-    threshold = rate  # one second of input
-    for name, down, up in faults:
-        after = [s for s in monitor.samples if s.at >= down]
-        back = next(
-            (s.at for s in after if s.at > up and s.lag is not None and s.lag <= threshold),
-            None,
-        )
-        peak = max((s.lag or 0 for s in after if back is None or s.at <= back), default=0)
-        shown = f"{back - up:.0f} s after it was back up" if back else "never"
-        print(f"  {name} restart: lag peak {peak}, under {threshold:.0f} {shown}")
-    steady = [s.lag for s in monitor.samples if s.lag is not None]
-    print(f"  lag samples: median {sorted(steady)[len(steady) // 2] if steady else '-'}")
     print(f"  drained (lag 0, all read) {drained - stopped:.0f} s after publishing stopped")
-    _report_rss(monitor.samples, faults, began, duration)
+    relative = [Sample(x.at - began, x.lag, x.rss, x.pid) for x in monitor.samples]
+    marks = [(n, d - began, u - began) for n, d, u in faults]
+    report_samples(relative, marks, rate, duration)
     if out is not None:
-        rows = [
-            {"t": round(x.at - began, 1), "lag": x.lag, "rss": x.rss, "pid": x.pid}
-            for x in monitor.samples
-        ]
-        marks = [{"fault": n, "down": d - began, "up": u - began} for n, d, u in faults]
-        out.write_text(json.dumps({"rate": rate, "faults": marks, "samples": rows}))
+        rows = [{"t": round(x.at, 1), "lag": x.lag, "rss": x.rss, "pid": x.pid} for x in relative]
+        fault_rows = [{"fault": n, "down": d, "up": u} for n, d, u in marks]
+        document = {"rate": rate, "minutes": minutes, "faults": fault_rows, "samples": rows}
+        out.write_text(json.dumps(document))
         print(f"  samples written to {out}")
     ok = lost == 0 and over == 0 and dlq.count() == mix.hostile
     print("PASS" if ok else "FAIL")
@@ -298,8 +309,19 @@ def main() -> int:
     parser.add_argument("--rate", type=float, help="Messages per second (default: half max).")
     parser.add_argument("--calibrate", type=int, default=4000, help="Calibration postings.")
     parser.add_argument("--out", type=Path, help="Write the lag/RSS samples here (JSON).")
+    parser.add_argument("--logs", type=Path, help="Keep the worker logs here (default: dropped).")
+    parser.add_argument("--report", type=Path, help="Only print the lag/RSS report of an --out.")
     args = parser.parse_args()
-    with private_stack() as stack, tempfile.TemporaryDirectory(prefix="soak-") as logs:
+    if args.report:
+        document = json.loads(args.report.read_text())
+        samples = [Sample(x["t"], x["lag"], x["rss"], x["pid"]) for x in document["samples"]]
+        faults = [(x["fault"], x["down"], x["up"]) for x in document["faults"]]
+        minutes = document.get("minutes", args.minutes)
+        report_samples(samples, faults, document["rate"], minutes * 60)
+        return 0
+    with private_stack() as stack, tempfile.TemporaryDirectory(prefix="soak-") as scratch:
+        logs = str(args.logs or scratch)  # a kept directory lets a failure be read afterwards
+        Path(logs).mkdir(parents=True, exist_ok=True)
         rate = args.rate
         if rate is None:
             top = calibrate(World(stack), Path(logs), args.calibrate)
