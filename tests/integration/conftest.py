@@ -29,6 +29,9 @@ from tests.deadlines import deadline
 
 KAFKA_PORT = int(os.environ.get("STREAM_LOCAL_KAFKA_PORT", "9092"))
 REDIS_PORT = int(os.environ.get("STREAM_LOCAL_REDIS_PORT", "6379"))
+# Keys a test wrote are found with SCAN over the shared Redis, which a developer's machine
+# may fill with millions of keys: at SCAN's default of 10 per call a cleanup took minutes.
+SCAN_COUNT = 10_000
 STREAM_BIN = Path(sys.executable).parent / "stream"
 
 

@@ -19,6 +19,7 @@ import redis
 from stream.enrich.fx import FxRates
 from stream.enrich.salary.extract import extract_salary
 from stream.stores.fx import fetch, publish, rates_on
+from tests.integration.conftest import SCAN_COUNT
 
 REDIS_PORT = int(os.environ.get("STREAM_LOCAL_REDIS_PORT", "6379"))
 
@@ -35,7 +36,7 @@ def client(stack: None) -> Iterator[redis.Redis]:
 def prefix(client: redis.Redis) -> Iterator[str]:
     name = f"test-fx-{uuid.uuid4().hex[:12]}"
     yield name
-    keys = list(client.scan_iter(match=f"{name}:*"))
+    keys = list(client.scan_iter(match=f"{name}:*", count=SCAN_COUNT))
     if keys:
         client.delete(*keys)
 

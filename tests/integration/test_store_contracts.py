@@ -34,7 +34,7 @@ from stream.stores.taxonomy import (
     publish_taxonomy,
     version_key,
 )
-from tests.integration.conftest import REDIS_PORT, free_port
+from tests.integration.conftest import REDIS_PORT, SCAN_COUNT, free_port
 from tests.unit.fakes import FakeHashes, FakeRedis, MemoryStore
 
 BACKENDS = ["memory", "redis"]
@@ -45,7 +45,7 @@ def prefix() -> Iterator[str]:
     name = f"contract-{uuid.uuid4().hex[:12]}"
     yield name
     client = redis.Redis(port=REDIS_PORT)
-    keys = list(client.scan_iter(match=f"{name}:*"))
+    keys = list(client.scan_iter(match=f"{name}:*", count=SCAN_COUNT))
     if keys:
         client.delete(*keys)
     client.close()
@@ -158,7 +158,7 @@ def raw(request: pytest.FixtureRequest, stack: None) -> Iterator[RawBackend]:
         client,
         lambda k, v: client.set(k, v),
         lambda k: (lambda v: None if v is None else v.decode())(client.get(k)),
-        lambda p: {k.decode() for k in client.scan_iter(match=f"{p}*")},
+        lambda p: {k.decode() for k in client.scan_iter(match=f"{p}*", count=SCAN_COUNT)},
     )
     client.close()
 

@@ -15,6 +15,7 @@ import redis
 from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
 from stream.stores.taxonomy import current_version, fetch_current, publish_taxonomy
 from tests.deadlines import deadline
+from tests.integration.conftest import SCAN_COUNT
 
 from .conftest import REDIS_PORT
 
@@ -27,7 +28,7 @@ def prefix(stack: None) -> Iterator[str]:
     name = f"test-taxonomy-{uuid.uuid4().hex[:12]}"
     yield name
     client = redis.Redis(port=REDIS_PORT)
-    keys = list(client.scan_iter(f"{name}:*"))
+    keys = list(client.scan_iter(f"{name}:*", count=SCAN_COUNT))
     if keys:
         client.delete(*keys)
     client.close()
