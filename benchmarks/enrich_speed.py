@@ -24,6 +24,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from measures import percentile  # noqa: E402  (benchmarks/ is the script's own folder)
+
 from stream.cli.samples import default_data_dir, linkedin_postings  # noqa: E402
 from stream.enrich.pipeline import Enricher  # noqa: E402
 from stream.enrich.registry import STEPS, salary_step, skills_step  # noqa: E402
@@ -43,11 +45,6 @@ class StepTimes:
 
     def salary_dropped(self, dropped: Sequence[DroppedPay]) -> None:
         pass
-
-
-def quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def time_enricher(
@@ -75,12 +72,12 @@ def time_enricher(
 def report(title: str, totals: list[float], per_step: dict[str, list[float]]) -> None:
     print(
         f"{title}: median {statistics.median(totals) * 1e6:6.1f} µs, "
-        f"p99 {quantile(totals, 0.99) * 1e6:7.1f} µs per posting"
+        f"p99 {percentile(totals, 99) * 1e6:7.1f} µs per posting"
     )
     for name, values in per_step.items():
         print(
             f"  {name:<11} median {statistics.median(values) * 1e6:6.1f} µs, "
-            f"p99 {quantile(values, 0.99) * 1e6:7.1f} µs"
+            f"p99 {percentile(values, 99) * 1e6:7.1f} µs"
         )
 
 

@@ -49,11 +49,6 @@ def currency_resolution(salary: Salary) -> str:
     return "ambiguous"
 
 
-def observe_posting(metrics: Metrics, posting: EnrichedPosting) -> None:
-    """Count one published posting in the quality metrics."""
-    observe_postings(metrics, [posting])
-
-
 def observe_postings(metrics: Metrics, postings: Iterable[EnrichedPosting]) -> None:
     """Count published postings in the quality metrics: one increment per series touched."""
     tally = Tally()

@@ -11,7 +11,7 @@ from prometheus_client import CollectorRegistry, generate_latest
 from stream.models import EnrichedPosting, Salary, SkillTag
 from stream.ops import catalog as metrics_catalog
 from stream.ops.metrics import MAX_SOURCES, Metrics
-from stream.ops.quality import currency_resolution, observe_posting, observe_postings
+from stream.ops.quality import currency_resolution, observe_postings
 
 _UNIT_SUFFIXES = ("_seconds", "_bytes", "_messages", "_per_posting")
 _UNBOUNDED_LABELS = {"posting_id", "id", "key", "source_id", "url", "error", "offset", "text"}
@@ -132,10 +132,10 @@ def _posting(salary_text: str | None, salary: Salary | None, skills: int) -> Enr
 
 def test_observe_posting_counts_coverage_conversion_failures_and_skills() -> None:
     metrics = Metrics(CollectorRegistry(), process=False)
-    observe_posting(metrics, _posting("$50k-60k", _salary("$50k-60k", "USD", 50_000.0), 2))
-    observe_posting(metrics, _posting("50-60k", _salary("50-60k", None, None), 0))
-    observe_posting(metrics, _posting("competitive", None, 1))
-    observe_posting(metrics, _posting(None, None, 0))
+    observe_postings(metrics, [_posting("$50k-60k", _salary("$50k-60k", "USD", 50_000.0), 2)])
+    observe_postings(metrics, [_posting("50-60k", _salary("50-60k", None, None), 0)])
+    observe_postings(metrics, [_posting("competitive", None, 1)])
+    observe_postings(metrics, [_posting(None, None, 0)])
     assert _value(metrics, "stream_salary_found_total", currency="USD") == 1
     assert _value(metrics, "stream_salary_found_total", currency="unknown") == 1
     assert _value(metrics, "stream_salary_usd_converted_total", currency="USD") == 1
@@ -157,7 +157,7 @@ def test_a_batch_tallied_at_once_counts_what_one_by_one_counts() -> None:
     ]
     one_by_one = Metrics(CollectorRegistry(), process=False)
     for posting in batch:
-        observe_posting(one_by_one, posting)
+        observe_postings(one_by_one, [posting])
     tallied = Metrics(CollectorRegistry(), process=False)
     observe_postings(tallied, batch)
 
@@ -178,8 +178,8 @@ def test_normalized_fields_are_counted_resolved_by_field_and_bounded_source() ->
     resolved = _posting(None, None, 0).model_copy(
         update={"source": "board", "seniority": "senior", "employment_types": ["full_time"]}
     )
-    observe_posting(metrics, resolved)
-    observe_posting(metrics, _posting(None, None, 0))  # nothing resolved
+    observe_postings(metrics, [resolved])
+    observe_postings(metrics, [_posting(None, None, 0)])  # nothing resolved
     value = metrics.registry.get_sample_value
     assert value("stream_postings_by_source_total", {"source": "board"}) == 2
     assert value("stream_field_resolved_total", {"field": "seniority"}) == 1
@@ -189,6 +189,6 @@ def test_normalized_fields_are_counted_resolved_by_field_and_bounded_source() ->
     assert value(by_source, {"field": "place", "source": "board"}) is None
     # A flood of sources cannot explode the series: past MAX_SOURCES they count as "other".
     for i in range(MAX_SOURCES + 5):
-        observe_posting(metrics, resolved.model_copy(update={"source": f"s{i}"}))
+        observe_postings(metrics, [resolved.model_copy(update={"source": f"s{i}"})])
     assert len(metrics.sources) == MAX_SOURCES
     assert value("stream_postings_by_source_total", {"source": "other"}) == 6
