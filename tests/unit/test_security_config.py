@@ -40,6 +40,16 @@ def fill(value: str, pem: dict[str, str]) -> str:
     return value
 
 
+def assert_refused(
+    monkeypatch: pytest.MonkeyPatch, pem: dict[str, str], env: dict[str, str], message: str
+) -> None:
+    """Settings from `env` ({name} placeholders filled with the pem paths) fail to load."""
+    for name, value in env.items():
+        monkeypatch.setenv(name, fill(value, pem))
+    with pytest.raises(ValidationError, match=message):
+        load_settings()
+
+
 def sasl_ssl(monkeypatch: pytest.MonkeyPatch, pem: dict[str, str]) -> None:
     monkeypatch.setenv("STREAM_KAFKA__SECURITY_PROTOCOL", "SASL_SSL")
     monkeypatch.setenv("STREAM_KAFKA__SASL_MECHANISM", "SCRAM-SHA-512")
@@ -133,10 +143,7 @@ def test_plain_mechanism_is_accepted(monkeypatch: pytest.MonkeyPatch, pem: dict[
 def test_kafka_settings_that_would_be_ignored_or_cannot_work_are_refused(
     monkeypatch: pytest.MonkeyPatch, pem: dict[str, str], env: dict[str, str], message: str
 ) -> None:
-    for name, value in env.items():
-        monkeypatch.setenv(name, fill(value, pem))
-    with pytest.raises(ValidationError, match=message):
-        load_settings()
+    assert_refused(monkeypatch, pem, env, message)
 
 
 # -- Redis -----------------------------------------------------------------------------------
@@ -191,10 +198,7 @@ def test_plain_redis_gets_no_tls_options() -> None:
 def test_redis_settings_that_would_be_ignored_are_refused(
     monkeypatch: pytest.MonkeyPatch, pem: dict[str, str], env: dict[str, str], message: str
 ) -> None:
-    for name, value in env.items():
-        monkeypatch.setenv(name, fill(value, pem))
-    with pytest.raises(ValidationError, match=message):
-        load_settings()
+    assert_refused(monkeypatch, pem, env, message)
 
 
 # -- secrets never shown -----------------------------------------------------------------------
