@@ -88,7 +88,8 @@ TRAPS = [
     ("Spark joy in our customers.", "", "apache-spark"),
     ("Proper airflow in the warehouse.", "", "apache-airflow"),
     ("Patient records are kept in the EMR.", "", "amazon-emr"),
-    ("Fluent in english slang.", "", "lang-english"),
+    ("Try our english muffins at the cafe.", "", "lang-english"),
+    ("The swedish meatballs are on the menu.", "", "lang-swedish"),
     ("Apply at jobs.example.com/view.asp?R_ID=6146446", "Python and SQL.", "r"),
     ("Grade C or better in maths.", "", "c"),
     ("Try our new spring menu.", "Java and Python.", "spring"),
@@ -120,6 +121,9 @@ LANGUAGE_SKILLS = [
     ("Languages: German, French", "lang-french"),
     ("English and French required.", "lang-english"),
     ("Strong English skills.", "lang-english"),
+    # Lower-case names of common languages are forms too, with the same cue rule.
+    ("Verbal and written english skills.", "lang-english"),
+    ("You will work while speaking swedish.", "lang-swedish"),
 ]
 
 
@@ -234,6 +238,29 @@ def test_short_token_forms_are_not_loosened_by_separators(extractor: SkillExtrac
 
 def test_identifier_with_many_glue_points_is_not_split(extractor: SkillExtractor) -> None:
     assert ids(extractor, "Ref rMChK2Nb3EPUvX6e8 apply.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "skill"),
+    [
+        ("Kubernetes clusters, logging and monitoring.", "monitoring"),
+        ("Networking: TCP/IP and Linux.", "computer-networking"),
+        ("Docker and containers on AWS.", "containerization"),
+        ("Terraform, Kubernetes and scripting.", "shell-scripting"),
+        ("Cloud hosting and security practices on AWS.", "cybersecurity"),
+    ],
+)
+def test_broad_technical_noun_is_a_skill_in_technical_company(
+    extractor: SkillExtractor, text: str, skill: str
+) -> None:
+    """Broad nouns (weak forms of existing entries) count where technical skills of their
+    field corroborate them, and not alone: "monitoring progress", "networking events"."""
+    assert skill in ids(extractor, text)
+    uncorroborated = (
+        "Patient monitoring, networking events, a security deposit, storage containers "
+        "and scripting a play."
+    )
+    assert skill not in ids(extractor, uncorroborated)
 
 
 def test_trap_set_false_positive_rate_is_zero(extractor: SkillExtractor) -> None:
