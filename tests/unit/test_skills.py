@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -395,3 +398,29 @@ def test_lower_case_tag_list_accepts_cased_forms_only_inside_the_list(
     assert "react" not in {t.id for t in prose}
     short = extractor.extract("", "skills: react, javascript")
     assert "react" not in {t.id for t in short}
+
+
+_TABLES_DIGEST = """
+import hashlib
+from stream.enrich.skills.match import FormMatcher
+from stream.enrich.skills.taxonomy import Taxonomy
+t = FormMatcher(Taxonomy.bundled().entries).tables()
+print(hashlib.sha256(repr((t.patterns, t.kinds, t.forms, t.keys)).encode()).hexdigest())
+"""
+
+
+def test_matcher_tables_do_not_depend_on_the_hash_seed() -> None:
+    """Forms that fold to one automaton pattern ("ph.d." and "ph.d" before a ".") are
+    resolved by insertion order: that order must come from the data, not from set
+    iteration, or "Ph.D." would end at a different offset from one process to the next."""
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _TABLES_DIGEST],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
