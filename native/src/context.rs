@@ -245,7 +245,8 @@ impl ContextRules {
             }
             let (lo, hi) = clause(text, at);
             last = Some((lo, hi));
-            if !self.has_job(&folded, lo, hi) {
+            // The cue's own words are no job cue: "submit your resume" holds " your ".
+            if !self.has_job_outside(&folded, lo, hi, start - 1, hit.end() + 1) {
                 ranges.push((lo, hi));
             }
         }
@@ -258,6 +259,21 @@ impl ContextRules {
     /// Whether text[lo:hi] has a job cue (one character either side for the spaces).
     fn has_job(&self, folded: &[u8], lo: usize, hi: usize) -> bool {
         self.job.is_match(&folded[lo..hi + 2])
+    }
+
+    /// `has_job`, not counting a job cue that lies within folded[skip_lo..skip_hi]
+    /// (`context._job` with a skip range).
+    fn has_job_outside(
+        &self,
+        folded: &[u8],
+        lo: usize,
+        hi: usize,
+        skip_lo: usize,
+        skip_hi: usize,
+    ) -> bool {
+        self.job
+            .find_iter(&folded[lo..hi + 2])
+            .any(|m| !(skip_lo <= lo + m.start() && lo + m.end() <= skip_hi))
     }
 
     /// Adds the clauses a context heading or inline label governs, if the label word at

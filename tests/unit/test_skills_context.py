@@ -196,3 +196,12 @@ def test_an_employee_testimonial_gives_no_tags(extractor: SkillExtractor) -> Non
     assert [m.start for m in mentions if m.skill_id == "customer-service"] == [
         text.index("customer service experience")
     ]
+
+
+def test_a_context_cue_is_not_vetoed_by_its_own_words(extractor: SkillExtractor) -> None:
+    # "submit your resume" holds the job cue " your ": only job cues outside the context
+    # cue keep its clause.
+    assert (
+        ids(extractor, "Send your resume by email with Bookkeeping in the subject line.") == set()
+    )
+    assert "bookkeeping" in ids(extractor, "Send your resume and your Bookkeeping experience.")

@@ -489,7 +489,8 @@ def context_ranges(text: str) -> list[tuple[int, int]]:
         if not is_cue or last_lo <= at < last_hi:
             continue  # a label only, or a second cue in the clause just judged
         last_lo, last_hi = _clause(text, at)
-        if not _job(folded, last_lo, last_hi):
+        # The cue's own words are no job cue: "submit your resume" holds " your ".
+        if not _job(folded, last_lo, last_hi, start - 1, stop + 1):
             ranges.append((last_lo, last_hi))
     for at, end in labels:
         _labelled(text, folded, at, end, ranges)
@@ -542,9 +543,13 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def _job(folded: bytes, lo: int, hi: int) -> bool:
-    """Whether text[lo:hi] has a job cue (one character either side for the spaces)."""
-    return bool(_JOB_AUTOMATON.find_matches_as_indexes(folded[lo : hi + 2]))
+def _job(folded: bytes, lo: int, hi: int, skip_lo: int = 0, skip_hi: int = 0) -> bool:
+    """Whether text[lo:hi] has a job cue (one character either side for the spaces), not
+    counting one that lies within folded[skip_lo:skip_hi]."""
+    return any(
+        not (skip_lo <= lo + s and lo + e <= skip_hi)
+        for _, s, e in _JOB_AUTOMATON.find_matches_as_indexes(folded[lo : hi + 2])
+    )
 
 
 def _ends_clause(text: str, k: int) -> bool:
