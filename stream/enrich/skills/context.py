@@ -105,6 +105,16 @@ _COMPANY = (
     " continues to grow ",
     " continue to grow ",
     " continues to expand ",
+    " firm specializing in ",
+    " company specializing in ",
+    " firm specialising in ",
+    " company specialising in ",
+    " inc provides ",
+    " llc provides ",
+    " llp is a ",
+    " llp is an ",
+    " the firm has ",
+    " the company has ",
 )
 # An employee's testimonial quoted in the posting ("As a customer service representative,
 # I have grown a clientele ..."): postings address the candidate as "you", never as "I".
@@ -173,6 +183,8 @@ _EEO = (
     " e verify ",
     " drug free ",
     " all qualified applicants ",
+    " privacy notice ",
+    " collection notice ",
 )
 _APPLICATION = (
     " to apply ",
