@@ -189,7 +189,7 @@ def test_the_hires_own_team_and_skills_before_a_team_are_kept(
 
 def test_an_employee_testimonial_gives_no_tags(extractor: SkillExtractor) -> None:
     text = (
-        "As a customer service representative, I have grown a clientele that I care for. "
+        "As a customer service agent here, I have learned so much from my colleagues. "
         "Requirements: customer service experience."
     )
     mentions = extractor.mentions("", normalize_text(text))

@@ -116,8 +116,8 @@ _COMPANY = (
     " the firm has ",
     " the company has ",
 )
-# An employee's testimonial quoted in the posting ("As a customer service representative,
-# I have grown a clientele ..."): postings address the candidate as "you", never as "I".
+# An employee's testimonial quoted in the posting ("As a support agent here, I have
+# learned ..."): postings address the candidate as "you", never as "I".
 _TESTIMONIAL = (
     " i have ",
     " i ve ",
@@ -300,8 +300,8 @@ TEAM_WORDS = (" team", " teams", " department", " departments", " dept", " divis
 # A word before the team's name that makes it a team the hire works with, and how many
 # words back it is looked for (the word itself included): "with" reaches over a list of
 # teams ("with Production, Procurement and Quality Assurance Departments"), "support"
-# only over one name ("support the Business Development team"): "supporting our 3PL
-# operations, accounting functions, claims department" names the hire's duties first.
+# only over one name ("support the Business Development team"): "supporting our freight
+# operations, billing functions and the claims department" names the hire's duties first.
 TEAM_WORKS_WITH = {
     "with": 8,
     "alongside": 8,
@@ -317,7 +317,7 @@ TEAM_WORKS_WITH = {
 _TEAM_REACH = max(TEAM_WORKS_WITH.values())
 # A word that ends the search: what comes before it is not a team's name ("experience in
 # ... teams", "use Python to ... the team"), or the team is the hire's own ("experience
-# with people management and building teams", "with ... leading the accounting team").
+# with staff management and building teams", "with ... leading the accounting team").
 TEAM_BREAK = frozenset(
     (
         "build",
