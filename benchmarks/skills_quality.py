@@ -22,7 +22,9 @@ Reads ../shared/data (never copied into the repo) and prints:
   rules drop (stream/enrich/skills/context.py: company, benefits, application, EEO text);
 - with --sample N: N random (seeded) tags from non-technical LinkedIn postings (title
   without engineer/developer/software/data/IT words), each with 60 characters of context
-  either side, for judging by hand (see docs/skills.md for how they were judged).
+  either side, for judging by hand (see docs/skills.md for how they were judged);
+  --seed S draws another sample of the same pool (the default seed gives the draws
+  judged before it existed).
 Exits 0 with a message when the data is absent. Figures measure; they are not targets to
 tune individual rows to (see ../shared/data/README.md).
 """
@@ -53,6 +55,7 @@ ESCO_VALIDATION = (
 )
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
 VOCABULARIES = DATA / "vocabularies"
+SAMPLE_SEED = 20261128
 TECH_TITLE = re.compile(
     r"engineer|developer|software|data|\bIT\b|devops|cloud|security|programmer|architect"
     r"|analyst|scientist|technical|technology|network|systems",
@@ -184,7 +187,7 @@ def esco_validation(extractor: SkillExtractor, taxonomy: Taxonomy) -> None:
     )
 
 
-def linkedin(extractor: SkillExtractor, sample: int) -> None:
+def linkedin(extractor: SkillExtractor, sample: int, seed: int = SAMPLE_SEED) -> None:
     csv.field_size_limit(sys.maxsize)
     with LINKEDIN.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -221,7 +224,8 @@ def linkedin(extractor: SkillExtractor, sample: int) -> None:
                 text = title if m.field == "title" else body
                 context = text[max(0, m.start - 60) : m.end + 60].replace("\n", " | ")
                 pool.append((m.skill_id, text[m.start : m.end], context))
-        random.Random(20261128).shuffle(pool)
+        print(f"sample: {min(sample, len(pool))} of {len(pool)} mentions, seed {seed}")
+        random.Random(seed).shuffle(pool)
         for skill_id, surface, context in pool[:sample]:
             print(f"SAMPLE\t{skill_id}\t{surface!r}\t{context}")
 
@@ -229,6 +233,7 @@ def linkedin(extractor: SkillExtractor, sample: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=0, help="Print N mentions to judge.")
+    parser.add_argument("--seed", type=int, default=SAMPLE_SEED, help="Seed of the sample.")
     args = parser.parse_args()
     if not SKILLSPAN.exists() or not LINKEDIN.exists():
         print(f"skipped: evaluation data not found under {DATA}")
@@ -241,7 +246,7 @@ def main() -> int:
     skillspan(extractor)
     if all(path.exists() for path in ESCO_VALIDATION):
         esco_validation(extractor, taxonomy)
-    linkedin(extractor, args.sample)
+    linkedin(extractor, args.sample, args.seed)
     return 0
 
 

@@ -28,6 +28,120 @@ const LABEL_CHARS: usize = 60; // an inline label's colon is at most this far
 /// What `text[line_start:at].strip(...)` removes before a heading word.
 const BULLETS: &str = " \t#*•·-–—>";
 
+// The team rule's words, as `context.TEAM_*` (kept equal by the differential tests, which
+// draw their texts from the Python lists).
+/// `context.TEAM_WORKS_WITH`: a word before a team's name, and how many words back it counts.
+const TEAM_WORKS_WITH: [(&str, usize); 10] = [
+    ("with", 8),
+    ("alongside", 8),
+    ("liaise", 8),
+    ("notify", 5),
+    ("support", 5),
+    ("supports", 5),
+    ("supporting", 5),
+    ("assist", 5),
+    ("assists", 5),
+    ("assisting", 5),
+];
+const TEAM_REACH: usize = 8; // `context._TEAM_REACH`: the largest reach above
+/// `context.TEAM_BREAK`: a word that ends the search.
+const TEAM_BREAK: [&str; 67] = [
+    "build",
+    "builds",
+    "building",
+    "lead",
+    "leads",
+    "leading",
+    "manage",
+    "manages",
+    "managing",
+    "develop",
+    "develops",
+    "developing",
+    "grow",
+    "growing",
+    "oversee",
+    "oversees",
+    "overseeing",
+    "supervise",
+    "supervises",
+    "supervising",
+    "direct",
+    "directing",
+    "mentor",
+    "mentoring",
+    "coach",
+    "coaching",
+    "train",
+    "training",
+    "motivate",
+    "motivating",
+    "hire",
+    "hiring",
+    "join",
+    "joining",
+    "in",
+    "on",
+    "for",
+    "of",
+    "to",
+    "from",
+    "by",
+    "at",
+    "as",
+    "into",
+    "within",
+    "across",
+    "using",
+    "use",
+    "including",
+    "like",
+    "such",
+    "via",
+    "through",
+    "about",
+    "is",
+    "are",
+    "be",
+    "was",
+    "will",
+    "who",
+    "that",
+    "which",
+    "while",
+    "when",
+    "where",
+    "if",
+    "than",
+];
+/// `context.TEAM_DETERMINERS`.
+const TEAM_DETERMINERS: [&str; 7] = [
+    "the", "our", "other", "internal", "external", "all", "their",
+];
+/// `context.TEAM_COORDINATORS`.
+const TEAM_COORDINATORS: [&str; 2] = ["and", "or"];
+/// `context.TEAM_MODIFIES`: a word after the team noun that makes it a modifier.
+const TEAM_MODIFIES: [&str; 18] = [
+    "activities",
+    "activity",
+    "building",
+    "player",
+    "players",
+    "spirit",
+    "environment",
+    "culture",
+    "events",
+    "event",
+    "outings",
+    "lunches",
+    "oriented",
+    "atmosphere",
+    "dynamics",
+    "work",
+    "setting",
+    "settings",
+];
+
 /// `context._CONTEXT_HEADING`, matched on the whole stripped heading text.
 static CONTEXT_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     let alternatives = concat!(
@@ -116,6 +230,13 @@ impl ContextRules {
             }
             let at = start - 1; // the text offset of the phrase's first character
             let (is_cue, is_label) = self.kinds[hit.pattern().as_usize()];
+            if !is_cue && !is_label {
+                // A team noun, as a whole word.
+                if let Some(team) = team_range(text, at, hit.end() - 1) {
+                    ranges.push(team);
+                }
+                continue;
+            }
             if is_label {
                 labels.push((at, hit.end() - 1));
             }
@@ -124,7 +245,8 @@ impl ContextRules {
             }
             let (lo, hi) = clause(text, at);
             last = Some((lo, hi));
-            if !self.has_job(&folded, lo, hi) {
+            // The cue's own words are no job cue: "submit your resume" holds " your ".
+            if !self.has_job_outside(&folded, lo, hi, start - 1, hit.end() + 1) {
                 ranges.push((lo, hi));
             }
         }
@@ -137,6 +259,21 @@ impl ContextRules {
     /// Whether text[lo:hi] has a job cue (one character either side for the spaces).
     fn has_job(&self, folded: &[u8], lo: usize, hi: usize) -> bool {
         self.job.is_match(&folded[lo..hi + 2])
+    }
+
+    /// `has_job`, not counting a job cue that lies within folded[skip_lo..skip_hi]
+    /// (`context._job` with a skip range).
+    fn has_job_outside(
+        &self,
+        folded: &[u8],
+        lo: usize,
+        hi: usize,
+        skip_lo: usize,
+        skip_hi: usize,
+    ) -> bool {
+        self.job
+            .find_iter(&folded[lo..hi + 2])
+            .any(|m| !(skip_lo <= lo + m.start() && lo + m.end() <= skip_hi))
     }
 
     /// Adds the clauses a context heading or inline label governs, if the label word at
@@ -215,6 +352,70 @@ impl ContextRules {
             pos = end + 1;
         }
     }
+}
+
+/// `context._word_char`.
+fn word_char(c: char) -> bool {
+    isalnum(c) || matches!(c, '-' | '\'' | '’')
+}
+
+/// The word text[lo..hi], lower-cased, when it is ASCII (`context._team_range` reads only
+/// ASCII words against its lists); else empty.
+fn ascii_word(text: &[char], lo: usize, hi: usize) -> String {
+    let word = &text[lo..hi];
+    if word.iter().all(char::is_ascii) {
+        word.iter().map(char::to_ascii_lowercase).collect()
+    } else {
+        String::new()
+    }
+}
+
+/// `context._team_range`: the words before the team noun at [at, end) when they name a
+/// team the hire works with.
+fn team_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
+    if end < text.len() && word_char(text[end]) {
+        return None; // inside a word: "teamwork"
+    }
+    let mut k = end;
+    while k < text.len() && matches!(text[k], ' ' | '\t') {
+        k += 1;
+    }
+    let after = k;
+    while k < text.len() && word_char(text[k]) {
+        k += 1;
+    }
+    if TEAM_MODIFIES.contains(&ascii_word(text, after, k).as_str()) {
+        return None;
+    }
+    let mut k = at;
+    let mut start: Option<usize> = None; // set when a determiner follows a coordinator
+    let mut pending: Option<usize> = None; // the start of the determiner just read
+    for read in 1..=TEAM_REACH {
+        let mut coordinated = false;
+        while k > 0 && matches!(text[k - 1], ' ' | '\t' | ',' | '/' | '&') {
+            coordinated = coordinated || !matches!(text[k - 1], ' ' | '\t');
+            k -= 1;
+        }
+        let word_end = k;
+        while k > 0 && word_char(text[k - 1]) {
+            k -= 1;
+        }
+        if k == word_end {
+            return None; // a mark or the start of the text: the clause ends here
+        }
+        let word = ascii_word(text, k, word_end);
+        if start.is_none() && (coordinated || TEAM_COORDINATORS.contains(&word.as_str())) {
+            start = pending;
+        }
+        if let Some(&(_, reach)) = TEAM_WORKS_WITH.iter().find(|(w, _)| *w == word) {
+            return (read <= reach).then(|| (start.unwrap_or(word_end), at));
+        }
+        if TEAM_BREAK.contains(&word.as_str()) {
+            return None;
+        }
+        pending = TEAM_DETERMINERS.contains(&word.as_str()).then_some(k);
+    }
+    None
 }
 
 /// `text.find(c, from)`.

@@ -17,6 +17,12 @@ from stream.enrich.skills.context import (
     CONTEXT_PATTERNS,
     JOB_CUES,
     LABEL_WORDS,
+    TEAM_BREAK,
+    TEAM_COORDINATORS,
+    TEAM_DETERMINERS,
+    TEAM_MODIFIES,
+    TEAM_WORDS,
+    TEAM_WORKS_WITH,
     context_ranges,
 )
 from tests.unit.test_native_sections import ASSIGNED, real_texts
@@ -62,6 +68,18 @@ CASES = [
     "ABOUT YOU: nurses",
     "About\u0130 x: y",
     "about ıt: z",
+    "Collaborate with the marketing team to build.",
+    "Work with Excel and the finance team daily.",
+    "Work closely with the Production Team, Purchasing, and Quality Assurance Departments.",
+    "supporting our freight operations, billing functions, claims department",
+    "Support the Business Development team; join our design team",
+    "with staff management and building teams",
+    "with the QA team-work and the SRE teamwork, with Ops team player",
+    "team",
+    "with team",
+    "with Café Teams",
+    "WITH THE SALES DEPT. and with the Legal Division\nwith\tthe\tIT\tteam",
+    "alongside our sales, / & marketing teams",
 ]
 
 
@@ -78,7 +96,15 @@ def test_the_cases_reach_every_outcome() -> None:
 
 
 WORDS = [
-    *(c.strip() for c in (*CONTEXT_CUES, *LABEL_WORDS, *JOB_CUES)),
+    *(c.strip() for c in (*CONTEXT_CUES, *LABEL_WORDS, *JOB_CUES, *TEAM_WORDS)),
+    *TEAM_WORKS_WITH,
+    *TEAM_BREAK,
+    *TEAM_DETERMINERS,
+    *TEAM_COORDINATORS,
+    *TEAM_MODIFIES,
+    "Team",
+    "Departments",
+    "marketing",
     "Benefits",
     "About Us",
     "Role",

@@ -161,3 +161,47 @@ def test_context_can_be_switched_off_for_measuring(extractor: SkillExtractor) ->
     text = normalize_text("Acme is a leading provider of scaffolding.")
     assert extractor.mentions("", text) == []
     assert [m.skill_id for m in extractor.mentions("", text, context=False)] == ["scaffolding"]
+
+
+def test_a_team_the_hire_works_with_gives_no_tags(extractor: SkillExtractor) -> None:
+    text = (
+        "Prepare invoices in QuickBooks. Collaborate with the digital marketing team on "
+        "campaigns. Liaise with Procurement and Quality Assurance departments on orders."
+    )
+    found = ids(extractor, text)
+    assert not {"digital-marketing", "procurement", "quality-assurance"} & found
+    assert "quickbooks" in found
+
+
+def test_the_hires_own_team_and_skills_before_a_team_are_kept(
+    extractor: SkillExtractor,
+) -> None:
+    # Joining or leading a team, a team after a preposition, or a skill listed before an
+    # "and the ... team": the words are the hire's skills.
+    assert "digital-marketing" in ids(extractor, "Join our digital marketing team as an intern.")
+    assert "accounting" in ids(extractor, "You will lead the accounting team.")
+    assert "digital-marketing" in ids(extractor, "Experience in digital marketing teams.")
+    assert "microsoft-excel" in ids(extractor, "Work with Excel and the finance team daily.")
+    assert "pair-programming" in ids(
+        extractor, "We work together with pair programming and team activities."
+    )
+
+
+def test_an_employee_testimonial_gives_no_tags(extractor: SkillExtractor) -> None:
+    text = (
+        "As a customer service agent here, I have learned so much from my colleagues. "
+        "Requirements: customer service experience."
+    )
+    mentions = extractor.mentions("", normalize_text(text))
+    assert [m.start for m in mentions if m.skill_id == "customer-service"] == [
+        text.index("customer service experience")
+    ]
+
+
+def test_a_context_cue_is_not_vetoed_by_its_own_words(extractor: SkillExtractor) -> None:
+    # "submit your resume" holds the job cue " your ": only job cues outside the context
+    # cue keep its clause.
+    assert (
+        ids(extractor, "Send your resume by email with Bookkeeping in the subject line.") == set()
+    )
+    assert "bookkeeping" in ids(extractor, "Send your resume and your Bookkeeping experience.")

@@ -22,6 +22,11 @@ either side), and a clause counts as context only when
   "required", "you will", "knowledge of", "degree", "responsible for"...). A clause
   that mixes both is kept: the cost of a missed drop is one false tag, of a wrong drop a
   lost requirement.
+
+One rule is narrower than a clause: the words that name a team or department the hire
+works with ("collaborate with the marketing team", "liaise with Procurement and Quality
+Assurance Departments") are not the hire's skills, while the hire's own team ("join our
+marketing team", "lead the accounting team") is left alone. See `_team_range`.
 """
 
 from __future__ import annotations
@@ -82,6 +87,45 @@ _COMPANY = (
     " visit our ",
     " visit us ",
     " learn more about ",
+    " the leading ",
+    " is excited to ",
+    " are excited to ",
+    " is thrilled to ",
+    " is proud to ",
+    " are proud to ",
+    " is pleased to ",
+    " its products ",
+    " its services ",
+    " inc is a ",
+    " inc is an ",
+    " llc is a ",
+    " llc is an ",
+    " firm serving ",
+    " company serving ",
+    " continues to grow ",
+    " continue to grow ",
+    " continues to expand ",
+    " firm specializing in ",
+    " company specializing in ",
+    " firm specialising in ",
+    " company specialising in ",
+    " inc provides ",
+    " llc provides ",
+    " llp is a ",
+    " llp is an ",
+    " the firm has ",
+    " the company has ",
+)
+# An employee's testimonial quoted in the posting ("As a support agent here, I have
+# learned ..."): postings address the candidate as "you", never as "I".
+_TESTIMONIAL = (
+    " i have ",
+    " i ve ",
+    " i am ",
+    " i m ",
+    " i love ",
+    " i joined ",
+    " i was ",
 )
 _RECRUITER = (
     " on behalf of our client",
@@ -139,6 +183,8 @@ _EEO = (
     " e verify ",
     " drug free ",
     " all qualified applicants ",
+    " privacy notice ",
+    " collection notice ",
 )
 _APPLICATION = (
     " to apply ",
@@ -155,7 +201,7 @@ _APPLICATION = (
     " applications will ",
     " interview process ",
 )
-CONTEXT_CUES = (*_COMPANY, *_RECRUITER, *_BENEFITS, *_EEO, *_APPLICATION)
+CONTEXT_CUES = (*_COMPANY, *_TESTIMONIAL, *_RECRUITER, *_BENEFITS, *_EEO, *_APPLICATION)
 # Words of the job itself: a clause with one is never context.
 JOB_CUES = (
     "experience",
@@ -245,12 +291,139 @@ _MAX_SECTION_LINES = 30  # a context heading's section is read at most this many
 _HEADING_LINE_CHARS = 120  # enough of a line to decide whether it is a heading (sections)
 
 
+# Nouns for a group of colleagues; the words before one may name a team the hire works
+# with (`_team_range`). Whole words: a hit followed by a letter or digit ("teamwork") is no
+# team noun.
+TEAM_WORDS = (" team", " teams", " department", " departments", " dept", " division")
+# (The team word lists are written again in `native/src/context.rs`; the differential
+# tests draw their texts from them.)
+# A word before the team's name that makes it a team the hire works with, and how many
+# words back it is looked for (the word itself included): "with" reaches over a list of
+# teams ("with Production, Procurement and Quality Assurance Departments"), "support"
+# only over one name ("support the Business Development team"): "supporting our freight
+# operations, billing functions and the claims department" names the hire's duties first.
+TEAM_WORKS_WITH = {
+    "with": 8,
+    "alongside": 8,
+    "liaise": 8,
+    "notify": 5,
+    "support": 5,
+    "supports": 5,
+    "supporting": 5,
+    "assist": 5,
+    "assists": 5,
+    "assisting": 5,
+}
+_TEAM_REACH = max(TEAM_WORKS_WITH.values())
+# A word that ends the search: what comes before it is not a team's name ("experience in
+# ... teams", "use Python to ... the team"), or the team is the hire's own ("experience
+# with staff management and building teams", "with ... leading the accounting team").
+TEAM_BREAK = frozenset(
+    (
+        "build",
+        "builds",
+        "building",
+        "lead",
+        "leads",
+        "leading",
+        "manage",
+        "manages",
+        "managing",
+        "develop",
+        "develops",
+        "developing",
+        "grow",
+        "growing",
+        "oversee",
+        "oversees",
+        "overseeing",
+        "supervise",
+        "supervises",
+        "supervising",
+        "direct",
+        "directing",
+        "mentor",
+        "mentoring",
+        "coach",
+        "coaching",
+        "train",
+        "training",
+        "motivate",
+        "motivating",
+        "hire",
+        "hiring",
+        "join",
+        "joining",
+        "in",
+        "on",
+        "for",
+        "of",
+        "to",
+        "from",
+        "by",
+        "at",
+        "as",
+        "into",
+        "within",
+        "across",
+        "using",
+        "use",
+        "including",
+        "like",
+        "such",
+        "via",
+        "through",
+        "about",
+        "is",
+        "are",
+        "be",
+        "was",
+        "will",
+        "who",
+        "that",
+        "which",
+        "while",
+        "when",
+        "where",
+        "if",
+        "than",
+    )
+)
+TEAM_DETERMINERS = frozenset(("the", "our", "other", "internal", "external", "all", "their"))
+TEAM_COORDINATORS = frozenset(("and", "or"))
+# A word after the team noun that makes it a modifier, not a group of colleagues: "pair
+# programming and team activities", "team player", "team building".
+TEAM_MODIFIES = frozenset(
+    (
+        "activities",
+        "activity",
+        "building",
+        "player",
+        "players",
+        "spirit",
+        "environment",
+        "culture",
+        "events",
+        "event",
+        "outings",
+        "lunches",
+        "oriented",
+        "atmosphere",
+        "dynamics",
+        "work",
+        "setting",
+        "settings",
+    )
+)
+_TEAM_GAP = " \t,/&"  # between the words of a team's name ("Sales, Marketing & Design")
+
+
 def _patterns() -> tuple[tuple[str, bool, bool], ...]:
     """The automaton's patterns: (phrase without its leading space, is a context cue, is a
-    label), longest match first at a position. A phrase that another one starts is both
-    where it matters ("benefits include" is a cue and, through "benefit", a label), since
-    the search reports one match per position."""
-    phrases = {c[1:] for c in (*CONTEXT_CUES, *LABEL_WORDS)}
+    label), longest match first at a position; a team noun is neither. A phrase that
+    another one starts is both where it matters ("benefits include" is a cue and, through
+    "benefit", a label), since the search reports one match per position."""
+    phrases = {c[1:] for c in (*CONTEXT_CUES, *LABEL_WORDS, *TEAM_WORDS)}
     cues = {c[1:] for c in CONTEXT_CUES}
     labels = {w[1:] for w in LABEL_WORDS}
     return tuple(
@@ -317,21 +490,78 @@ def context_ranges(text: str) -> list[tuple[int, int]]:
             continue  # inside a word: a cue starts after a space
         at = start - 1  # the text offset of the phrase's first character
         _, is_cue, is_label = CONTEXT_PATTERNS[pattern]
+        if not is_cue and not is_label:
+            # A team noun, as a whole word.
+            team = _team_range(text, at, stop - 1)
+            if team is not None:
+                ranges.append(team)
+            continue
         if is_label:
             labels.append((at, stop - 1))
         if not is_cue or last_lo <= at < last_hi:
             continue  # a label only, or a second cue in the clause just judged
         last_lo, last_hi = _clause(text, at)
-        if not _job(folded, last_lo, last_hi):
+        # The cue's own words are no job cue: "submit your resume" holds " your ".
+        if not _job(folded, last_lo, last_hi, start - 1, stop + 1):
             ranges.append((last_lo, last_hi))
     for at, end in labels:
         _labelled(text, folded, at, end, ranges)
     return _merge(ranges)
 
 
-def _job(folded: bytes, lo: int, hi: int) -> bool:
-    """Whether text[lo:hi] has a job cue (one character either side for the spaces)."""
-    return bool(_JOB_AUTOMATON.find_matches_as_indexes(folded[lo : hi + 2]))
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c in "-'’"
+
+
+def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
+    """The range of the words before the team noun at [at, end) when they name a team the
+    hire works with: read back word by word, within the clause, up to a "with"-like word
+    ("collaborate with the marketing team"); None when a mark, a preposition or a verb
+    comes first, or nothing like "with" within its reach (the hire's own team: "join our
+    marketing team"). After a coordinator and a determiner only the last name counts:
+    "work with Excel and the finance team" drops "finance", not "Excel"."""
+    if end < len(text) and _word_char(text[end]):
+        return None  # inside a word: "teamwork"
+    k = end
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    after = k
+    while k < len(text) and _word_char(text[k]):
+        k += 1
+    if text[after:k].isascii() and text[after:k].lower() in TEAM_MODIFIES:
+        return None
+    k = at
+    start: int | None = None  # set when a determiner follows a coordinator
+    pending: int | None = None  # the start of the determiner just read
+    for read in range(1, _TEAM_REACH + 1):
+        coordinated = False
+        while k > 0 and text[k - 1] in _TEAM_GAP:
+            coordinated = coordinated or text[k - 1] not in " \t"
+            k -= 1
+        end = k
+        while k > 0 and _word_char(text[k - 1]):
+            k -= 1
+        if k == end:
+            return None  # a mark or the start of the text: the clause ends here
+        word = text[k:end].lower() if text[k:end].isascii() else ""
+        if pending is not None and start is None and (coordinated or word in TEAM_COORDINATORS):
+            start = pending
+        reach = TEAM_WORKS_WITH.get(word)
+        if reach is not None:
+            return (end if start is None else start, at) if read <= reach else None
+        if word in TEAM_BREAK:
+            return None
+        pending = k if word in TEAM_DETERMINERS else None
+    return None
+
+
+def _job(folded: bytes, lo: int, hi: int, skip_lo: int = 0, skip_hi: int = 0) -> bool:
+    """Whether text[lo:hi] has a job cue (one character either side for the spaces), not
+    counting one that lies within folded[skip_lo:skip_hi]."""
+    return any(
+        not (skip_lo <= lo + s and lo + e <= skip_hi)
+        for _, s, e in _JOB_AUTOMATON.find_matches_as_indexes(folded[lo : hi + 2])
+    )
 
 
 def _ends_clause(text: str, k: int) -> bool:

@@ -219,7 +219,14 @@ class FormMatcher:
         forms: dict[str, list[Form]] = {}
         for index, entry in enumerate(entries):
             cased_keys = {c.lower() for c in entry.cased_aliases}
-            plain = {f.lower() for f in (entry.name, *entry.aliases)} - cased_keys
+            # In the data's order, not a set's: keys that fold to one automaton pattern
+            # (" ph.d." is "ph.d." and "ph.d" followed by ".") are resolved by insertion
+            # order, which must not change with the process's hash seed.
+            plain = [
+                key
+                for key in dict.fromkeys(f.lower() for f in (entry.name, *entry.aliases))
+                if key not in cased_keys
+            ]
             for key in plain:
                 forms.setdefault(key, []).append(Form(index, None, False, len(key) <= 2))
             for exact in dict.fromkeys(entry.cased_aliases):
@@ -227,7 +234,7 @@ class FormMatcher:
                 forms.setdefault(exact.lower(), []).append(form)
         one_char: dict[str, tuple[Form, ...]] = {}
         for key, key_forms in forms.items():
-            for exact in {f.exact for f in key_forms if len(key) == 1 and f.exact}:
+            for exact in dict.fromkeys(f.exact for f in key_forms if len(key) == 1 and f.exact):
                 one_char[exact] = tuple(f for f in key_forms if f.exact == exact)
         # Forms are folded like the text; forms that fold to the same string share a key.
         folded: dict[str, dict[str, list[Form]]] = {}

@@ -11,9 +11,10 @@ from stream.enrich.step import EnrichmentObserver, PreparedPosting
 from stream.models import SkillTag
 
 # A revision of the matching rules that changes tags without a taxonomy change (2: the
-# context rules, stream/enrich/skills/context.py). Part of the step's version, so cached
-# tags of an older revision miss.
-SKILL_RULES_VERSION = "2"
+# context rules, stream/enrich/skills/context.py; 3: teams the hire works with, employee
+# testimonials and more company cues). Part of the step's version, so cached tags of an
+# older revision miss.
+SKILL_RULES_VERSION = "3"
 
 
 class SkillsPart(BaseModel):
