@@ -154,7 +154,7 @@ def decision_problems(decisions: list[Decision], existing_ids: set[str]) -> list
                 problems.append(f"{d.where}: file must be a lowercase name like 'health'")
         if d.verdict == "link":
             if str(f.get("id", "")) not in existing_ids:
-                problems.append(f"{d.where}: link to unknown hand-written entry {f.get('id')!r}")
+                problems.append(f"{d.where}: link to unknown entry {f.get('id')!r}")
             amends = ("esco_label", "onet_name", "aliases", "cased_aliases", "corroborated_by")
             if not any(f.get(k) for k in amends):
                 problems.append(f"{d.where}: a link needs a link or forms to add")
@@ -194,6 +194,8 @@ def generated_files(decisions: list[Decision]) -> dict[str, str]:
     for d in decisions:
         if d.verdict == "accept":
             by_file.setdefault(str(d.fields["file"]), []).append(d)
+    # A later release links an entry an earlier one accepted: the link amends its fields.
+    amend = _link_changes(decisions)
     files: dict[str, str] = {}
     for name, accepted in sorted(by_file.items()):
         releases = sorted({d.release for d in accepted})
@@ -202,11 +204,40 @@ def generated_files(decisions: list[Decision]) -> dict[str, str]:
             " stream/enrich/skills/taxonomy/decisions/"
             f" ({', '.join(releases)}): edit the decisions, not this file.",
             "skill = [",
-            *(entry_line(d.fields) for d in sorted(accepted, key=lambda d: d.fields["id"])),
+            *(
+                entry_line(_amended(d.fields, amend.get(str(d.fields["id"]), {})))
+                for d in sorted(accepted, key=lambda d: d.fields["id"])
+            ),
             "]",
         ]
         files[f"{GENERATED_PREFIX}{name}.toml"] = "\n".join(lines) + "\n"
     return files
+
+
+def _link_changes(decisions: list[Decision]) -> dict[str, dict[str, Any]]:
+    """Entry id -> what the link decisions change (links, added forms, ambiguity)."""
+    changes: dict[str, dict[str, Any]] = {}
+    for d in decisions:
+        if d.verdict == "link":
+            target = changes.setdefault(str(d.fields["id"]), {})
+            for key, value in d.fields.items():
+                if key in ("aliases", "cased_aliases", "corroborated_by"):
+                    target[key] = [*target.get(key, []), *value]
+                elif key in ("esco_label", "onet_name", "ambiguous"):
+                    target[key] = value
+    return changes
+
+
+def _amended(fields: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    for key in ("esco_label", "onet_name", "ambiguous"):
+        if key in change:
+            out[key] = change[key]
+    for key in ("aliases", "cased_aliases", "corroborated_by"):
+        added = [v for v in change.get(key, []) if v not in out.get(key, [])]
+        if added:
+            out[key] = [*out.get(key, []), *added]
+    return out
 
 
 _LINE_ID = re.compile(r'^\s*\{\s*id\s*=\s*"([^"]+)"')
@@ -263,15 +294,7 @@ def planned_changes(decisions: list[Decision]) -> dict[Path, str | None]:
             plan[path] = None
     for name, content in files.items():
         plan[DATA_DIR / name] = content
-    changes: dict[str, dict[str, Any]] = {}
-    for d in decisions:
-        if d.verdict == "link":
-            target = changes.setdefault(str(d.fields["id"]), {})
-            for key, value in d.fields.items():
-                if key in ("aliases", "cased_aliases", "corroborated_by"):
-                    target[key] = [*target.get(key, []), *value]
-                elif key in ("esco_label", "onet_name", "ambiguous"):
-                    target[key] = value
+    changes = _link_changes(decisions)
     for path in _hand_written():
         plan[path] = linked_text(path.read_text(encoding="utf-8"), changes)
     releases = sorted({d.release for d in decisions})
@@ -288,7 +311,8 @@ def cmd_apply(check: bool) -> int:
     from stream.enrich.skills.taxonomy import Taxonomy, TaxonomyError
 
     decisions = load_decisions()
-    problems = decision_problems(decisions, _hand_written_ids())
+    accepted = {str(d.fields.get("id")) for d in decisions if d.verdict == "accept"}
+    problems = decision_problems(decisions, _hand_written_ids() | accepted)
     if problems:
         print("\n".join(problems), file=sys.stderr)
         print(f"invalid decisions: {len(problems)} problems", file=sys.stderr)
@@ -564,11 +588,11 @@ DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "health": (
         "health", "healthcare", "clinical_skill",
         ("patient", "clinical", "medic", "health", "nurs", "disease", "therap", "surg",
-         "dental", "dentist", "pharmac", "drug", "anatom", "patholog", "diagnos", "hospital",
+         "dental", "dentist", "pharmac", "drug", "anatom", "patholog", "diagnos", "hospital ", "hospitals",
          "physio", "injur", "midwi", "obstetric", "paediatric", "radiograph", "optic",
          "optometr", "hearing", "audiolog", "prosthe", "orthot", "chiropract", "massage",
          "psychiatr", "symptom", "wound", "infect", "vaccin", "blood", "cardi", "neuro",
-         "body", "podiat", "ambulance", "emergency medical"),
+         "podiat", "ambulance", "emergency medical"),
     ),
     "science_lab": (
         "science_lab", "life_sciences", "science_skill",
@@ -614,8 +638,9 @@ DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     ),
     "finance": (
         "finance", "finance", "finance_skill",
-        ("financ", "account", "tax", "bank", "invest", "insur", "budget", "audit", "credit",
-         "loan", "fund", "pension", "asset", "securit", "stock market", "economic", "cost",
+        ("financ", "account", "tax ", "taxation", "bank", "investment", "investor", "insur",
+         "budget", "audit", "credit", "loan", "fund", "pension", "asset", "securities",
+         "stock market", "economic", "cost ", "costs", "costing",
          "price", "pricing", "payment", "monetar", "fiscal", "actuar", "mortgage", "debt"),
     ),
     "legal": (
@@ -641,9 +666,9 @@ DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "agriculture_environment": (
         "agriculture_environment", "agriculture", "agriculture_skill",
         ("farm", "crop", "animal", "livestock", "fish", "aquacult", "forest", "tree",
-         "plant", "soil", "environment", "agricult", "horticult", "garden", "veterinar",
+         "plants", "soil", "environmental", "agricult", "horticult", "garden", "veterinar",
          "horse", "dog", "cattle", "poultry", "pest", "harvest", "seed", "irrigat",
-         "waste", "water", "pollut", "energy", "renewable", "climate", "wildlife", "land"),
+         "pollut", "renewable", "climate", "wildlife", "land "),
     ),
     "social_care": (
         "social_care", "social_care", "social_care_skill",
@@ -694,7 +719,23 @@ _NOMINAL = {
     "harvest": "{} harvesting", "forecast": "{} forecasting", "schedule": "{} scheduling",
     "estimate": "{} estimating", "negotiate": "{} negotiation", "recruit": "{} recruitment",
     "distribute": "{} distribution", "dispatch": "{} dispatching", "sort": "{} sorting",
-    "load": "{} loading", "restore": "{} restoration", "install and maintain": "",
+    "load": "{} loading", "restore": "{} restoration", "prepare": "{} preparation",
+    "create": "{} creation", "write": "{} writing", "organise": "{} organisation",
+    "organize": "{} organization", "implement": "{} implementation",
+    "assess": "{} assessment", "identify": "{} identification", "teach": "{} teaching",
+    "train": "{} training", "produce": "{} production", "promote": "{} promotion",
+    "purchase": "{} purchasing", "order": "{} ordering", "interpret": "{} interpretation",
+    "calculate": "{} calculation", "record": "{} recording", "compose": "{} composition",
+    "research": "{} research", "cut": "{} cutting", "bake": "{} baking",
+    "wash": "{} washing", "mix": "{} mixing", "replace": "{} replacement",
+    "market": "{} marketing", "advertise": "{} advertising", "store": "{} storage",
+    "deliver": "{} delivery", "dispense": "{} dispensing", "prescribe": "{} prescribing",
+    "examine": "{} examination", "inject": "{} injection", "sterilise": "{} sterilisation",
+    "lay": "{} laying", "solder": "{} soldering", "polish": "{} polishing",
+    "grind": "{} grinding", "sand": "{} sanding", "plant": "{} planting",
+    "groom": "{} grooming", "breed": "{} breeding", "hire": "{} hiring",
+    "facilitate": "{} facilitation", "mediate": "{} mediation", "counsel": "{} counselling",
+    "interview": "{} interviewing", "provide": "{}", "execute": "{}",
     "perform": "{}", "conduct": "{}", "use": "{}", "apply": "{}", "practise": "{}",
     "practice": "{}", "undertake": "{}", "carry out": "{}",
 }
@@ -703,7 +744,8 @@ _PARTICLES = frozenset({"off", "up", "out", "down", "away", "over", "back", "thr
 _LINKING = frozenset(
     "on for in to with of into from at by and or as per under within during between using "
     "according that their your own other such various different all any new specific "
-    "appropriate relevant required necessary".split()
+    "appropriate relevant required necessary onto through via over across around about "
+    "without after before against upon toward towards among throughout".split()
 )
 # First words that are nouns as often as verbs ("process engineering", "process
 # refunds"): an activity unless the label ends like knowledge ("... principles").
@@ -741,6 +783,34 @@ _DUTY_VERBS = frozenset(
     "stay remain cater arrange allocate assign delegate enforce implement execute "
     "oversee operate perform maintain".split()
 )
+# First words read as verbs while reviewing the 2026.12.3 batches ("embalm bodies",
+# "interrogate individuals", "study a collection"): an activity unless the label ends
+# like knowledge.
+_REVIEWED_VERBS = frozenset(
+    "acclimatise accompany accurately accurise affix agree air-cure archive articulate "
+    "attract authenticate automate avoid ban bathe belay blast blow boil bolt brainstorm "
+    "buff bundle call capture carve caulk change char chase circulate clamp clarify coat "
+    "coil concentrate conceptualise concretise condense confront contact contain convey "
+    "correct correspond count cover creatively crimp crush cue curate curl customize "
+    "de-limb de-rig debug decant decode decontaminate defend degum demagnetise demolish "
+    "deploy depurate detain digitise dimension dip disaggregate disarm discharge discover "
+    "disinfect dispense display dock drain drop dump dust eject eliminate embalm emboss "
+    "embroider engineer engrave enlarge escort excavate exercise express extinguish file "
+    "filter flue-cure form galvanise generate glue grout harden harmonise harness haul hunt "
+    "improve inflate inject interface interfere interrogate interview irrigate jell knead "
+    "lacquer launch learn lift live melt migrate moor navigate neutralise normalise notate "
+    "obey orchestrate ordain order own pair parkerise patch perforate personalise "
+    "photograph pleat pluck polish pre-blend pre-grind predict preheat profile prompt "
+    "proofread propagate publish pump query rack ramp re-assemble rebuff record rectify "
+    "recycle redirect redistribute reduce refine refurbish register rehabilitate relate "
+    "render renew replicate repossess reproduce rescue research reserve restrain retain "
+    "rewire ride rig rivet run safeguard safely sanitise scale screed screw sculpt search "
+    "segregate settle setup sharpen shift shine sift sign signal smooth smoothen snap soak "
+    "solicit solder source spray spread stabilise stain stamp staple stitch stop store "
+    "stow strain stretch strip study stuff stun submit summarise sun-cure supply suspend "
+    "tabulate tailor tally tell temper thatch track trade train transfer trap tutor unbind "
+    "unmoor upsell value watch wax winterise wrap".split()
+)
 
 
 def is_activity(label: str) -> bool:
@@ -750,7 +820,9 @@ def is_activity(label: str) -> bool:
         return True
     first = words[0].lower()
     return first in _NOMINAL or (len(words) > 1 and first in _DUTY_VERBS) or (
-        first in _DUAL and len(words) > 1 and words[-1].lower() not in _KNOWLEDGE_TAILS
+        first in _DUAL | _REVIEWED_VERBS
+        and len(words) > 1
+        and words[-1].lower() not in _KNOWLEDGE_TAILS
     )
 
 
@@ -783,7 +855,7 @@ def nominal_form(label: str) -> str | None:
         rest = rest[1:]
     if rest and rest[0].lower() in _PARTICLES:
         return None  # a phrasal verb ("clean off fouling"): no simple noun form
-    if not rest or len(rest) > 3 or any(w.lower() in _LINKING for w in rest):
+    if not rest or len(rest) > 4 or any(w.lower() in _LINKING for w in rest):
         return None
     if pattern != "{}":
         rest = [*rest[:-1], singular(rest[-1])]
@@ -938,7 +1010,7 @@ def cmd_batch(wheel: Path) -> int:
             continue
         name = form[:1].upper() + form[1:]
         slug = _slug(form)
-        if slug in ids or name.casefold() in names:
+        if (slug in ids or name.casefold() in names) and not activity:
             slug, name = _slug(label), label[:1].upper() + label[1:]
         fields = {
             "candidate": label,
