@@ -132,6 +132,10 @@ def decision_problems(decisions: list[Decision], existing_ids: set[str]) -> list
     """What is wrong with the decisions themselves (the taxonomy validates the entries)."""
     problems: list[str] = []
     decided: dict[str, str] = {}
+    # a link may also amend an entry an (earlier) accept decision created
+    existing_ids = existing_ids | {
+        str(d.fields.get("id")) for d in decisions if d.verdict == "accept"
+    }
     for d in decisions:
         f = d.fields
         if d.verdict not in _VERDICTS:
@@ -311,8 +315,7 @@ def cmd_apply(check: bool) -> int:
     from stream.enrich.skills.taxonomy import Taxonomy, TaxonomyError
 
     decisions = load_decisions()
-    accepted = {str(d.fields.get("id")) for d in decisions if d.verdict == "accept"}
-    problems = decision_problems(decisions, _hand_written_ids() | accepted)
+    problems = decision_problems(decisions, _hand_written_ids())
     if problems:
         print("\n".join(problems), file=sys.stderr)
         print(f"invalid decisions: {len(problems)} problems", file=sys.stderr)
@@ -819,7 +822,9 @@ def is_activity(label: str) -> bool:
     if not knowledge(label):
         return True
     first = words[0].lower()
-    return first in _NOMINAL or (len(words) > 1 and first in _DUTY_VERBS) or (
+    if first in _NOMINAL and first not in _DUAL:
+        return True
+    return (len(words) > 1 and first in _DUTY_VERBS) or (
         first in _DUAL | _REVIEWED_VERBS
         and len(words) > 1
         and words[-1].lower() not in _KNOWLEDGE_TAILS
