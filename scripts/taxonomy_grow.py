@@ -610,14 +610,18 @@ DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
          "pipe", "metal", "wood", "vehicle", "mechanic", "paint", "roof", "concrete", "drill",
          "brick", "tile", "plaster", "glaz", "insulat", "heating", "ventilat", "boiler",
          "scaffold", "crane", "excavat", "road", "tool", "wiring", "joiner", "masonry",
-         "stone", "floor", "wall", "door", "window", "engine", "motor", "hydraulic"),
+         "stone", "floor", "wall", "door", "window", "engine", "motor", "hydraulic",
+         "firearm", "rope", "air flow", "airflow", "slope", "turbine", "oil well", "boring",
+         "blasting", "hvac"),
     ),
     "manufacturing": (
         "manufacturing", "manufacturing", "trade_skill",
         ("manufactur", "production line", "tend", "machine", "textile", "leather",
          "footwear", "garment", "sewing", "printing", "press", "mould", "mold", "casting",
          "forging", "extrusion", "plastic", "rubber", "glass", "paper", "packag", "assembl",
-         "fabric", "yarn", "furnace", "kiln", "process line", "product quality"),
+         "fabric", "yarn", "furnace", "kiln", "process line", "product quality", "warp",
+         "weft", "cocoa", "meat", "camelback", "tyre", "ferment", "cheese", "chocolate",
+         "sugar", "tobacco", "brew"),
     ),
     "education": (
         "education", "education", "education_skill",
@@ -630,14 +634,15 @@ DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         ("food", "beverage", "cook", "kitchen", "restaurant", "hotel", "guest", "wine",
          "bar", "menu", "touris", "travel", "catering", "meal", "drink", "dish", "bake",
          "pastry", "culinar", "housekeep", "accommodation", "visitor", "leisure", "event",
-         "spirits", "beer", "coffee", "tea"),
+         "spirits", "beer", "coffee", "tea", "reheat", "chef", "sommelier"),
     ),
     "logistics": (
         "logistics", "logistics", "logistics_skill",
         ("transport", "ship", "cargo", "freight", "warehouse", "logistic", "vessel", "rail",
          "train", "driv", "deliver", "port", "maritime", "navigat", "aviation", "aircraft",
          "airport", "flight", "vehicle", "fleet", "stock", "inventor", "supply chain",
-         "customs", "container", "pilot", "traffic", "courier", "postal"),
+         "customs", "container", "pilot", "traffic", "courier", "postal", "lightering",
+         "mooring"),
     ),
     "finance": (
         "finance", "finance", "finance_skill",
@@ -664,14 +669,18 @@ DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
          "film", "photograph", "camera", "performer", "performance", "stage ", "actor",
          "singing", "musical instrument", "craft", "sculpt", "illustrat", "animation",
          "video", "audio", "sound", "broadcast", "journalis", "literar", "museum",
-         "exhibition", "costume", "jewel", "fashion", "sport", "athlet", "fitness"),
+         "exhibition", "costume", "jewel", "fashion", "sport", "athlet", "fitness",
+         "projection", "composition", "lifecast", "doll", "toy", "puppet", "circus",
+         "orchestra", "choreograph", "script"),
     ),
     "agriculture_environment": (
         "agriculture_environment", "agriculture", "agriculture_skill",
         ("farm", "crop", "animal", "livestock", "fish", "aquacult", "forest", "tree",
          "plants", "soil", "environmental", "agricult", "horticult", "garden", "veterinar",
          "horse", "dog", "cattle", "poultry", "pest", "harvest", "seed", "irrigat",
-         "pollut", "renewable", "climate", "wildlife", "land "),
+         "pollut", "renewable", "climate", "wildlife", "land ", "sheep", "breed",
+         "habitat", "erosion", "natural area", "cage", "fisher", "wastewater", "waste water",
+         "sewage", "orchard", "vineyard", "landscap"),
     ),
     "social_care": (
         "social_care", "social_care", "social_care_skill",
@@ -683,7 +692,8 @@ DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "ict", "it_ops", "concept",
         ("ict", "software", "computer", "data", "network", "program", "digital", "online",
          "database", "web", "cyber", "system", "information", "algorithm", "server",
-         "cloud", "internet", "application", "telecom", "electronic"),
+         "cloud", "internet", "application", "telecom", "electronic", "frequenc",
+         "escalation"),
     ),
     "management": (
         "management", "business", "business_skill",
@@ -891,7 +901,6 @@ def classify(label: str, text: str) -> str:
 
 
 _US = (
-    ("isation", "ization"), ("ise ", "ize "), ("ised ", "ized "), ("ising ", "izing "),
     ("yse ", "yze "), ("ysing ", "yzing "), ("colour", "color"), ("behaviour", "behavior"),
     ("labour", "labor"), ("centre", "center"), ("modelling", "modeling"),
     ("licence", "license"), ("paediatr", "pediatr"), ("anaesthe", "anesthe"),
@@ -904,9 +913,27 @@ _US = (
 )
 
 
+# Words spelt -ise in American English too ("expertise", "advertise", "exercise").
+_ISE_KEPT = frozenset(
+    "expertise advertise exercise merchandise enterprise surprise comprise compromise "
+    "premise promise demise franchise rise arise sunrise noise wise otherwise raise praise "
+    "cruise precise concise treatise televise revise devise improvise supervise disguise "
+    "despise chastise reprise apprise excise incise poise turquoise paradise porpoise "
+    "tortoise anise guise mortise bruise braise appraise likewise clockwise".split()
+)
+_ISE = re.compile(r"\b([a-z]+?)is(e|es|ed|ing|ation|ations|ational|er|ers)\b")
+
+
+def _ise_to_ize(match: re.Match[str]) -> str:
+    stem, ending = match[1], match[2]
+    if f"{stem}ise" in _ISE_KEPT or (ending[0] == "a" and stem.endswith("v")):
+        return match[0]  # "improvisation" stays
+    return f"{stem}iz{ending}"
+
+
 def us_spelling(form: str) -> str:
     """The American spelling of an ESCO (British) form, or the form itself."""
-    padded = form + " "
+    padded = _ISE.sub(_ise_to_ize, form) + " "
     for british, american in _US:
         padded = padded.replace(british, american)
     return padded[:-1]
