@@ -970,6 +970,11 @@ def cmd_batch(wheel: Path) -> int:
     concepts = esco_uris.read_concepts(wheel)
     uris, _ = esco_uris.resolve(concepts, set(labels), set(labels))
     text_of = dict(concepts)
+    with ONET.open(encoding="utf-8", newline="") as handle:
+        onet_names = {
+            r["example"].strip().casefold(): r["example"].strip() for r in csv.DictReader(handle)
+        }
+    onet_taken = {e.onet_name for e in taxonomy.entries if e.onet_name}
     candidates = []
     for label in labels:
         term = _PAREN.sub("", label) or label
@@ -1081,6 +1086,17 @@ def cmd_batch(wheel: Path) -> int:
             }
         else:
             fields["esco_label"] = label
+            onet = next(
+                (
+                    onet_names[f.casefold()]
+                    for f in (name, *fields.get("aliases", []))
+                    if f.casefold() in onet_names and onet_names[f.casefold()] not in onet_taken
+                ),
+                "",
+            )
+            if onet:  # the O*NET technology of the same name
+                fields["onet_name"] = onet
+                onet_taken.add(onet)
             kind = "activity, noun form" if activity else "knowledge"
             fields["note"] = f"{kind}; {n}x in {docs[label]} ranking postings"
             ids.add(slug)
