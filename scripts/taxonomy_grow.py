@@ -983,12 +983,15 @@ def cmd_batch(wheel: Path) -> int:
         if label not in uris or _covered(matcher, forms, term):
             continue
         candidates.append((label, term))
-    # occurrences of each form (and its American spelling) in the ranking postings
+    # occurrences of each label, its noun form and their American spellings in the
+    # ranking postings
     automaton = ahocorasick.Automaton()
     keys: dict[str, set[str]] = {}
     for label, term in candidates:
-        for form in {term.casefold(), us_spelling(term.casefold())}:
-            keys.setdefault(fold(form), set()).add(label)
+        noun = nominal_form(label) if is_activity(label) else None
+        for form in {term, noun or term}:
+            for variant in {form.casefold(), us_spelling(form.casefold())}:
+                keys.setdefault(fold(variant), set()).add(label)
     for key in keys:
         automaton.add_word(key, key)
     automaton.make_automaton()
@@ -1018,10 +1021,7 @@ def cmd_batch(wheel: Path) -> int:
             form = nominal_form(label) or (term if n else "")
         reject = ""
         if not form:
-            reject = (
-                "an activity phrase no ranking posting uses as written, with no noun form"
-                " the matcher could find"
-            )
+            reject = "activity: in no ranking posting as written, no noun form"
         elif form.casefold() in owner or (form != term and _covered(matcher, forms, form)):
             entry = owner.get(form.casefold())
             if entry is not None and entry.id in hand and entry.esco_label is None:
@@ -1035,12 +1035,7 @@ def cmd_batch(wheel: Path) -> int:
                     continue
             reject = f"covered by an existing entry (its form {form!r})"
         if reject:
-            fields: dict[str, Any] = {
-                "candidate": label,
-                "source": "esco",
-                "verdict": "reject",
-                "reason": reject,
-            }
+            fields: dict[str, Any] = {"candidate": label, "verdict": "reject", "reason": reject}
             by_domain.setdefault(domain, []).append(
                 "  { " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in fields.items()) + " },"
             )
@@ -1060,8 +1055,6 @@ def cmd_batch(wheel: Path) -> int:
             "file": f"2026_12_3_{file}",
         }
         variants = [us_spelling(form.casefold())]
-        if activity and n:
-            variants += [term.casefold(), us_spelling(term.casefold())]
         aliases = [
             f for f in dict.fromkeys(variants) if f != name.casefold() and f not in taken_forms
         ]
@@ -1098,6 +1091,7 @@ def cmd_batch(wheel: Path) -> int:
                 fields["onet_name"] = onet
                 onet_taken.add(onet)
             kind = "activity, noun form" if activity else "knowledge"
+            # occurrences of the label or its noun form (and American spellings)
             fields["note"] = f"{kind}; {n}x in {docs[label]} ranking postings"
             ids.add(slug)
             names.add(name.casefold())
