@@ -986,10 +986,17 @@ def is_activity(label: str) -> bool:
     )
 
 
+_SAME_PLURAL = frozenset({"species", "series", "means", "teeth", "people", "staff"})
+
+
 def singular(word: str) -> str:
     """A plural noun's singular, for "X operation" from "operate Xs" (good enough for
     ESCO objects; the reviewer reads every form)."""
     low = word.lower()
+    if low in _SAME_PLURAL:
+        return word
+    if low == "lenses":
+        return word[:-2]
     if low.endswith("eses") and len(low) > 5:
         return word[:-2] + "is"
     if low.endswith("ies") and len(low) > 4:
@@ -1042,7 +1049,83 @@ def classify(label: str, text: str) -> str:
             score += 3 * folded_label.count(needle) + folded_text.count(needle)
         if score > best_score:
             best, best_score = domain, score
+    if best == "management":
+        # The business-skill default took what the domain keywords miss; read the label
+        # alone against the industries that fell there most in the 2026.12.3 review.
+        for domain, keys in _INDUSTRIES:
+            if any(" " + key in folded_label for key in keys):
+                return domain
     return best
+
+
+# Label keywords of industries whose concepts the "management" default took (review of
+# 2026.12.3's management batch: tanning, mining, casinos, wine, writing...), checked in order.
+_INDUSTRIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("manufacturing", _keys("tanning|beamhouse|leather|printed goods|soap|pulp|granulat|mixer")),
+    (
+        "trades",
+        _keys(
+            "mine |mines|mining|oil |oil|gas |well |wells|rig |rigs|drilling|petroleum|coking|"
+            "sulphur|shale|limestone|quarr|slate|jackhammer|band saw|sandblast|shotcret|"
+            "planer|grinder|hoist|pump|cutterhead|saws|chimney|dam |weir"
+        ),
+    ),
+    (
+        "hospitality",
+        _keys(
+            "casino|gambling|betting|lottery|bingo|gaming|game |games|grape|vine|wine|malt|"
+            "mashing|lautering|cellar|juice|dairy|milk|cacao|salad|sandwich|food|spa |salon|"
+            "camp|housekeeping|agritourism|recreation"
+        ),
+    ),
+    (
+        "agriculture_environment",
+        _keys(
+            "water|waste|recycl|composting|plant |plants|planting|tree|turf|canopy|forage|"
+            "weed|garden|flower|green space|landscape|aquatic|aquaculture|hatchery|broodstock|"
+            "fish|shellfish|plankton|stable|zoo|timber|logging|lumber|biodiversity|rainwater|"
+            "air quality|energy|biogas|power plant|fossil|fuel"
+        ),
+    ),
+    (
+        "arts_media",
+        _keys(
+            "writing|headline|leaflet|song|dialogue|voice-over|diction|speech|vocal|rehearsal|"
+            "repertoire|lighting|projection|projector|film|video|audiovisual|shot |pyrotechn|"
+            "artefact|collection|library|archive|swimming|sword|improvisation|wig|make-up|"
+            "wardrobe|basket|marquetry|enamel|subtitle|rhyme"
+        ),
+    ),
+    (
+        "health",
+        _keys(
+            "psycholog|psychotherap|sophrology|relaxation|orthop|audiolog|pregnancy|"
+            "phoniatric|occlusion|transcranial|diet|eating disorder|hair|pedicure|facial|"
+            "skin|scalp|teeth|lense|orthoptic|semen|prescription|imaging|hygiene|cancer"
+        ),
+    ),
+    (
+        "logistics",
+        _keys(
+            "airport|airside|aviation|aeronautical|aerodrome|airspace|port |ship|tanker|"
+            "lightering|dock|carrier|haulage|transport|fleet|forklift|lhd|dump truck|"
+            "intermodal|storage|warehouse|pallet|freight|stowage|flight|taxi|tram"
+        ),
+    ),
+    (
+        "security_safety",
+        _keys("crowd|troop|navy|military|terrorism|theft|demining|dive |diving|safety|poison"),
+    ),
+    ("ict", _keys("software|gis |ict |system |systems|digital|database|modelling|testbed")),
+    (
+        "science_lab",
+        _keys(
+            "testing|analysis|alkalinity|purity|moisture|laboratory|morphology|taxonomy|"
+            "calorimeter|telescope|seismometer|tribometer|stress-strain|thermoplastic|"
+            "radioactive|fossil identification"
+        ),
+    ),
+)
 
 
 _US = (
