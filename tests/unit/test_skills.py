@@ -98,6 +98,7 @@ TRAPS = [
     ("The swedish meatballs are on the menu.", "", "lang-swedish"),
     ("Apply at jobs.example.com/view.asp?R_ID=6146446", "Python and SQL.", "r"),
     ("Grade C or better in maths.", "", "c"),
+    ("Tutor a 9th grader in algebra.", "Heavy equipment yard.", "excavator"),
     ("Try our new spring menu.", "Java and Python.", "spring"),
     ("Access to a computer and the internet.", "", "microsoft-access"),
     ("Make a difference every day.", "Python and Docker.", "make"),
