@@ -15,6 +15,10 @@ Reads ../shared/data (never copied into the repo) and prints:
   so that "information technology" or "cloud adoption and migration" do not count;
 - recall on all annotated spans (knowledge and skill) of up to 4 words, the issue's span
   length (longer skill spans are mostly clauses: "work closely with the product team");
+- recall on those of them judged by hand to be concrete skills (the issue's measure: tools,
+  technologies, methods, qualifications, named domains and soft skills, not duties such as
+  "ensure quality"); the judgement is benchmarks/data/skillspan_concrete.jsonl, locators
+  only, and how it was made is in benchmarks/data/README.md;
 - on the ESCO-annotated validation sentences (SkillSpan spans mapped by hand to ESCO v1.1
   labels): recall of the spans that have an ESCO label, and, of those found, the share
   whose overlapping tag links to exactly that label (`esco_label`), a check of the links;
@@ -42,6 +46,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from stream.enrich.skills.extract import SkillExtractor
 from stream.enrich.skills.taxonomy import Taxonomy
@@ -55,6 +60,9 @@ ESCO_VALIDATION = (
 )
 LINKEDIN = DATA / "salary" / "linkedin_postings_sample500.csv"
 VOCABULARIES = DATA / "vocabularies"
+# Locators into SKILLSPAN with a hand judgement each; no text (the data stays in ../shared).
+JUDGED = Path(__file__).resolve().parent / "data" / "skillspan_concrete.jsonl"
+SHORT_WORDS = 4  # the issue's span length
 SAMPLE_SEED = 20261128
 TECH_TITLE = re.compile(
     r"engineer|developer|software|data|\bIT\b|devops|cloud|security|programmer|architect"
@@ -101,8 +109,55 @@ def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     return found
 
 
+class JudgementError(ValueError):
+    """The judgement file and the SkillSpan postings disagree: the figure would be wrong."""
+
+
+def short_spans(row: dict[str, Any]) -> set[str]:
+    """A posting's distinct knowledge and skill span texts of up to SHORT_WORDS words."""
+    spans: list[str] = [*row["knowledge_spans"], *row["skill_spans"]]
+    return {s for s in spans if len(s.split()) <= SHORT_WORDS}
+
+
+def judged_concrete(rows: list[dict[str, Any]], path: Path = JUDGED) -> dict[int, dict[str, bool]]:
+    """Per posting index, each short span text and whether it was judged a concrete skill.
+
+    Each line locates one span by posting index (with its source and idx, to catch a
+    reordered data file), list ("knowledge" or "skill") and index in that list. Raises
+    JudgementError when a locator points nowhere, a span is judged twice, or a short
+    span is not judged at all: a judgement that no longer matches the data must not yield
+    a figure quietly.
+    """
+    judged: dict[int, dict[str, bool]] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        locator = json.loads(line)
+        posting, kind, index = locator["posting"], locator["kind"], locator["span"]
+        where = f"{path.name} line {number}"
+        if not 0 <= posting < len(rows):
+            raise JudgementError(f"{where}: no posting {posting}")
+        row = rows[posting]
+        if (row["source"], row["idx"]) != (locator["source"], locator["idx"]):
+            raise JudgementError(f"{where}: posting {posting} is not {locator['source']}")
+        spans = row.get(f"{kind}_spans")
+        if not isinstance(spans, list) or not 0 <= index < len(spans):
+            raise JudgementError(f"{where}: no {kind} span {index} in posting {posting}")
+        text = spans[index]
+        if len(text.split()) > SHORT_WORDS:
+            raise JudgementError(f"{where}: span longer than {SHORT_WORDS} words")
+        if text in judged.setdefault(posting, {}):
+            raise JudgementError(f"{where}: span judged twice in posting {posting}")
+        judged[posting][text] = bool(locator["concrete"])
+    for posting, row in enumerate(rows):
+        unjudged = short_spans(row) - judged.get(posting, {}).keys()
+        if unjudged:
+            raise JudgementError(f"{len(unjudged)} short spans of posting {posting} unjudged")
+    return judged
+
+
 def skillspan(extractor: SkillExtractor) -> None:
     rows = [json.loads(line) for line in SKILLSPAN.read_text(encoding="utf-8").splitlines()]
+    judged = judged_concrete(rows) if JUDGED.exists() else None
+    judged_short, judged_hit = 0, 0
     names = vocabulary()
     concrete, concrete_hit = 0, 0
     micros, gold, hit, mentions, inside = [], 0, 0, 0, 0
@@ -110,7 +165,7 @@ def skillspan(extractor: SkillExtractor) -> None:
     by_source: Counter[str] = Counter()
     hit_by_source: Counter[str] = Counter()
     missed: Counter[str] = Counter()
-    for row in rows:
+    for posting, row in enumerate(rows):
         # The SkillSpan text is already plain (its spans are verbatim substrings), so it is
         # passed as is: normalizing would turn "<ORGANIZATION>" into a tag and shift offsets.
         text: str = row["text"]
@@ -123,11 +178,14 @@ def skillspan(extractor: SkillExtractor) -> None:
             for span in _occurrences(text, s)
         ]
         inside += sum(any(a < e and s < b for a, b in annotated) for s, e in found)
-        for span_text in {*row["knowledge_spans"], *row["skill_spans"]}:
-            if len(span_text.split()) <= 4:
-                short += 1
-                places = _occurrences(text, span_text)
-                short_hit += any(a < e and s < b for a, b in places for s, e in found)
+        for span_text in short_spans(row):
+            short += 1
+            places = _occurrences(text, span_text)
+            overlapped = any(a < e and s < b for a, b in places for s, e in found)
+            short_hit += overlapped
+            if judged is not None and judged[posting][span_text]:
+                judged_short += 1
+                judged_hit += overlapped
         for span_text in row["knowledge_spans"]:
             gold += 1
             by_source[row["source"]] += 1
@@ -153,6 +211,13 @@ def skillspan(extractor: SkillExtractor) -> None:
         f"skillspan knowledge+skill spans of up to 4 words (distinct per posting): "
         f"{short_hit}/{short} = {short_hit / max(1, short):.1%}"
     )
+    if judged is None:
+        print(f"hand-judged concrete span recall skipped: {JUDGED} not found")
+    else:
+        print(
+            f"recall of hand-judged concrete knowledge+skill spans of up to {SHORT_WORDS} words: "
+            f"{judged_hit}/{judged_short} = {judged_hit / max(1, judged_short):.1%}"
+        )
     if mentions:
         print(f"mentions inside an annotated span: {inside}/{mentions} = {inside / mentions:.1%}")
     print("most frequent missed knowledge spans:", ", ".join(s for s, _ in missed.most_common(25)))
