@@ -10,7 +10,7 @@ Reads ../shared/data (never copied into the repo) and prints:
   tools, hard knowledge) overlapped by an accepted skill mention, and the share of
   accepted mentions that fall inside any annotated span (knowledge or skill), a lower
   bound on precision because the annotation is not exhaustive;
-- recall on the "concrete" knowledge spans: those whose text, case-folded, is a name in
+- recall on the "vocabulary-named" knowledge spans: those whose text, case-folded, is a name in
   an external vocabulary (O*NET technology examples, Stack Overflow tags, ESCO labels),
   so that "information technology" or "cloud adoption and migration" do not count;
 - recall on all annotated spans (knowledge and skill) of up to 4 words, the issue's span
@@ -204,7 +204,7 @@ def skillspan(extractor: SkillExtractor) -> None:
         share = hit_by_source[source] / by_source[source]
         print(f"  {source}: {hit_by_source[source]}/{by_source[source]} = {share:.1%}")
     print(
-        f"skillspan concrete knowledge-span recall: {concrete_hit}/{concrete} = "
+        f"skillspan vocabulary-named knowledge-span recall: {concrete_hit}/{concrete} = "
         f"{concrete_hit / max(1, concrete):.1%}"
     )
     print(

@@ -42,7 +42,12 @@ def _load(name: str) -> ModuleType:
         (
             "skills_quality",
             [],
-            ["skillspan concrete knowledge-span recall:", "zero-tag", "dropped by the context"],
+            [
+                "skillspan vocabulary-named knowledge-span recall:",
+                "recall of hand-judged concrete",
+                "zero-tag",
+                "dropped by the context",
+            ],
         ),
         ("salary_quality", ["--show", "0"], ["price", "linkedin"]),
         ("text_speed", ["--rounds", "1"], ["same output 500/500", "same output 58/58"]),
