@@ -83,3 +83,14 @@ class MoneyGate:
 
     def __init__(self, markers: Sequence[str], before: Sequence[str]) -> None: ...
     def may_have_money(self, text: str) -> bool: ...
+
+# The terms step's keyword scan (native/src/terms.rs; stream/enrich/terms/scan.py).
+class TermsScanner:
+    """`scan.scan_reference` compiled: the same automaton over the text's ASCII bytes."""
+
+    def __init__(
+        self, patterns: Sequence[bytes], values: Sequence[tuple[str, str, int]]
+    ) -> None: ...
+    def scan(
+        self, text: str, encoded: bytes | None = None
+    ) -> dict[str, list[tuple[int, int, str]]]: ...

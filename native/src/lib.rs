@@ -15,8 +15,10 @@ pub mod prep;
 mod py_prep;
 mod py_scan;
 mod py_sections;
+mod py_terms;
 pub mod scan;
 pub mod sections;
+pub mod terms;
 pub mod text;
 
 #[pymodule]
@@ -25,5 +27,6 @@ fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     py_scan::register(m)?;
     py_sections::register(m)?;
     py_prep::register(m)?;
+    py_terms::register(m)?;
     Ok(())
 }

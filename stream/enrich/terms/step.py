@@ -35,10 +35,10 @@ class TermsPart(BaseModel):
 
 def decide(title: str, description: str, employment_type: str | None) -> TermsPart:
     """The four fields for one posting (normalized title and description)."""
-    encoded = description.encode("ascii", "replace")
-    hits = scan(description, encoded)
+    hits = scan(description)
     asked = [hit[1] for field in _ASKED for hit in hits.get(field, ())]
-    requirements = Requirements(description, encoded, max(asked) if asked else None, hits)
+    # The ASCII bytes are encoded by `Requirements` only if a mention needs them.
+    requirements = Requirements(description, None, max(asked) if asked else None, hits)
     years, _ = experience_years(description, hits, requirements)
     words = title_words(title)
     return _part(
