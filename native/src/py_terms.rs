@@ -1,11 +1,14 @@
 //! The Python class `stream_native.TermsScanner`: the terms step's keyword scan
 //! (`stream/enrich/terms/scan.py`'s `scan`, which stays the reference), returning the
-//! same dict of hits grouped by field.
+//! same dict of hits grouped by field, and the experience mentions of those hits
+//! (`experience.py`'s `mentions`, the reference of native/src/experience.rs).
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::string::PyStringData;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::terms::{ascii_bytes, TermsAutomaton};
+use crate::experience;
+use crate::terms::{Hit, TermsAutomaton};
 
 #[pyclass(frozen, module = "stream_native")]
 pub struct TermsScanner {
@@ -14,6 +17,11 @@ pub struct TermsScanner {
     /// keyword: 1 for the word-start patterns).
     values: Vec<(usize, Py<PyString>, usize)>,
     fields: Vec<Py<PyString>>,
+    /// Per pattern, its keyword (for the Rust rules, which run without the GIL).
+    words: Vec<String>,
+    /// The indexes of the "years" and "no_experience" fields.
+    years: Option<usize>,
+    no_experience: Option<usize>,
 }
 
 #[pymethods]
@@ -27,11 +35,14 @@ impl TermsScanner {
         values: Vec<(String, String, usize)>,
     ) -> PyResult<Self> {
         if patterns.len() != values.len() {
-            return Err(PyValueError::new_err("patterns and values differ in length"));
+            return Err(PyValueError::new_err(
+                "patterns and values differ in length",
+            ));
         }
         let automaton = TermsAutomaton::new(&patterns).map_err(PyValueError::new_err)?;
         let mut names: Vec<String> = Vec::new();
         let mut rows = Vec::with_capacity(values.len());
+        let mut words = Vec::with_capacity(values.len());
         for (field, word, skip) in values {
             if skip > 1 {
                 return Err(PyValueError::new_err("skip must be 0 or 1"));
@@ -44,20 +55,26 @@ impl TermsScanner {
                 }
             };
             rows.push((index, PyString::intern(py, &word).unbind(), skip));
+            words.push(word);
         }
         let fields = names
             .iter()
             .map(|n| PyString::intern(py, n).unbind())
             .collect();
+        let years = names.iter().position(|n| n == "years");
+        let no_experience = names.iter().position(|n| n == "no_experience");
         Ok(Self {
             automaton,
             values: rows,
             fields,
+            words,
+            years,
+            no_experience,
         })
     }
 
-    /// `scan.scan(text)`: field -> [(start, end, keyword)] in text order. A text Python
-    /// cannot give as UTF-8 (lone surrogates) is handed over as its `encoded` bytes.
+    /// `scan.scan_reference(text, encoded)`: field -> [(start, end, keyword)] in text
+    /// order.
     #[pyo3(signature = (text, encoded = None))]
     fn scan<'py>(
         &self,
@@ -65,30 +82,99 @@ impl TermsScanner {
         text: &Bound<'py, PyString>,
         encoded: Option<&[u8]>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let bytes = match encoded {
-            Some(e) => {
-                let mut b = Vec::with_capacity(e.len() + 1);
-                b.push(b'\n');
-                b.extend_from_slice(e);
-                b
-            }
-            None => match text.to_str() {
-                Ok(s) => ascii_bytes(s),
-                Err(_) => {
-                    let e = text.call_method1("encode", ("ascii", "replace"))?;
-                    let mut b = vec![b'\n'];
-                    b.extend_from_slice(e.extract::<&[u8]>()?);
-                    b
-                }
-            },
-        };
+        let (bytes, _) = self.bytes(text, encoded)?;
         let hits = py.detach(|| self.automaton.hits(&bytes));
+        self.grouped(py, bytes.len(), &hits)
+    }
+
+    /// `scan(text)` and `experience.mentions(text, hits)` as [(start, end, min, max)], or
+    /// None where the reference must be asked (see native/src/experience.rs).
+    #[allow(clippy::type_complexity)]
+    fn read<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<(Bound<'py, PyDict>, Option<Vec<experience::Mention>>)> {
+        let (bytes, data) = self.bytes(text, None)?;
+        let (hits, mentions) = py.detach(|| {
+            let hits = self.automaton.hits(&bytes);
+            let mentions = self.mentions(data, &hits);
+            (hits, mentions)
+        });
+        Ok((self.grouped(py, bytes.len(), &hits)?, mentions))
+    }
+}
+
+impl TermsScanner {
+    /// The scanned bytes (`b"\n"` + the ASCII bytes) and the text's code points, read
+    /// from the string's own storage (one unit per Python character, so no UTF-8 encoding
+    /// or decoding; a lone surrogate is "?" to the scan, as `encode("ascii", "replace")`
+    /// makes it, and U+FFFD to the rules, which treat both alike).
+    fn bytes<'a>(
+        &self,
+        text: &'a Bound<'_, PyString>,
+        encoded: Option<&[u8]>,
+    ) -> PyResult<(Vec<u8>, PyStringData<'a>)> {
+        // SAFETY: the data is read while `text` (an immutable str) is borrowed, on the
+        // CPython targets the project builds for (pyo3's tested layout, x86_64).
+        let data = unsafe { text.data() }?;
+        if let Some(e) = encoded {
+            let mut b = Vec::with_capacity(e.len() + 1);
+            b.push(b'\n');
+            b.extend_from_slice(e);
+            return Ok((b, data));
+        }
+        let mut b = Vec::with_capacity(text_len(&data) + 1);
+        b.push(b'\n');
+        match data {
+            PyStringData::Ucs1(units) => b.extend(units.iter().map(|&u| ascii(u as u32))),
+            PyStringData::Ucs2(units) => b.extend(units.iter().map(|&u| ascii(u as u32))),
+            PyStringData::Ucs4(units) => b.extend(units.iter().map(|&u| ascii(u))),
+        }
+        Ok((b, data))
+    }
+
+    fn mentions(&self, data: PyStringData<'_>, hits: &[Hit]) -> Option<Vec<experience::Mention>> {
+        let (Some(years), no_experience) = (self.years, self.no_experience) else {
+            return Some(Vec::new());
+        };
+        let asked = |&(pattern, _, _): &Hit| {
+            let field = self.values[pattern].0;
+            field == years || Some(field) == no_experience
+        };
+        if !hits.iter().any(asked) {
+            return Some(Vec::new());
+        }
+        let chars: Vec<char> = match data {
+            PyStringData::Ucs1(units) => units.iter().map(|&u| char::from(u)).collect(),
+            PyStringData::Ucs2(units) => units.iter().map(|&u| code_point(u as u32)).collect(),
+            PyStringData::Ucs4(units) => units.iter().map(|&u| code_point(u)).collect(),
+        };
+        let mut none: Vec<(usize, &str)> = Vec::new();
+        let mut starts: Vec<usize> = Vec::new();
+        for &(pattern, start, _) in hits {
+            let (field, _, skip) = &self.values[pattern];
+            if *field == years {
+                starts.push(start - 1 + skip);
+            } else if Some(*field) == no_experience {
+                none.push((start - 1 + skip, self.words[pattern].as_str()));
+            }
+        }
+        experience::mentions(&chars, &none, &starts)
+    }
+
+    fn grouped<'py>(
+        &self,
+        py: Python<'py>,
+        scanned: usize,
+        hits: &[Hit],
+    ) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
-        if bytes.len() <= 1 {
+        if scanned <= 1 {
             return Ok(out);
         }
         let mut lists: Vec<Option<Bound<'py, PyList>>> = vec![None; self.fields.len()];
-        for (pattern, start, end) in hits {
+        for &(pattern, start, end) in hits {
             let (field, word, skip) = &self.values[pattern];
             let hit = PyTuple::new(
                 py,
@@ -109,6 +195,27 @@ impl TermsScanner {
         }
         Ok(out)
     }
+}
+
+fn text_len(data: &PyStringData<'_>) -> usize {
+    match data {
+        PyStringData::Ucs1(units) => units.len(),
+        PyStringData::Ucs2(units) => units.len(),
+        PyStringData::Ucs4(units) => units.len(),
+    }
+}
+
+/// A code point as `encode("ascii", "replace")` gives it.
+fn ascii(unit: u32) -> u8 {
+    if unit < 128 {
+        unit as u8
+    } else {
+        b'?'
+    }
+}
+
+fn code_point(unit: u32) -> char {
+    char::from_u32(unit).unwrap_or(char::REPLACEMENT_CHARACTER)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

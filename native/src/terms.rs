@@ -39,7 +39,10 @@ pub fn ascii_bytes(text: &str) -> Vec<u8> {
     if text.is_ascii() {
         out.extend_from_slice(text.as_bytes());
     } else {
-        out.extend(text.chars().map(|c| if c.is_ascii() { c as u8 } else { b'?' }));
+        out.extend(
+            text.chars()
+                .map(|c| if c.is_ascii() { c as u8 } else { b'?' }),
+        );
     }
     out
 }

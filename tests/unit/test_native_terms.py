@@ -1,5 +1,7 @@
 """Differential tests: the compiled terms scan (`stream_native.TermsScanner`, behind
-`terms.scan.scan`) gives exactly the hits of the Python reference (`scan_reference`): on
+`terms.scan.scan` and `terms.scan.read`) gives exactly the hits of the Python reference
+(`scan_reference`), and the compiled experience rules the mentions of
+`experience.mentions` (or defer to it, answering None): on
 hand-picked texts, on generated text built from the keywords and the characters around
 them, and on every title and description of the real postings in ../shared/data and every
 labelled terms case."""
@@ -15,7 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stream.enrich.terms.scan import _WORD_STARTS, KEYWORDS, scan, scan_reference
+from stream.enrich.terms.experience import mentions
+from stream.enrich.terms.scan import _WORD_STARTS, KEYWORDS, read, scan, scan_reference
 from stream.enrich.text import normalize_text
 from tests.normalization import cases as case_files
 
@@ -42,14 +45,81 @@ _KEYWORD_TOKENS = sorted(
 TOKENS = [*_KEYWORD_TOKENS, *_WORD_STARTS, "x", "é", "–", "\u2022", "Y", "a", "s", ". "]
 
 
+EXPERIENCE_TEXTS = [
+    "5+ years of hands-on Python experience",
+    "3-5 yrs. experience; 2 – 4 years’ experience",
+    "two (2) years in a similar role, three to five years working as an analyst",
+    "Minimum 5 yrs in sales. At least 2 years of college.",
+    "We have 25 years of history. Founded 10 years ago, our 5 years",
+    "6 months experience, 18 months in the field",
+    "1.5 months of experience",
+    "Must have 2+ years of program management",
+    "within 6 months of hire you will need 2 years experience",
+    "10+years experience, 5 or more years experience, 3 plus years experience",
+    "3 Jahre Berufserfahrung, zwei Jahren Erfahrung",
+    "No experience necessary. Experience necessary. no prior experience",
+    "٣ years of experience",
+    "² years of experience",
+    "5 YEARS EXPERİENCE, 4 yearſ experience, 3 ſtudies years",
+    "(5) years of experience with Java, (+) 4 years experience",
+    "1 year Java exp. and 2 yrs. exp",
+    "Experience: 3 years",
+]
+
+GENERATED = settings(
+    max_examples=500,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
 def _same(text: str) -> None:
-    assert scan(text) == scan_reference(text)
+    hits = scan_reference(text)
+    assert scan(text) == hits
     encoded = text.encode("ascii", "replace")
     assert scan(text, encoded) == scan_reference(text, encoded)
+    compiled, found = read(text)
+    assert compiled == hits
+    if found is not None:
+        assert found == mentions(text, hits)
 
 
-@pytest.mark.parametrize("text", TEXTS)
+@pytest.mark.parametrize("text", TEXTS + EXPERIENCE_TEXTS)
 def test_hand_picked(text: str) -> None:
+    _same(text)
+
+
+def test_experience_cases_find_mentions_and_deferrals() -> None:
+    # A check on the test: the cases reach mentions, ranges, months and the deferrals.
+    found = [read(text)[1] for text in EXPERIENCE_TEXTS]
+    assert None in found  # "٣", "²", "1.5 months": the reference decides
+    flat = [m for f in found if f for m in f]
+    assert (0, 7, (5.0, None)) in flat
+    assert any(m[2][1] is not None for m in flat)
+    assert any(m[2] == (0.5, None) for m in flat)
+
+
+# Words the experience rules read, and characters Python's rules treat specially.
+EXPERIENCE_TOKENS = [
+    "5", "10", "2", "3.5", "25", "30", "100", "two", "five", "twenty", "zwei", "(2)", "(+)",
+    "+", "-", "–", " to ", " or ", " bis ", "or more", "plus", "full", "year", "years",
+    "yrs", "yrs.", "yr", "months", "month", "Jahre", "Jahren", "YEARS", "Years", "of", "in",
+    "with", "at", "experience", "exp", "expertise", "Erfahrung", "background", "as an",
+    "as a", "working", "in a similar role", "roles", "the", "our", "we", "ago", "age",
+    "college", "service", "Must have ", "minimum ", "at least ", "within ", "founded",
+    "company", "no", "No experience necessary", "experience needed", ".", ";", ",", "\n",
+    "’", "'", "\x92", " ", "  ", "ſ", "İ", "ı", "\u212a", "²", "٣", "\u0301", "x", "é",
+]  # fmt: skip
+
+
+@GENERATED
+@given(
+    text=st.one_of(
+        st.lists(st.sampled_from(EXPERIENCE_TOKENS), max_size=30).map("".join),
+        st.lists(st.sampled_from(EXPERIENCE_TOKENS), max_size=20).map(" ".join),
+    )
+)
+def test_generated_experience(text: str) -> None:
     _same(text)
 
 
@@ -58,13 +128,6 @@ def test_hits_are_what_the_reference_finds() -> None:
     hits = scan(TEXTS[6])
     assert set(hits) >= {"years", "education"}
     assert hits["years"][0] == (12, 14, "yr")
-
-
-GENERATED = settings(
-    max_examples=500,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
 
 
 @GENERATED
@@ -101,6 +164,19 @@ def _real_texts(shared_data: Path) -> list[str]:
 @pytest.mark.shared_data
 def test_real_postings(shared_data: Path) -> None:
     texts = _real_texts(shared_data)
-    mismatches = [t[:80] for t in texts if scan(t) != scan_reference(t)]
+    mismatches, deferred, mentioned = [], 0, 0
+    for text in texts:
+        hits = scan_reference(text)
+        compiled, found = read(text)
+        if scan(text) != hits or compiled != hits:
+            mismatches.append(("scan", text[:80]))
+        if found is None:
+            deferred += 1
+        elif found != mentions(text, hits):
+            mismatches.append(("experience", text[:80]))
+        else:
+            mentioned += bool(found)
     assert len(texts) > 2000
     assert mismatches == []
+    assert mentioned > 300  # the comparison saw real mentions
+    assert deferred == 0  # the real postings never need the reference

@@ -259,10 +259,15 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
 
 
 def experience_years(
-    text: str, hits: Hits, requirements: Requirements
+    text: str,
+    hits: Hits,
+    requirements: Requirements,
+    found: list[tuple[int, int, Range]] | None = None,
 ) -> tuple[Range | None, list[tuple[int, int, Range]]]:
-    """The posting's (min, max), or None; and the mentions it was chosen from."""
-    found = mentions(text, hits)
+    """The posting's (min, max), or None; and the mentions it was chosen from. `found`:
+    `mentions(text, hits)` when the caller has them (the compiled scan reads them)."""
+    if found is None:
+        found = mentions(text, hits)
     if not found:
         return None, found
     if len(found) == 1:

@@ -117,6 +117,16 @@ def scan(text: str, encoded: bytes | None = None) -> Hits:
     return hits
 
 
+def read(text: str) -> tuple[Hits, list[tuple[int, int, tuple[float, float | None]]] | None]:
+    """`scan(text)` and the experience mentions of those hits (`experience.mentions`,
+    compiled), or None for the mentions where the compiled rules defer to the reference
+    (a number outside ASCII digits, a fraction of months, a text with lone surrogates)."""
+    hits, found = _NATIVE.read(text)
+    if found is None:
+        return hits, None
+    return hits, [(start, end, (low, high)) for start, end, low, high in found]
+
+
 def scan_reference(text: str, encoded: bytes | None = None) -> Hits:
     """`scan` in Python: the reference the compiled scan is tested against."""
     hits: Hits = {}

@@ -12,7 +12,7 @@ from stream.enrich.step import EnrichmentObserver, PreparedPosting
 from stream.enrich.terms.education import education_level
 from stream.enrich.terms.employment import employment_types
 from stream.enrich.terms.experience import experience_years
-from stream.enrich.terms.scan import Requirements, scan
+from stream.enrich.terms.scan import Requirements, read
 from stream.enrich.terms.seniority import seniority, title_words
 from stream.models import EducationLevel, EmploymentType, ExperienceYears, Seniority
 
@@ -35,11 +35,11 @@ class TermsPart(BaseModel):
 
 def decide(title: str, description: str, employment_type: str | None) -> TermsPart:
     """The four fields for one posting (normalized title and description)."""
-    hits = scan(description)
+    hits, found = read(description)
     asked = [hit[1] for field in _ASKED for hit in hits.get(field, ())]
     # The ASCII bytes are encoded by `Requirements` only if a mention needs them.
     requirements = Requirements(description, None, max(asked) if asked else None, hits)
-    years, _ = experience_years(description, hits, requirements)
+    years, _ = experience_years(description, hits, requirements, found)
     words = title_words(title)
     return _part(
         seniority(title, years[0] if years else None, hits, words),
