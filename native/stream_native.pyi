@@ -94,8 +94,8 @@ class TermsScanner:
     def scan(
         self, text: str, encoded: bytes | None = None
     ) -> dict[str, list[tuple[int, int, str]]]: ...
-    def read(
-        self, text: str
-    ) -> tuple[
-        dict[str, list[tuple[int, int, str]]], list[tuple[int, int, float, float | None]] | None
+    def read(self, text: str) -> tuple[
+        dict[str, list[tuple[int, int, str]]],
+        list[tuple[int, int, float, float | None]] | None,
+        list[tuple[int, int, str, int, int, bool]] | None,
     ]: ...

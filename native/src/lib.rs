@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 pub mod chars;
 pub mod context;
 pub mod cues;
+pub mod education;
 pub mod experience;
 pub mod glue;
 pub mod matcher;

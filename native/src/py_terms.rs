@@ -7,8 +7,8 @@ use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::experience;
 use crate::terms::{Hit, TermsAutomaton};
+use crate::{education, experience};
 
 #[pyclass(frozen, module = "stream_native")]
 pub struct TermsScanner {
@@ -19,9 +19,10 @@ pub struct TermsScanner {
     fields: Vec<Py<PyString>>,
     /// Per pattern, its keyword (for the Rust rules, which run without the GIL).
     words: Vec<String>,
-    /// The indexes of the "years" and "no_experience" fields.
+    /// The indexes of the "years", "no_experience" and "education" fields.
     years: Option<usize>,
     no_experience: Option<usize>,
+    education: Option<usize>,
 }
 
 #[pymethods]
@@ -63,6 +64,7 @@ impl TermsScanner {
             .collect();
         let years = names.iter().position(|n| n == "years");
         let no_experience = names.iter().position(|n| n == "no_experience");
+        let education = names.iter().position(|n| n == "education");
         Ok(Self {
             automaton,
             values: rows,
@@ -70,6 +72,7 @@ impl TermsScanner {
             words,
             years,
             no_experience,
+            education,
         })
     }
 
@@ -87,21 +90,27 @@ impl TermsScanner {
         self.grouped(py, bytes.len(), &hits)
     }
 
-    /// `scan(text)` and `experience.mentions(text, hits)` as [(start, end, min, max)], or
-    /// None where the reference must be asked (see native/src/experience.rs).
+    /// `scan(text)`; `experience.mentions(text, hits)` as [(start, end, min, max)]; and
+    /// `education.level_mentions(text, hits)` as [(start, end, level, clause start, clause
+    /// end, excluded)]. Either list is None where the reference must be asked (see
+    /// native/src/experience.rs and education.rs).
     #[allow(clippy::type_complexity)]
     fn read<'py>(
         &self,
         py: Python<'py>,
         text: &Bound<'py, PyString>,
-    ) -> PyResult<(Bound<'py, PyDict>, Option<Vec<experience::Mention>>)> {
+    ) -> PyResult<(
+        Bound<'py, PyDict>,
+        Option<Vec<experience::Mention>>,
+        Option<Vec<education::Mention>>,
+    )> {
         let (bytes, data) = self.bytes(text, None)?;
-        let (hits, mentions) = py.detach(|| {
+        let (hits, years, levels) = py.detach(|| {
             let hits = self.automaton.hits(&bytes);
-            let mentions = self.mentions(data, &hits);
-            (hits, mentions)
+            let (years, levels) = self.mentions(data, &hits);
+            (hits, years, levels)
         });
-        Ok((self.grouped(py, bytes.len(), &hits)?, mentions))
+        Ok((self.grouped(py, bytes.len(), &hits)?, years, levels))
     }
 }
 
@@ -134,16 +143,22 @@ impl TermsScanner {
         Ok((b, data))
     }
 
-    fn mentions(&self, data: PyStringData<'_>, hits: &[Hit]) -> Option<Vec<experience::Mention>> {
-        let (Some(years), no_experience) = (self.years, self.no_experience) else {
-            return Some(Vec::new());
-        };
+    #[allow(clippy::type_complexity)]
+    fn mentions(
+        &self,
+        data: PyStringData<'_>,
+        hits: &[Hit],
+    ) -> (
+        Option<Vec<experience::Mention>>,
+        Option<Vec<education::Mention>>,
+    ) {
+        let field_of = |pattern: usize| Some(self.values[pattern].0);
         let asked = |&(pattern, _, _): &Hit| {
-            let field = self.values[pattern].0;
-            field == years || Some(field) == no_experience
+            let field = field_of(pattern);
+            field == self.years || field == self.no_experience || field == self.education
         };
         if !hits.iter().any(asked) {
-            return Some(Vec::new());
+            return (Some(Vec::new()), Some(Vec::new()));
         }
         let chars: Vec<char> = match data {
             PyStringData::Ucs1(units) => units.iter().map(|&u| char::from(u)).collect(),
@@ -152,15 +167,23 @@ impl TermsScanner {
         };
         let mut none: Vec<(usize, &str)> = Vec::new();
         let mut starts: Vec<usize> = Vec::new();
-        for &(pattern, start, _) in hits {
-            let (field, _, skip) = &self.values[pattern];
-            if *field == years {
+        let mut levels: Vec<(usize, usize, &str)> = Vec::new();
+        for &(pattern, start, end) in hits {
+            let field = field_of(pattern);
+            let skip = self.values[pattern].2;
+            let word = self.words[pattern].as_str();
+            if field == self.years {
                 starts.push(start - 1 + skip);
-            } else if Some(*field) == no_experience {
-                none.push((start - 1 + skip, self.words[pattern].as_str()));
+            } else if field == self.no_experience {
+                none.push((start - 1 + skip, word));
+            } else if field == self.education {
+                levels.push((start - 1 + skip, end - 1, word));
             }
         }
-        experience::mentions(&chars, &none, &starts)
+        (
+            experience::mentions(&chars, &none, &starts),
+            education::mentions(&chars, &levels),
+        )
     }
 
     fn grouped<'py>(

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from stream.enrich.terms.education import level_mentions
 from stream.enrich.terms.experience import mentions
 from stream.enrich.terms.scan import _WORD_STARTS, KEYWORDS, read, scan, scan_reference
 from stream.enrich.text import normalize_text
@@ -66,6 +67,35 @@ EXPERIENCE_TEXTS = [
     "Experience: 3 years",
 ]
 
+EDUCATION_TEXTS = [
+    "Bachelor's degree in CS required, Master's preferred; PhD a plus",
+    "High school diploma or GED. Associate's degree. BS/MS in Math; B.S. in Physics",
+    "Ph.D. students and PhD stipend; Ph.D. programme; PhD programs; Ph.D in Chemistry",
+    "QualificationsDegree in Engineering. Our engineers Degree in CS",
+    "No degree required. Degree is not required. 4 year degree; college degree",
+    "abgeschlossene Ausbildung, Berufsausbildung, Hochschulstudium, Studium, Diplom",
+    "mosaic masters in Ravenna; a masters in finance; Scrum Masters",
+    "MD/DO, MD or DO, PharmD, J.D., JD required, DVM, DDS, PsyD, MSN, MSW, BSN",
+    "currently pursuing a bachelor's degree; tuition reimbursement for master's degree",
+    "•B.S. in Math – Degree ‘required’ — master\x92s degree, MASTER’S DEGREE",
+    "GCSEs, A-levels, A level, vocational training, trade school, technical school",
+    "Bachelor’s degree (Electrical or Mechanical Engineering preferred)",
+    "PhD\u0301 in physics, Master² degree",
+]
+
+# Words and characters the education rules read.
+EDUCATION_TOKENS = [
+    "degree", "Degree", "diploma", "bachelor", "Bachelor's", "bachelors", "master", "Master's",
+    "masters", "MBA", "PhD", "Ph.D", "Ph.D.", "doctorate", "doctoral", "GED", "high school",
+    "High-School", "associate", "Associate’s", "BS", "B.S.", "BA/", "BSc", "MS", "M.S.",
+    "MSc", "MD/DO", "PharmD", "J.D.", "JD", "vocational", "Ausbildung", "Studium", "Diplom",
+    "abgeschlossene", "student", "students", "stipend", "programme", "program", "in", "of",
+    "or", "/", "a", "no", "without", "not required", "is not", "required", "preferred",
+    "plus", "college", "4", "year", "two", "pursuing", "tuition", "scrum", "mosaic", ".",
+    ",", ";", ":", "\n", "•", "(", ")", "’", "\x92", " ", "İ", "ı", "ſ", "\u0301", "²", "é",
+    "X", "x", "Qualifications",
+]  # fmt: skip
+
 GENERATED = settings(
     max_examples=500,
     deadline=None,
@@ -78,13 +108,15 @@ def _same(text: str) -> None:
     assert scan(text) == hits
     encoded = text.encode("ascii", "replace")
     assert scan(text, encoded) == scan_reference(text, encoded)
-    compiled, found = read(text)
+    compiled, found, levels = read(text)
     assert compiled == hits
     if found is not None:
         assert found == mentions(text, hits)
+    if levels is not None:
+        assert levels == level_mentions(text, hits)
 
 
-@pytest.mark.parametrize("text", TEXTS + EXPERIENCE_TEXTS)
+@pytest.mark.parametrize("text", TEXTS + EXPERIENCE_TEXTS + EDUCATION_TEXTS)
 def test_hand_picked(text: str) -> None:
     _same(text)
 
@@ -120,6 +152,27 @@ EXPERIENCE_TOKENS = [
     )
 )
 def test_generated_experience(text: str) -> None:
+    _same(text)
+
+
+def test_education_cases_find_levels_and_deferrals() -> None:
+    # A check on the test: the cases reach every level, exclusions and the deferral.
+    found = [read(text)[2] for text in EDUCATION_TEXTS]
+    assert found[-1] is None  # a combining mark and "²" next to keywords
+    levels = {m[2] for f in found if f for m in f}
+    assert levels == {"none", "secondary", "vocational", "associate", "bachelor", "master",
+                      "doctorate"}  # fmt: skip
+    assert any(m[4] for f in found if f for m in f)
+
+
+@GENERATED
+@given(
+    text=st.one_of(
+        st.lists(st.sampled_from(EDUCATION_TOKENS), max_size=30).map("".join),
+        st.lists(st.sampled_from(EDUCATION_TOKENS), max_size=20).map(" ".join),
+    )
+)
+def test_generated_education(text: str) -> None:
     _same(text)
 
 
@@ -164,19 +217,22 @@ def _real_texts(shared_data: Path) -> list[str]:
 @pytest.mark.shared_data
 def test_real_postings(shared_data: Path) -> None:
     texts = _real_texts(shared_data)
-    mismatches, deferred, mentioned = [], 0, 0
+    mismatches, deferred, mentioned, levelled = [], 0, 0, 0
     for text in texts:
         hits = scan_reference(text)
-        compiled, found = read(text)
+        compiled, found, levels = read(text)
         if scan(text) != hits or compiled != hits:
             mismatches.append(("scan", text[:80]))
-        if found is None:
+        if found is None or levels is None:
             deferred += 1
-        elif found != mentions(text, hits):
+        if found is not None and found != mentions(text, hits):
             mismatches.append(("experience", text[:80]))
-        else:
-            mentioned += bool(found)
+        if levels is not None and levels != level_mentions(text, hits):
+            mismatches.append(("education", text[:80]))
+        mentioned += bool(found)
+        levelled += bool(levels)
     assert len(texts) > 2000
     assert mismatches == []
-    assert mentioned > 300  # the comparison saw real mentions
-    assert deferred == 0  # the real postings never need the reference
+    assert mentioned > 300  # the comparisons saw real mentions
+    assert levelled > 300
+    assert deferred <= 2  # the real postings hardly ever need the reference

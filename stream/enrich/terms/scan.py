@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 import ahocorasick_rs
 from stream_native import TermsScanner
@@ -117,14 +118,22 @@ def scan(text: str, encoded: bytes | None = None) -> Hits:
     return hits
 
 
-def read(text: str) -> tuple[Hits, list[tuple[int, int, tuple[float, float | None]]] | None]:
-    """`scan(text)` and the experience mentions of those hits (`experience.mentions`,
-    compiled), or None for the mentions where the compiled rules defer to the reference
-    (a number outside ASCII digits, a fraction of months, a text with lone surrogates)."""
-    hits, found = _NATIVE.read(text)
-    if found is None:
-        return hits, None
-    return hits, [(start, end, (low, high)) for start, end, low, high in found]
+Years = list[tuple[int, int, tuple[float, float | None]]]
+Levels = list[tuple[int, int, Any, tuple[int, int], bool]]
+
+
+def read(text: str) -> tuple[Hits, Years | None, Levels | None]:
+    """`scan(text)`, the experience mentions of those hits (`experience.mentions`) and
+    their education levels (`education.level_mentions`), compiled. Either list is None
+    where the compiled rules defer to the reference: for experience, a number outside
+    ASCII digits or a fraction of months; for education, a character whose word class
+    the regex crate reads otherwise than Python near a keyword."""
+    hits, years, levels = _NATIVE.read(text)
+    return (
+        hits,
+        None if years is None else [(s, e, (low, high)) for s, e, low, high in years],
+        None if levels is None else [(s, e, lv, (lo, hi), x) for s, e, lv, lo, hi, x in levels],
+    )
 
 
 def scan_reference(text: str, encoded: bytes | None = None) -> Hits:

@@ -35,7 +35,7 @@ class TermsPart(BaseModel):
 
 def decide(title: str, description: str, employment_type: str | None) -> TermsPart:
     """The four fields for one posting (normalized title and description)."""
-    hits, found = read(description)
+    hits, found, levels = read(description)
     asked = [hit[1] for field in _ASKED for hit in hits.get(field, ())]
     # The ASCII bytes are encoded by `Requirements` only if a mention needs them.
     requirements = Requirements(description, None, max(asked) if asked else None, hits)
@@ -45,7 +45,7 @@ def decide(title: str, description: str, employment_type: str | None) -> TermsPa
         seniority(title, years[0] if years else None, hits, words),
         tuple(employment_types(employment_type, title, description, hits, words)),
         years,
-        education_level(description, hits, requirements),
+        education_level(description, hits, requirements, levels),
     )
 
 
