@@ -310,7 +310,7 @@ pub fn clause_bounds(text: &[char], start: usize, end: usize) -> (usize, usize) 
 
 /// `scan.glue_cuts` on characters: where a lower-case word runs into a capitalized word
 /// or a digit.
-fn glue_cuts(text: &[char]) -> Vec<usize> {
+pub fn glue_cuts(text: &[char]) -> Vec<usize> {
     let class = |c: char| match c {
         'a'..='z' => b'a',
         'A'..='Z' => b'A',
@@ -578,4 +578,36 @@ pub fn mentions(text: &[char], hits: &[(usize, usize, &str)]) -> Option<Vec<Ment
         found.push((start, end, level, lo, hi, excluded));
     }
     Some(found)
+}
+
+const LEVELS: &[&str] = &[
+    "none",
+    "secondary",
+    "vocational",
+    "associate",
+    "bachelor",
+    "master",
+    "doctorate",
+];
+
+fn rank(level: &str) -> usize {
+    LEVELS.iter().position(|l| *l == level).unwrap_or(0)
+}
+
+/// `education_level(text, hits, requirements, found)`: the lowest required level.
+pub fn decide(
+    found: &[Mention],
+    requirements: &mut crate::requirement::Requirements<'_>,
+) -> Option<&'static str> {
+    let mut best: Option<&'static str> = None;
+    for &(start, end, level, lo, hi, excluded) in found {
+        if best.is_some_and(|b| rank(level) >= rank(b)) || excluded {
+            continue;
+        }
+        if level != "none" && requirements.is_nice(start, end, Some((lo, hi))) {
+            continue;
+        }
+        best = Some(level);
+    }
+    best
 }

@@ -655,3 +655,20 @@ pub fn mentions(
     found.sort_by_key(|m| m.0);
     Some(found)
 }
+
+/// `experience_years(text, hits, requirements, found)`: the posting's (min, max).
+pub fn decide(
+    found: &[Mention],
+    requirements: &mut crate::requirement::Requirements<'_>,
+) -> Option<(f64, Option<f64>)> {
+    let first = found.first()?;
+    if found.len() == 1 {
+        return Some((first.2, first.3));
+    }
+    for &(start, end, low, high) in found {
+        if low == 0.0 || !requirements.is_nice(start, end, None) {
+            return Some((low, high));
+        }
+    }
+    Some((first.2, first.3))
+}

@@ -18,6 +18,7 @@ mod py_prep;
 mod py_scan;
 mod py_sections;
 mod py_terms;
+pub mod requirement;
 pub mod scan;
 pub mod sections;
 pub mod terms;

@@ -7,6 +7,8 @@ use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
+use crate::cues::CueWords;
+use crate::requirement::Requirements;
 use crate::terms::{Hit, TermsAutomaton};
 use crate::{education, experience};
 
@@ -19,10 +21,15 @@ pub struct TermsScanner {
     fields: Vec<Py<PyString>>,
     /// Per pattern, its keyword (for the Rust rules, which run without the GIL).
     words: Vec<String>,
-    /// The indexes of the "years", "no_experience" and "education" fields.
+    /// The indexes of the "years", "no_experience", "education" and "nice" fields.
     years: Option<usize>,
     no_experience: Option<usize>,
     education: Option<usize>,
+    nice: Option<usize>,
+    /// The skills' inline cue rules (`skills.cues`) and the terms' cue words
+    /// (`scan._CUE_WORDS`), for `Requirements`.
+    cues: CueWords,
+    cue_words: Vec<String>,
 }
 
 #[pymethods]
@@ -30,11 +37,16 @@ impl TermsScanner {
     /// `patterns`: the reference's byte patterns; `values`: per pattern (field, keyword
     /// in lower case, skip), as `scan._VALUES`.
     #[new]
+    #[pyo3(signature = (patterns, values, nice_words, required_words, cue_words))]
     fn new(
         py: Python<'_>,
         patterns: Vec<Vec<u8>>,
         values: Vec<(String, String, usize)>,
+        nice_words: Vec<String>,
+        required_words: Vec<String>,
+        cue_words: Vec<String>,
     ) -> PyResult<Self> {
+        let cues = CueWords::new(&nice_words, &required_words).map_err(PyValueError::new_err)?;
         if patterns.len() != values.len() {
             return Err(PyValueError::new_err(
                 "patterns and values differ in length",
@@ -65,6 +77,7 @@ impl TermsScanner {
         let years = names.iter().position(|n| n == "years");
         let no_experience = names.iter().position(|n| n == "no_experience");
         let education = names.iter().position(|n| n == "education");
+        let nice = names.iter().position(|n| n == "nice");
         Ok(Self {
             automaton,
             values: rows,
@@ -73,6 +86,9 @@ impl TermsScanner {
             years,
             no_experience,
             education,
+            nice,
+            cues,
+            cue_words,
         })
     }
 
@@ -93,9 +109,9 @@ impl TermsScanner {
     /// `scan(text)`; `experience.mentions(text, hits)` as [(start, end, min, max)]; and
     /// `education.level_mentions(text, hits)` as [(start, end, level, clause start, clause
     /// end, excluded)]. Either list is None where the reference must be asked (see
-    /// native/src/experience.rs and education.rs).
+    /// native/src/experience.rs and education.rs). For the differential tests.
     #[allow(clippy::type_complexity)]
-    fn read<'py>(
+    fn read_mentions<'py>(
         &self,
         py: Python<'py>,
         text: &Bound<'py, PyString>,
@@ -105,13 +121,66 @@ impl TermsScanner {
         Option<Vec<education::Mention>>,
     )> {
         let (bytes, data) = self.bytes(text, None)?;
-        let (hits, years, levels) = py.detach(|| {
+        let (hits, read) = py.detach(|| {
             let hits = self.automaton.hits(&bytes);
-            let (years, levels) = self.mentions(data, &hits);
-            (hits, years, levels)
+            let read = self.mentions(data, &hits);
+            (hits, read)
         });
+        let (years, levels) = match read {
+            Some(r) => (r.years, r.levels),
+            None => (Some(Vec::new()), Some(Vec::new())),
+        };
         Ok((self.grouped(py, bytes.len(), &hits)?, years, levels))
     }
+
+    /// `scan(text)`, and the posting's experience and education as `decide` reads them:
+    /// (compiled, value) each, `compiled` False where the reference must be asked. The
+    /// experience value is (min, max) or None, the education value a level or None.
+    #[allow(clippy::type_complexity)]
+    fn read<'py>(
+        &self,
+        py: Python<'py>,
+        text: &Bound<'py, PyString>,
+    ) -> PyResult<(
+        Bound<'py, PyDict>,
+        (bool, Option<(f64, Option<f64>)>),
+        (bool, Option<&'static str>),
+    )> {
+        let (bytes, data) = self.bytes(text, None)?;
+        let (hits, years, level) = py.detach(|| {
+            let hits = self.automaton.hits(&bytes);
+            let Some(read) = self.mentions(data, &hits) else {
+                return (hits, (true, None), (true, None));
+            };
+            let mut requirements = Requirements::new(
+                &read.chars,
+                &self.cues,
+                &self.cue_words,
+                read.first_nice,
+                read.last,
+            );
+            let years = match &read.years {
+                Some(found) => (true, experience::decide(found, &mut requirements)),
+                None => (false, None),
+            };
+            let level = match &read.levels {
+                Some(found) => (true, education::decide(found, &mut requirements)),
+                None => (false, None),
+            };
+            (hits, years, level)
+        });
+        Ok((self.grouped(py, bytes.len(), &hits)?, years, level))
+    }
+}
+
+/// What one text's hits give the rules: its characters, the mentions (None: ask the
+/// reference), the first "nice" keyword and the last end of an asked mention.
+struct Read {
+    chars: Vec<char>,
+    years: Option<Vec<experience::Mention>>,
+    levels: Option<Vec<education::Mention>>,
+    first_nice: usize,
+    last: usize,
 }
 
 impl TermsScanner {
@@ -143,47 +212,50 @@ impl TermsScanner {
         Ok((b, data))
     }
 
-    #[allow(clippy::type_complexity)]
-    fn mentions(
-        &self,
-        data: PyStringData<'_>,
-        hits: &[Hit],
-    ) -> (
-        Option<Vec<experience::Mention>>,
-        Option<Vec<education::Mention>>,
-    ) {
+    /// None: no hit of experience or education (both None, nothing to read).
+    fn mentions(&self, data: PyStringData<'_>, hits: &[Hit]) -> Option<Read> {
         let field_of = |pattern: usize| Some(self.values[pattern].0);
-        let asked = |&(pattern, _, _): &Hit| {
+        let mut none: Vec<(usize, &str)> = Vec::new();
+        let mut starts: Vec<usize> = Vec::new();
+        let mut levels: Vec<(usize, usize, &str)> = Vec::new();
+        let mut first_nice: Option<usize> = None;
+        let mut last = 0;
+        for &(pattern, start, end) in hits {
             let field = field_of(pattern);
-            field == self.years || field == self.no_experience || field == self.education
-        };
-        if !hits.iter().any(asked) {
-            return (Some(Vec::new()), Some(Vec::new()));
+            let skip = self.values[pattern].2;
+            let word = self.words[pattern].as_str();
+            let (start, end) = (start - 1 + skip, end - 1);
+            if field == self.years {
+                starts.push(start);
+            } else if field == self.no_experience {
+                none.push((start, word));
+            } else if field == self.education {
+                levels.push((start, end, word));
+            } else {
+                if field == self.nice && first_nice.is_none() {
+                    first_nice = Some(start);
+                }
+                continue;
+            }
+            last = last.max(end);
+        }
+        if starts.is_empty() && none.is_empty() && levels.is_empty() {
+            return None;
         }
         let chars: Vec<char> = match data {
             PyStringData::Ucs1(units) => units.iter().map(|&u| char::from(u)).collect(),
             PyStringData::Ucs2(units) => units.iter().map(|&u| code_point(u as u32)).collect(),
             PyStringData::Ucs4(units) => units.iter().map(|&u| code_point(u)).collect(),
         };
-        let mut none: Vec<(usize, &str)> = Vec::new();
-        let mut starts: Vec<usize> = Vec::new();
-        let mut levels: Vec<(usize, usize, &str)> = Vec::new();
-        for &(pattern, start, end) in hits {
-            let field = field_of(pattern);
-            let skip = self.values[pattern].2;
-            let word = self.words[pattern].as_str();
-            if field == self.years {
-                starts.push(start - 1 + skip);
-            } else if field == self.no_experience {
-                none.push((start - 1 + skip, word));
-            } else if field == self.education {
-                levels.push((start - 1 + skip, end - 1, word));
-            }
-        }
-        (
-            experience::mentions(&chars, &none, &starts),
-            education::mentions(&chars, &levels),
-        )
+        let years = experience::mentions(&chars, &none, &starts);
+        let levels = education::mentions(&chars, &levels);
+        Some(Read {
+            first_nice: first_nice.unwrap_or(chars.len() + 1),
+            chars,
+            years,
+            levels,
+            last,
+        })
     }
 
     fn grouped<'py>(

@@ -19,7 +19,16 @@ from hypothesis import strategies as st
 
 from stream.enrich.terms.education import level_mentions
 from stream.enrich.terms.experience import mentions
-from stream.enrich.terms.scan import _WORD_STARTS, KEYWORDS, read, scan, scan_reference
+from stream.enrich.terms.scan import (
+    _WORD_STARTS,
+    DEFER,
+    KEYWORDS,
+    read,
+    read_mentions,
+    scan,
+    scan_reference,
+)
+from stream.enrich.terms.step import decide, decide_reference
 from stream.enrich.text import normalize_text
 from tests.normalization import cases as case_files
 
@@ -108,12 +117,18 @@ def _same(text: str) -> None:
     assert scan(text) == hits
     encoded = text.encode("ascii", "replace")
     assert scan(text, encoded) == scan_reference(text, encoded)
-    compiled, found, levels = read(text)
+    compiled, found, levels = read_mentions(text)
     assert compiled == hits
     if found is not None:
         assert found == mentions(text, hits)
     if levels is not None:
         assert levels == level_mentions(text, hits)
+    # ... and the decided fields (which also read `Requirements` in Rust)
+    assert decide("", text, None) == decide_reference("", text, None)
+    compiled, years, level = read(text)
+    assert compiled == hits
+    assert (years is DEFER) == (found is None)
+    assert (level is DEFER) == (levels is None)
 
 
 @pytest.mark.parametrize("text", TEXTS + EXPERIENCE_TEXTS + EDUCATION_TEXTS)
@@ -123,7 +138,7 @@ def test_hand_picked(text: str) -> None:
 
 def test_experience_cases_find_mentions_and_deferrals() -> None:
     # A check on the test: the cases reach mentions, ranges, months and the deferrals.
-    found = [read(text)[1] for text in EXPERIENCE_TEXTS]
+    found = [read_mentions(text)[1] for text in EXPERIENCE_TEXTS]
     assert None in found  # "٣", "²", "1.5 months": the reference decides
     flat = [m for f in found if f for m in f]
     assert (0, 7, (5.0, None)) in flat
@@ -157,12 +172,37 @@ def test_generated_experience(text: str) -> None:
 
 def test_education_cases_find_levels_and_deferrals() -> None:
     # A check on the test: the cases reach every level, exclusions and the deferral.
-    found = [read(text)[2] for text in EDUCATION_TEXTS]
+    found = [read_mentions(text)[2] for text in EDUCATION_TEXTS]
     assert found[-1] is None  # a combining mark and "²" next to keywords
     levels = {m[2] for f in found if f for m in f}
     assert levels == {"none", "secondary", "vocational", "associate", "bachelor", "master",
                       "doctorate"}  # fmt: skip
     assert any(m[4] for f in found if f for m in f)
+
+
+# Cues, labels and headings that say whether a mention is required.
+REQUIREMENT_TOKENS = [
+    "preferred", "Preferred", "PREFERRED", "prefer", "Prefers", "desired", "is desired",
+    "required", "Required", "requires", "must have", "must be", "a plus", "is a plus",
+    "nice to have", "not required", "bonus", "advantage", "mandatory",
+    "Preferred Qualifications:", "Desired Skills:", "Minimum Requirements:",
+    "Basic Qualifications", "Requirements", "Requirements:", "Qualifications:",
+    "Nice to have", "Must haves:", "Education:", "\n", "\n\n", "(", ")", ":", ",", ".",
+    "; ", "•", "Node.js", "preferredBachelor's", "RequiredAssociate", "CS degree",
+    "Bachelor's degree", "Master's", "PhD", "5+ years experience", "2 years of experience",
+    "in Computer Science", "or related field", "ı", "İ", "ſ", "\u0301",
+]  # fmt: skip
+
+
+@GENERATED
+@given(
+    text=st.lists(
+        st.sampled_from(REQUIREMENT_TOKENS + EDUCATION_TOKENS[:30] + EXPERIENCE_TOKENS[:30]),
+        max_size=40,
+    ).map(" ".join)
+)
+def test_generated_requirements(text: str) -> None:
+    _same(text)
 
 
 @GENERATED
@@ -220,7 +260,9 @@ def test_real_postings(shared_data: Path) -> None:
     mismatches, deferred, mentioned, levelled = [], 0, 0, 0
     for text in texts:
         hits = scan_reference(text)
-        compiled, found, levels = read(text)
+        compiled, found, levels = read_mentions(text)
+        if decide("", text, None) != decide_reference("", text, None):
+            mismatches.append(("decide", text[:80]))
         if scan(text) != hits or compiled != hits:
             mismatches.append(("scan", text[:80]))
         if found is None or levels is None:

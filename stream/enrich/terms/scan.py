@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Final
 
 import ahocorasick_rs
 from stream_native import TermsScanner
@@ -103,7 +103,6 @@ _AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
     matchkind=ahocorasick_rs.MatchKind.Standard,
     implementation=ahocorasick_rs.Implementation.DFA,
 )
-_NATIVE = TermsScanner(_PATTERNS, _VALUES)
 _START = b"\n"  # so that a keyword at offset 0 starts a word too
 
 Hits = dict[str, list[tuple[int, int, str]]]
@@ -120,15 +119,27 @@ def scan(text: str, encoded: bytes | None = None) -> Hits:
 
 Years = list[tuple[int, int, tuple[float, float | None]]]
 Levels = list[tuple[int, int, Any, tuple[int, int], bool]]
+Range = tuple[float, float | None]
+DEFER: Final = object()
+"""What `read` gives for a field the compiled rules leave to the reference."""
 
 
-def read(text: str) -> tuple[Hits, Years | None, Levels | None]:
-    """`scan(text)`, the experience mentions of those hits (`experience.mentions`) and
-    their education levels (`education.level_mentions`), compiled. Either list is None
-    where the compiled rules defer to the reference: for experience, a number outside
-    ASCII digits or a fraction of months; for education, a character whose word class
-    the regex crate reads otherwise than Python near a keyword."""
-    hits, years, levels = _NATIVE.read(text)
+def read(text: str) -> tuple[Hits, Range | object | None, Any]:
+    """`scan(text)`, and the posting's experience (min, max) and education level, read by
+    the compiled rules (native/src/experience.rs, education.rs, requirement.rs): the same
+    answers as `experience.experience_years` and `education.education_level` with a
+    `Requirements` of this text, which stay the reference. A field is `DEFER` where the
+    compiled rules leave it to the reference: for experience, a number outside ASCII
+    digits or a fraction of months; for education, a character whose word class the
+    regex crate reads otherwise than Python next to a keyword."""
+    hits, (years_read, years), (level_read, level) = _NATIVE.read(text)
+    return hits, years if years_read else DEFER, level if level_read else DEFER
+
+
+def read_mentions(text: str) -> tuple[Hits, Years | None, Levels | None]:
+    """`scan(text)` and the compiled `experience.mentions` and `education.level_mentions`
+    (None where they defer to the reference): for the differential tests."""
+    hits, years, levels = _NATIVE.read_mentions(text)
     return (
         hits,
         None if years is None else [(s, e, (low, high)) for s, e, low, high in years],
@@ -175,6 +186,8 @@ def starts_word(text: str, start: int) -> bool:
 _CLAUSE_CHARS = ".!?;•\n"
 _CLAUSE_REACH = 240
 _CUE_WORDS = (*NICE_WORDS, *REQUIRED_WORDS, "desired")
+# The compiled scan and rules, built from the same patterns and words as the reference.
+_NATIVE = TermsScanner(_PATTERNS, _VALUES, NICE_WORDS, REQUIRED_WORDS, _CUE_WORDS)
 # "desired" says nice-to-have as plainly as "preferred" ("Associate degree desired"); the
 # skills' cues know it only as a heading.
 _DESIRED = re.compile(r"\b(?:is |are )?desired\b", re.IGNORECASE)
