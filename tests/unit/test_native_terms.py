@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -112,6 +113,16 @@ GENERATED = settings(
 )
 
 
+def _outcome(read_terms: Callable[[str, str, str | None], object], text: str) -> object:
+    """What the terms step gives, or the error it raises: the reference's `float("²")`
+    (a superscript digit before "years") raises, and so must the compiled path, which
+    defers to it there."""
+    try:
+        return read_terms("", text, None)
+    except ValueError as error:
+        return repr(error)
+
+
 def _same(text: str) -> None:
     hits = scan_reference(text)
     assert scan(text) == hits
@@ -124,7 +135,7 @@ def _same(text: str) -> None:
     if levels is not None:
         assert levels == level_mentions(text, hits)
     # ... and the decided fields (which also read `Requirements` in Rust)
-    assert decide("", text, None) == decide_reference("", text, None)
+    assert _outcome(decide, text) == _outcome(decide_reference, text)
     compiled, years, level = read(text)
     assert compiled == hits
     assert (years is DEFER) == (found is None)
