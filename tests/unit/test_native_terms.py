@@ -114,9 +114,8 @@ GENERATED = settings(
 
 
 def _outcome(read_terms: Callable[[str, str, str | None], object], text: str) -> object:
-    """What the terms step gives, or the error it raises: the reference's `float("²")`
-    (a superscript digit before "years") raises, and so must the compiled path, which
-    defers to it there."""
+    """What the terms step gives, or the error it raises (the compiled path must raise
+    where the reference does; it did on "x ² years of experience" before `isdecimal`)."""
     try:
         return read_terms("", text, None)
     except ValueError as error:

@@ -94,7 +94,10 @@ def number_before(text: str, unit: int) -> tuple[int, float, float | None] | Non
         and text[i - 2 : i - 1] not in _RANGE_CHARS
     ):
         before = text[max(lo, i - 4) : i - 1].lower()
-        if not before.endswith((" to", " or", "bis", "-", "–", "—", "+", "plus")):
+        # (`isdecimal`: "²" is a digit to `isdigit` but no number to `float`)
+        if not before.endswith((" to", " or", "bis", "-", "–", "—", "+", "plus")) and (
+            text[i:end].isdecimal()
+        ):
             return i, float(text[i:end]), None
     end = _skip_back(text, unit, lo, ("or more", "full"))
     end = _skip_back(text, end, lo, ("+", "plus", "(+)"))
