@@ -611,3 +611,13 @@ pub fn decide(
     }
     best
 }
+
+/// Compiles the patterns now (the scanner's construction) rather than on the first
+/// posting that needs them.
+pub fn compile() {
+    LazyLock::force(&AT);
+    LazyLock::force(&NONE_AFTER);
+    LazyLock::force(&NOT_AFTER);
+    LazyLock::force(&IN_AFTER);
+    LazyLock::force(&RUST_WORD);
+}

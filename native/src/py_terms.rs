@@ -47,6 +47,7 @@ impl TermsScanner {
         cue_words: Vec<String>,
     ) -> PyResult<Self> {
         let cues = CueWords::new(&nice_words, &required_words).map_err(PyValueError::new_err)?;
+        education::compile();
         if patterns.len() != values.len() {
             return Err(PyValueError::new_err(
                 "patterns and values differ in length",
