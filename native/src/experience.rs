@@ -156,8 +156,11 @@ fn ends_with(s: &[char], suffix: &str) -> bool {
 }
 
 fn contains(s: &[char], word: &str) -> bool {
-    let w: Vec<char> = word.chars().collect();
-    s.windows(w.len()).any(|x| x == w.as_slice())
+    // The words here are ASCII: one char per byte, compared without allocating.
+    debug_assert!(word.is_ascii() && !word.is_empty());
+    let w = word.as_bytes();
+    s.len() >= w.len()
+        && (0..=s.len() - w.len()).any(|i| w.iter().zip(&s[i..]).all(|(&b, &c)| c == b as char))
 }
 
 /// `text[a:b].lower()` as characters.

@@ -48,6 +48,9 @@ impl TermsScanner {
     ) -> PyResult<Self> {
         let cues = CueWords::new(&nice_words, &required_words).map_err(PyValueError::new_err)?;
         education::compile();
+        if cue_words.iter().any(|w| w.is_empty() || !w.is_ascii()) {
+            return Err(PyValueError::new_err("cue words must be ASCII"));
+        }
         if patterns.len() != values.len() {
             return Err(PyValueError::new_err(
                 "patterns and values differ in length",

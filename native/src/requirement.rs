@@ -31,9 +31,12 @@ const LABEL_NICE: &[&str] = &[
 ];
 const LABEL_REQUIRED: &[&str] = &["required", "minimum", "basic", "must"];
 
-fn contains(haystack: &[char], word: &str) -> bool {
-    let w: Vec<char> = word.chars().collect();
-    haystack.windows(w.len()).any(|x| x == w.as_slice())
+fn contains(s: &[char], word: &str) -> bool {
+    // The words here are ASCII: one char per byte, compared without allocating.
+    debug_assert!(word.is_ascii() && !word.is_empty());
+    let w = word.as_bytes();
+    s.len() >= w.len()
+        && (0..=s.len() - w.len()).any(|i| w.iter().zip(&s[i..]).all(|(&b, &c)| c == b as char))
 }
 
 fn find_from(haystack: &[char], word: &str, from: usize) -> Option<usize> {
