@@ -89,7 +89,7 @@ EDUCATION_TEXTS = [
     "currently pursuing a bachelor's degree; tuition reimbursement for master's degree",
     "•B.S. in Math – Degree ‘required’ — master\x92s degree, MASTER’S DEGREE",
     "GCSEs, A-levels, A level, vocational training, trade school, technical school",
-    "Bachelor’s degree (Electrical or Mechanical Engineering preferred)",
+    "Bachelor’s degree (Physics or Applied Chemistry preferred)",
     "PhD\u0301 in physics, Master² degree",
 ]
 

@@ -17,7 +17,7 @@ import pytest
 from stream.enrich.pipeline import Enricher
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.step import PreparedPosting
-from stream.enrich.terms.step import TermsPart, TermsStep, decide
+from stream.enrich.terms.step import TermsPart, TermsStep, decide, decide_reference
 from stream.enrich.text import normalize_text
 from stream.models import EnrichedPosting, ExperienceYears, RawPosting
 from tests.normalization import cases as case_files
@@ -325,3 +325,15 @@ def test_a_superscript_digit_before_years_is_no_number() -> None:
     assert decide("", "x 3 years of experience", None).experience_years == ExperienceYears(
         min=3.0, max=None
     )
+
+
+def test_an_unclosed_parenthesis_in_a_cued_clause_is_read_in_linear_time() -> None:
+    # The aside pattern backtracked exponentially on the spaces after a "(" that no ")"
+    # closes: this clause took minutes. (Under pytest's timeout, not timed here.)
+    # The Python rules are the reference the compiled ones are tested against.
+    text = "Bachelor's degree preferred (" + "a " * 60 + "x"
+    assert decide_reference("", text, None).education_level is None
+    assert decide("", text, None).education_level is None
+    closed = "Bachelor's degree (Physics or Chemistry preferred) is required"
+    assert decide_reference("", closed, None).education_level == "bachelor"
+    assert decide("", closed, None).education_level == "bachelor"

@@ -203,7 +203,12 @@ _PREFER = re.compile(r"(?:\b|(?<=[a-z]))(?:[Pp]refers?|PREFERS?)\b")
 _REQUIRES = re.compile(r"\b(?:requires?|must (?:have|hold|possess|be))\b", re.IGNORECASE)
 # A parenthesis of several words speaks of itself: in "Bachelor's degree (Electrical or
 # Mechanical Engineering preferred)" the major is preferred, the degree is not.
-_ASIDE = re.compile(r"\((?:[^()]*?\s){2,}[^()]*\)")
+# Found as any "(...)" without parentheses inside, then counted: the one regex
+# `\((?:[^()]*?\s){2,}[^()]*\)` took time exponential in the spaces after a "(" that
+# no ")" closes (a minute for a clause of ~40 words). The same spans: no match can start
+# inside "(...)", which holds no "(".
+_ASIDE = re.compile(r"\([^()]*\)")
+_ASIDE_SPACES = 2
 
 
 def _inside_word(text: str, i: int) -> bool:
@@ -419,7 +424,10 @@ class Requirements:
                 # Blank out asides that do not hold the mention (offsets kept).
                 clause = _ASIDE.sub(
                     lambda m: (
-                        m.group() if m.start() <= start - lo < m.end() else " " * len(m.group())
+                        m.group()
+                        if m.start() <= start - lo < m.end()
+                        or sum(c.isspace() for c in m.group()) < _ASIDE_SPACES
+                        else " " * len(m.group())
                     ),
                     clause,
                 )
