@@ -83,3 +83,30 @@ class MoneyGate:
 
     def __init__(self, markers: Sequence[str], before: Sequence[str]) -> None: ...
     def may_have_money(self, text: str) -> bool: ...
+
+# The terms step's keyword scan (native/src/terms.rs; stream/enrich/terms/scan.py).
+class TermsScanner:
+    """`scan.scan_reference` compiled, and the experience and education rules read at its
+    hits (native/src/terms.rs, experience.rs, education.rs, requirement.rs)."""
+
+    def __init__(
+        self,
+        patterns: Sequence[bytes],
+        values: Sequence[tuple[str, str, int]],
+        nice_words: Sequence[str],
+        required_words: Sequence[str],
+        cue_words: Sequence[str],
+    ) -> None: ...
+    def scan(
+        self, text: str, encoded: bytes | None = None
+    ) -> dict[str, list[tuple[int, int, str]]]: ...
+    def read(self, text: str) -> tuple[
+        dict[str, list[tuple[int, int, str]]],
+        tuple[bool, tuple[float, float | None] | None],
+        tuple[bool, str | None],
+    ]: ...
+    def read_mentions(self, text: str) -> tuple[
+        dict[str, list[tuple[int, int, str]]],
+        list[tuple[int, int, float, float | None]] | None,
+        list[tuple[int, int, str, int, int, bool]] | None,
+    ]: ...

@@ -9,14 +9,19 @@ use pyo3::prelude::*;
 pub mod chars;
 pub mod context;
 pub mod cues;
+pub mod education;
+pub mod experience;
 pub mod glue;
 pub mod matcher;
 pub mod prep;
 mod py_prep;
 mod py_scan;
 mod py_sections;
+mod py_terms;
+pub mod requirement;
 pub mod scan;
 pub mod sections;
+pub mod terms;
 pub mod text;
 
 #[pymodule]
@@ -25,5 +30,6 @@ fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     py_scan::register(m)?;
     py_sections::register(m)?;
     py_prep::register(m)?;
+    py_terms::register(m)?;
     Ok(())
 }

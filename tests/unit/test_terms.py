@@ -17,9 +17,9 @@ import pytest
 from stream.enrich.pipeline import Enricher
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.step import PreparedPosting
-from stream.enrich.terms.step import TermsPart, TermsStep, decide
+from stream.enrich.terms.step import TermsPart, TermsStep, decide, decide_reference
 from stream.enrich.text import normalize_text
-from stream.models import EnrichedPosting, RawPosting
+from stream.models import EnrichedPosting, ExperienceYears, RawPosting
 from tests.normalization import cases as case_files
 
 FLOORS = {"seniority": 0.90, "employment_types": 0.95, "experience_years": 0.90,
@@ -316,3 +316,24 @@ def test_the_step_is_registered_and_its_fields_are_the_contracts() -> None:
 )
 def test_hostile_input_is_linear(text: str) -> None:
     decide("Senior Engineer", text, "Full-time")
+
+
+def test_a_superscript_digit_before_years_is_no_number() -> None:
+    # "²" is a digit to str.isdigit but no number to float(): `decide` raised on it. (The
+    # pipeline's text normalization makes it "2" first; `decide` alone must not raise.)
+    assert decide("", "x ² years of experience", None).experience_years is None
+    assert decide("", "x 3 years of experience", None).experience_years == ExperienceYears(
+        min=3.0, max=None
+    )
+
+
+def test_an_unclosed_parenthesis_in_a_cued_clause_is_read_in_linear_time() -> None:
+    # The aside pattern backtracked exponentially on the spaces after a "(" that no ")"
+    # closes: this clause took minutes. (Under pytest's timeout, not timed here.)
+    # The Python rules are the reference the compiled ones are tested against.
+    text = "Bachelor's degree preferred (" + "a " * 60 + "x"
+    assert decide_reference("", text, None).education_level is None
+    assert decide("", text, None).education_level is None
+    closed = "Bachelor's degree (Physics or Chemistry preferred) is required"
+    assert decide_reference("", closed, None).education_level == "bachelor"
+    assert decide("", closed, None).education_level == "bachelor"

@@ -245,22 +245,42 @@ _NOT_A_REQUIREMENT = (
 )  # fmt: skip
 
 
-def education_level(text: str, hits: Hits, requirements: Requirements) -> EducationLevel | None:
-    """The lowest required level in `text`, or None."""
-    best: EducationLevel | None = None
+LevelMention = tuple[int, int, EducationLevel, tuple[int, int], bool]
+"""(start, end, level, its clause's bounds, the clause only speaks of studying or a
+benefit)."""
+
+
+def level_mentions(text: str, hits: Hits) -> list[LevelMention]:
+    """Every education keyword that names a level, in scan order (overlapping keywords of
+    one mention, "bachelor" and "degree", read once). The compiled scan reads the same
+    (native/src/education.rs); this is its reference."""
+    found: list[LevelMention] = []
     seen_end = -1
     for start, end, word in hits.get("education", ()):
         if start < seen_end:
             continue  # overlapping keywords of one mention ("bachelor", "degree")
-        found = level_at(text, start, end, word)
-        if found is None:
+        at = level_at(text, start, end, word)
+        if at is None:
             continue
-        level, seen_end = found
-        if best is not None and _RANK[level] >= _RANK[best]:
-            continue
+        level, seen_end = at
         bounds = lo, hi = clause_bounds(text, start, end)
         clause = text[lo:hi].lower()
-        if any(w in clause for w in _NOT_A_REQUIREMENT):
+        found.append((start, end, level, bounds, any(w in clause for w in _NOT_A_REQUIREMENT)))
+    return found
+
+
+def education_level(
+    text: str, hits: Hits, requirements: Requirements, found: list[LevelMention] | None = None
+) -> EducationLevel | None:
+    """The lowest required level in `text`, or None. `found`: `level_mentions(text,
+    hits)` when the caller has them (the compiled scan reads them)."""
+    if found is None:
+        found = level_mentions(text, hits)
+    best: EducationLevel | None = None
+    for start, end, level, bounds, excluded in found:
+        if best is not None and _RANK[level] >= _RANK[best]:
+            continue
+        if excluded:
             continue
         if level != "none" and requirements.is_nice(start, end, bounds):
             continue

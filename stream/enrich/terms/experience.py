@@ -94,7 +94,10 @@ def number_before(text: str, unit: int) -> tuple[int, float, float | None] | Non
         and text[i - 2 : i - 1] not in _RANGE_CHARS
     ):
         before = text[max(lo, i - 4) : i - 1].lower()
-        if not before.endswith((" to", " or", "bis", "-", "–", "—", "+", "plus")):
+        # (`isdecimal`: "²" is a digit to `isdigit` but no number to `float`)
+        if not before.endswith((" to", " or", "bis", "-", "–", "—", "+", "plus")) and (
+            text[i:end].isdecimal()
+        ):
             return i, float(text[i:end]), None
     end = _skip_back(text, unit, lo, ("or more", "full"))
     end = _skip_back(text, end, lo, ("+", "plus", "(+)"))
@@ -259,10 +262,15 @@ def mentions(text: str, hits: Hits) -> list[tuple[int, int, Range]]:
 
 
 def experience_years(
-    text: str, hits: Hits, requirements: Requirements
+    text: str,
+    hits: Hits,
+    requirements: Requirements,
+    found: list[tuple[int, int, Range]] | None = None,
 ) -> tuple[Range | None, list[tuple[int, int, Range]]]:
-    """The posting's (min, max), or None; and the mentions it was chosen from."""
-    found = mentions(text, hits)
+    """The posting's (min, max), or None; and the mentions it was chosen from. `found`:
+    `mentions(text, hits)` when the caller has them (the compiled scan reads them)."""
+    if found is None:
+        found = mentions(text, hits)
     if not found:
         return None, found
     if len(found) == 1:

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any, Final
 
 import ahocorasick_rs
+from stream_native import TermsScanner
 
 from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS, inline_state
 from stream.enrich.skills.sections import RequirementIndex
@@ -75,7 +77,9 @@ def _spellings(word: str) -> set[str]:
 _WORD_STARTS = " \n\t(/-\"':;,?" + "0123456789"
 
 
-def _build() -> tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[str, str, int]]]:
+def _patterns() -> tuple[list[bytes], list[tuple[str, str, int]]]:
+    """The automaton's patterns and, per pattern, (field, keyword in lower case, how many
+    characters the pattern has before the keyword)."""
     patterns: dict[str, tuple[str, str, int]] = {}
     for field, words in KEYWORDS.items():
         for word in words:
@@ -86,17 +90,19 @@ def _build() -> tuple[ahocorasick_rs.BytesAhoCorasick, list[tuple[str, str, int]
                 continue
             for spelling in _spellings(word):
                 patterns.setdefault(spelling, (field, word.lower(), 0))
-    # A DFA: a few hundred short patterns make a small table, and it is ~3x faster per
-    # byte than the NFAs on this machine (measured on the LinkedIn sample).
-    automaton = ahocorasick_rs.BytesAhoCorasick(
-        [p.encode("ascii") for p in patterns],
-        matchkind=ahocorasick_rs.MatchKind.Standard,
-        implementation=ahocorasick_rs.Implementation.DFA,
-    )
-    return automaton, list(patterns.values())
+    return [p.encode("ascii") for p in patterns], list(patterns.values())
 
 
-_AUTOMATON, _VALUES = _build()
+_PATTERNS, _VALUES = _patterns()
+# A DFA: a few hundred short patterns make a small table, and it is ~3x faster per
+# byte than the NFAs on this machine (measured on the LinkedIn sample). The reference
+# (`scan_reference`) and the compiled scan (`scan`) build the same automaton from the same
+# patterns, so their overlapping matches come in the same order.
+_AUTOMATON = ahocorasick_rs.BytesAhoCorasick(
+    _PATTERNS,
+    matchkind=ahocorasick_rs.MatchKind.Standard,
+    implementation=ahocorasick_rs.Implementation.DFA,
+)
 _START = b"\n"  # so that a keyword at offset 0 starts a word too
 
 Hits = dict[str, list[tuple[int, int, str]]]
@@ -104,11 +110,55 @@ Hits = dict[str, list[tuple[int, int, str]]]
 
 
 def scan(text: str, encoded: bytes | None = None) -> Hits:
-    """Every keyword occurrence in `text`, grouped by field (overlaps included).
-    `encoded`: `text.encode("ascii", "replace")` when the caller has it."""
+    """Every keyword occurrence in `text`, grouped by field (overlaps included), by the
+    compiled scan (`stream_native.TermsScanner`; `scan_reference` is the rule it must
+    equal). `encoded`: `text.encode("ascii", "replace")` when the caller has it."""
+    hits: Hits = _NATIVE.scan(text, encoded)
+    return hits
+
+
+Years = list[tuple[int, int, tuple[float, float | None]]]
+Levels = list[tuple[int, int, Any, tuple[int, int], bool]]
+Range = tuple[float, float | None]
+DEFER: Final = object()
+"""What `read` gives for a field the compiled rules leave to the reference."""
+
+
+def read(text: str) -> tuple[Hits, Range | object | None, Any]:
+    """`scan(text)`, and the posting's experience (min, max) and education level, read by
+    the compiled rules (native/src/experience.rs, education.rs, requirement.rs): the same
+    answers as `experience.experience_years` and `education.education_level` with a
+    `Requirements` of this text, which stay the reference. A field is `DEFER` where the
+    compiled rules leave it to the reference: for experience, a number outside ASCII
+    digits or a fraction of months; for education, a character whose word class the
+    regex crate reads otherwise than Python next to a keyword."""
+    hits, (years_read, years), (level_read, level) = _NATIVE.read(text)
+    return hits, years if years_read else DEFER, level if level_read else DEFER
+
+
+def read_mentions(text: str) -> tuple[Hits, Years | None, Levels | None]:
+    """`scan(text)` and the compiled `experience.mentions` and `education.level_mentions`
+    (None where they defer to the reference): for the differential tests."""
+    hits, years, levels = _NATIVE.read_mentions(text)
+    return (
+        hits,
+        None if years is None else [(s, e, (low, high)) for s, e, low, high in years],
+        None if levels is None else [(s, e, lv, (lo, hi), x) for s, e, lv, lo, hi, x in levels],
+    )
+
+
+def scan_reference(text: str, encoded: bytes | None = None) -> Hits:
+    """`scan` in Python: the reference the compiled scan is tested against."""
     hits: Hits = {}
     if not text:
         return hits
+    if encoded is None:
+        encoded = text.encode("ascii", "replace")
+    values = _VALUES
+    for index, start, end in _AUTOMATON.find_matches_as_indexes(_START + encoded, overlapping=True):
+        field, word, skip = values[index]
+        hits.setdefault(field, []).append((start - 1 + skip, end - 1, word))
+    return hits
     if encoded is None:
         encoded = text.encode("ascii", "replace")
     values = _VALUES
@@ -136,6 +186,14 @@ def starts_word(text: str, start: int) -> bool:
 _CLAUSE_CHARS = ".!?;•\n"
 _CLAUSE_REACH = 240
 _CUE_WORDS = (*NICE_WORDS, *REQUIRED_WORDS, "desired")
+# The compiled scan and rules, built from the same patterns and words as the reference.
+_NATIVE = TermsScanner(_PATTERNS, _VALUES, NICE_WORDS, REQUIRED_WORDS, _CUE_WORDS)
+# One read at import compiles the compiled rules' patterns (education, inline cues,
+# headings), which would otherwise cost the first postings a few milliseconds.
+_NATIVE.read(
+    "Requirements:\nBachelor's degree preferred, 2 years of experience required; a plus."
+    "\nPreferred Qualifications\nMaster's degree or 3-5 years in a similar role"
+)
 # "desired" says nice-to-have as plainly as "preferred" ("Associate degree desired"); the
 # skills' cues know it only as a heading.
 _DESIRED = re.compile(r"\b(?:is |are )?desired\b", re.IGNORECASE)
@@ -145,7 +203,12 @@ _PREFER = re.compile(r"(?:\b|(?<=[a-z]))(?:[Pp]refers?|PREFERS?)\b")
 _REQUIRES = re.compile(r"\b(?:requires?|must (?:have|hold|possess|be))\b", re.IGNORECASE)
 # A parenthesis of several words speaks of itself: in "Bachelor's degree (Electrical or
 # Mechanical Engineering preferred)" the major is preferred, the degree is not.
-_ASIDE = re.compile(r"\((?:[^()]*?\s){2,}[^()]*\)")
+# Found as any "(...)" without parentheses inside, then counted: the one regex
+# `\((?:[^()]*?\s){2,}[^()]*\)` took time exponential in the spaces after a "(" that
+# no ")" closes (a minute for a clause of ~40 words). The same spans: no match can start
+# inside "(...)", which holds no "(".
+_ASIDE = re.compile(r"\([^()]*\)")
+_ASIDE_SPACES = 2
 
 
 def _inside_word(text: str, i: int) -> bool:
@@ -361,7 +424,10 @@ class Requirements:
                 # Blank out asides that do not hold the mention (offsets kept).
                 clause = _ASIDE.sub(
                     lambda m: (
-                        m.group() if m.start() <= start - lo < m.end() else " " * len(m.group())
+                        m.group()
+                        if m.start() <= start - lo < m.end()
+                        or sum(c.isspace() for c in m.group()) < _ASIDE_SPACES
+                        else " " * len(m.group())
                     ),
                     clause,
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import cast
 
 from pydantic import BaseModel, ConfigDict
 
@@ -12,7 +13,7 @@ from stream.enrich.step import EnrichmentObserver, PreparedPosting
 from stream.enrich.terms.education import education_level
 from stream.enrich.terms.employment import employment_types
 from stream.enrich.terms.experience import experience_years
-from stream.enrich.terms.scan import Requirements, scan
+from stream.enrich.terms.scan import DEFER, Requirements, read, scan_reference
 from stream.enrich.terms.seniority import seniority, title_words
 from stream.models import EducationLevel, EmploymentType, ExperienceYears, Seniority
 
@@ -35,8 +36,30 @@ class TermsPart(BaseModel):
 
 def decide(title: str, description: str, employment_type: str | None) -> TermsPart:
     """The four fields for one posting (normalized title and description)."""
+    hits, years, education = read(description)
+    if years is DEFER or education is DEFER:
+        # The compiled rules left a field to the reference (rare: see `scan.read`).
+        asked = [hit[1] for field in _ASKED for hit in hits.get(field, ())]
+        requirements = Requirements(description, None, max(asked) if asked else None, hits)
+        if years is DEFER:
+            years, _ = experience_years(description, hits, requirements)
+        if education is DEFER:
+            education = education_level(description, hits, requirements)
+    found = cast("tuple[float, float | None] | None", years)
+    words = title_words(title)
+    return _part(
+        seniority(title, found[0] if found else None, hits, words),
+        tuple(employment_types(employment_type, title, description, hits, words)),
+        found,
+        cast("EducationLevel | None", education),
+    )
+
+
+def decide_reference(title: str, description: str, employment_type: str | None) -> TermsPart:
+    """`decide` by the Python rules alone: the reference the compiled rules are tested
+    against."""
     encoded = description.encode("ascii", "replace")
-    hits = scan(description, encoded)
+    hits = scan_reference(description, encoded)
     asked = [hit[1] for field in _ASKED for hit in hits.get(field, ())]
     requirements = Requirements(description, encoded, max(asked) if asked else None, hits)
     years, _ = experience_years(description, hits, requirements)
