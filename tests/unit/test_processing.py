@@ -416,3 +416,37 @@ def test_a_posting_subclass_is_encoded_inside_its_event_as_the_event_says(
     )
     assert b"internal_note" in posting_out.value
     assert event_out.value == codecs.encode(event)
+
+
+def test_the_next_batch_sees_the_in_flight_batchs_states_and_cache(enricher: Enricher) -> None:
+    """While a batch commits (its states and cache entries not yet in Redis), the next one
+    is processed against its result: a re-scrape is unchanged, an edit is an update against
+    the in-flight version, the same content under a new id is a cache hit."""
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    first = processor.process([_record(0, _posting("a")), _record(1, _posting("b"))])
+    # Not saved: the first batch is still in flight.
+    batch = [
+        _record(2, _posting("a", scraped_at="2026-12-01")),
+        _record(3, _posting("b", "Now Rust too.")),
+        _record(4, _posting("c")),  # a's content under a new id
+    ]
+    second = processor.process(batch, in_flight=first)
+    rescrape, update, copy = second.outcomes
+    assert rescrape == Unchanged("t:a")
+    assert isinstance(update, Published)
+    assert update.event is not None
+    assert update.event.kind == "updated"
+    [published_b] = [
+        o for o in first.outcomes if isinstance(o, Published) and o.posting.posting_id == "t:b"
+    ]
+    assert update.event.previous_content_hash == published_b.posting.content_hash
+    assert isinstance(copy, Published)
+    assert copy.cache_hit
+    # Without the in-flight result, the same batch would publish all three as new.
+    alone = processor.process(batch)
+    assert [o.event.kind for o in alone.outcomes if isinstance(o, Published) and o.event] == [
+        "new",
+        "new",
+        "new",
+    ]
