@@ -184,8 +184,11 @@ class Worker:
             return
         # Before anything is written: a batch that trips the guard is never committed.
         self._guard.check(isinstance(o, InvalidMessage) for o in result.outcomes)
+        self._sink.prepare()
         commit = self._committing.submit(self._committer.commit, records, result, started)
         self._in_flight = _InFlight(records, result, commit)
+        if not self._sink.overlaps:
+            self._settle([])  # this sink's write calls the consumer: no consume meanwhile
 
     def _settle(self, processed_since: list[InRecord]) -> bool:
         """Wait for the in-flight commit. True when it committed (or nothing was in flight);
