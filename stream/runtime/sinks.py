@@ -35,8 +35,8 @@ class KafkaSink(Protocol):
 
     The worker calls `prepare()` in its consuming thread and may then run `write()` in its
     committer thread while it consumes the next batch (`overlaps`). Such a write must not
-    call the consumer: librdkafka answers consumer calls from its group thread, which waits
-    while a rebalance callback runs, and the worker's callbacks wait for the write."""
+    call the consumer: against the broker, `consumer_group_metadata()` from the committer
+    thread blocked while a revoke callback (which waits for the write) ran: a deadlock."""
 
     @property
     def overlaps(self) -> bool:

@@ -69,9 +69,8 @@ class FakeConsumer:
         self.callbacks = callbacks
 
     def _in_consuming_thread(self) -> None:
-        # The real consumer's calls are answered by librdkafka's group thread, which waits
-        # while a rebalance callback runs; the worker's callbacks wait for its committer
-        # thread, so a consumer call from there could deadlock (it did, against the broker).
+        # Against the broker, a consumer call from the worker's committer thread blocked
+        # while a revoke callback (which waits for that thread) ran: a deadlock.
         assert threading.current_thread() is threading.main_thread(), "consumer call off-thread"
 
     def _assign_all_once(self) -> None:
