@@ -169,6 +169,9 @@ class WorkerSettings(_Section):
     # at half load, publish-to-commit p99 was 1.4-3.2 s with 0.5, 0.6-0.75 s with 0.1 and
     # 0.39 s with 0.05 (docs/performance.md), for ~10% more CPU per posting there.
     batch_timeout_s: float = Field(default=0.05, gt=0)
+    # Process the next batch while the previous one commits (exactly_once only; the rules
+    # are in docs/guarantees.md). false: each batch commits before the next is consumed.
+    overlap_commit: bool = True
     max_message_bytes: int = Field(default=1_000_000, ge=1024, description="Larger goes to DLQ.")
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 disables /metrics.")
     metrics_host: str = "127.0.0.1"

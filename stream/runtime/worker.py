@@ -187,8 +187,8 @@ class Worker:
         self._sink.prepare()
         commit = self._committing.submit(self._committer.commit, records, result, started)
         self._in_flight = _InFlight(records, result, commit)
-        if not self._sink.overlaps:
-            self._settle([])  # this sink's write calls the consumer: no consume meanwhile
+        if not (self._sink.overlaps and self._settings.worker.overlap_commit):
+            self._settle([])  # e.g. this sink's write calls the consumer: no consume meanwhile
 
     def _settle(self, processed_since: list[InRecord]) -> bool:
         """Wait for the in-flight commit. True when it committed (or nothing was in flight);

@@ -54,10 +54,11 @@ class _World:
         logs: dict[int, list[bytes]],
         refresh: Callable[[Enricher], Enricher | None] | None = None,
         batch_size: int = 50,
+        overlap_commit: bool = True,
     ) -> None:
         self.settings: Settings = load_settings(
             topics={"raw": RAW, "enriched": "t.enriched", "changes": "t.changes", "dlq": "t.dlq"},
-            worker={"batch_size": batch_size},
+            worker={"batch_size": batch_size, "overlap_commit": overlap_commit},
         )
         self.consumer = FakeConsumer(
             RAW, {p: [(f"k{p}".encode(), v) for v in values] for p, values in logs.items()}
@@ -335,3 +336,22 @@ def test_a_revoke_waits_for_the_commit_in_flight(enricher: Enricher) -> None:
     world.run()
     assert committed_at_revoke == [{0: 1, 1: 1}]
     assert sorted(world.enriched_ids()) == ["t:a", "t:b"]
+
+
+def test_without_overlap_each_batch_commits_before_the_next_is_consumed(
+    enricher: Enricher,
+) -> None:
+    world = _World(
+        enricher, {0: [_posting("a"), _posting("b")]}, batch_size=1, overlap_commit=False
+    )
+    committed_at_consume: list[dict[int, int]] = []
+    original_consume = world.consumer.consume
+
+    def consume(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+        committed_at_consume.append(dict(world.consumer.committed))
+        return original_consume(num_messages, timeout)
+
+    world.consumer.consume = consume  # type: ignore[method-assign]
+    world.run()
+    assert committed_at_consume[:3] == [{}, {0: 1}, {0: 2}]
+    assert world.enriched_ids() == ["t:a", "t:b"]
