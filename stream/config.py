@@ -167,7 +167,7 @@ class WorkerSettings(_Section):
     # How long a batch waits to fill. Under a backlog batches fill at once and this never
     # applies; below the maximum rate each batch waits it out, so it bounds the latency:
     # at half load, publish-to-commit p99 was 1.4-3.2 s with 0.5, 0.6-0.75 s with 0.1 and
-    # 0.39 s with 0.05 (docs/performance.md), for ~10% more CPU per posting there.
+    # 0.39-0.43 s with 0.05 (docs/performance.md), for ~10% more CPU per posting there.
     batch_timeout_s: float = Field(default=0.05, gt=0)
     # Process the next batch while the previous one commits (exactly_once only; the rules
     # are in docs/guarantees.md). false: each batch commits before the next is consumed.
