@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from stream.errors import InvalidMessage
-from stream.models import DeadLetter, RawPosting
+from stream.models import ChangeEvent, DeadLetter, RawPosting
 
 
 def describe_validation_error(error: ValidationError, limit: int = 3) -> str:
@@ -115,6 +115,20 @@ def _replace_lone_surrogates(data: dict[str, Any]) -> None:
 def encode(message: BaseModel) -> bytes:
     """The wire form of every output message: compact UTF-8 JSON."""
     return message.model_dump_json().encode("utf-8")
+
+
+# The event's posting is its last field, so its JSON ends with `,"posting":{...}}` and the
+# posting's bytes can be spliced in. A model change that moves it fails here, at import.
+assert list(ChangeEvent.model_fields)[-1] == "posting", "encode_event splices the last field"
+_POSTING_FIELD = b',"posting":'
+
+
+def encode_event(event: ChangeEvent, posting: bytes) -> bytes:
+    """`encode(event)`, reusing `posting` = `encode(event.posting)` instead of serializing
+    the posting a second time (it is most of the event: every new posting is published
+    both as itself and inside its event). tests/unit/test_codecs.py checks the bytes equal."""
+    head = event.model_dump_json(exclude={"posting"}).encode("utf-8")
+    return b"".join((head[:-1], _POSTING_FIELD, posting, b"}"))
 
 
 def dead_letter(

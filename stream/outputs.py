@@ -178,12 +178,25 @@ def to_out_records(
     """The Kafka records for a batch's outcomes, in input order."""
     out: list[OutRecord] = []
     for record, outcome in zip(records, outcomes, strict=True):
+        # A published posting is encoded once, and its bytes reused inside its change event.
+        posting: tuple[EnrichedPosting, bytes] | None = None
         for message in messages_of(record, outcome, failed_at):
             topic = route(message)
             name = topic.name(settings)
             if not name:
                 continue  # this output is switched off (e.g. no change events in a backfill)
-            out.append(
-                OutRecord(name, topic.key(message), codecs.encode(message), topic.headers(message))
-            )
+            if (
+                posting is not None
+                and isinstance(message, ChangeEvent)
+                and message.posting is posting[0]
+                # The event's field serializes as EnrichedPosting: a subclass's own fields
+                # would not be in it, so only an exact EnrichedPosting's bytes fit.
+                and type(posting[0]) is EnrichedPosting
+            ):
+                value = codecs.encode_event(message, posting[1])
+            else:
+                value = codecs.encode(message)
+                if isinstance(message, EnrichedPosting):
+                    posting = (message, value)
+            out.append(OutRecord(name, topic.key(message), value, topic.headers(message)))
     return out

@@ -31,9 +31,23 @@ DeliveryCallback = Callable[[KafkaError | None, Message], None]
 
 
 class KafkaSink(Protocol):
-    """An OutputSink that also needs setting up before the first batch."""
+    """An OutputSink that also needs setting up before the first batch.
+
+    The worker calls `prepare()` in its consuming thread and may then run `write()` in its
+    committer thread while it consumes the next batch (`overlaps`). Such a write must not
+    call the consumer: against the broker, `consumer_group_metadata()` from the committer
+    thread blocked while a revoke callback (which waits for the write) ran: a deadlock."""
+
+    @property
+    def overlaps(self) -> bool:
+        """True when `write()` uses no consumer call and can overlap the next consume."""
+        ...
 
     def start(self) -> None: ...
+
+    def prepare(self) -> None:
+        """In the consuming thread, before the write of the next batch is handed over."""
+        ...
 
     def write(self, records: Sequence[InRecord], outputs: Sequence[OutRecord]) -> bool: ...
 
@@ -62,10 +76,21 @@ class TransactionalSink:
         self._consumer = consumer
         self._calls = calls
         self._metrics = metrics
+        self._group_metadata: object | None = None
+
+    @property
+    def overlaps(self) -> bool:
+        return True  # the producer alone; the group metadata is read in prepare()
 
     def start(self) -> None:
         """Registers the transactional id: fences (aborts) a predecessor's open transaction."""
         self._calls.retrying("init_transactions", lambda: self._producer.init_transactions(30))
+
+    def prepare(self) -> None:
+        # The group generation the offsets are committed under. If a rebalance moves the
+        # group on before the commit, the broker refuses the offsets and the transaction
+        # aborts: the batch is consumed again, never committed twice.
+        self._group_metadata = self._consumer.consumer_group_metadata()
 
     def write(self, records: Sequence[InRecord], outputs: Sequence[OutRecord]) -> bool:
         producer = self._producer
@@ -74,7 +99,9 @@ class TransactionalSink:
             for out in outputs:
                 produce(producer, out)
             offsets = next_offsets(records)
-            metadata = self._consumer.consumer_group_metadata()
+            metadata, self._group_metadata = self._group_metadata, None  # one batch's
+            if metadata is None:  # a caller that did not prepare (one thread: no harm)
+                metadata = self._consumer.consumer_group_metadata()
             self._calls.retrying(
                 "send_offsets",
                 lambda: producer.send_offsets_to_transaction(offsets, metadata, 30),
@@ -107,7 +134,14 @@ class AtLeastOnceSink:
         self._consumer = consumer
         self._calls = calls
 
+    @property
+    def overlaps(self) -> bool:
+        return False  # commits the offsets with the consumer: the worker waits for it
+
     def start(self) -> None:
+        return None
+
+    def prepare(self) -> None:
         return None
 
     def write(self, records: Sequence[InRecord], outputs: Sequence[OutRecord]) -> bool:

@@ -6,9 +6,19 @@ DLQ-rate guard, and passes the result to the committer (`stream.committer`), whi
 outputs and offsets together, then Redis, then metrics. When the sink could not commit,
 the loop seeks back and the batch is consumed again.
 
-Processing is synchronous between `consume()` calls, so a rebalance callback never runs
-while a batch is in flight: nothing uncommitted can leak to the next owner of a partition,
-and revocation waits at most for the batch in hand.
+One batch's commit overlaps the next batch's processing: the committer runs in a thread of
+its own (its work is mostly waiting on the broker and Redis, and the skill scan releases
+the GIL), while the loop consumes and processes the next batch. The rules that keep
+exactly-once:
+- at most one batch is in flight, and a batch is handed to the committer only after the
+  one before it has committed (and saved to Redis): commits stay in consumption order;
+- the next batch reads the in-flight batch's posting states and cache entries from its
+  result, as Redis does not have them yet (`BatchProcessor.process(in_flight=...)`);
+- when the in-flight commit fails, the batch processed meanwhile is thrown away and both
+  are re-consumed from the first's offsets;
+- a rebalance callback (inside `consume()`) waits for the in-flight commit before a
+  partition is given up, so nothing uncommitted can leak to its next owner; a stop
+  waits for it too.
 """
 
 from __future__ import annotations
@@ -17,6 +27,8 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, Message, TopicPartition
 
@@ -25,13 +37,22 @@ from stream.config import Settings
 from stream.errors import FatalError, InvalidMessage
 from stream.ops.health import Health
 from stream.ops.metrics import Metrics, Tally
-from stream.processing import BatchProcessor, InRecord
+from stream.processing import BatchProcessor, BatchResult, InRecord
 from stream.runtime.guard import DlqGuard
 from stream.runtime.plan import ReadPlan
 from stream.runtime.sinks import KafkaSink, first_offsets
 from stream.runtime.watchdog import Watchdog
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _InFlight:
+    """A batch handed to the committer thread; `commit` says whether it became durable."""
+
+    records: list[InRecord]
+    result: BatchResult
+    commit: Future[bool]
 
 
 class Worker:
@@ -64,6 +85,13 @@ class Worker:
         self._guard = DlqGuard(
             worker.dlq_guard_window, worker.dlq_guard_min_messages, worker.dlq_guard_max_ratio
         )
+        self._in_flight: _InFlight | None = None
+        self._committing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="committer")
+
+    @property
+    def in_flight(self) -> bool:
+        """A batch is committing in the committer thread (its outcome not yet taken)."""
+        return self._in_flight is not None
 
     def run(self, stop: threading.Event) -> None:
         """Process until `stop` is set; the batch in hand is committed or aborted first."""
@@ -95,10 +123,19 @@ class Worker:
                     records = [record for record in records if self._plan.within(record)]
                 if records:
                     self._process(records)
-                if self._plan is not None and self._plan.done(self._consumer):
+                else:
+                    self._settle([])  # nothing to overlap with: take the commit's outcome now
+                # A failed last commit rewinds (settle is False): then the plan is not done.
+                if self._plan is not None and self._plan.done(self._consumer) and self._settle([]):
                     break
+            self._settle([])
         finally:
             self._health.stopping()
+            # On an error, still wait for the in-flight commit (it ends one way or the other
+            # within the client timeouts) before the clients are closed under it.
+            if self._in_flight is not None:
+                wait([self._in_flight.commit])
+            self._committing.shutdown(wait=True)
             self._close()
             self._watchdog.stop()
 
@@ -139,13 +176,40 @@ class Worker:
 
     def _process(self, records: list[InRecord]) -> None:
         started = time.perf_counter()
-        result = self._processor.process(records)
+        previous = self._in_flight
+        result = self._processor.process(records, previous.result if previous else None)
+        # This batch was processed against the in-flight one: if that did not commit, this
+        # result is void too, and both are consumed again.
+        if not self._settle(records):
+            return
         # Before anything is written: a batch that trips the guard is never committed.
         self._guard.check(isinstance(o, InvalidMessage) for o in result.outcomes)
-        if not self._committer.commit(records, result, started):
-            self._rewind(records)
-        elif self._plan is not None:
-            self._plan.on_batch(len(records))
+        self._sink.prepare()
+        commit = self._committing.submit(self._committer.commit, records, result, started)
+        self._in_flight = _InFlight(records, result, commit)
+        if not (self._sink.overlaps and self._settings.worker.overlap_commit):
+            self._settle([])  # e.g. this sink's write calls the consumer: no consume meanwhile
+
+    def _settle(self, processed_since: list[InRecord]) -> bool:
+        """Wait for the in-flight commit. True when it committed (or nothing was in flight);
+        False when it did not, after seeking back to its first offsets and those of
+        `processed_since` (records consumed after it, whose processing is void). Raises
+        what the commit raised (FatalError: stop, the broker aborts the transaction)."""
+        in_flight, self._in_flight = self._in_flight, None
+        if in_flight is None:
+            return True
+        if not in_flight.commit.result():
+            self._rewind(in_flight.records + processed_since)
+            return False
+        if self._plan is not None:
+            self._plan.on_batch(len(in_flight.records))
+        return True
+
+    def _wait_for_commit(self) -> None:
+        """In a rebalance callback: let the in-flight commit end before partitions move.
+        Its outcome is taken by the loop after `consume()` returns."""
+        if self._in_flight is not None:
+            wait([self._in_flight.commit])
 
     def _rewind(self, records: list[InRecord]) -> None:
         """Seek back to the batch's first offsets; partitions no longer ours are skipped
@@ -155,17 +219,19 @@ class Worker:
             if (partition.topic, partition.partition) in assigned:
                 self._consumer.seek(partition)
 
-    # -- rebalance callbacks (run inside consume(), between batches) -----------------------
+    # -- rebalance callbacks (run inside consume(), while a batch may be committing) -------
 
     def _on_assign(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
         self._metrics.rebalances.labels("assign").inc()
         self._log_assignment(consumer, partitions, "assigned")
 
     def _on_revoke(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        self._wait_for_commit()
         self._metrics.rebalances.labels("revoke").inc()
         self._log_assignment(consumer, partitions, "revoked")
 
     def _on_lost(self, consumer: Consumer, partitions: list[TopicPartition]) -> None:
+        self._wait_for_commit()
         self._metrics.rebalances.labels("lost").inc()
         self._log_assignment(consumer, partitions, "lost")
 

@@ -6,6 +6,7 @@ The real clients are exercised against the real broker in tests/integration."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,6 +68,11 @@ class FakeConsumer:
         assert topics == [self.topic]
         self.callbacks = callbacks
 
+    def _in_consuming_thread(self) -> None:
+        # Against the broker, a consumer call from the worker's committer thread blocked
+        # while a revoke callback (which waits for that thread) ran: a deadlock.
+        assert threading.current_thread() is threading.main_thread(), "consumer call off-thread"
+
     def _assign_all_once(self) -> None:
         if not self.owned and not self.positions:
             partitions = [TopicPartition(self.topic, p) for p in self.logs]
@@ -79,6 +85,7 @@ class FakeConsumer:
         self.owned.discard(partition)
 
     def consume(self, num_messages: int, timeout: float) -> list[FakeMessage]:
+        self._in_consuming_thread()
         self.consume_calls += 1
         self._assign_all_once()
         while self.before_consume:
@@ -96,17 +103,25 @@ class FakeConsumer:
         return batch
 
     def assignment(self) -> list[TopicPartition]:
+        self._in_consuming_thread()
         return [TopicPartition(self.topic, p) for p in sorted(self.owned)]
 
     def seek(self, partition: TopicPartition) -> None:
+        self._in_consuming_thread()
         assert partition.partition in self.owned, "seek on a partition we do not own"
         self.seeks.append((partition.partition, partition.offset))
         self.positions[partition.partition] = partition.offset
 
     def consumer_group_metadata(self) -> str:
+        self._in_consuming_thread()
         return "group-metadata"
 
     def commit(self, offsets: list[TopicPartition], asynchronous: bool = True) -> None:
+        self._in_consuming_thread()
+        self.store_offsets(offsets)
+
+    def store_offsets(self, offsets: list[TopicPartition]) -> None:
+        """The group's committed offsets (a transaction's commit writes them broker-side)."""
         for tp in offsets:
             self.committed[tp.partition] = tp.offset
 
@@ -155,7 +170,7 @@ class FakeProducer:
     def commit_transaction(self, timeout: float) -> None:
         self._call("commit_transaction")
         self.visible.extend(self._pending)
-        self.consumer.commit(self._pending_offsets, asynchronous=False)
+        self.consumer.store_offsets(self._pending_offsets)
         self._end()
 
     def abort_transaction(self, timeout: float) -> None:

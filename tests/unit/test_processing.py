@@ -14,6 +14,7 @@ import pytest
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel
 
+from stream import codecs
 from stream.cli.samples import linkedin_postings
 from stream.config import Settings, load_settings
 from stream.enrich.pipeline import Enricher
@@ -340,3 +341,112 @@ def test_assembled_postings_validate_unchanged(enricher: Enricher, shared_data: 
         assert len(published) == len(postings)
         for posting in published:
             assert EnrichedPosting.model_validate_json(posting.model_dump_json()) == posting
+
+
+def _outputs_encode_each_message_as_itself(
+    settings: Settings, records: list[InRecord], outcomes: list[Any]
+) -> int:
+    """Every out record's value is `codecs.encode` of its message (the change event reuses
+    the posting's bytes: they must be exactly what encoding the event would give)."""
+    events = 0
+    out = iter(to_out_records(settings, records, outcomes, NOW))
+    for outcome in outcomes:
+        if isinstance(outcome, Published):
+            assert next(out).value == codecs.encode(outcome.posting)
+            if outcome.event is not None:
+                assert next(out).value == codecs.encode(outcome.event)
+                events += 1
+        elif isinstance(outcome, InvalidMessage):
+            next(out)
+    assert next(out, None) is None
+    return events
+
+
+def test_change_events_reuse_the_posting_bytes_exactly(enricher: Enricher) -> None:
+    settings = load_settings()
+    store = MemoryStore()
+    processor = _processor(enricher, store, settings)
+    values = [
+        _posting("a", "Python, Kafka; “quoted” ünïcode \u2028 and a \\ backslash"),
+        _posting("b", salary_text="$100,000 - $120,000 a year", location="Berlin"),
+        b"{oops",
+    ]
+    records = [_record(i, v) for i, v in enumerate(values)]
+    first = processor.process(records)
+    store.save(first.cache_writes, first.states)
+    assert _outputs_encode_each_message_as_itself(settings, records, first.outcomes) == 2
+    # Updated events carry a diff before the posting.
+    changed = [_record(0, _posting("a", "Now Rust")), _record(1, _posting("b", title="Nurse"))]
+    second = processor.process(changed)
+    assert _outputs_encode_each_message_as_itself(settings, changed, second.outcomes) == 2
+    kinds = [o.event.kind for o in second.outcomes if isinstance(o, Published) and o.event]
+    assert kinds == ["updated", "updated"]
+
+
+def test_change_events_reuse_real_posting_bytes_exactly(
+    enricher: Enricher, shared_data: Path
+) -> None:
+    settings = load_settings()
+    processor = _processor(enricher, MemoryStore(), settings)
+    postings = list(linkedin_postings(shared_data, limit=200))
+    records = [_record(i, p.model_dump_json().encode()) for i, p in enumerate(postings)]
+    outcomes = processor.process(records).outcomes
+    assert _outputs_encode_each_message_as_itself(settings, records, outcomes) == len(postings)
+
+
+def test_a_posting_subclass_is_encoded_inside_its_event_as_the_event_says(
+    enricher: Enricher,
+) -> None:
+    """Only an exact EnrichedPosting's bytes are reused: the event serializes its posting as
+    an EnrichedPosting, so a subclass's own fields are not in it."""
+
+    class Extended(EnrichedPosting):
+        internal_note: str = "not for alerting"
+
+    settings = load_settings()
+    processor = _processor(enricher, MemoryStore(), settings)
+    records = [_record(0, _posting("a"))]
+    [outcome] = processor.process(records).outcomes
+    assert isinstance(outcome, Published)
+    assert outcome.event is not None
+    extended = Extended.model_construct(**dict(outcome.posting))
+    event = outcome.event.model_copy(update={"posting": extended})
+    posting_out, event_out = to_out_records(
+        settings, records, [Published(extended, event, False)], NOW
+    )
+    assert b"internal_note" in posting_out.value
+    assert event_out.value == codecs.encode(event)
+
+
+def test_the_next_batch_sees_the_in_flight_batchs_states_and_cache(enricher: Enricher) -> None:
+    """While a batch commits (its states and cache entries not yet in Redis), the next one
+    is processed against its result: a re-scrape is unchanged, an edit is an update against
+    the in-flight version, the same content under a new id is a cache hit."""
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    first = processor.process([_record(0, _posting("a")), _record(1, _posting("b"))])
+    # Not saved: the first batch is still in flight.
+    batch = [
+        _record(2, _posting("a", scraped_at="2026-12-01")),
+        _record(3, _posting("b", "Now Rust too.")),
+        _record(4, _posting("c")),  # a's content under a new id
+    ]
+    second = processor.process(batch, in_flight=first)
+    rescrape, update, copy = second.outcomes
+    assert rescrape == Unchanged("t:a")
+    assert isinstance(update, Published)
+    assert update.event is not None
+    assert update.event.kind == "updated"
+    [published_b] = [
+        o for o in first.outcomes if isinstance(o, Published) and o.posting.posting_id == "t:b"
+    ]
+    assert update.event.previous_content_hash == published_b.posting.content_hash
+    assert isinstance(copy, Published)
+    assert copy.cache_hit
+    # Without the in-flight result, the same batch would publish all three as new.
+    alone = processor.process(batch)
+    assert [o.event.kind for o in alone.outcomes if isinstance(o, Published) and o.event] == [
+        "new",
+        "new",
+        "new",
+    ]

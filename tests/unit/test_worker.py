@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 
 import pytest
-from confluent_kafka import KafkaError
+from confluent_kafka import KafkaError, TopicPartition
 from prometheus_client import CollectorRegistry
 
 from stream.committer import Committer
@@ -26,6 +26,7 @@ from stream.runtime.calls import KafkaCalls
 from stream.runtime.sinks import TransactionalSink
 from stream.runtime.watchdog import Watchdog
 from stream.runtime.worker import Worker
+from tests.deadlines import deadline
 from tests.unit.fakes import MemoryStore
 from tests.unit.kafka_fakes import FakeConsumer, FakeMessage, FakeProducer
 
@@ -37,9 +38,10 @@ def enricher() -> Enricher:
     return Enricher.build(Taxonomy.bundled())
 
 
-def _posting(source_id: str) -> bytes:
+def _posting(source_id: str, description: str = "Python.", **extra: str) -> bytes:
     return json.dumps(
-        {"source": "t", "source_id": source_id, "title": "Engineer", "description": "Python."}
+        {"source": "t", "source_id": source_id, "title": "Engineer", "description": description}
+        | extra
     ).encode()
 
 
@@ -51,10 +53,12 @@ class _World:
         enricher: Enricher,
         logs: dict[int, list[bytes]],
         refresh: Callable[[Enricher], Enricher | None] | None = None,
+        batch_size: int = 50,
+        overlap_commit: bool = True,
     ) -> None:
         self.settings: Settings = load_settings(
             topics={"raw": RAW, "enriched": "t.enriched", "changes": "t.changes", "dlq": "t.dlq"},
-            worker={"batch_size": 50},
+            worker={"batch_size": batch_size, "overlap_commit": overlap_commit},
         )
         self.consumer = FakeConsumer(
             RAW, {p: [(f"k{p}".encode(), v) for v in values] for p, values in logs.items()}
@@ -63,7 +67,9 @@ class _World:
         self.store = MemoryStore()
         self.metrics = Metrics(CollectorRegistry())
         self.stop = threading.Event()
-        self.consumer.on_idle = self.stop.set  # drained: stop, like a SIGTERM when idle
+        # Drained and nothing committing: stop, like a SIGTERM when idle. (A batch still in
+        # flight may fail and be re-consumed: the worker takes its outcome first.)
+        self.consumer.on_idle = lambda: self.worker.in_flight or self.stop.set()
         watchdog = Watchdog(stuck_after_s=60)
         sink = TransactionalSink(
             self.producer,
@@ -182,9 +188,9 @@ def test_sigterm_mid_batch_commits_the_batch_then_leaves(enricher: Enricher) -> 
     world.consumer.on_idle = lambda: pytest.fail("consumed again after the stop request")
     original_process = world.worker._processor.process
 
-    def process_then_signal(records):  # type: ignore[no-untyped-def]
+    def process_then_signal(records, in_flight=None):  # type: ignore[no-untyped-def]
         world.stop.set()  # SIGTERM arrives while the batch is being processed
-        return original_process(records)
+        return original_process(records, in_flight)
 
     world.worker._processor.process = process_then_signal  # type: ignore[method-assign]
     world.run()
@@ -198,15 +204,17 @@ def test_sigterm_mid_batch_commits_the_batch_then_leaves(enricher: Enricher) -> 
 def test_after_a_revoke_only_owned_partitions_are_rewound(enricher: Enricher) -> None:
     world = _World(enricher, {0: [_posting("a")], 1: [_posting("b")]})
     world.producer.fail["commit_transaction"] = [_abortable("aborted")]
-    # The transaction fails; before the replay's consume, partition 1 moves to another
-    # member (cooperative rebalance inside consume()).
-    original_abort = world.producer.abort_transaction
+    # The transaction fails; in the next consume, partition 1 moves to another member
+    # (a cooperative rebalance inside consume(): its callback waits for the commit in
+    # flight, which fails; the worker rewinds what it still owns after consume returns).
+    original_consume = world.consumer.consume
 
-    def abort_then_lose_partition(timeout: float) -> None:
-        original_abort(timeout)
-        world.consumer.revoke(1)
+    def consume_losing_partition(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+        if world.consumer.consume_calls == 1:
+            world.consumer.before_consume.append(lambda consumer: consumer.revoke(1))
+        return original_consume(num_messages, timeout)
 
-    world.producer.abort_transaction = abort_then_lose_partition  # type: ignore[method-assign]
+    world.consumer.consume = consume_losing_partition  # type: ignore[method-assign]
     world.run()
     assert world.consumer.seeks == [(0, 0)]  # partition 1 is its new owner's to replay
     assert world.enriched_ids() == ["t:a"]
@@ -231,3 +239,119 @@ def test_the_enricher_is_refreshed_between_polls_even_when_idle(enricher: Enrich
     assert seen[0] == "same"
     assert set(seen[1:]) == {"newer"}  # swapped on the first idle poll, then kept
     assert world.worker._processor.enricher is newer
+
+
+def _overlapping(world: _World) -> list[bool]:
+    """Make the first batch's commit wait until the next batch is being processed, so the
+    two overlap in every run (not only when the scheduler happens to interleave them).
+    Returns a list that gets True once they did overlap."""
+    second_processing = threading.Event()
+    overlapped: list[bool] = []
+    original_process = world.worker._processor.process
+    original_commit = world.producer.commit_transaction
+
+    def process(records, in_flight=None):  # type: ignore[no-untyped-def]
+        if in_flight is not None:
+            second_processing.set()
+        return original_process(records, in_flight)
+
+    def commit(timeout: float) -> None:
+        if not overlapped:
+            overlapped.append(second_processing.wait(deadline(10)))
+        original_commit(timeout)
+
+    world.worker._processor.process = process  # type: ignore[method-assign]
+    world.producer.commit_transaction = commit  # type: ignore[method-assign]
+    return overlapped
+
+
+def test_a_rescrape_in_the_batch_after_one_in_flight_is_unchanged(enricher: Enricher) -> None:
+    """The posting's state is not in Redis until its batch has committed; the next batch,
+    processed meanwhile, must compare against the in-flight version, not publish it again."""
+    rescrape = _posting("a", scraped_at="2026-12-01T00:00:00Z")
+    updated = _posting("a", "Python and Rust.")
+    world = _World(enricher, {0: [_posting("a"), rescrape, updated]}, batch_size=1)
+    overlapped = _overlapping(world)
+    world.run()
+    assert overlapped == [True]
+    assert world.enriched_ids() == ["t:a", "t:a"]  # new, then the update; not the re-scrape
+    events = [json.loads(v) for v in world.visible("t.changes")]
+    assert [e["kind"] for e in events] == ["new", "updated"]
+    assert events[1]["previous_content_hash"] == events[0]["content_hash"]
+    assert world.metric("stream_postings_unchanged_total") == 1
+    assert world.consumer.committed == {0: 3}
+
+
+def test_a_failed_commit_voids_the_batch_processed_meanwhile(enricher: Enricher) -> None:
+    """The first batch's transaction aborts after the second was processed against it: both
+    are consumed again, and each posting is published once, from the replay."""
+    world = _World(
+        enricher, {0: [_posting("a"), _posting("a", "Rust."), _posting("b")]}, batch_size=1
+    )
+    world.producer.fail["commit_transaction"] = [_abortable("coordinator moved")]
+    overlapped = _overlapping(world)
+    world.run()
+    assert overlapped == [True]
+    assert world.consumer.seeks == [(0, 0)]
+    assert world.enriched_ids() == ["t:a", "t:a", "t:b"]
+    kinds = [json.loads(v)["kind"] for v in world.visible("t.changes")]
+    assert kinds == ["new", "updated", "new"]
+    assert world.consumer.committed == {0: 3}
+    assert world.metric("stream_transaction_aborts_total") == 1
+
+
+def test_a_revoke_waits_for_the_commit_in_flight(enricher: Enricher) -> None:
+    """Partitions are given up only after the batch holding their records has committed."""
+    world = _World(enricher, {0: [_posting("a")], 1: [_posting("b")]})
+    revoking = threading.Event()
+    original_commit = world.producer.commit_transaction
+
+    def commit(timeout: float) -> None:
+        # The commit is still under way when the rebalance starts (a slow broker).
+        assert revoking.wait(deadline(10))
+        original_commit(timeout)
+
+    world.producer.commit_transaction = commit  # type: ignore[method-assign]
+    committed_at_revoke: list[dict[int, int]] = []
+
+    def revoke_partition_one(consumer: FakeConsumer) -> None:
+        on_revoke = consumer.callbacks["on_revoke"]
+
+        def watched(c: FakeConsumer, partitions: list[TopicPartition]) -> None:
+            revoking.set()
+            on_revoke(c, partitions)  # the worker's callback
+            committed_at_revoke.append(dict(c.committed))
+
+        consumer.callbacks["on_revoke"] = watched
+        consumer.revoke(1)
+
+    original_consume = world.consumer.consume
+
+    def consume(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+        if world.consumer.consume_calls == 1:  # the consume after the batch was handed over
+            world.consumer.before_consume.append(revoke_partition_one)
+        return original_consume(num_messages, timeout)
+
+    world.consumer.consume = consume  # type: ignore[method-assign]
+    world.run()
+    assert committed_at_revoke == [{0: 1, 1: 1}]
+    assert sorted(world.enriched_ids()) == ["t:a", "t:b"]
+
+
+def test_without_overlap_each_batch_commits_before_the_next_is_consumed(
+    enricher: Enricher,
+) -> None:
+    world = _World(
+        enricher, {0: [_posting("a"), _posting("b")]}, batch_size=1, overlap_commit=False
+    )
+    committed_at_consume: list[dict[int, int]] = []
+    original_consume = world.consumer.consume
+
+    def consume(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+        committed_at_consume.append(dict(world.consumer.committed))
+        return original_consume(num_messages, timeout)
+
+    world.consumer.consume = consume  # type: ignore[method-assign]
+    world.run()
+    assert committed_at_consume[:3] == [{}, {0: 1}, {0: 2}]
+    assert world.enriched_ids() == ["t:a", "t:b"]
