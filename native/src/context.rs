@@ -28,8 +28,8 @@ const LABEL_CHARS: usize = 60; // an inline label's colon is at most this far
 /// What `text[line_start:at].strip(...)` removes before a heading word.
 const BULLETS: &str = " \t#*•·-–—>";
 
-// The team rule's words, as `context.TEAM_*` (kept equal by the differential tests, which
-// draw their texts from the Python lists).
+// The team rule's words, as `context.TEAM_*` (held equal by tests/unit/test_native_word_lists.py, and
+// by the differential tests, which draw their texts from the Python lists).
 /// `context.TEAM_WORKS_WITH`: a word before a team's name, and how many words back it counts.
 const TEAM_WORKS_WITH: [(&str, usize); 10] = [
     ("with", 8),

@@ -1,0 +1,44 @@
+"""The team rule's word lists are written twice, in `stream/enrich/skills/context.py` and in
+`native/src/context.rs` (the compiled scan cannot import Python data at build time). Read the
+Rust constants from the source and hold them equal to the Python ones, so an edit to one
+side fails here by name instead of only through the differential tests' drawn texts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from stream.enrich.skills import context
+
+RUST = Path(__file__).resolve().parents[2] / "native" / "src" / "context.rs"
+
+
+def rust_const(name: str) -> str:
+    found = re.search(rf"const {name}: [^=]+= \[(.*?)\];", RUST.read_text(), re.DOTALL)
+    assert found, f"const {name} not found in {RUST}"
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("rust", "python"),
+    [
+        ("TEAM_BREAK", context.TEAM_BREAK),
+        ("TEAM_DETERMINERS", context.TEAM_DETERMINERS),
+        ("TEAM_COORDINATORS", context.TEAM_COORDINATORS),
+        ("TEAM_MODIFIES", context.TEAM_MODIFIES),
+    ],
+)
+def test_rust_word_set_equals_python(rust: str, python: frozenset[str]) -> None:
+    words = re.findall(r'"([^"]*)"', rust_const(rust))
+    assert len(words) == len(set(words)), f"{rust} repeats a word"
+    assert set(words) == set(python)
+
+
+def test_rust_team_reaches_equal_python() -> None:
+    pairs = re.findall(r'\("([^"]+)",\s*(\d+)\)', rust_const("TEAM_WORKS_WITH"))
+    assert {word: int(reach) for word, reach in pairs} == context.TEAM_WORKS_WITH
+    reach = re.search(r"const TEAM_REACH: usize = (\d+);", RUST.read_text())
+    assert reach
+    assert int(reach.group(1)) == max(context.TEAM_WORKS_WITH.values())
