@@ -107,3 +107,23 @@ pub fn lower(s: &[char]) -> String {
     }
     out
 }
+
+/// Whether `c` matches the pattern character `p` (ASCII; a letter in lower case) under
+/// Python's `re.IGNORECASE`.
+pub fn ci(c: char, p: char) -> bool {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase() == p;
+    }
+    match p {
+        'i' => c == 'ı' || c == 'İ',
+        's' => c == 'ſ',
+        'k' => c == '\u{212a}',
+        _ => false,
+    }
+}
+
+/// Whether `word` (ASCII, lower case) matches at `at`, ignoring case, before `end`.
+pub fn ci_at(text: &[char], at: usize, end: usize, word: &str) -> bool {
+    let n = word.len();
+    at + n <= end && word.chars().zip(&text[at..at + n]).all(|(p, &c)| ci(c, p))
+}

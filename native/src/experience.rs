@@ -10,7 +10,7 @@
 //! reference would read a number outside ASCII digits (`float("٣")`, `float("²")`) or
 //! round a fraction of months, `mentions` answers `None` and the caller asks the
 //! reference: exact, and never seen in the postings.
-use crate::chars::{is_word, isalpha, isdigit, isspace, lower};
+use crate::chars::{ci, ci_at, is_word, isalpha, isdigit, isspace, lower};
 
 /// One mention: (start, end, min, max).
 pub type Mention = (usize, usize, f64, Option<f64>);
@@ -124,26 +124,6 @@ const DEADLINE_BEFORE: &[&str] = &[
     "within first ",
 ];
 const CLAUSE_ENDS: &[char] = &['.', '!', '?', ';', '\n', '•'];
-
-/// Whether `c` matches the pattern character `p` (ASCII; a letter in lower case) under
-/// Python's `re.IGNORECASE`.
-fn ci(c: char, p: char) -> bool {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase() == p;
-    }
-    match p {
-        'i' => c == 'ı' || c == 'İ',
-        's' => c == 'ſ',
-        'k' => c == '\u{212a}',
-        _ => false,
-    }
-}
-
-/// Whether `word` (ASCII, lower case) matches at `at`, ignoring case, before `end`.
-fn ci_at(text: &[char], at: usize, end: usize, word: &str) -> bool {
-    let n = word.len();
-    at + n <= end && word.chars().zip(&text[at..at + n]).all(|(p, &c)| ci(c, p))
-}
 
 /// Python's `\b` at `at` after a word character, the text ending at `end`.
 fn ends_word(text: &[char], at: usize, end: usize) -> bool {

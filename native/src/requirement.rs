@@ -4,7 +4,7 @@
 //! in an earlier part; else an inline label before the clause; else the heading the
 //! mention sits under (`sections::RequirementIndex`, read with no inline cue words).
 //! Offsets are Python character offsets.
-use crate::chars::{is_word, islower, isspace, isupper, lower};
+use crate::chars::{ci, ci_at, is_word, islower, isspace, isupper, lower};
 use crate::cues::CueWords;
 use crate::education::{clause_bounds, glue_cuts};
 use crate::sections::RequirementIndex;
@@ -50,24 +50,6 @@ fn ends_with(s: &[char], suffix: &str) -> bool {
     n <= s.len() && s[s.len() - n..].iter().copied().eq(suffix.chars())
 }
 
-/// Python's IGNORECASE equality of a character with an ASCII pattern letter.
-fn ci(c: char, p: char) -> bool {
-    if c.is_ascii() {
-        return c.to_ascii_lowercase() == p;
-    }
-    match p {
-        'i' => c == 'ı' || c == 'İ',
-        's' => c == 'ſ',
-        'k' => c == '\u{212a}',
-        _ => false,
-    }
-}
-
-fn ci_at(s: &[char], at: usize, word: &str) -> bool {
-    let n = word.len();
-    at + n <= s.len() && word.chars().zip(&s[at..at + n]).all(|(p, &c)| ci(c, p))
-}
-
 fn boundary_before(s: &[char], at: usize) -> bool {
     at == 0 || !is_word(s[at - 1])
 }
@@ -80,7 +62,9 @@ fn boundary_after(s: &[char], at: usize) -> bool {
 /// bounded "desired" is.
 fn desired(part: &[char]) -> bool {
     (0..part.len()).any(|i| {
-        ci_at(part, i, "desired") && boundary_before(part, i) && boundary_after(part, i + 7)
+        ci_at(part, i, part.len(), "desired")
+            && boundary_before(part, i)
+            && boundary_after(part, i + 7)
     })
 }
 
@@ -106,15 +90,15 @@ fn requires(part: &[char]) -> bool {
         if !boundary_before(part, i) {
             return false;
         }
-        if ci_at(part, i, "require") {
+        if ci_at(part, i, part.len(), "require") {
             let e = i + 7;
             return boundary_after(part, e)
                 || (part.get(e).is_some_and(|&c| ci(c, 's')) && boundary_after(part, e + 1));
         }
-        ci_at(part, i, "must ")
+        ci_at(part, i, part.len(), "must ")
             && ["have", "hold", "possess", "be"]
                 .iter()
-                .any(|w| ci_at(part, i + 5, w) && boundary_after(part, i + 5 + w.len()))
+                .any(|w| ci_at(part, i + 5, part.len(), w) && boundary_after(part, i + 5 + w.len()))
     })
 }
 
