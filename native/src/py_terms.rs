@@ -56,7 +56,8 @@ impl TermsScanner {
                 "patterns and values differ in length",
             ));
         }
-        let automaton = TermsAutomaton::new(&patterns).map_err(PyValueError::new_err)?;
+        let skips: Vec<usize> = values.iter().map(|(_, _, skip)| *skip).collect();
+        let automaton = TermsAutomaton::new(&patterns, &skips).map_err(PyValueError::new_err)?;
         let mut names: Vec<String> = Vec::new();
         let mut rows = Vec::with_capacity(values.len());
         let mut words = Vec::with_capacity(values.len());

@@ -45,6 +45,7 @@ TEXTS = [
     "•B.S. in Math – Degree ‘required’ — 3 Jahre Berufserfahrung",
     "a surrogate \ud800 before a degree",
     "no experience necessary: experience not required (nice to have)",
+    "yEar YEAR Year (ms Ms -ms MS xms masters pHd PhD ph.D",
 ]
 
 # Keyword spellings, the characters a word-start keyword may follow, and others.
@@ -53,7 +54,12 @@ _KEYWORD_TOKENS = sorted(
     | {w.lstrip("^").upper() for words in KEYWORDS.values() for w in words}
     | {w.lstrip("^").title() for words in KEYWORDS.values() for w in words}
 )
-TOKENS = [*_KEYWORD_TOKENS, *_WORD_STARTS, "x", "é", "–", "\u2022", "Y", "a", "s", ". "]
+# Spellings that are no pattern ("yEar", "pHd"): the compiled scan finds the keywords in
+# lower case and must keep only the reference's own spellings.
+_MIXED_CASE = ["yEar", "YEar", "Ms", "mS", "pHd", "PHd", "fULL-time", "Full-Time", "dEgree",
+               "Ged", "gED", "MbA", "FtE", "Prn", "Bs ", "bS/", "JD ", "Jd "]  # fmt: skip
+TOKENS = [*_KEYWORD_TOKENS, *_MIXED_CASE, *_WORD_STARTS, "x", "é", "–", "\u2022", "Y", "a",
+          "s", ". "]  # fmt: skip
 
 
 EXPERIENCE_TEXTS = [
