@@ -18,11 +18,13 @@ mod py_prep;
 mod py_scan;
 mod py_sections;
 mod py_terms;
+mod py_work_mode;
 pub mod requirement;
 pub mod scan;
 pub mod sections;
 pub mod terms;
 pub mod text;
+pub mod work_mode;
 
 #[pymodule]
 fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -31,5 +33,6 @@ fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     py_sections::register(m)?;
     py_prep::register(m)?;
     py_terms::register(m)?;
+    py_work_mode::register(m)?;
     Ok(())
 }

