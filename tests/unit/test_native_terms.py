@@ -294,3 +294,35 @@ def test_real_postings(shared_data: Path) -> None:
     assert mentioned > 300  # the comparisons saw real mentions
     assert levelled > 300
     assert deferred <= 2  # the real postings hardly ever need the reference
+
+
+@pytest.mark.shared_data
+def test_real_postings_with_title_and_field(shared_data: Path) -> None:
+    # `decide` reads the title once per distinct title (cached); the reference reads it
+    # every time: the same fields for every LinkedIn row (title, description and its
+    # employment type, also without them) and every labelled case.
+    csv.field_size_limit(sys.maxsize)
+    inputs: list[tuple[str, str, str | None]] = []
+    with (shared_data / "salary" / "linkedin_postings_sample500.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            title = normalize_text(row["title"] or "")
+            text = normalize_text(row["description"] or "")
+            kind = row["formatted_work_type"] or None
+            inputs += [(title, text, kind), (title, "", None), (title, text, None)]
+    for name in ("terms_cases", "terms_holdout", "terms_holdout2", "terms_holdout3",
+                 "terms_holdout4"):  # fmt: skip
+        for case in case_files.load(f"{name}.jsonl", shared_data):
+            inputs.append(
+                (
+                    normalize_text(case.get("title") or ""),
+                    normalize_text(case.get("description") or ""),
+                    case.get("employment_type"),
+                )
+            )
+    mismatches = [i for i in inputs if decide(*i) != decide_reference(*i)]
+    titled = [decide(t, "", None) for t, _, _ in inputs]
+    assert len(inputs) > 1500
+    assert mismatches == []
+    # the comparisons saw levels and employment types read from titles alone
+    assert sum(p.seniority is not None for p in titled) > 100
+    assert sum(bool(p.employment_types) for p in titled) > 10

@@ -221,6 +221,11 @@ def seniority(
     level = from_title(title, words)
     if level is not None:
         return level
+    return from_description(experience_min, hits)
+
+
+def from_description(experience_min: float | None, hits: Hits) -> Seniority | None:
+    """Without a level in the title: the experience asked for, else a level phrase."""
     if experience_min is not None:
         return from_years(experience_min)
     for _, _, word in hits.get("level", ()):

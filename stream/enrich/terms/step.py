@@ -11,9 +11,12 @@ from pydantic import BaseModel, ConfigDict
 
 from stream.enrich.step import EnrichmentObserver, PreparedPosting
 from stream.enrich.terms.education import education_level
-from stream.enrich.terms.employment import employment_types
+from stream.enrich.terms.employment import ORDER, employment_types, from_description, from_field
+from stream.enrich.terms.employment import from_title as types_from_title
 from stream.enrich.terms.experience import experience_years
 from stream.enrich.terms.scan import DEFER, Requirements, read, scan_reference
+from stream.enrich.terms.seniority import from_description as seniority_from_description
+from stream.enrich.terms.seniority import from_title as seniority_from_title
 from stream.enrich.terms.seniority import seniority, title_words
 from stream.models import EducationLevel, EmploymentType, ExperienceYears, Seniority
 
@@ -46,13 +49,25 @@ def decide(title: str, description: str, employment_type: str | None) -> TermsPa
         if education is DEFER:
             education = education_level(description, hits, requirements)
     found = cast("tuple[float, float | None] | None", years)
-    words = title_words(title)
+    level, title_types = _from_title(title)
+    if level is None:
+        level = seniority_from_description(found[0] if found else None, hits)
+    types = from_field(employment_type) | title_types | from_description(description, hits)
     return _part(
-        seniority(title, found[0] if found else None, hits, words),
-        tuple(employment_types(employment_type, title, description, hits, words)),
+        level,
+        tuple(kind for kind in ORDER if kind in types),
         found,
         cast("EducationLevel | None", education),
     )
+
+
+@functools.lru_cache(maxsize=8192)
+def _from_title(title: str) -> tuple[Seniority | None, frozenset[EmploymentType]]:
+    """The seniority and employment types the title alone gives (`seniority.from_title`,
+    `employment.from_title`). Titles repeat, as locations do (the occupation step keeps
+    its coded titles the same way): one reading per distinct title, ~3 us a posting."""
+    words = title_words(title)
+    return seniority_from_title(title, words), frozenset(types_from_title(title, words))
 
 
 def decide_reference(title: str, description: str, employment_type: str | None) -> TermsPart:
