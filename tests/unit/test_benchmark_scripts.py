@@ -61,7 +61,14 @@ def _load(name: str) -> ModuleType:
         (
             "normalization_speed",
             ["--rounds", "1", "--clock", "cpu"],
-            ["cold (", "first pass (", "warm (", "all         median"],
+            [
+                "cold (",
+                "first pass (",
+                "warm (",
+                "all         median",
+                "#12 budget:",
+                "in the pipeline",
+            ],
         ),
     ],
 )
