@@ -14,6 +14,7 @@ pub mod experience;
 pub mod glue;
 pub mod matcher;
 pub mod prep;
+mod py_ascii_search;
 mod py_prep;
 mod py_scan;
 mod py_sections;
@@ -34,5 +35,6 @@ fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     py_prep::register(m)?;
     py_terms::register(m)?;
     py_work_mode::register(m)?;
+    py_ascii_search::register(m)?;
     Ok(())
 }
