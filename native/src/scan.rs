@@ -7,7 +7,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::context::ContextRules;
-use crate::cues::CueWords;
+use crate::cues::{skill_cue, CueWords};
 use crate::matcher::{Marks, Matcher, Span};
 use crate::sections::{language_context, RequirementIndex};
 use crate::text::ascii_replace;
@@ -163,6 +163,9 @@ impl Scanner {
                 });
                 match self.resolve(&span.forms, strong, groups) {
                     Some(resolved) => form = resolved,
+                    // No corroborating skill: a form only one skill claims still tags where
+                    // the words around it say a skill ("experience in sales"; cues.rs).
+                    None if span.forms.len() == 1 && skill_cue(text, span.start, span.end) => {}
                     None => continue,
                 }
             }

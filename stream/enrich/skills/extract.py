@@ -24,7 +24,7 @@ from typing import Any, Literal, NamedTuple
 from stream_native import SkillScanner
 
 from stream.enrich.skills.context import CONTEXT_PATTERNS, JOB_CUES, context_ranges
-from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS
+from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS, skill_cue
 from stream.enrich.skills.match import Form, FormMatcher, SectionMarks, Span
 from stream.enrich.skills.sections import HEADING_BULLETS, RequirementIndex
 from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
@@ -194,7 +194,11 @@ class SkillExtractor:
                         groups.setdefault(self._groups[strong_index], set()).add(strong_index)
                 resolved = self._resolve(forms, strong, groups)
                 if resolved is None:
-                    continue
+                    # No corroborating skill: a form only one skill claims still tags where
+                    # the words around it say a skill ("experience in sales"; cues.py).
+                    if len(forms) > 1 or not skill_cue(text, start, end):
+                        continue
+                    resolved = form
                 form = resolved
             index = form.entry
             if (
