@@ -24,7 +24,7 @@ from stream.enrich.skills.cues import (
 )
 from stream.enrich.skills.extract import Engine, SkillExtractor
 from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
-from stream.enrich.skills.taxonomy.loader import CUE_ONLY
+from stream.enrich.skills.taxonomy.loader import CUE_ONLY, TaxonomyError
 from tests.unit.test_native_sections import ASSIGNED, real_texts
 
 
@@ -134,6 +134,7 @@ def _taxonomy() -> Taxonomy:
             SkillEntry(
                 id="sales",
                 name="Sales skills",
+                aliases=("sales skills",),
                 category="business_skill",
                 group="sales",
                 cased_aliases=("sales", "Sales"),
@@ -197,17 +198,30 @@ def test_cue_only_form_tags_where_the_words_say_a_skill(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize("engine", ["native", "python"])
-def test_cue_also_takes_ordinary_weak_forms(engine: Engine) -> None:
+def test_cue_only_form_needs_its_cue_even_when_its_skill_is_named(engine: Engine) -> None:
+    extractor = SkillExtractor(_taxonomy(), engine=engine)
+    text = "Sales skills required. Our sales team. Experience in sales."
+    found = [(m.skill_id, text[m.start : m.end]) for m in extractor.mentions("", text)]
+    assert found == [("sales", "Sales skills"), ("sales", "sales")]
+    assert extractor.mentions("", text)[1].start == text.rindex("sales")
+
+
+@pytest.mark.parametrize("engine", ["native", "python"])
+def test_cue_leaves_ordinary_weak_forms_to_corroboration(engine: Engine) -> None:
     extractor = SkillExtractor(_taxonomy(), engine=engine)
 
     def ids(text: str) -> set[str]:
         return {t.id for t in extractor.extract("", text)}
 
-    assert ids("We Go far.") == set()
-    assert ids("Experience with Go.") == {"go"}
-    assert ids("Go and Python.") == {"go", "python"}  # corroboration, as before
-    assert ids("Experience with Swift.") == set()  # two claimants: not resolved by a cue
+    # A cue says a skill is meant, not which sense of an ambiguous name ("degree in
+    # Architecture" is the building discipline): only cue-only entries take it.
+    assert ids("Experience with Go.") == set()
+    assert ids("Go and Python.") == {"go", "python"}
+    assert ids("Experience with Swift.") == set()
 
 
-def test_cue_only_is_a_valid_corroborating_group() -> None:
+def test_cue_only_is_a_corroborating_group_but_no_entry_group() -> None:
     assert {e.id for e in _taxonomy().entries} >= {"sales"}
+    bad = SkillEntry(id="x", name="X", category="tool", group=CUE_ONLY)
+    with pytest.raises(TaxonomyError, match="reserved"):
+        Taxonomy.build("2026.1.0", [bad])

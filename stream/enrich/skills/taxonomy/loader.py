@@ -170,6 +170,8 @@ def validate_taxonomy(entries: Iterable[SkillEntry]) -> list[str]:
                 f"{where}: name {entry.name!r} also used by {seen_names[folded_name]!r}"
             )
         seen_names.setdefault(folded_name, entry.id)
+        if entry.group == CUE_ONLY:
+            problems.append(f"{where}: group {CUE_ONLY!r} is reserved for corroborated_by")
         for group in entry.corroborated_by:
             if group not in groups and group != CUE_ONLY:
                 problems.append(f"{where}: corroborated_by names unknown group {group!r}")
