@@ -209,7 +209,7 @@ const SKILL_CUE_NOUNS: [&str; 18] = [
 /// `cues.SKILL_CUE_PREPOSITIONS`
 const SKILL_CUE_PREPOSITIONS: [&str; 5] = ["in", "with", "within", "of", "from"];
 /// `cues.SKILL_CUE_AFTER`
-const SKILL_CUE_AFTER: [&str; 11] = [
+const SKILL_CUE_AFTER: [&str; 13] = [
     "skills",
     "skill",
     "experience",
@@ -221,9 +221,38 @@ const SKILL_CUE_AFTER: [&str; 11] = [
     "competencies",
     "mindset",
     "acumen",
+    "thinking",
+    "thinker",
 ];
 /// `cues.SKILL_CUE_AND`
 const SKILL_CUE_AND: [&str; 3] = ["and", "or", "&"];
+/// `cues.SKILL_CUE_ADJECTIVES`: right before the form ("strong leadership").
+const SKILL_CUE_ADJECTIVES: [&str; 10] = [
+    "strong",
+    "excellent",
+    "proven",
+    "demonstrated",
+    "solid",
+    "good",
+    "outstanding",
+    "exceptional",
+    "superior",
+    "natural",
+];
+/// `cues.SKILL_CUE_VETO`: right after the form, a noun it only modifies ("sales team").
+const SKILL_CUE_VETO: [&str; 11] = [
+    "team",
+    "teams",
+    "department",
+    "departments",
+    "software",
+    "tool",
+    "tools",
+    "platform",
+    "platforms",
+    "system",
+    "systems",
+];
 /// `cues.SKILL_CUE_LABELS`
 const SKILL_CUE_LABELS: [&str; 12] = [
     "industry",
@@ -310,7 +339,29 @@ fn rfind_newline(text: &[char], lo: usize, hi: usize) -> Option<usize> {
 
 /// `cues.skill_cue(text, start, end)`.
 pub fn skill_cue(text: &[char], start: usize, end: usize) -> bool {
-    let before = words_before(text, start, CUE_BEFORE_WORDS + 3);
+    // A word glued to the form ("insuranceExperience" in flattened text) is no cue word.
+    let after = if end < text.len() && cue_char(text[end]) {
+        Vec::new()
+    } else {
+        words_after(text, end, 3)
+    };
+    if after
+        .first()
+        .is_some_and(|w| SKILL_CUE_VETO.contains(&w.as_str()))
+    {
+        return false;
+    }
+    let before = if start > 0 && cue_char(text[start - 1]) {
+        Vec::new()
+    } else {
+        words_before(text, start, CUE_BEFORE_WORDS + 3)
+    };
+    if before
+        .first()
+        .is_some_and(|w| SKILL_CUE_ADJECTIVES.contains(&w.as_str()))
+    {
+        return true;
+    }
     for (j, word) in before.iter().enumerate() {
         if j > CUE_BEFORE_WORDS {
             break;
@@ -325,7 +376,6 @@ pub fn skill_cue(text: &[char], start: usize, end: usize) -> bool {
             }
         }
     }
-    let after = words_after(text, end, 3);
     if after
         .first()
         .is_some_and(|w| SKILL_CUE_AFTER.contains(&w.as_str()))

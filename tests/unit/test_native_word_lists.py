@@ -54,6 +54,8 @@ CUES_RS = RUST.with_name("cues.rs")
         ("SKILL_CUE_PREPOSITIONS", cues.SKILL_CUE_PREPOSITIONS),
         ("SKILL_CUE_AFTER", cues.SKILL_CUE_AFTER),
         ("SKILL_CUE_AND", cues.SKILL_CUE_AND),
+        ("SKILL_CUE_ADJECTIVES", cues.SKILL_CUE_ADJECTIVES),
+        ("SKILL_CUE_VETO", cues.SKILL_CUE_VETO),
         ("SKILL_CUE_LABELS", cues.SKILL_CUE_LABELS),
     ],
 )

@@ -15,11 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stream.enrich.skills.cues import (
+    SKILL_CUE_ADJECTIVES,
     SKILL_CUE_AFTER,
     SKILL_CUE_AND,
     SKILL_CUE_LABELS,
     SKILL_CUE_NOUNS,
     SKILL_CUE_PREPOSITIONS,
+    SKILL_CUE_VETO,
     skill_cue,
 )
 from stream.enrich.skills.extract import Engine, SkillExtractor
@@ -48,6 +50,8 @@ CUED = [
     at("* Skills : sales, negotiation", "sales"),
     at("- Industry: \r\n  Government\n", "Government"),
     at("EXPERIENCE IN SALES", "SALES"),
+    at("Demonstrated leadership through influence", "leadership"),
+    at("strong analytical and structured thinking", "analytical"),
 ]
 NOT_CUED = [
     at("Join our sales team", "sales"),
@@ -61,6 +65,11 @@ NOT_CUED = [
     at("expérience in sales", "sales"),  # a non-ASCII letter is no cue letter
     at("ındustry: sales", "sales"),
     at("sales", "sales"),
+    at("a strong sales team", "sales"),  # the next word makes it a modifier
+    at("experience with sales software", "sales"),
+    at("Industry: Sales platforms", "Sales"),
+    at("Life insuranceExperience level: 4 years", "insurance"),  # a glued word is no cue
+    at("good_sales", "sales"),
 ]
 
 
@@ -86,6 +95,8 @@ WORDS = [
     *SKILL_CUE_AFTER,
     *SKILL_CUE_AND,
     *SKILL_CUE_LABELS,
+    *SKILL_CUE_ADJECTIVES,
+    *SKILL_CUE_VETO,
     "preferably",
     "sales",
     "Sales",

@@ -90,8 +90,9 @@ def inline_state(line: str) -> bool | None:
 # Skill cues (rules revision 4): a weak form that no other skill corroborates (a broad or
 # ambiguous word: "sales", "leadership", "Government", "analytics") still tags when the
 # words right around it say that a skill is meant: "experience in sales", "knowledge of
-# compliance", "leadership and technical skills", "FMCG experience", an item of an
-# "Industry:" or "Skills:" line. Elsewhere the same words are duties, teams or the
+# compliance", "strong leadership", "leadership and technical skills", "FMCG experience",
+# an item of an "Industry:" or "Skills:" line; not when the next word makes it a modifier
+# ("sales team", "sales software"). Elsewhere the same words are duties, teams or the
 # company ("sales team", "our leadership"), which is why the forms are weak at all.
 # Words are compared ASCII-lower-cased, so that the Rust twin (native/src/cues.rs,
 # `skill_cue`) reads them alike without Unicode case tables: a non-ASCII letter is never
@@ -133,9 +134,43 @@ SKILL_CUE_AFTER = frozenset(
         "competencies",
         "mindset",
         "acumen",
+        "thinking",
+        "thinker",
     )
 )
 SKILL_CUE_AND = frozenset(("and", "or", "&"))
+# Right before the form, an adjective of ability: "strong leadership", "proven sales".
+SKILL_CUE_ADJECTIVES = frozenset(
+    (
+        "strong",
+        "excellent",
+        "proven",
+        "demonstrated",
+        "solid",
+        "good",
+        "outstanding",
+        "exceptional",
+        "superior",
+        "natural",
+    )
+)
+# Right after the form, a noun it only modifies: then it names a team or a product, not a
+# skill ("a strong sales team", "experience with sales software"), whatever the cue.
+SKILL_CUE_VETO = frozenset(
+    (
+        "team",
+        "teams",
+        "department",
+        "departments",
+        "software",
+        "tool",
+        "tools",
+        "platform",
+        "platforms",
+        "system",
+        "systems",
+    )
+)
 # Labels of lines that list skills or the posting's industry ("Industry: B2B SaaS",
 # "Skills: sales, negotiation"); the items may also sit on the line after "Industry:".
 SKILL_CUE_LABELS = frozenset(
@@ -157,6 +192,7 @@ SKILL_CUE_LABELS = frozenset(
 _CUE_WORD_CHARS = frozenset("&'+#-.")
 _CUE_GAP = frozenset(" \t,/")
 _CUE_BEFORE_WORDS = 3  # words allowed between "experience in" and the form ("B2B, FMCG or")
+# read before the form: those words, the preposition, an adverb and the cue noun
 _CUE_LABEL_STRIP = " \t\r-*"
 
 
@@ -209,7 +245,14 @@ def _cue_label(line: str) -> bool:
 
 def skill_cue(text: str, start: int, end: int) -> bool:
     """Whether the words around `text[start:end]` say that a skill is meant."""
-    before = _words_before(text, start, _CUE_BEFORE_WORDS + 3)
+    # A word glued to the form ("insuranceExperience" in flattened text) is no cue word.
+    after = [] if end < len(text) and _cue_char(text[end]) else _words_after(text, end, 3)
+    if after and after[0] in SKILL_CUE_VETO:
+        return False
+    glued = start and _cue_char(text[start - 1])
+    before = [] if glued else _words_before(text, start, _CUE_BEFORE_WORDS + 3)
+    if before and before[0] in SKILL_CUE_ADJECTIVES:
+        return True
     for j, word in enumerate(before):
         if j > _CUE_BEFORE_WORDS:
             break
@@ -219,7 +262,6 @@ def skill_cue(text: str, start: int, end: int) -> bool:
                 cue = before[j + 2]  # "experience preferably within"
             if cue in SKILL_CUE_NOUNS:
                 return True
-    after = _words_after(text, end, 3)
     if after and after[0] in SKILL_CUE_AFTER:
         return True
     if len(after) > 1 and after[0] in SKILL_CUE_AND and SKILL_CUE_AFTER.intersection(after[1:]):
