@@ -351,6 +351,14 @@ pub fn skill_cue(text: &[char], start: usize, end: usize) -> bool {
     {
         return false;
     }
+    if after.len() > 1
+        && SKILL_CUE_AND.contains(&after[0].as_str())
+        && after[1..]
+            .iter()
+            .any(|w| SKILL_CUE_VETO.contains(&w.as_str()))
+    {
+        return false; // "creative and marketing tools"
+    }
     let before = if start > 0 && cue_char(text[start - 1]) {
         Vec::new()
     } else {

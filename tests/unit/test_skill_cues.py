@@ -70,6 +70,7 @@ NOT_CUED = [
     at("Industry: Sales platforms", "Sales"),
     at("Life insuranceExperience level: 4 years", "insurance"),  # a glued word is no cue
     at("good_sales", "sales"),
+    at("proficiency with creative and marketing tools", "creative"),
 ]
 
 

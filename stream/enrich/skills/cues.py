@@ -249,6 +249,8 @@ def skill_cue(text: str, start: int, end: int) -> bool:
     after = [] if end < len(text) and _cue_char(text[end]) else _words_after(text, end, 3)
     if after and after[0] in SKILL_CUE_VETO:
         return False
+    if len(after) > 1 and after[0] in SKILL_CUE_AND and SKILL_CUE_VETO.intersection(after[1:]):
+        return False  # "creative and marketing tools"
     glued = start and _cue_char(text[start - 1])
     before = [] if glued else _words_before(text, start, _CUE_BEFORE_WORDS + 3)
     if before and before[0] in SKILL_CUE_ADJECTIVES:
