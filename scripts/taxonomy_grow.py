@@ -27,7 +27,11 @@ so that it is repeatable and every release says what was decided and why:
      more forms (`aliases`, `cased_aliases`, with a `reason`), or a changed `ambiguous`
      and `corroborated_by`; apply rewrites that entry's one line.
    Entries curated by hand for a kind of miss no vocabulary names ("SDLC", "HNC") are
-   decisions too, with `source = "curated"`.
+   decisions too, with `source = "curated"`. A later release may decide a candidate again
+   (a reject turned accept, say) only by naming the earlier decision's file in
+   `revisits = "2026.12.1.toml"`; the earlier line stays as the record of what was decided
+   then. `corroborated_by = ["cue_only"]` makes an entry's weak forms tag only beside a
+   skill cue ("experience in sales"; stream/enrich/skills/cues.py).
 3. `apply [--check]`: writes the accepted entries to
    stream/enrich/skills/taxonomy/data/grown_FILE.toml (generated: edit the decisions, not
    these files), writes the links into the existing domain files (one entry per line, so
@@ -101,7 +105,10 @@ _ENTRY_KEYS = (
     "esco_label",
     "onet_name",
 )
-_DECISION_KEYS = {"candidate", "source", "verdict", "reason", "file", "note"}
+# "revisits": the release file ("2026.12.1.toml") of an earlier decision on the same
+# candidate that this one replaces (the earlier line stays, as the record of what was
+# decided then; the later release's decision is the one applied).
+_DECISION_KEYS = {"candidate", "source", "verdict", "reason", "file", "note", "revisits"}
 _FOLD = re.compile(r"[^a-z0-9+#]+")
 _PAREN = re.compile(r"\s*\([^)]*\)\s*$")
 
@@ -158,8 +165,11 @@ def decision_problems(decisions: list[Decision], existing_ids: set[str]) -> list
             continue
         candidate = str(f.get("candidate", f.get("id", ""))).casefold()
         if d.verdict != "link" and candidate:
-            if candidate in decided:
-                problems.append(f"{d.where}: {candidate!r} already decided at {decided[candidate]}")
+            earlier = decided.get(candidate)
+            if earlier is not None and earlier.split(":")[0] != f.get("revisits"):
+                problems.append(f"{d.where}: {candidate!r} already decided at {earlier}")
+            if f.get("revisits") and earlier is None:
+                problems.append(f"{d.where}: revisits {f['revisits']}, which did not decide it")
             decided[candidate] = d.where
         if d.verdict == "reject" and not str(f.get("reason", "")).strip():
             problems.append(f"{d.where}: a reject needs a reason")

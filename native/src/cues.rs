@@ -179,6 +179,238 @@ impl CueWords {
     }
 }
 
+/// Skill cues (rules revision 4), the twin of `cues.skill_cue`: whether the words right
+/// around a weak form that no other skill corroborates say that a skill is meant
+/// ("experience in sales", "leadership and technical skills", an "Industry:" line item).
+/// Words are ASCII-lower-cased on both sides, so no Unicode case table is involved: a
+/// non-ASCII character is never a word character here. The word lists are Python's
+/// (`tests/unit/test_native_word_lists.py` holds them equal).
+/// `cues.SKILL_CUE_NOUNS`
+const SKILL_CUE_NOUNS: [&str; 18] = [
+    "experience",
+    "experienced",
+    "knowledge",
+    "background",
+    "expertise",
+    "proficient",
+    "proficiency",
+    "skilled",
+    "skills",
+    "familiar",
+    "familiarity",
+    "understanding",
+    "competence",
+    "degree",
+    "career",
+    "years",
+    "working",
+    "worked",
+];
+/// `cues.SKILL_CUE_PREPOSITIONS`
+const SKILL_CUE_PREPOSITIONS: [&str; 5] = ["in", "with", "within", "of", "from"];
+/// `cues.SKILL_CUE_AFTER`
+const SKILL_CUE_AFTER: [&str; 13] = [
+    "skills",
+    "skill",
+    "experience",
+    "knowledge",
+    "background",
+    "expertise",
+    "abilities",
+    "capabilities",
+    "competencies",
+    "mindset",
+    "acumen",
+    "thinking",
+    "thinker",
+];
+/// `cues.SKILL_CUE_AND`
+const SKILL_CUE_AND: [&str; 3] = ["and", "or", "&"];
+/// `cues.SKILL_CUE_ADJECTIVES`: right before the form ("strong leadership").
+const SKILL_CUE_ADJECTIVES: [&str; 10] = [
+    "strong",
+    "excellent",
+    "proven",
+    "demonstrated",
+    "solid",
+    "good",
+    "outstanding",
+    "exceptional",
+    "superior",
+    "natural",
+];
+/// `cues.SKILL_CUE_VETO`: right after the form, a noun it only modifies ("sales team").
+const SKILL_CUE_VETO: [&str; 11] = [
+    "team",
+    "teams",
+    "department",
+    "departments",
+    "software",
+    "tool",
+    "tools",
+    "platform",
+    "platforms",
+    "system",
+    "systems",
+];
+/// `cues.SKILL_CUE_LABELS`
+const SKILL_CUE_LABELS: [&str; 12] = [
+    "industry",
+    "industries",
+    "sector",
+    "sectors",
+    "domain",
+    "domains",
+    "skills",
+    "technologies",
+    "tech stack",
+    "tools",
+    "expertise",
+    "competencies",
+];
+const CUE_BEFORE_WORDS: usize = 3; // `cues._CUE_BEFORE_WORDS`
+const CUE_LABEL_STRIP: [char; 5] = [' ', '\t', '\r', '-', '*'];
+
+fn cue_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '&' | '\'' | '+' | '#' | '-' | '.')
+}
+
+fn cue_gap(c: char) -> bool {
+    matches!(c, ' ' | '\t' | ',' | '/')
+}
+
+fn lower(chars: &[char]) -> String {
+    chars.iter().map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// `cues._words_before`: up to `limit` words right before `start`, nearest first.
+fn words_before(text: &[char], start: usize, limit: usize) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut k = start;
+    while words.len() < limit {
+        let mut gap = k;
+        while gap > 0 && cue_gap(text[gap - 1]) {
+            gap -= 1;
+        }
+        let mut w = gap;
+        while w > 0 && cue_char(text[w - 1]) {
+            w -= 1;
+        }
+        if w == gap {
+            break;
+        }
+        words.push(lower(&text[w..gap]));
+        k = w;
+    }
+    words
+}
+
+/// `cues._words_after`: up to `limit` words right after `end`, in order.
+fn words_after(text: &[char], end: usize, limit: usize) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut k = end;
+    let n = text.len();
+    while words.len() < limit {
+        let mut gap = k;
+        while gap < n && cue_gap(text[gap]) {
+            gap += 1;
+        }
+        let mut w = gap;
+        while w < n && cue_char(text[w]) {
+            w += 1;
+        }
+        if w == gap {
+            break;
+        }
+        words.push(lower(&text[gap..w]));
+        k = w;
+    }
+    words
+}
+
+fn cue_label(label: &str) -> bool {
+    let label = label.trim_matches(&CUE_LABEL_STRIP[..]);
+    label.is_ascii() && SKILL_CUE_LABELS.contains(&label.to_ascii_lowercase().as_str())
+}
+
+fn rfind_newline(text: &[char], lo: usize, hi: usize) -> Option<usize> {
+    (lo..hi).rev().find(|&k| text[k] == '\n')
+}
+
+/// `cues.skill_cue(text, start, end)`.
+pub fn skill_cue(text: &[char], start: usize, end: usize) -> bool {
+    // A word glued to the form ("insuranceExperience" in flattened text) is no cue word.
+    let after = if end < text.len() && cue_char(text[end]) {
+        Vec::new()
+    } else {
+        words_after(text, end, 3)
+    };
+    if after
+        .first()
+        .is_some_and(|w| SKILL_CUE_VETO.contains(&w.as_str()))
+    {
+        return false;
+    }
+    if after.len() > 1
+        && SKILL_CUE_AND.contains(&after[0].as_str())
+        && after[1..]
+            .iter()
+            .any(|w| SKILL_CUE_VETO.contains(&w.as_str()))
+    {
+        return false; // "creative and marketing tools"
+    }
+    let before = if start > 0 && cue_char(text[start - 1]) {
+        Vec::new()
+    } else {
+        words_before(text, start, CUE_BEFORE_WORDS + 3)
+    };
+    if before
+        .first()
+        .is_some_and(|w| SKILL_CUE_ADJECTIVES.contains(&w.as_str()))
+    {
+        return true;
+    }
+    for (j, word) in before.iter().enumerate() {
+        if j > CUE_BEFORE_WORDS {
+            break;
+        }
+        if SKILL_CUE_PREPOSITIONS.contains(&word.as_str()) && j + 1 < before.len() {
+            let mut cue = &before[j + 1];
+            if cue.ends_with("ly") && j + 2 < before.len() {
+                cue = &before[j + 2]; // "experience preferably within"
+            }
+            if SKILL_CUE_NOUNS.contains(&cue.as_str()) {
+                return true;
+            }
+        }
+    }
+    if after
+        .first()
+        .is_some_and(|w| SKILL_CUE_AFTER.contains(&w.as_str()))
+    {
+        return true;
+    }
+    if after.len() > 1
+        && SKILL_CUE_AND.contains(&after[0].as_str())
+        && after[1..]
+            .iter()
+            .any(|w| SKILL_CUE_AFTER.contains(&w.as_str()))
+    {
+        return true; // "leadership and technical skills", "sales or marketing experience"
+    }
+    let line_start = rfind_newline(text, 0, start).map_or(0, |k| k + 1);
+    if let Some(colon) = (line_start..start).find(|&k| text[k] == ':') {
+        return cue_label(&text[line_start..colon].iter().collect::<String>());
+    }
+    if line_start > 0 {
+        let prev_start = rfind_newline(text, 0, line_start - 1).map_or(0, |k| k + 1);
+        let previous: String = text[prev_start..line_start - 1].iter().collect();
+        let previous = previous.trim_end_matches(&CUE_LABEL_STRIP[..]);
+        return previous.strip_suffix(':').is_some_and(cue_label);
+    }
+    false
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::CueWords;

@@ -31,6 +31,13 @@ fn language_context(text: &str, start: usize, end: usize) -> bool {
     sections::language_context(&text, start, end)
 }
 
+/// `cues.skill_cue(text, start, end)`, for non-negative offsets.
+#[pyfunction]
+fn skill_cue(text: &str, start: usize, end: usize) -> bool {
+    let text: Vec<char> = text.chars().collect();
+    cues::skill_cue(&text, start, end)
+}
+
 /// `RequirementIndex(text, cue_words, last, heading_lines=heading_lines).state_at(s, e)`
 /// for each span in order, on one index (its line memo and clause cache carry over).
 /// The inline cues read the given cue words (`nice_words`, `required_words`).
@@ -72,5 +79,6 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(inline_state, m)?)?;
     m.add_function(wrap_pyfunction!(language_context, m)?)?;
     m.add_function(wrap_pyfunction!(requirement_states, m)?)?;
+    m.add_function(wrap_pyfunction!(skill_cue, m)?)?;
     Ok(())
 }

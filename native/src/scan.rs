@@ -7,10 +7,15 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::context::ContextRules;
-use crate::cues::CueWords;
+use crate::cues::{skill_cue, CueWords};
 use crate::matcher::{Marks, Matcher, Span};
 use crate::sections::{language_context, RequirementIndex};
 use crate::text::ascii_replace;
+
+/// The group id of the taxonomy's `CUE_ONLY` (`corroborated_by = ["cue_only"]`): Python
+/// numbers it 0 before every real group, so an entry with it in its evidence groups has
+/// weak forms that tag only beside a skill cue (`cues::skill_cue`).
+const CUE_ONLY_GROUP: u32 = 0;
 
 /// Per-entry facts the acceptance rules need (from the Python `SkillExtractor`).
 pub struct Entries {
@@ -163,8 +168,18 @@ impl Scanner {
                 });
                 match self.resolve(&span.forms, strong, groups) {
                     Some(resolved) => form = resolved,
+                    // A cue-only form that only its skill claims tags where the words around
+                    // it say a skill ("experience in sales"; cues.rs).
+                    None if span.forms.len() == 1
+                        && self.cue_only(form.entry)
+                        && skill_cue(text, span.start, span.end) => {}
                     None => continue,
                 }
+            } else if form.weak
+                && self.cue_only(form.entry)
+                && !skill_cue(text, span.start, span.end)
+            {
+                continue; // "our sales team" in a posting that names the sales skill elsewhere
             }
             let index = form.entry;
             let (start, end) = (span.start, span.end);
@@ -200,6 +215,12 @@ impl Scanner {
             }
             result.push((index, in_title, start, end, quality, required));
         }
+    }
+
+    /// Whether the entry's weak forms tag only beside a skill cue: its evidence groups hold
+    /// the taxonomy's `CUE_ONLY`, which Python numbers 0 (`SkillExtractor._native_scanner`).
+    fn cue_only(&self, entry: usize) -> bool {
+        self.entries.evidence[entry].contains(&CUE_ONLY_GROUP)
     }
 
     /// The form a span stands for: a strong one, else the first corroborated weak one.

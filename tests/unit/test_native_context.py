@@ -80,6 +80,8 @@ CASES = [
     "with Café Teams",
     "WITH THE SALES DEPT. and with the Legal Division\nwith\tthe\tIT\tteam",
     "alongside our sales, / & marketing teams",
+    "Our services include surgery and dental care. We draw on our expertise in SQL.",
+    "Join a culture that values teamwork; you need teamwork",
 ]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from stream.enrich.skills import context
+from stream.enrich.skills import context, cues
 
 RUST = Path(__file__).resolve().parents[2] / "native" / "src" / "context.rs"
 
@@ -42,3 +42,32 @@ def test_rust_team_reaches_equal_python() -> None:
     reach = re.search(r"const TEAM_REACH: usize = (\d+);", RUST.read_text())
     assert reach
     assert int(reach.group(1)) == max(context.TEAM_WORKS_WITH.values())
+
+
+CUES_RS = RUST.with_name("cues.rs")
+
+
+@pytest.mark.parametrize(
+    ("rust", "python"),
+    [
+        ("SKILL_CUE_NOUNS", cues.SKILL_CUE_NOUNS),
+        ("SKILL_CUE_PREPOSITIONS", cues.SKILL_CUE_PREPOSITIONS),
+        ("SKILL_CUE_AFTER", cues.SKILL_CUE_AFTER),
+        ("SKILL_CUE_AND", cues.SKILL_CUE_AND),
+        ("SKILL_CUE_ADJECTIVES", cues.SKILL_CUE_ADJECTIVES),
+        ("SKILL_CUE_VETO", cues.SKILL_CUE_VETO),
+        ("SKILL_CUE_LABELS", cues.SKILL_CUE_LABELS),
+    ],
+)
+def test_rust_skill_cue_words_equal_python(rust: str, python: frozenset[str]) -> None:
+    found = re.search(rf"const {rust}: [^=]+= \[(.*?)\];", CUES_RS.read_text(), re.DOTALL)
+    assert found, f"const {rust} not found in {CUES_RS}"
+    words = re.findall(r'"([^"]*)"', found.group(1))
+    assert len(words) == len(set(words)), f"{rust} repeats a word"
+    assert set(words) == set(python)
+
+
+def test_rust_skill_cue_reach_equals_python() -> None:
+    reach = re.search(r"const CUE_BEFORE_WORDS: usize = (\d+);", CUES_RS.read_text())
+    assert reach
+    assert int(reach.group(1)) == cues._CUE_BEFORE_WORDS

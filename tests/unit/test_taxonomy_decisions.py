@@ -103,6 +103,30 @@ def test_a_candidate_decided_twice_is_reported(grow: ModuleType) -> None:
     assert any("already decided" in p for p in grow.decision_problems(twice, set()))
 
 
+def test_a_later_release_may_revisit_a_decision_by_naming_it(grow: ModuleType) -> None:
+    earlier = grow.Decision(
+        "2026.12.1", 7, {"candidate": "team building", "verdict": "reject", "reason": "r"}
+    )
+    accept = {
+        "candidate": "team building",
+        "verdict": "accept",
+        "id": "team-building",
+        "name": "Team building",
+        "category": "soft_skill",
+        "group": "g",
+        "file": "f",
+        "ambiguous": False,
+    }
+    later = grow.Decision("2026.12.4", 3, {**accept, "revisits": "2026.12.1.toml"})
+    assert grow.decision_problems([earlier, later], set()) == []
+    unnamed = grow.Decision("2026.12.4", 3, accept)
+    assert any("already decided" in p for p in grow.decision_problems([earlier, unnamed], set()))
+    wrong = grow.Decision("2026.12.4", 3, {**accept, "revisits": "2026.12.2.toml"})
+    assert any("already decided" in p for p in grow.decision_problems([earlier, wrong], set()))
+    alone = grow.Decision("2026.12.4", 3, {**accept, "revisits": "2026.12.1.toml"})
+    assert any("did not decide it" in p for p in grow.decision_problems([alone], set()))
+
+
 def test_amended_line_adds_forms_and_links_and_keeps_file_defaults(grow: ModuleType) -> None:
     line = '  { id = "qa", name = "QA", aliases = ["qa testing"] },'
     change = {

@@ -115,6 +115,15 @@ _COMPANY = (
     " llp is an ",
     " the firm has ",
     " the company has ",
+    # revision 4: the employer's expertise, services and culture, as postings describe them
+    " we draw on ",
+    " our expertise ",
+    " our products ",
+    " our solutions ",
+    " our services ",
+    " services include ",
+    " a culture that ",
+    " culture that values ",
 )
 # An employee's testimonial quoted in the posting ("As a support agent here, I have
 # learned ..."): postings address the candidate as "you", never as "I".

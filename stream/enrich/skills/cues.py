@@ -85,3 +85,196 @@ def inline_state(line: str) -> bool | None:
     if any(w in low for w in REQUIRED_WORDS) and _INLINE_REQUIRED.search(line):
         return True
     return None
+
+
+# Skill cues (rules revision 4): a weak form that no other skill corroborates (a broad or
+# ambiguous word: "sales", "leadership", "Government", "analytics") still tags when the
+# words right around it say that a skill is meant: "experience in sales", "knowledge of
+# compliance", "strong leadership", "leadership and technical skills", "FMCG experience",
+# an item of an "Industry:" or "Skills:" line; not when the next word makes it a modifier
+# ("sales team", "sales software"). Elsewhere the same words are duties, teams or the
+# company ("sales team", "our leadership"), which is why the forms are weak at all.
+# Words are compared ASCII-lower-cased, so that the Rust twin (native/src/cues.rs,
+# `skill_cue`) reads them alike without Unicode case tables: a non-ASCII letter is never
+# a cue letter. Word characters: ASCII letters and digits and "&'+#-." ("B2B", "C#",
+# "e-commerce"); between words only " \t,/"; anything else ends the reading.
+SKILL_CUE_NOUNS = frozenset(
+    (
+        "experience",
+        "experienced",
+        "knowledge",
+        "background",
+        "expertise",
+        "proficient",
+        "proficiency",
+        "skilled",
+        "skills",
+        "familiar",
+        "familiarity",
+        "understanding",
+        "competence",
+        "degree",
+        "career",
+        "years",
+        "working",
+        "worked",
+    )
+)
+SKILL_CUE_PREPOSITIONS = frozenset(("in", "with", "within", "of", "from"))
+SKILL_CUE_AFTER = frozenset(
+    (
+        "skills",
+        "skill",
+        "experience",
+        "knowledge",
+        "background",
+        "expertise",
+        "abilities",
+        "capabilities",
+        "competencies",
+        "mindset",
+        "acumen",
+        "thinking",
+        "thinker",
+    )
+)
+SKILL_CUE_AND = frozenset(("and", "or", "&"))
+# Right before the form, an adjective of ability: "strong leadership", "proven sales".
+SKILL_CUE_ADJECTIVES = frozenset(
+    (
+        "strong",
+        "excellent",
+        "proven",
+        "demonstrated",
+        "solid",
+        "good",
+        "outstanding",
+        "exceptional",
+        "superior",
+        "natural",
+    )
+)
+# Right after the form, a noun it only modifies: then it names a team or a product, not a
+# skill ("a strong sales team", "experience with sales software"), whatever the cue.
+SKILL_CUE_VETO = frozenset(
+    (
+        "team",
+        "teams",
+        "department",
+        "departments",
+        "software",
+        "tool",
+        "tools",
+        "platform",
+        "platforms",
+        "system",
+        "systems",
+    )
+)
+# Labels of lines that list skills or the posting's industry ("Industry: B2B SaaS",
+# "Skills: sales, negotiation"); the items may also sit on the line after "Industry:".
+SKILL_CUE_LABELS = frozenset(
+    (
+        "industry",
+        "industries",
+        "sector",
+        "sectors",
+        "domain",
+        "domains",
+        "skills",
+        "technologies",
+        "tech stack",
+        "tools",
+        "expertise",
+        "competencies",
+    )
+)
+_CUE_WORD_CHARS = frozenset("&'+#-.")
+_CUE_GAP = frozenset(" \t,/")
+_CUE_BEFORE_WORDS = 3  # words allowed between "experience in" and the form ("B2B, FMCG or")
+# read before the form: those words, the preposition, an adverb and the cue noun
+_CUE_LABEL_STRIP = " \t\r-*"
+
+
+def _cue_char(c: str) -> bool:
+    return c.isascii() and (c.isalnum() or c in _CUE_WORD_CHARS)
+
+
+def _words_before(text: str, start: int, limit: int) -> list[str]:
+    """Up to `limit` words right before `start`, nearest first, ASCII-lower-cased; the
+    reading stops at any character that is neither a word character nor a gap."""
+    words: list[str] = []
+    k = start
+    while len(words) < limit:
+        gap = k
+        while gap > 0 and text[gap - 1] in _CUE_GAP:
+            gap -= 1
+        w = gap
+        while w > 0 and _cue_char(text[w - 1]):
+            w -= 1
+        if w == gap:
+            break
+        words.append(text[w:gap].lower())
+        k = w
+    return words
+
+
+def _words_after(text: str, end: int, limit: int) -> list[str]:
+    """Up to `limit` words right after `end`, in order, ASCII-lower-cased."""
+    words: list[str] = []
+    k = end
+    n = len(text)
+    while len(words) < limit:
+        gap = k
+        while gap < n and text[gap] in _CUE_GAP:
+            gap += 1
+        w = gap
+        while w < n and _cue_char(text[w]):
+            w += 1
+        if w == gap:
+            break
+        words.append(text[gap:w].lower())
+        k = w
+    return words
+
+
+def _cue_label(line: str) -> bool:
+    label = line.strip(_CUE_LABEL_STRIP)
+    return label.isascii() and label.lower() in SKILL_CUE_LABELS
+
+
+def skill_cue(text: str, start: int, end: int) -> bool:
+    """Whether the words around `text[start:end]` say that a skill is meant."""
+    # A word glued to the form ("insuranceExperience" in flattened text) is no cue word.
+    after = [] if end < len(text) and _cue_char(text[end]) else _words_after(text, end, 3)
+    if after and after[0] in SKILL_CUE_VETO:
+        return False
+    if len(after) > 1 and after[0] in SKILL_CUE_AND and SKILL_CUE_VETO.intersection(after[1:]):
+        return False  # "creative and marketing tools"
+    glued = start and _cue_char(text[start - 1])
+    before = [] if glued else _words_before(text, start, _CUE_BEFORE_WORDS + 3)
+    if before and before[0] in SKILL_CUE_ADJECTIVES:
+        return True
+    for j, word in enumerate(before):
+        if j > _CUE_BEFORE_WORDS:
+            break
+        if word in SKILL_CUE_PREPOSITIONS and j + 1 < len(before):
+            cue = before[j + 1]
+            if cue.endswith("ly") and j + 2 < len(before):
+                cue = before[j + 2]  # "experience preferably within"
+            if cue in SKILL_CUE_NOUNS:
+                return True
+    if after and after[0] in SKILL_CUE_AFTER:
+        return True
+    if len(after) > 1 and after[0] in SKILL_CUE_AND and SKILL_CUE_AFTER.intersection(after[1:]):
+        return True  # "leadership and technical skills", "sales or marketing experience"
+    line_start = text.rfind("\n", 0, start) + 1
+    colon = text.find(":", line_start, start)
+    if colon != -1:
+        return _cue_label(text[line_start:colon])
+    if line_start:
+        previous = text[text.rfind("\n", 0, line_start - 1) + 1 : line_start - 1]
+        return previous.rstrip(_CUE_LABEL_STRIP).endswith(":") and _cue_label(
+            previous.rstrip(_CUE_LABEL_STRIP)[:-1]
+        )
+    return False

@@ -24,10 +24,11 @@ from typing import Any, Literal, NamedTuple
 from stream_native import SkillScanner
 
 from stream.enrich.skills.context import CONTEXT_PATTERNS, JOB_CUES, context_ranges
-from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS
+from stream.enrich.skills.cues import NICE_WORDS, REQUIRED_WORDS, skill_cue
 from stream.enrich.skills.match import Form, FormMatcher, SectionMarks, Span
 from stream.enrich.skills.sections import HEADING_BULLETS, RequirementIndex
 from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
+from stream.enrich.skills.taxonomy.loader import CUE_ONLY
 from stream.enrich.skills.text import language_context
 from stream.models import SkillTag
 
@@ -71,6 +72,8 @@ class SkillExtractor:
         self._by_id = {e.id: e for e in self.entries}
         self._groups = tuple(e.group for e in self.entries)
         self._evidence = tuple(e.evidence_groups() for e in self.entries)
+        # Entries whose weak forms tag only beside a skill cue (taxonomy CUE_ONLY).
+        self._cue_only = tuple(CUE_ONLY in groups for groups in self._evidence)
         self._ids = tuple(e.id for e in self.entries)
         self._names = tuple(e.name for e in self.entries)
         # SkillTags are frozen, so equal ones are shared between postings (without evidence).
@@ -87,7 +90,8 @@ class SkillExtractor:
     def _native_scanner(self, matcher: FormMatcher) -> SkillScanner:
         """The compiled scanner over the same tables (built once per taxonomy version)."""
         tables = matcher.tables()
-        group_ids: dict[str, int] = {}
+        # CUE_ONLY is group 0: the native scan knows cue-only entries by it (scan.rs).
+        group_ids: dict[str, int] = {CUE_ONLY: 0}
         for group in (*self._groups, *(g for gs in self._evidence for g in gs)):
             group_ids.setdefault(group, len(group_ids))
         return SkillScanner(
@@ -194,8 +198,15 @@ class SkillExtractor:
                         groups.setdefault(self._groups[strong_index], set()).add(strong_index)
                 resolved = self._resolve(forms, strong, groups)
                 if resolved is None:
-                    continue
+                    # A cue-only form that only its skill claims tags where the words
+                    # around it say a skill ("experience in sales"; cues.py).
+                    cued = len(forms) == 1 and self._cue_only[form.entry]
+                    if not (cued and skill_cue(text, start, end)):
+                        continue
+                    resolved = form
                 form = resolved
+            elif form.weak and self._cue_only[form.entry] and not skill_cue(text, start, end):
+                continue  # "our sales team" in a posting that names the sales skill elsewhere
             index = form.entry
             if (
                 form.exact is not None

@@ -81,6 +81,14 @@ CATEGORIES: frozenset[str] = frozenset(
 """Allowed categories: a closed set, so that consumers can facet on them safely."""
 
 
+# A `corroborated_by` value that no skill's group is: the entry's weak forms tag only where
+# the words around them say a skill ("experience in sales", an "Industry:" line; the skill
+# cues of stream/enrich/skills/cues.py), never because another skill is in the posting. For
+# broad words ("sales", "leadership") that a posting with any related skill would
+# otherwise tag in "sales team" or "our leadership".
+CUE_ONLY = "cue_only"
+
+
 class TaxonomyError(ValueError):
     """The taxonomy data is invalid; `problems` lists every problem found."""
 
@@ -99,7 +107,9 @@ class SkillEntry(BaseModel):
       first word of a sentence followed by a lowercase word ("Go the extra mile");
     - when `ambiguous` is true, the cased aliases are weak evidence: they tag only when
       another skill of a `corroborated_by` group (default: the entry's own group) is
-      present. The name and plain `aliases` ("golang", "reactjs") always tag.
+      present, or where the words around it say a skill ("experience in sales"; with
+      `corroborated_by = ["cue_only"]` only there). The name and plain `aliases`
+      ("golang", "reactjs") always tag.
     A name equal (ignoring case) to a cased alias is matched only in its cased forms, which
     is how a name like "Go" or "pandas" becomes weak.
     Links: `esco_label` is the exact ESCO v1.1 preferred label of the same skill,
@@ -160,8 +170,10 @@ def validate_taxonomy(entries: Iterable[SkillEntry]) -> list[str]:
                 f"{where}: name {entry.name!r} also used by {seen_names[folded_name]!r}"
             )
         seen_names.setdefault(folded_name, entry.id)
+        if entry.group == CUE_ONLY:
+            problems.append(f"{where}: group {CUE_ONLY!r} is reserved for corroborated_by")
         for group in entry.corroborated_by:
-            if group not in groups:
+            if group not in groups and group != CUE_ONLY:
                 problems.append(f"{where}: corroborated_by names unknown group {group!r}")
         problems.extend(_form_problems(entry, where))
         for key in {f.casefold() for f in (entry.name, *entry.aliases, *entry.cased_aliases)}:
