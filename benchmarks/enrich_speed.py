@@ -31,6 +31,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))  # measures.py, also when imported by a test
 
 from measures import percentile  # noqa: E402  (benchmarks/ is the script's own folder)
 
@@ -145,10 +146,10 @@ def outputs(postings: list[tuple[str, RawPosting]]) -> dict[str, str]:
     return result
 
 
-def check_outputs(data: Path, path: Path) -> int:
+def check_outputs(postings: list[tuple[str, RawPosting]], path: Path) -> int:
     """Compare against a saved run: 0 when every output is the same, else 1."""
     saved: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
-    now = outputs(sample_postings(data))
+    now = outputs(postings)
     differ = sorted(k for k in saved.keys() | now.keys() if saved.get(k) != now.get(k))
     for key in differ[:5]:
         print(f"differs: {key}\n  saved: {saved.get(key)}\n  now:   {now.get(key)}")
@@ -173,7 +174,7 @@ def main() -> int:
         print(f"saved {len(saved)} outputs to {args.save_outputs}")
         return 0
     if args.check_outputs is not None:
-        return check_outputs(data, args.check_outputs)
+        return check_outputs(sample_postings(data), args.check_outputs)
     postings = list(linkedin_postings(data, limit=args.limit))
     taxonomy = Taxonomy.bundled()
     full = Enricher.build(taxonomy)
