@@ -21,12 +21,7 @@ pub fn collapse_whitespace(text: &str) -> String {
             out.push('\n');
         }
         let content_start = out.len();
-        for word in line.split(isspace).filter(|w| !w.is_empty()) {
-            if out.len() > content_start {
-                out.push(' ');
-            }
-            out.push_str(word);
-        }
+        push_words(&mut out, line);
         if out.len() == content_start {
             if blank {
                 out.truncate(line_start); // a second blank line in a row
@@ -45,13 +40,89 @@ pub fn collapse_whitespace(text: &str) -> String {
 /// single spaces, as the content digest reads each field.
 pub fn join_words(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split(isspace).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
+    push_words(&mut out, text);
+    out
+}
+
+/// Python's `str.isspace` for ASCII bytes (" ", "\t" to "\r", and the separators
+/// 0x1C-0x1F that `str.split()` also splits at).
+static ASCII_SPACE: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut c = 0;
+    while c < 128 {
+        table[c] = matches!(c as u8, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f);
+        c += 1;
+    }
+    table
+};
+
+/// Is the character starting at byte `i` of `text` whitespace, and how many bytes is it?
+/// Bytes, not chars: most text is ASCII, and a table lookup per byte is what makes these
+/// passes ~1 ns a byte (`str::split` with a char predicate decoded every character: ~4).
+#[inline(always)]
+fn space_at(text: &str, i: usize) -> (bool, usize) {
+    let byte = text.as_bytes()[i];
+    if byte < 0x80 {
+        return (ASCII_SPACE[byte as usize], 1);
+    }
+    let c = text[i..]
+        .chars()
+        .next()
+        .unwrap_or(char::REPLACEMENT_CHARACTER);
+    (isspace(c), c.len_utf8())
+}
+
+/// Appends the words of `text` to `out`, joined by single spaces (nothing for no words).
+///
+/// Text that is already collapsed (words split by one " ") is copied in runs rather than
+/// word by word: that is most text, and a copy per word cost more than the scan.
+fn push_words(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let size = bytes.len();
+    let start_len = out.len();
+    let flush = |out: &mut String, run: &str| {
+        if run.is_empty() {
+            return;
+        }
+        if out.len() > start_len {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(run);
+    };
+    let mut i = skip_spaces(text, 0);
+    let mut run = i; // text[run..i] is words split by single " ": copied as it is
+    while i < size {
+        let byte = bytes[i];
+        if byte > b' ' && byte < 0x80 {
+            i += 1; // the common byte: ASCII, not whitespace
+            continue;
+        }
+        if byte == b' ' && i + 1 < size && !space_at(text, i + 1).0 {
+            i += 1; // one space between two words: part of the run
+            continue;
+        }
+        let (space, len) = space_at(text, i);
+        if space {
+            flush(out, &text[run..i]);
+            i = skip_spaces(text, i);
+            run = i;
+        } else {
+            i += len;
+        }
     }
-    out
+    flush(out, &text[run..i]);
+}
+
+/// The first offset from `i` on that is not whitespace (or the end).
+fn skip_spaces(text: &str, mut i: usize) -> usize {
+    while i < text.len() {
+        let (space, len) = space_at(text, i);
+        if !space {
+            break;
+        }
+        i += len;
+    }
+    i
 }
 
 /// `\d` of Python's `re` on `str`: a decimal digit of any script (category Nd).
@@ -60,6 +131,52 @@ fn is_decimal(c: char) -> bool {
         return c.is_ascii_digit();
     }
     get_general_category(c) == GeneralCategory::DecimalNumber
+}
+
+/// Byte offsets of the text's decimal digits (any script), in order. Runs of 16 ASCII
+/// bytes without a digit are skipped whole (a branch-free test the compiler vectorizes).
+fn decimal_offsets(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(chunk) = bytes.get(at..at + 16) {
+            let maybe = chunk.iter().fold(false, |any, &b| {
+                any | (b.wrapping_sub(b'0') < 10) | (b >= 0x80)
+            });
+            if !maybe {
+                at += 16; // all ASCII: still on a character boundary
+                continue;
+            }
+        }
+        let Some(c) = text[at..].chars().next() else {
+            break;
+        };
+        if is_decimal(c) {
+            found.push(at);
+        }
+        at += c.len_utf8();
+    }
+    found
+}
+
+/// The largest character boundary of `text` at or before `at`.
+fn floor_boundary(text: &str, mut at: usize) -> usize {
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+/// The smallest character boundary of `text` at or after `at` (its length past the end).
+fn ceil_boundary(text: &str, mut at: usize) -> usize {
+    if at >= text.len() {
+        return text.len();
+    }
+    while !text.is_char_boundary(at) {
+        at += 1;
+    }
+    at
 }
 
 /// How far after a number a currency marker may start: the rest of a multiplier word
@@ -79,6 +196,8 @@ pub struct MoneyGate {
     /// Per pattern: its first and last characters are letters (word-boundary checks).
     alpha_first: Vec<bool>,
     alpha_last: Vec<bool>,
+    /// The longest marker, in bytes.
+    longest: usize,
 }
 
 impl MoneyGate {
@@ -101,19 +220,38 @@ impl MoneyGate {
             before_ok: markers.iter().map(|m| before.contains(m)).collect(),
             alpha_first: markers.iter().map(|m| is_alpha_at(m, false)).collect(),
             alpha_last: markers.iter().map(|m| is_alpha_at(m, true)).collect(),
+            longest: markers.iter().map(String::len).max().unwrap_or(0),
         })
     }
 
     pub fn may_have_money(&self, text: &str) -> bool {
-        if !text.chars().any(is_decimal) {
+        let digits = decimal_offsets(text);
+        if digits.is_empty() {
             return false;
         }
         if lakh_or_crore_after_a_number(text) {
             return true;
         }
-        self.markers
-            .find_overlapping_iter(text)
-            .any(|m| self.attached(text, m.pattern().as_usize(), m.start(), m.end()))
+        // Only markers near a digit can be attached to one, so only the text around digits
+        // is searched: from a marker ending at most two " \t:" before a digit to one
+        // starting at most 24 characters (4 bytes each at most) after it, each region
+        // long enough to hold the whole marker. Every occurrence `attached` could accept
+        // lies inside a region, and a region's occurrences are the text's.
+        let (before, after) = (2 + self.longest, 4 + 24 * 4 + self.longest);
+        let mut regions: Vec<(usize, usize)> = Vec::new();
+        for &digit in &digits {
+            let lo = floor_boundary(text, digit.saturating_sub(before));
+            let hi = ceil_boundary(text, digit + after);
+            match regions.last_mut() {
+                Some(last) if lo <= last.1 => last.1 = hi,
+                _ => regions.push((lo, hi)),
+            }
+        }
+        regions.into_iter().any(|(lo, hi)| {
+            self.markers
+                .find_overlapping_iter(&text[lo..hi])
+                .any(|m| self.attached(text, m.pattern().as_usize(), lo + m.start(), lo + m.end()))
+        })
     }
 
     /// Is this marker occurrence attached to a number the way salary/amounts.py attaches
@@ -162,23 +300,38 @@ const LAKH_CRORE: &[&str] = &[
 
 /// A digit followed, after at most one space or tab, by a lakh / crore word that does not
 /// run on into other letters ("18 LPA", "1.2 crore", "25L"; not "5 Locations").
+///
+/// Runs of 16 ASCII bytes without a digit are skipped whole (a branch-free test the
+/// compiler vectorizes): most of a description, which a walk over every character took
+/// ~1.5 ns a byte to cross.
 fn lakh_or_crore_after_a_number(text: &str) -> bool {
-    let mut chars = text.char_indices().peekable();
-    while let Some((_, c)) = chars.next() {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(chunk) = bytes.get(at..at + 16) {
+            let maybe = chunk.iter().fold(false, |any, &b| {
+                any | (b.wrapping_sub(b'0') < 10) | (b >= 0x80)
+            });
+            if !maybe {
+                at += 16; // all ASCII: still on a character boundary
+                continue;
+            }
+        }
+        let mut rest = text[at..].chars();
+        let Some(c) = rest.next() else { break };
+        at += c.len_utf8();
         if !is_decimal(c) {
             continue;
         }
-        if matches!(chars.peek(), Some((_, ' ' | '\t'))) {
-            chars.next();
+        let mut next = rest.clone().next();
+        if matches!(next, Some(' ' | '\t')) {
+            rest.next();
+            next = rest.clone().next();
         }
-        let Some(&(from, first)) = chars.peek() else {
-            return false;
-        };
-        if !matches!(first, 'l' | 'L' | 'c' | 'C') {
+        if !matches!(next, Some('l' | 'L' | 'c' | 'C')) {
             continue;
         }
-        let word: String = text[from..]
-            .chars()
+        let word: String = rest
             .take_while(|&c| isalpha(c))
             .take(8)
             .flat_map(char::to_lowercase)
@@ -218,6 +371,146 @@ mod tests {
     fn joins_words_like_python() {
         assert_eq!(join_words("  a \t b\n\n c\u{2028}d  "), "a b c d");
         assert_eq!(join_words(" \n "), "");
+    }
+
+    /// The forward walk this replaced: the reference of `lakh_or_crore_after_a_number`.
+    fn lakh_reference(text: &str) -> bool {
+        let mut chars = text.char_indices().peekable();
+        while let Some((_, c)) = chars.next() {
+            if !is_decimal(c) {
+                continue;
+            }
+            if matches!(chars.peek(), Some((_, ' ' | '\t'))) {
+                chars.next();
+            }
+            let Some(&(from, first)) = chars.peek() else {
+                return false;
+            };
+            if !matches!(first, 'l' | 'L' | 'c' | 'C') {
+                continue;
+            }
+            let word: String = text[from..]
+                .chars()
+                .take_while(|&c| isalpha(c))
+                .take(8)
+                .flat_map(char::to_lowercase)
+                .collect();
+            if LAKH_CRORE.contains(&word.as_str()) {
+                return true;
+            }
+        }
+        false
+    }
+
+    #[test]
+    fn lakh_test_equals_the_forward_walk() {
+        // Every string of up to 5 characters over an alphabet with the edge cases: digits
+        // (ASCII and Arabic-Indic), spaces, tabs, the first letters, and letters after them.
+        let alphabet = [
+            '1', '\u{663}', ' ', '\t', 'l', 'C', 'a', 'k', 'h', 'r', 'x', '\u{212a}',
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|t| t.chars().count() == texts.last().unwrap().chars().count())
+                .flat_map(|t| alphabet.iter().map(move |&c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for extra in [
+            "18 LPA",
+            "1.2 crore",
+            "25L",
+            "5 Locations",
+            "3 lakhs",
+            "9\tcr",
+            "9  cr",
+        ] {
+            texts.push(extra.to_string());
+        }
+        // Longer ones, so that the 16-byte skip is crossed at every offset.
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 70) as usize;
+            let text: String = (0..len)
+                .map(|k| {
+                    let pick = (state >> (k % 50)) as usize + k * 7;
+                    if pick % 5 == 0 {
+                        alphabet[pick % alphabet.len()]
+                    } else {
+                        'e' // filler that is no digit, space or first letter
+                    }
+                })
+                .collect();
+            texts.push(text);
+        }
+        for text in &texts {
+            assert_eq!(
+                lakh_or_crore_after_a_number(text),
+                lakh_reference(text),
+                "{text:?}"
+            );
+        }
+    }
+
+    /// The whole-text search the regions replaced: the reference of `may_have_money`.
+    fn gate_reference(g: &MoneyGate, text: &str) -> bool {
+        if !text.chars().any(is_decimal) {
+            return false;
+        }
+        lakh_or_crore_after_a_number(text)
+            || g.markers
+                .find_overlapping_iter(text)
+                .any(|m| g.attached(text, m.pattern().as_usize(), m.start(), m.end()))
+    }
+
+    #[test]
+    fn gate_regions_equal_the_whole_text_search() {
+        let g = gate();
+        let pieces = [
+            "$",
+            "USD",
+            "R",
+            "€",
+            "kr",
+            "ars",
+            "1",
+            "42",
+            "\u{663}",
+            " ",
+            "\t",
+            ":",
+            "x",
+            "é",
+            "years",
+            "          ",
+            "-",
+            "a longer stretch of words without digits",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let mut money = 0;
+        for _ in 0..30_000 {
+            let text: String = (0..next() % 25)
+                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
+                .collect();
+            let expected = gate_reference(&g, &text);
+            assert_eq!(g.may_have_money(&text), expected, "{text:?}");
+            money += usize::from(expected);
+        }
+        assert!(
+            money > 1000,
+            "the generated texts rarely have money ({money})"
+        );
     }
 
     #[test]

@@ -27,7 +27,13 @@ from stream.enrich.fx import FxRates
 from stream.enrich.registry import STEPS, StepFactory, StepResources
 from stream.enrich.skills.extract import Engine
 from stream.enrich.skills.taxonomy import Taxonomy
-from stream.enrich.step import EnrichmentObserver, EnrichmentStep, PreparedPosting
+from stream.enrich.step import (
+    EnrichmentObserver,
+    EnrichmentStep,
+    PreparedPosting,
+    construct,
+    fields_of,
+)
 from stream.enrich.text import normalize_text
 from stream.models import EnrichedPosting, RawPosting, posting_id_of
 
@@ -169,12 +175,12 @@ class Enricher:
         if observer is not None:
             observer.observe("normalize", clock - started)
         for step in self.steps:
-            fields.update(step.run(posting, observer))
+            fields.update(fields_of(step.run(posting, observer)))
             if observer is not None:
                 now = time.perf_counter()
                 observer.observe(step.name, now - clock)
                 clock = now
-        return self.enrichment_model.model_construct(**fields)
+        return construct(self.enrichment_model, fields)
 
     def decode(self, value: bytes | str) -> Enrichment | None:
         """A cached enrichment, or None when it was written by an incompatible build."""

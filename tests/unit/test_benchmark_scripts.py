@@ -10,6 +10,7 @@ real stack and minutes; the integration tests cover the worker itself.
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -100,3 +101,26 @@ def test_soak_readers_count_a_record_read_again_once() -> None:
     assert not first.first(1, 5)
     assert first.first(1, 9)
     assert first.reread == 4
+
+
+@pytest.mark.shared_data
+def test_enrich_speed_output_check_notices_a_changed_output(
+    shared_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The before/after equality check of the speed work: equal outputs pass, one changed
+    output fails (on a slice of every kind of sample posting, to stay quick)."""
+    module = _load("enrich_speed")
+    postings = module.sample_postings(shared_data)
+    kinds = {key.split(":")[0] for key, _ in postings}
+    assert {"linkedin", "seed", "skillspan", "au_salary_strings.json"} <= kinds
+    sample = [next(p for p in postings if p[0].startswith(kind)) for kind in sorted(kinds)]
+    saved = module.outputs(sample)
+    path = tmp_path / "outputs.json"
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    assert module.check_outputs(sample, path) == 0
+    key = sorted(saved)[0]
+    changed = saved[key].replace("null", "0", 1)
+    assert changed != saved[key]
+    path.write_text(json.dumps({**saved, key: changed}), encoding="utf-8")
+    assert module.check_outputs(sample, path) == 1
+    assert f"differs: {key}" in capsys.readouterr().out

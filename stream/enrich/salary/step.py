@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict
 
 from stream.enrich.fx import FxRates
 from stream.enrich.salary.extract import extract_salary_result
-from stream.enrich.step import EnrichmentObserver, PreparedPosting
+from stream.enrich.step import EnrichmentObserver, PreparedPosting, construct
 from stream.models import Salary
 
 # Bump when the salary rules change what a cached result would be without a new release
@@ -46,4 +46,4 @@ class SalaryStep:
         )
         if pay.dropped and observer is not None:
             observer.salary_dropped(pay.dropped)
-        return SalaryPart.model_construct(salary=pay.salary)
+        return construct(SalaryPart, {"salary": pay.salary})

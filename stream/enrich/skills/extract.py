@@ -37,7 +37,7 @@ Field = Literal["title", "description"]
 # the native one is tested against (tests/unit/test_native_scan.py) and the spec of the rules.
 Engine = Literal["native", "python"]
 _REQUIRED_ORDER: dict[bool | None, int] = {True: 0, False: 1, None: 2}
-_TAG_CACHE_SIZE = 1 << 16  # (skill, state, confidence, mentions) combinations kept
+_TAG_CACHE_SIZE = 1 << 16  # (skill, state, best quality, mentions, in title) combinations kept
 # One accepted mention before it is named: (entry index, field, start, end, quality, required).
 _Raw = tuple[int, Field, int, int, float, bool | None]
 # One skill over a posting: (entry index, required, best quality, mentions, in title,
@@ -77,7 +77,7 @@ class SkillExtractor:
         self._ids = tuple(e.id for e in self.entries)
         self._names = tuple(e.name for e in self.entries)
         # SkillTags are frozen, so equal ones are shared between postings (without evidence).
-        self._tags: dict[tuple[int, bool | None, float, int], SkillTag] = {}
+        self._tags: dict[tuple[int, bool | None, float, int, bool], SkillTag] = {}
         self._languages = frozenset(
             i for i, e in enumerate(self.entries) if e.category == "spoken_language"
         )
@@ -256,19 +256,21 @@ class SkillExtractor:
         tags = self._tags
         entries = self.entries
         result: list[SkillTag] = []
+        append = result.append
         for index, required, best, count, in_title, offsets in tallies:
-            confidence = best + min(0.09, 0.03 * (count - 1)) + (0.1 if in_title else 0.0)
-            confidence = round(min(0.99, max(0.05, confidence)), 2)
-            if offsets is not None:
-                result.append(_tag(entries[index], required, confidence, count, offsets))
-                continue
-            key = (index, required, confidence, count)
-            tag = tags.get(key)
-            if tag is None:
-                if len(tags) >= _TAG_CACHE_SIZE:
-                    tags.clear()
-                tag = tags[key] = _tag(entries[index], required, confidence, count, None)
-            result.append(tag)
+            if offsets is None:
+                # Keyed by the tally itself: a repeated one skips the confidence arithmetic.
+                key = (index, required, best, count, in_title)
+                tag = tags.get(key)
+                if tag is None:
+                    if len(tags) >= _TAG_CACHE_SIZE:
+                        tags.clear()
+                    confidence = _confidence(best, count, in_title)
+                    tag = tags[key] = _tag(entries[index], required, confidence, count, None)
+                append(tag)
+            else:
+                confidence = _confidence(best, count, in_title)
+                append(_tag(entries[index], required, confidence, count, offsets))
         return result
 
     def _tally(self, title: str, description: str) -> list[_Tally]:
@@ -303,6 +305,12 @@ class SkillExtractor:
             found.items(), key=lambda item: (_REQUIRED_ORDER[item[1][0]], -item[1][2], ids[item[0]])
         )
         return [(index, *acc) for index, acc in order]
+
+
+def _confidence(best: float, count: int, in_title: bool) -> float:
+    """A tag's confidence: its best mention's quality, more for repeats and the title."""
+    confidence = best + min(0.09, 0.03 * (count - 1)) + (0.1 if in_title else 0.0)
+    return round(min(0.99, max(0.05, confidence)), 2)
 
 
 def _ranks(ids: tuple[str, ...]) -> list[int]:

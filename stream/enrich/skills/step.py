@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict
 
 from stream.enrich.skills.extract import SkillExtractor
-from stream.enrich.step import EnrichmentObserver, PreparedPosting
+from stream.enrich.step import EnrichmentObserver, PreparedPosting, construct
 from stream.models import SkillTag
 
 # A revision of the matching rules that changes tags without a taxonomy change (2: the
@@ -43,4 +43,4 @@ class SkillsStep:
 
     def run(self, posting: PreparedPosting, observer: EnrichmentObserver | None) -> SkillsPart:
         tags = self.extractor.extract(posting.title, posting.description)
-        return SkillsPart.model_construct(skills=tags)  # tags are built validated
+        return construct(SkillsPart, {"skills": tags})  # tags are built validated
