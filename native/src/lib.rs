@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 pub mod chars;
 pub mod context;
 pub mod cues;
+pub mod digest;
 pub mod education;
 pub mod experience;
 pub mod glue;
@@ -31,5 +32,6 @@ fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     py_sections::register(m)?;
     py_prep::register(m)?;
     py_terms::register(m)?;
+    digest::register(m)?;
     Ok(())
 }

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
-from stream_native import join_words
+from stream_native import content_canonical
 
 from stream import __version__
 from stream.config import EnrichmentSettings
@@ -67,15 +67,30 @@ class ContentDigests:
 
 
 def content_digests(raw: RawPosting) -> ContentDigests:
-    # join_words is `" ".join(text.split())`, compiled: in Python it cost ~20 µs a posting.
-    normalized = {name: join_words(getattr(raw, name) or "") for name in _CONTENT_FIELDS}
-    canonical = json.dumps(normalized, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    # The canonical bytes are those of `canonical_content_python` below, built in one
+    # compiled pass (~5 µs against ~45 µs a posting). The digest keys the cache and names
+    # change events, so they must never differ: tests/unit/test_digest_native.py holds
+    # them equal on every sample posting and on generated text, and pins a digest.
+    canonical, description = content_canonical(
+        raw.company or "",
+        raw.description or "",
+        raw.employment_type or "",
+        raw.location or "",
+        raw.salary_text or "",
+        raw.title or "",
+    )
     return ContentDigests(
         content=hashlib.blake2b(canonical, digest_size=16).hexdigest(),
-        description=hashlib.blake2b(
-            normalized["description"].encode("utf-8"), digest_size=8
-        ).hexdigest(),
+        description=hashlib.blake2b(description, digest_size=8).hexdigest(),
     )
+
+
+def canonical_content_python(raw: RawPosting) -> tuple[bytes, bytes]:
+    """The reference for `content_canonical`: each content field's words joined by one
+    space, as sorted-key JSON without ASCII escapes, and the normalized description."""
+    normalized = {name: " ".join((getattr(raw, name) or "").split()) for name in _CONTENT_FIELDS}
+    canonical = json.dumps(normalized, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return canonical, normalized["description"].encode("utf-8")
 
 
 def enrichment_model(steps: Sequence[EnrichmentStep]) -> type[Enrichment]:
