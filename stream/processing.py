@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from prometheus_client import Histogram
 
 from stream import codecs
-from stream.budget import BudgetExceeded, time_budget
+from stream.budget import BudgetExceeded, MessageBudget
 from stream.changes import PostingState, change_event, is_unchanged, state_of
 from stream.config import Settings
 from stream.enrich.pipeline import (
@@ -148,6 +148,14 @@ class BatchProcessor:
         yet (the committer saves them after the commit), so they are read from it instead: a
         posting re-scraped in the next batch compares against the version in flight. If
         that commit fails, the caller discards this result too and re-consumes both."""
+        # The budget's signal handler is installed once per batch; `_compute` restarts the
+        # timer for each message, so each still gets the whole budget (docs/guarantees.md).
+        with MessageBudget(self._settings.worker.message_budget_s) as budget:
+            return self._process(records, in_flight, budget)
+
+    def _process(
+        self, records: Sequence[InRecord], in_flight: BatchResult | None, budget: MessageBudget
+    ) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(records)
         pending = self._decode_all(records, outcomes)
         prefix = self._settings.redis.key_prefix
@@ -185,7 +193,7 @@ class BatchProcessor:
             hit = computed.get(item.cache_key) or (
                 enricher.decode(cached) if cached is not None else None
             )
-            enrichment = hit or self._compute(item, outcomes)
+            enrichment = hit or self._compute(item, outcomes, budget)
             if enrichment is None:
                 continue  # dead-lettered by _compute
             if hit is None:
@@ -243,11 +251,16 @@ class BatchProcessor:
             pending.append(_Pending(index, raw, posting_id, digests, key))
         return pending
 
-    def _compute(self, item: _Pending, outcomes: list[Outcome | None]) -> Enrichment | None:
+    def _compute(
+        self, item: _Pending, outcomes: list[Outcome | None], budget: MessageBudget
+    ) -> Enrichment | None:
         """Enrich within the time budget; on failure record the DLQ outcome, return None."""
         try:
-            with time_budget(self._settings.worker.message_budget_s):
+            budget.start()
+            try:
                 return self.enricher.compute(item.raw, self._observer)
+            finally:
+                budget.stop()
         except BudgetExceeded as exc:
             self._metrics.enrichment_timeouts.inc()
             outcomes[item.index] = InvalidMessage("enrichment_timeout", str(exc))
