@@ -113,11 +113,29 @@ def state_of(
 
 def is_unchanged(previous: PostingState, current: PostingState) -> bool:
     """Same content enriched by the same code, taxonomy and steps: nothing to publish."""
+    return unchanged_since(
+        previous,
+        current.content_hash,
+        current.enricher_version,
+        current.taxonomy_version,
+        current.steps,
+    )
+
+
+def unchanged_since(
+    previous: PostingState,
+    content_hash: str,
+    enricher_version: str,
+    taxonomy_version: str,
+    steps: str | None,
+) -> bool:
+    """`is_unchanged` against what a new state would hold, known before enriching: the
+    processor answers a re-scrape with it without decoding or assembling anything."""
     return (
-        previous.content_hash == current.content_hash
-        and previous.enricher_version == current.enricher_version
-        and previous.taxonomy_version == current.taxonomy_version
-        and previous.steps == current.steps
+        previous.content_hash == content_hash
+        and previous.enricher_version == enricher_version
+        and previous.taxonomy_version == taxonomy_version
+        and previous.steps == steps
     )
 
 

@@ -21,7 +21,7 @@ from prometheus_client import Histogram
 
 from stream import codecs
 from stream.budget import BudgetExceeded, MessageBudget
-from stream.changes import PostingState, change_event, is_unchanged, state_of
+from stream.changes import PostingState, change_event, state_of, unchanged_since
 from stream.config import Settings
 from stream.enrich.pipeline import (
     ENRICHER_VERSION,
@@ -188,7 +188,20 @@ class BatchProcessor:
         now = self._clock()
         enricher = self.enricher
         computed: dict[str, Enrichment] = {}  # duplicates within the batch are computed once
+        variant = enricher.cache_variant
+        taxonomy_version = enricher.taxonomy_version
         for position, item in enumerate(pending):
+            if item.posting_id in latest:
+                previous = latest[item.posting_id]
+            else:
+                previous = states[position] if states is not None else None
+            # An unchanged re-scrape is known from the digest and the versions alone (what
+            # `is_unchanged` compares): no cache decode, no enrichment, no assembly.
+            if previous is not None and unchanged_since(
+                previous, item.digests.content, ENRICHER_VERSION, taxonomy_version, variant
+            ):
+                outcomes[item.index] = Unchanged(item.posting_id)
+                continue
             cached = cached_values[position]
             hit = computed.get(item.cache_key) or (
                 enricher.decode(cached) if cached is not None else None
@@ -201,18 +214,11 @@ class BatchProcessor:
                 result.cache_writes[item.cache_key] = enricher.encode(enrichment)
             try:
                 posting = enricher.assemble(item.raw, enrichment, item.digests.content, now)
-                current = state_of(posting, item.digests.description, enricher.cache_variant)
+                current = state_of(posting, item.digests.description, variant)
             except Exception as exc:  # one message, not the batch
                 outcomes[item.index] = _unexpected(
                     exc, "assembly failed", posting_id=item.posting_id
                 )
-                continue
-            if item.posting_id in latest:
-                previous = latest[item.posting_id]
-            else:
-                previous = states[position] if states is not None else None
-            if previous is not None and is_unchanged(previous, current):
-                outcomes[item.index] = Unchanged(item.posting_id)
                 continue
             latest[item.posting_id] = current
             if self._detect_changes:  # offline, state belongs to the stream: never written
@@ -228,6 +234,8 @@ class BatchProcessor:
     ) -> list[_Pending]:
         pending: list[_Pending] = []
         max_bytes = self._settings.worker.max_message_bytes
+        prefix = self._settings.redis.key_prefix
+        variant = self.enricher.cache_variant  # a join over the steps: once per batch
         for index, record in enumerate(records):
             try:
                 raw = codecs.decode_raw_posting(record.value, max_bytes)
@@ -236,12 +244,7 @@ class BatchProcessor:
                 continue
             try:
                 digests = content_digests(raw)
-                key = cache_key(
-                    self._settings.redis.key_prefix,
-                    ENRICHER_VERSION,
-                    self.enricher.cache_variant,
-                    digests.content,
-                )
+                key = cache_key(prefix, ENRICHER_VERSION, variant, digests.content)
                 posting_id = posting_id_of(raw)
             except Exception as exc:  # valid yet unusable: one message, not the batch
                 outcomes[index] = _unexpected(

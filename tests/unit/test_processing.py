@@ -116,6 +116,26 @@ def test_new_then_unchanged_then_updated(enricher: Enricher) -> None:
     assert (change.old["min"], change.new["min"]) == (100000, 110000)
 
 
+def test_an_unchanged_rescrape_is_answered_without_decoding_or_enriching(
+    enricher: Enricher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The state alone (digest and versions) says "unchanged": the cached enrichment is not
+    # decoded, and with the cache entry gone (its TTL is shorter than the state's) nothing
+    # is enriched again either.
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    [new] = _run(processor, store, _posting("a"))
+    assert isinstance(new, Published)
+    store.enrichments.clear()
+
+    def untouched(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a re-scrape must not be decoded, enriched or assembled")
+
+    for name in ("compute", "decode", "assemble"):
+        monkeypatch.setattr(Enricher, name, untouched)
+    assert _run(processor, store, _posting("a", scraped_at="2026-11-29")) == [Unchanged("t:a")]
+
+
 def test_a_change_alerting_does_not_watch_republishes_without_an_event(enricher: Enricher) -> None:
     store = MemoryStore()
     processor = _processor(enricher, store)
