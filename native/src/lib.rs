@@ -28,10 +28,10 @@ pub mod text;
 #[pymodule]
 fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    digest::register(m)?;
     py_scan::register(m)?;
     py_sections::register(m)?;
     py_prep::register(m)?;
     py_terms::register(m)?;
-    digest::register(m)?;
     Ok(())
 }
