@@ -55,6 +55,8 @@ from measures import (
     cpu_ticks,
     descendants,
     fmt,
+    is_stack_process,
+    machine_jiffies,
     parent_pid,
     percentile,
     rss_bytes,
@@ -113,6 +115,40 @@ def process_tree(root: int) -> list[int]:
         if entry.isdigit() and (stat := _read(f"/proc/{entry}/stat")) is not None:
             parents[int(entry)] = parent_pid(stat)
     return descendants(parents, root)
+
+
+def stack_cpu_seconds() -> float:
+    """CPU seconds so far of the Kafka broker(s) and Redis server(s) on this machine."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if is_stack_process(cmdline) and (stat := _read(f"/proc/{entry}/stat")) is not None:
+            total += cpu_ticks(stat)
+    return total / TICKS
+
+
+class MachineLoad:
+    """What a pass cost beyond the system's own processes: the broker's and Redis's CPU,
+    and how many of the machine's cores were busy (anyone's work, other sessions' too)."""
+
+    def __init__(self) -> None:
+        self._stack = stack_cpu_seconds()
+        self._busy, self._total = machine_jiffies(_read("/proc/stat") or "cpu 0 0 0 0 0")
+
+    def note(self, count: int) -> str:
+        stack = stack_cpu_seconds() - self._stack
+        busy, total = machine_jiffies(_read("/proc/stat") or "cpu 0 0 0 0 0")
+        cores = os.cpu_count() or 1
+        share = (busy - self._busy) / max(1, total - self._total) * cores
+        return (
+            f"broker + Redis {stack / count * 1000:.2f} CPU s per 1,000;"
+            f" {share:.1f} of {cores} cores busy (all processes)"
+        )
 
 
 class Watched:
@@ -263,6 +299,7 @@ def run_pass(
     # this pass's postings (read before publishing, so none of them is counted yet).
     target = committed_total(world, offsets) + len(items)
     cpu_before = watched.cpu_seconds()
+    machine = MachineLoad()
     started = time.monotonic()
     publisher = Publisher(world, rate, next_item, limit=len(items))
     publisher.start()
@@ -305,7 +342,8 @@ def run_pass(
         rss_steady_mb=steady,
         # How long handing the postings to the producer took: a ceiling row close to it
         # measures the benchmark's publisher, not the system.
-        note=f"published in {max(published.values()) - min(published.values()):.1f} s",
+        note=f"published in {max(published.values()) - min(published.values()):.1f} s; "
+        + machine.note(len(items)),
     )
 
 

@@ -75,3 +75,18 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def machine_jiffies(proc_stat: str) -> tuple[int, int]:
+    """(busy, total) clock ticks of all CPUs together, from the text of /proc/stat: busy is
+    everything but idle and iowait. Two readings give the cores kept busy in between."""
+    fields = [int(value) for value in proc_stat.splitlines()[0].split()[1:]]
+    total = sum(fields[:8])  # user nice system idle iowait irq softirq steal (guest is in user)
+    return total - fields[3] - fields[4], total
+
+
+def is_stack_process(cmdline: bytes) -> bool:
+    """The Kafka broker or the Redis server, from /proc/<pid>/cmdline (NUL-separated)."""
+    # Redis rewrites its title ("redis-server 127.0.0.1:6379", one string).
+    program = cmdline.replace(b"\0", b" ").split(b" ", 1)[0]
+    return b"kafka.Kafka" in cmdline.split(b"\0") or program.endswith(b"redis-server")

@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -148,7 +149,11 @@ def main() -> None:
     baseline = rates["native"]
 
     run = f"bench-{uuid.uuid4().hex[:8]}"
-    port = 9190
+    # A free port, not a fixed one: another session's benchmark on the same machine would
+    # otherwise hold it, and this one would read the other worker's counters.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
     env = {
         "STREAM_TOPICS__RAW": f"{run}.raw",
         "STREAM_TOPICS__ENRICHED": f"{run}.enriched",

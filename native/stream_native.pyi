@@ -77,6 +77,18 @@ def requirement_states(
 def collapse_whitespace(text: str) -> str: ...
 def join_words(text: str) -> str: ...
 
+# The content digests' canonical bytes (native/src/digest.rs): the UTF-8 of
+# json.dumps({field: join_words(value)}, sort_keys=True, ensure_ascii=False), and the
+# normalized description; arguments in sorted field order.
+def content_canonical(
+    company: str,
+    description: str,
+    employment_type: str,
+    location: str,
+    salary_text: str,
+    title: str,
+) -> tuple[bytes, bytes]: ...
+
 class MoneyGate:
     """The salary step's cheap test: false means no number in the text has a currency
     marker or a lakh / crore multiplier attached (stream/enrich/salary/extract.py)."""

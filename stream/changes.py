@@ -70,8 +70,15 @@ def state_of(
     posting: EnrichedPosting, description_hash: str, steps: str | None = None
 ) -> PostingState:
     """The state to remember; `description_hash` is ContentDigests.description, `steps` the
-    enricher's cache variant."""
-    salary = posting.salary
+    enricher's cache variant. The nested parts are plain dicts built from their fields,
+    equal to `model_dump(include=...)` of them and ~3x cheaper (tests/unit/test_changes.py
+    holds them equal on every sample posting)."""
+    salary, place, years, occupation = (
+        posting.salary,
+        posting.place,
+        posting.experience_years,
+        posting.occupation,
+    )
     return PostingState(
         content_hash=posting.content_hash,
         enricher_version=posting.enricher_version,
@@ -93,31 +100,47 @@ def state_of(
         description_hash=description_hash,
         place=(
             None
-            if posting.place is None
-            else posting.place.model_dump(include={"country", "region_code", "city"})
+            if place is None
+            else {"country": place.country, "region_code": place.region_code, "city": place.city}
         ),
         work_mode=posting.work_mode,
         seniority=posting.seniority,
         employment_types=list(posting.employment_types),
-        experience_years=(
-            None if posting.experience_years is None else posting.experience_years.model_dump()
-        ),
+        experience_years=None if years is None else {"min": years.min, "max": years.max},
         education_level=posting.education_level,
         occupation=(
             None
-            if posting.occupation is None
-            else posting.occupation.model_dump(include={"isco_code", "esco_uri"})
+            if occupation is None
+            else {"esco_uri": occupation.esco_uri, "isco_code": occupation.isco_code}
         ),
     )
 
 
 def is_unchanged(previous: PostingState, current: PostingState) -> bool:
     """Same content enriched by the same code, taxonomy and steps: nothing to publish."""
+    return unchanged_since(
+        previous,
+        current.content_hash,
+        current.enricher_version,
+        current.taxonomy_version,
+        current.steps,
+    )
+
+
+def unchanged_since(
+    previous: PostingState,
+    content_hash: str,
+    enricher_version: str,
+    taxonomy_version: str,
+    steps: str | None,
+) -> bool:
+    """`is_unchanged` against what a new state would hold, known before enriching: the
+    processor answers a re-scrape with it without decoding or assembling anything."""
     return (
-        previous.content_hash == current.content_hash
-        and previous.enricher_version == current.enricher_version
-        and previous.taxonomy_version == current.taxonomy_version
-        and previous.steps == current.steps
+        previous.content_hash == content_hash
+        and previous.enricher_version == enricher_version
+        and previous.taxonomy_version == taxonomy_version
+        and previous.steps == steps
     )
 
 

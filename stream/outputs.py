@@ -177,12 +177,16 @@ def to_out_records(
 ) -> list[OutRecord]:
     """The Kafka records for a batch's outcomes, in input order."""
     out: list[OutRecord] = []
+    routes: dict[type[BaseModel], tuple[Topic, str]] = {}  # by model, once per batch
     for record, outcome in zip(records, outcomes, strict=True):
         # A published posting is encoded once, and its bytes reused inside its change event.
         posting: tuple[EnrichedPosting, bytes] | None = None
         for message in messages_of(record, outcome, failed_at):
-            topic = route(message)
-            name = topic.name(settings)
+            routed = routes.get(type(message))
+            if routed is None:
+                topic = route(message)
+                routed = routes[type(message)] = (topic, topic.name(settings))
+            topic, name = routed
             if not name:
                 continue  # this output is switched off (e.g. no change events in a backfill)
             if (

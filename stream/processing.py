@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from prometheus_client import Histogram
 
 from stream import codecs
-from stream.budget import BudgetExceeded, time_budget
-from stream.changes import PostingState, change_event, is_unchanged, state_of
+from stream.budget import BudgetExceeded, MessageBudget
+from stream.changes import PostingState, change_event, state_of, unchanged_since
 from stream.config import Settings
 from stream.enrich.pipeline import (
     ENRICHER_VERSION,
@@ -148,6 +148,14 @@ class BatchProcessor:
         yet (the committer saves them after the commit), so they are read from it instead: a
         posting re-scraped in the next batch compares against the version in flight. If
         that commit fails, the caller discards this result too and re-consumes both."""
+        # The budget's signal handler is installed once per batch; `_compute` restarts the
+        # timer for each message, so each still gets the whole budget (docs/guarantees.md).
+        with MessageBudget(self._settings.worker.message_budget_s) as budget:
+            return self._process(records, in_flight, budget)
+
+    def _process(
+        self, records: Sequence[InRecord], in_flight: BatchResult | None, budget: MessageBudget
+    ) -> BatchResult:
         outcomes: list[Outcome | None] = [None] * len(records)
         pending = self._decode_all(records, outcomes)
         prefix = self._settings.redis.key_prefix
@@ -180,12 +188,25 @@ class BatchProcessor:
         now = self._clock()
         enricher = self.enricher
         computed: dict[str, Enrichment] = {}  # duplicates within the batch are computed once
+        variant = enricher.cache_variant
+        taxonomy_version = enricher.taxonomy_version
         for position, item in enumerate(pending):
+            if item.posting_id in latest:
+                previous = latest[item.posting_id]
+            else:
+                previous = states[position] if states is not None else None
+            # An unchanged re-scrape is known from the digest and the versions alone (what
+            # `is_unchanged` compares): no cache decode, no enrichment, no assembly.
+            if previous is not None and unchanged_since(
+                previous, item.digests.content, ENRICHER_VERSION, taxonomy_version, variant
+            ):
+                outcomes[item.index] = Unchanged(item.posting_id)
+                continue
             cached = cached_values[position]
             hit = computed.get(item.cache_key) or (
                 enricher.decode(cached) if cached is not None else None
             )
-            enrichment = hit or self._compute(item, outcomes)
+            enrichment = hit or self._compute(item, outcomes, budget)
             if enrichment is None:
                 continue  # dead-lettered by _compute
             if hit is None:
@@ -193,18 +214,11 @@ class BatchProcessor:
                 result.cache_writes[item.cache_key] = enricher.encode(enrichment)
             try:
                 posting = enricher.assemble(item.raw, enrichment, item.digests.content, now)
-                current = state_of(posting, item.digests.description, enricher.cache_variant)
+                current = state_of(posting, item.digests.description, variant)
             except Exception as exc:  # one message, not the batch
                 outcomes[item.index] = _unexpected(
                     exc, "assembly failed", posting_id=item.posting_id
                 )
-                continue
-            if item.posting_id in latest:
-                previous = latest[item.posting_id]
-            else:
-                previous = states[position] if states is not None else None
-            if previous is not None and is_unchanged(previous, current):
-                outcomes[item.index] = Unchanged(item.posting_id)
                 continue
             latest[item.posting_id] = current
             if self._detect_changes:  # offline, state belongs to the stream: never written
@@ -220,6 +234,8 @@ class BatchProcessor:
     ) -> list[_Pending]:
         pending: list[_Pending] = []
         max_bytes = self._settings.worker.max_message_bytes
+        prefix = self._settings.redis.key_prefix
+        variant = self.enricher.cache_variant  # a join over the steps: once per batch
         for index, record in enumerate(records):
             try:
                 raw = codecs.decode_raw_posting(record.value, max_bytes)
@@ -228,12 +244,7 @@ class BatchProcessor:
                 continue
             try:
                 digests = content_digests(raw)
-                key = cache_key(
-                    self._settings.redis.key_prefix,
-                    ENRICHER_VERSION,
-                    self.enricher.cache_variant,
-                    digests.content,
-                )
+                key = cache_key(prefix, ENRICHER_VERSION, variant, digests.content)
                 posting_id = posting_id_of(raw)
             except Exception as exc:  # valid yet unusable: one message, not the batch
                 outcomes[index] = _unexpected(
@@ -243,11 +254,16 @@ class BatchProcessor:
             pending.append(_Pending(index, raw, posting_id, digests, key))
         return pending
 
-    def _compute(self, item: _Pending, outcomes: list[Outcome | None]) -> Enrichment | None:
+    def _compute(
+        self, item: _Pending, outcomes: list[Outcome | None], budget: MessageBudget
+    ) -> Enrichment | None:
         """Enrich within the time budget; on failure record the DLQ outcome, return None."""
         try:
-            with time_budget(self._settings.worker.message_budget_s):
+            budget.start()
+            try:
                 return self.enricher.compute(item.raw, self._observer)
+            finally:
+                budget.stop()
         except BudgetExceeded as exc:
             self._metrics.enrichment_timeouts.inc()
             outcomes[item.index] = InvalidMessage("enrichment_timeout", str(exc))

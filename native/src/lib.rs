@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 pub mod chars;
 pub mod context;
 pub mod cues;
+pub mod digest;
 pub mod education;
 pub mod experience;
 pub mod glue;
@@ -30,6 +31,7 @@ pub mod work_mode;
 #[pymodule]
 fn stream_native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    digest::register(m)?;
     py_scan::register(m)?;
     py_sections::register(m)?;
     py_prep::register(m)?;

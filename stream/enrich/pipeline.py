@@ -16,10 +16,10 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
-from stream_native import join_words
+from stream_native import content_canonical
 
 from stream import __version__
 from stream.config import EnrichmentSettings
@@ -73,15 +73,30 @@ class ContentDigests:
 
 
 def content_digests(raw: RawPosting) -> ContentDigests:
-    # join_words is `" ".join(text.split())`, compiled: in Python it cost ~20 µs a posting.
-    normalized = {name: join_words(getattr(raw, name) or "") for name in _CONTENT_FIELDS}
-    canonical = json.dumps(normalized, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    # The canonical bytes are those of `canonical_content_python` below, built in one
+    # compiled pass (~5 µs against ~45 µs a posting). The digest keys the cache and names
+    # change events, so they must never differ: tests/unit/test_digest_native.py holds
+    # them equal on every sample posting and on generated text, and pins a digest.
+    canonical, description = content_canonical(
+        raw.company or "",
+        raw.description or "",
+        raw.employment_type or "",
+        raw.location or "",
+        raw.salary_text or "",
+        raw.title or "",
+    )
     return ContentDigests(
         content=hashlib.blake2b(canonical, digest_size=16).hexdigest(),
-        description=hashlib.blake2b(
-            normalized["description"].encode("utf-8"), digest_size=8
-        ).hexdigest(),
+        description=hashlib.blake2b(description, digest_size=8).hexdigest(),
     )
+
+
+def canonical_content_python(raw: RawPosting) -> tuple[bytes, bytes]:
+    """The reference for `content_canonical`: each content field's words joined by one
+    space, as sorted-key JSON without ASCII escapes, and the normalized description."""
+    normalized = {name: " ".join((getattr(raw, name) or "").split()) for name in _CONTENT_FIELDS}
+    canonical = json.dumps(normalized, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return canonical, normalized["description"].encode("utf-8")
 
 
 def enrichment_model(steps: Sequence[EnrichmentStep]) -> type[Enrichment]:
@@ -202,13 +217,15 @@ class Enricher:
         models already (a cached one by `decode`, a computed one by its steps' part models),
         so validation would only copy them, at ~10% of the worker's cost outside enrichment.
         tests/unit/test_processing.py checks that assembled postings validate unchanged."""
-        fields = {name: getattr(raw, name) for name in _RAW_FIELDS}
-        return self.posting_model.model_construct(
-            **fields,
-            **cast(dict[str, Any], dict(enrichment)),
+        fields: dict[str, Any] = {name: getattr(raw, name) for name in _RAW_FIELDS}
+        # Its __dict__ is exactly its fields (extra="forbid"): what dict(enrichment) gives,
+        # without iterating the model (~5 µs a posting).
+        fields.update(enrichment.__dict__)
+        fields.update(
             posting_id=posting_id_of(raw),
             content_hash=digest,
             enriched_at=now,
             enricher_version=ENRICHER_VERSION,
             taxonomy_version=self.taxonomy_version,
         )
+        return self.posting_model.model_construct(**fields)

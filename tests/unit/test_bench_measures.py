@@ -10,6 +10,8 @@ from benchmarks.measures import (
     cpu_ticks,
     descendants,
     fmt,
+    is_stack_process,
+    machine_jiffies,
     parent_pid,
     percentile,
     rss_bytes,
@@ -48,6 +50,17 @@ def test_proc_text_parsing() -> None:
     assert parent_pid(stat) == 17
     assert rss_bytes("Name:\tstream\nVmHWM:\t  900 kB\nVmRSS:\t  812 kB\n") == 812 * 1024
     assert rss_bytes("Name:\tzombie\nState:\tZ\n") == 0
+
+
+def test_machine_jiffies_and_stack_processes() -> None:
+    # user nice system idle iowait irq softirq steal guest guest_nice
+    stat = "cpu  100 5 40 800 20 3 2 1 7 0\ncpu0 50 2 20 400 10 1 1 0 3 0\n"
+    assert machine_jiffies(stat) == (151, 971)  # guest is already counted in user
+    assert is_stack_process(b"java\0-Xmx512m\0kafka.Kafka\0/etc/server.properties\0")
+    assert is_stack_process(b"redis-server 127.0.0.1:6379\0\0\0")
+    assert is_stack_process(b"/usr/bin/redis-server\0/etc/redis.conf\0")
+    assert not is_stack_process(b"python\0benchmarks/peers/copy_peer.py\0--kafka.Kafka-ish\0")
+    assert not is_stack_process(b"vim\0redis-server.conf\0")
 
 
 def test_descendants_walks_the_tree() -> None:

@@ -1,4 +1,5 @@
-"""The per-message time budget interrupts work in the main thread and leaves no alarm behind."""
+"""The per-message time budget interrupts work in the main thread and leaves no alarm behind
+(`time_budget` for one piece of work, `MessageBudget` for a batch of messages)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import time
 
 import pytest
 
-from stream.budget import BudgetExceeded, time_budget
+from stream.budget import BudgetExceeded, MessageBudget, time_budget
 
 
 def _spin(seconds: float) -> None:
@@ -46,3 +47,57 @@ def test_is_a_no_op_outside_the_main_thread() -> None:
     thread.start()
     thread.join()
     assert errors == []
+
+
+def test_message_budget_restarts_for_each_message() -> None:
+    before = signal.getsignal(signal.SIGALRM)
+    finished = 0
+    with MessageBudget(0.5) as budget:
+        for _ in range(3):  # 0.75 s in all: over one budget, each well within it
+            budget.start()
+            try:
+                _spin(0.25)
+            finally:
+                budget.stop()
+            finished += 1
+        budget.start()
+        with pytest.raises(BudgetExceeded):
+            _spin(5.0)
+        budget.stop()
+    assert finished == 3
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_message_budget_ignores_an_alarm_between_messages() -> None:
+    with MessageBudget(0.05) as budget:
+        budget.start()
+        budget.stop()
+        _spin(0.3)  # the timer fires here, disarmed: nothing is raised
+        budget.start()
+        budget.stop()
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_message_budget_is_a_no_op_outside_the_main_thread_or_without_a_limit() -> None:
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with MessageBudget(0.01) as budget:
+                budget.start()
+                time.sleep(0.05)
+                budget.stop()
+        except BaseException as exc:  # pragma: no cover - would be the failure
+            errors.append(exc)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert errors == []
+    before = signal.getsignal(signal.SIGALRM)
+    with MessageBudget(None) as budget:
+        budget.start()
+        assert signal.getsignal(signal.SIGALRM) is before
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        budget.stop()

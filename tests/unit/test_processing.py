@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +116,26 @@ def test_new_then_unchanged_then_updated(enricher: Enricher) -> None:
     assert (change.old["min"], change.new["min"]) == (100000, 110000)
 
 
+def test_an_unchanged_rescrape_is_answered_without_decoding_or_enriching(
+    enricher: Enricher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The state alone (digest and versions) says "unchanged": the cached enrichment is not
+    # decoded, and with the cache entry gone (its TTL is shorter than the state's) nothing
+    # is enriched again either.
+    store = MemoryStore()
+    processor = _processor(enricher, store)
+    [new] = _run(processor, store, _posting("a"))
+    assert isinstance(new, Published)
+    store.enrichments.clear()
+
+    def untouched(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a re-scrape must not be decoded, enriched or assembled")
+
+    for name in ("compute", "decode", "assemble"):
+        monkeypatch.setattr(Enricher, name, untouched)
+    assert _run(processor, store, _posting("a", scraped_at="2026-11-29")) == [Unchanged("t:a")]
+
+
 def test_a_change_alerting_does_not_watch_republishes_without_an_event(enricher: Enricher) -> None:
     store = MemoryStore()
     processor = _processor(enricher, store)
@@ -195,6 +216,24 @@ def test_enrichment_over_budget_is_dead_lettered(enricher: Enricher) -> None:
     # Only the budget's alarm raises this: the 2 s sleep was interrupted.
     assert isinstance(outcome, InvalidMessage)
     assert outcome.kind == "enrichment_timeout"
+
+
+def test_each_message_of_a_batch_gets_the_whole_budget(enricher: Enricher) -> None:
+    # The signal handler is installed once per batch, but the timer restarts per message:
+    # three messages of 0.4 s each all fit a 1 s budget (one budget for the batch would cut
+    # the third), and the poison pill after them is still cut. 0.6 s of slack per message.
+    sleeps = iter([0.4, 0.4, 0.4, 30.0])
+    fine_then_slow = _enricher_running(enricher, lambda: time.sleep(next(sleeps)))
+    settings = load_settings(worker={"message_budget_s": 1.0})
+    processor = _processor(fine_then_slow, MemoryStore(), settings)
+    records = [_record(i, _posting(name, f"Posting {name}")) for i, name in enumerate("abcd")]
+    before = signal.getsignal(signal.SIGALRM)
+    *fine, slow = processor.process(records).outcomes
+    assert [type(outcome) for outcome in fine] == [Published] * 3
+    assert isinstance(slow, InvalidMessage)
+    assert slow.kind == "enrichment_timeout"
+    assert signal.getsignal(signal.SIGALRM) is before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 def test_out_records_route_enriched_events_and_dead_letters(enricher: Enricher) -> None:
