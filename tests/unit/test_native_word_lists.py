@@ -28,6 +28,8 @@ def rust_const(name: str) -> str:
         ("TEAM_DETERMINERS", context.TEAM_DETERMINERS),
         ("TEAM_COORDINATORS", context.TEAM_COORDINATORS),
         ("TEAM_MODIFIES", context.TEAM_MODIFIES),
+        ("TEAM_TITLES", context.TEAM_TITLES),
+        ("TEAM_REPORTS", context.TEAM_REPORTS),
     ],
 )
 def test_rust_word_set_equals_python(rust: str, python: frozenset[str]) -> None:

@@ -205,3 +205,25 @@ def test_a_context_cue_is_not_vetoed_by_its_own_words(extractor: SkillExtractor)
         ids(extractor, "Send your resume by email with Bookkeeping in the subject line.") == set()
     )
     assert "bookkeeping" in ids(extractor, "Send your resume and your Bookkeeping experience.")
+
+
+def test_a_colleagues_title_gives_no_tags(extractor: SkillExtractor) -> None:
+    # Revision 5: a title noun after "with the ..." or "reports to" names a colleague.
+    text = (
+        "Prepare invoices in QuickBooks. Work closely with the Senior Marketing Manager on "
+        "launches. This role reports to the Regional Program Manager.\n"
+        "Reports to: Business Development DirectorHours: 9-5"
+    )
+    found = ids(extractor, text)
+    assert not {"marketing", "program-management", "business-development"} & found
+    assert "quickbooks" in found
+
+
+def test_a_product_or_the_hires_title_ending_in_a_title_noun_is_kept(
+    extractor: SkillExtractor,
+) -> None:
+    # No determiner and no "reports to": a product's name, or the hire's own title.
+    assert "google-tag-manager" in ids(extractor, "Experience with Google Tag Manager.")
+    assert "digital-marketing" in ids(
+        extractor, "We are looking for a Digital Marketing Manager with flair."
+    )

@@ -124,6 +124,18 @@ _COMPANY = (
     " services include ",
     " a culture that ",
     " culture that values ",
+    # revision 5: how employers introduce themselves and their values
+    " 501 c ",
+    " nonprofit organization ",
+    " non profit organization ",
+    " was formed to ",
+    " was founded ",
+    " were founded ",
+    " we value ",
+    " we pride ourselves ",
+    " we foster ",
+    " committed to delivering ",
+    " we have a ",
 )
 # An employee's testimonial quoted in the posting ("As a support agent here, I have
 # learned ..."): postings address the candidate as "you", never as "I".
@@ -303,9 +315,25 @@ _HEADING_LINE_CHARS = 120  # enough of a line to decide whether it is a heading 
 # Nouns for a group of colleagues; the words before one may name a team the hire works
 # with (`_team_range`). Whole words: a hit followed by a letter or digit ("teamwork") is no
 # team noun.
-TEAM_WORDS = (" team", " teams", " department", " departments", " dept", " division")
+TEAM_WORDS = (
+    " team",
+    " teams",
+    " department",
+    " departments",
+    " dept",
+    " division",
+    *(f" {title}" for title in ("manager", "director", "coordinator", "officer", "supervisor")),
+    *(f" {title}s" for title in ("manager", "director", "coordinator", "officer", "supervisor")),
+)
 # (The team word lists are written again in `native/src/context.rs`; the differential
 # tests draw their texts from them.)
+# Revision 5: a colleague's title is a team of one ("work closely with the Senior Marketing
+# Manager", "reports to the Program Manager"). A title noun needs a determiner before the
+# name ("with the ... Manager") or "reports to": "experience with Google Tag Manager" or
+# "AWS Secrets Manager" is a product whose name ends in a title noun.
+TEAM_TITLES = frozenset(w.strip() for w in TEAM_WORDS[6:])
+# Words before "to" (or "to:") that make the title after it the hire's superior.
+TEAM_REPORTS = frozenset(("reports", "report", "reporting"))
 # A word before the team's name that makes it a team the hire works with, and how many
 # words back it is looked for (the word itself included): "with" reaches over a list of
 # teams ("with Production, Procurement and Quality Assurance Departments"), "support"
@@ -529,8 +557,9 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
     comes first, or nothing like "with" within its reach (the hire's own team: "join our
     marketing team"). After a coordinator and a determiner only the last name counts:
     "work with Excel and the finance team" drops "finance", not "Excel"."""
-    if end < len(text) and _word_char(text[end]):
-        return None  # inside a word: "teamwork"
+    title = text[at:end].isascii() and text[at:end].lower() in TEAM_TITLES
+    if end < len(text) and _word_char(text[end]) and not (title and _glued(text, end)):
+        return None  # inside a word: "teamwork"; a title glued to a label is no word
     k = end
     while k < len(text) and text[k] in " \t":
         k += 1
@@ -539,6 +568,7 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
         k += 1
     if text[after:k].isascii() and text[after:k].lower() in TEAM_MODIFIES:
         return None
+    determined = False  # a determiner was read: "with the Marketing Manager"
     k = at
     start: int | None = None  # set when a determiner follows a coordinator
     pending: int | None = None  # the start of the determiner just read
@@ -551,17 +581,50 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
         while k > 0 and _word_char(text[k - 1]):
             k -= 1
         if k == end:
-            return None  # a mark or the start of the text: the clause ends here
+            # A mark or the start of the text: the clause ends here, unless it is the colon
+            # of a "Reports to:" label.
+            if k > 0 and text[k - 1] == ":" and _reports_to(text, k - 1):
+                return (k if start is None else start, at)
+            return None
         word = text[k:end].lower() if text[k:end].isascii() else ""
         if pending is not None and start is None and (coordinated or word in TEAM_COORDINATORS):
             start = pending
+        if word == "to" and _previous_word(text, k)[1] in TEAM_REPORTS:
+            return (end if start is None else start, at)
         reach = TEAM_WORKS_WITH.get(word)
         if reach is not None:
+            if title and not determined:
+                return None
             return (end if start is None else start, at) if read <= reach else None
         if word in TEAM_BREAK:
             return None
         pending = k if word in TEAM_DETERMINERS else None
+        determined = determined or pending is not None
     return None
+
+
+def _glued(text: str, end: int) -> bool:
+    """Whether the word after `end` is glued to the one before it, as flattened postings
+    glue a label's value to the next label ("Program ManagerHours of Employment")."""
+    return text[end].isupper() and text[end - 1].islower()
+
+
+def _previous_word(text: str, k: int) -> tuple[int, str]:
+    """The word that ends before `k` (spaces skipped): its start and itself, lower-cased
+    when ASCII, else ""."""
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    end = k
+    while k > 0 and _word_char(text[k - 1]):
+        k -= 1
+    word = text[k:end]
+    return k, word.lower() if word.isascii() else ""
+
+
+def _reports_to(text: str, k: int) -> bool:
+    """Whether the words that end before `k` are "reports to" ("Reports to: ...")."""
+    k, word = _previous_word(text, k)
+    return word == "to" and _previous_word(text, k)[1] in TEAM_REPORTS
 
 
 def _job(folded: bytes, lo: int, hi: int, skip_lo: int = 0, skip_hi: int = 0) -> bool:
