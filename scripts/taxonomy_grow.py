@@ -40,8 +40,9 @@ so that it is repeatable and every release says what was decided and why:
    the edit is one line), sets the declared version in
    _meta.toml to the newest release, then validates the whole taxonomy (exit 1 with every
    problem listed; the files stay written for the reviewer to fix the decisions). A form
-   is taken back from a line by a link decision's `drop_forms` (release 2026.12.5 on). `--check` changes nothing and exits 1 when the data is not what the decisions
-   produce (a unit test runs it; it needs no ../shared).
+   is taken back from a line by a link decision's `drop_forms` (release 2026.12.5 on).
+   `--check` changes nothing and exits 1 when the data is not what the decisions produce
+   (a unit test runs it; it needs no ../shared).
 4. `links`: proposes link decisions for hand-written entries whose name or an alias equals
    an ESCO preferred label or an O*NET technology name (ignoring case; with `--variants`
    also ESCO's wordings of it, see `label_variants`), for review; a

@@ -130,6 +130,21 @@ const TEAM_TITLES: [&str; 10] = [
 ];
 /// `context.TEAM_REPORTS`: a word before "to" that makes the title after it a superior's.
 const TEAM_REPORTS: [&str; 3] = ["reports", "report", "reporting"];
+/// `context.NEGATION_WORDS` as patterns (revision 5): "no ", "without ".
+const NEGATIONS: [&[u8]; 2] = [b"no ", b"without "];
+/// `context.NEGATION_REACH`: how many words after the negation it negates.
+const NEGATION_REACH: [(&str, usize); 2] = [("no", 3), ("without", 1)];
+/// `context.NEGATION_EXCEPT`: a word after the negation that makes it no negation.
+const NEGATION_EXCEPT: [&str; 8] = [
+    "more",
+    "less",
+    "later",
+    "longer",
+    "matter",
+    "further",
+    "doubt",
+    "compromising",
+];
 /// `context.TEAM_DETERMINERS`.
 const TEAM_DETERMINERS: [&str; 7] = [
     "the", "our", "other", "internal", "external", "all", "their",
@@ -247,9 +262,14 @@ impl ContextRules {
             let at = start - 1; // the text offset of the phrase's first character
             let (is_cue, is_label) = self.kinds[hit.pattern().as_usize()];
             if !is_cue && !is_label {
-                // A team noun, as a whole word.
-                if let Some(team) = team_range(text, at, hit.end() - 1) {
-                    ranges.push(team);
+                let phrase = &folded[start..hit.end()];
+                let found = if NEGATIONS.contains(&phrase) {
+                    negation_range(text, at, at + phrase.len() - 1)
+                } else {
+                    team_range(text, at, hit.end() - 1) // a team noun, as a whole word
+                };
+                if let Some(range) = found {
+                    ranges.push(range);
                 }
                 continue;
             }
@@ -446,6 +466,40 @@ fn team_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
         determined = determined || pending.is_some();
     }
     None
+}
+
+/// `context._negation_range`: the words a negation at [at, end) negates.
+fn negation_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
+    if end >= text.len() || text[end] != ' ' {
+        return None; // "no-nonsense", "no/yes": the fold made the space
+    }
+    if at > 0 && word_char(text[at - 1]) {
+        return None; // "say-no": part of a word
+    }
+    let negation = ascii_word(text, at, end);
+    let reach = NEGATION_REACH
+        .iter()
+        .find(|(w, _)| *w == negation)
+        .map_or(0, |&(_, r)| r);
+    let mut k = end;
+    let mut hi: Option<usize> = None;
+    for _ in 0..reach {
+        while k < text.len() && matches!(text[k], ' ' | '\t') {
+            k += 1;
+        }
+        let start = k;
+        while k < text.len() && word_char(text[k]) {
+            k += 1;
+        }
+        if k == start {
+            break; // a mark: the clause ends
+        }
+        if hi.is_none() && NEGATION_EXCEPT.contains(&ascii_word(text, start, k).as_str()) {
+            return None;
+        }
+        hi = Some(k);
+    }
+    hi.map(|hi| (end, hi))
 }
 
 /// `context._glued`: the word after `end` is glued to the one before it

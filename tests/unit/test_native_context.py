@@ -17,6 +17,8 @@ from stream.enrich.skills.context import (
     CONTEXT_PATTERNS,
     JOB_CUES,
     LABEL_WORDS,
+    NEGATION_EXCEPT,
+    NEGATION_REACH,
     TEAM_BREAK,
     TEAM_COORDINATORS,
     TEAM_DETERMINERS,
@@ -92,6 +94,12 @@ CASES = [
     "Assist the Facility Security Officer; liaise with our Logistics Coordinators",
     "report to: ",
     "with the QA ManagerExperience and the teamTools",
+    "Has no direct reports. NO COLD-CALLING. No lesson planning required, no more than 3",
+    "no-nonsense, say-no to no\tdrafting; without supervision, without compromising quality",
+    "No",
+    "no ",
+    "no .",
+    "Without regard to race, no ƒancy words, no Café ads",
 ]
 
 
@@ -115,6 +123,9 @@ WORDS = [
     *TEAM_COORDINATORS,
     *TEAM_MODIFIES,
     *TEAM_REPORTS,
+    *NEGATION_REACH,
+    *NEGATION_EXCEPT,
+    "NO",
     "Reports to:",
     "Manager",
     "ManagerHours",

@@ -227,3 +227,18 @@ def test_a_product_or_the_hires_title_ending_in_a_title_noun_is_kept(
     assert "digital-marketing" in ids(
         extractor, "We are looking for a Digital Marketing Manager with flair."
     )
+
+
+def test_a_negated_skill_gives_no_tag(extractor: SkillExtractor) -> None:
+    # Revision 5: what the job does not ask for, right after "no" (or "without").
+    text = (
+        "Prepare invoices in QuickBooks. The coordinator has no direct reports. "
+        "No real estate license needed. Payroll experience is a plus, but not required."
+    )
+    found = ids(extractor, text)
+    assert not {"people-management", "real-estate-license"} & found
+    # "not required" beside "a plus" is a nice-to-have, no negation.
+    assert {"quickbooks", "payroll"} <= found
+    assert "people-management" in ids(extractor, "The coordinator has direct reports.")
+    # Beyond its reach of three words, a negation negates nothing.
+    assert "people-management" in ids(extractor, "No fewer than two direct reports.")

@@ -454,13 +454,26 @@ TEAM_MODIFIES = frozenset(
 )
 _TEAM_GAP = " \t,/&"  # between the words of a team's name ("Sales, Marketing & Design")
 
+# Revision 5, negations: a skill named right after "no" is what the job does not ask ("has
+# no direct reports", "NO COLD-CALLING", "no real estate license needed"), as right after
+# "without" ("without supervision"). The word after the negation, then up to its reach in
+# words, within the clause (a mark or a comma ends it), is dropped. "X not required" is
+# not a negation rule: postings write it mostly as "a plus, but not required".
+NEGATION_WORDS = (" no ", " without ")
+NEGATION_REACH = {"no": 3, "without": 1}
+# A word right after the negation that makes it no negation of what follows: "no more
+# than", "no later than", "without compromising customer service".
+NEGATION_EXCEPT = frozenset(
+    ("more", "less", "later", "longer", "matter", "further", "doubt", "compromising")
+)
+
 
 def _patterns() -> tuple[tuple[str, bool, bool], ...]:
     """The automaton's patterns: (phrase without its leading space, is a context cue, is a
     label), longest match first at a position; a team noun is neither. A phrase that
     another one starts is both where it matters ("benefits include" is a cue and, through
     "benefit", a label), since the search reports one match per position."""
-    phrases = {c[1:] for c in (*CONTEXT_CUES, *LABEL_WORDS, *TEAM_WORDS)}
+    phrases = {c[1:] for c in (*CONTEXT_CUES, *LABEL_WORDS, *TEAM_WORDS, *NEGATION_WORDS)}
     cues = {c[1:] for c in CONTEXT_CUES}
     labels = {w[1:] for w in LABEL_WORDS}
     return tuple(
@@ -528,10 +541,13 @@ def context_ranges(text: str) -> list[tuple[int, int]]:
         at = start - 1  # the text offset of the phrase's first character
         _, is_cue, is_label = CONTEXT_PATTERNS[pattern]
         if not is_cue and not is_label:
-            # A team noun, as a whole word.
-            team = _team_range(text, at, stop - 1)
-            if team is not None:
-                ranges.append(team)
+            phrase = CONTEXT_PATTERNS[pattern][0]
+            if phrase in _NEGATIONS:
+                found = _negation_range(text, at, at + len(phrase) - 1)
+            else:
+                found = _team_range(text, at, stop - 1)  # a team noun, as a whole word
+            if found is not None:
+                ranges.append(found)
             continue
         if is_label:
             labels.append((at, stop - 1))
@@ -601,6 +617,31 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
         pending = k if word in TEAM_DETERMINERS else None
         determined = determined or pending is not None
     return None
+
+
+_NEGATIONS = frozenset(w[1:] for w in NEGATION_WORDS)  # as patterns: "no ", "without "
+
+
+def _negation_range(text: str, at: int, end: int) -> tuple[int, int] | None:
+    """The words a negation at [at, end) negates (see `NEGATION_WORDS`), or None."""
+    if end >= len(text) or text[end] != " ":
+        return None  # "no-nonsense", "no/yes": the fold made the space
+    if at > 0 and _word_char(text[at - 1]):
+        return None  # "say-no": part of a word
+    k = end
+    hi = None
+    for _ in range(NEGATION_REACH[text[at:end].lower()]):
+        while k < len(text) and text[k] in " \t":
+            k += 1
+        start = k
+        while k < len(text) and _word_char(text[k]):
+            k += 1
+        if k == start:
+            break  # a mark: the clause ends
+        if hi is None and text[start:k].isascii() and text[start:k].lower() in NEGATION_EXCEPT:
+            return None
+        hi = k
+    return None if hi is None else (end, hi)
 
 
 def _glued(text: str, end: int) -> bool:
