@@ -145,6 +145,26 @@ const NEGATION_EXCEPT: [&str; 8] = [
     "doubt",
     "compromising",
 ];
+/// `context.ORGANIZATION_WORDS` as patterns (revision 5): nouns that end an organization's
+/// name ("Athena Montessori Academy").
+const ORGANIZATIONS: [&[u8]; 13] = [
+    b"academy",
+    b"agency",
+    b"clinic",
+    b"community",
+    b"foundation",
+    b"institute",
+    b"hospital",
+    b"center",
+    b"centre",
+    b"group",
+    b"corporation",
+    b"society",
+    b"council",
+];
+const ORGANIZATION_REACH: usize = 5; // `context.ORGANIZATION_REACH`
+/// `context.ORGANIZATION_JOINS`: words inside a name that are not capitalised.
+const ORGANIZATION_JOINS: [&str; 3] = ["and", "of", "&"];
 /// `context.TEAM_DETERMINERS`.
 const TEAM_DETERMINERS: [&str; 7] = [
     "the", "our", "other", "internal", "external", "all", "their",
@@ -265,6 +285,8 @@ impl ContextRules {
                 let phrase = &folded[start..hit.end()];
                 let found = if NEGATIONS.contains(&phrase) {
                     negation_range(text, at, at + phrase.len() - 1)
+                } else if ORGANIZATIONS.contains(&phrase) {
+                    organization_range(text, at, hit.end() - 1)
                 } else {
                     team_range(text, at, hit.end() - 1) // a team noun, as a whole word
                 };
@@ -500,6 +522,53 @@ fn negation_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)
         hi = Some(k);
     }
     hi.map(|hi| (end, hi))
+}
+
+/// `context._capitalised`: the word starts with a capital letter.
+fn capitalised(c: char) -> bool {
+    isupper(c)
+}
+
+/// `context._organization_range`: the capitalised words before the organization noun at
+/// [at, end) when they and it name an organization.
+fn organization_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
+    if end < text.len() && word_char(text[end]) {
+        return None; // inside a word
+    }
+    if !capitalised(text[at]) {
+        return None;
+    }
+    let mut k = end;
+    while k < text.len() && matches!(text[k], ' ' | '\t') {
+        k += 1;
+    }
+    if k < text.len() && capitalised(text[k]) {
+        return None; // "Inbound Call Center Specialist": a title, not a name
+    }
+    let mut k = at;
+    let mut lo: Option<usize> = None;
+    let mut named = 0; // capitalised words read
+    for _ in 0..ORGANIZATION_REACH {
+        while k > 0 && matches!(text[k - 1], ' ' | '\t') {
+            k -= 1;
+        }
+        let word_end = k;
+        while k > 0 && (word_char(text[k - 1]) || text[k - 1] == '&') {
+            k -= 1;
+        }
+        if k == word_end {
+            break; // a mark: the name ends
+        }
+        if ORGANIZATION_JOINS.contains(&ascii_word(text, k, word_end).as_str()) {
+            continue;
+        }
+        if !capitalised(text[k]) {
+            break;
+        }
+        named += 1;
+        lo = Some(k);
+    }
+    lo.filter(|_| named >= 2).map(|lo| (lo, at))
 }
 
 /// `context._glued`: the word after `end` is glued to the one before it

@@ -19,6 +19,8 @@ from stream.enrich.skills.context import (
     LABEL_WORDS,
     NEGATION_EXCEPT,
     NEGATION_REACH,
+    ORGANIZATION_JOINS,
+    ORGANIZATION_WORDS,
     TEAM_BREAK,
     TEAM_COORDINATORS,
     TEAM_DETERMINERS,
@@ -100,6 +102,10 @@ CASES = [
     "no ",
     "no .",
     "Without regard to race, no ƒancy words, no Café ads",
+    "at GRAYLING NURSING AND REHABILITATION COMMUNITY in Ohio; Athena Montessori Academy is",
+    "Inbound Call Center Specialist, HubSpot Academy, the Cognizant Security Agency (CSA)",
+    "Acupuncture & Herbs Clinic. Office of Small Business Development Center.",
+    "Centerpiece group. Élan Études Institute, İstanbul Café Society",
 ]
 
 
@@ -125,7 +131,11 @@ WORDS = [
     *TEAM_REPORTS,
     *NEGATION_REACH,
     *NEGATION_EXCEPT,
+    *ORGANIZATION_JOINS,
+    *(w.strip().title() for w in ORGANIZATION_WORDS),
     "NO",
+    "Montessori",
+    "CLINIC",
     "Reports to:",
     "Manager",
     "ManagerHours",

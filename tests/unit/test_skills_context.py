@@ -242,3 +242,18 @@ def test_a_negated_skill_gives_no_tag(extractor: SkillExtractor) -> None:
     assert "people-management" in ids(extractor, "The coordinator has direct reports.")
     # Beyond its reach of three words, a negation negates nothing.
     assert "people-management" in ids(extractor, "No fewer than two direct reports.")
+
+
+def test_an_organizations_name_gives_no_tag(extractor: SkillExtractor) -> None:
+    # Revision 5: capitalised words before "Clinic", "Agency", "Group"... name an employer.
+    text = (
+        "Farmington Veterinary Clinic is hiring. Guidelines of the Cognizant Security "
+        "Agency apply. Requirements: veterinary experience, network security and QuickBooks."
+    )
+    mentions = extractor.mentions("", normalize_text(text))
+    assert [m.start for m in mentions if m.skill_id == "veterinary"] == [
+        text.index("veterinary experience")
+    ]
+    assert "cybersecurity" not in {m.skill_id for m in mentions}  # "network security" stays
+    # One capitalised word, or a capitalised word after the noun: a skill or a job title.
+    assert "call-center" in ids(extractor, "Inbound Call Center Specialist wanted.")

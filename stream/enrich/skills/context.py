@@ -466,6 +466,29 @@ NEGATION_REACH = {"no": 3, "without": 1}
 NEGATION_EXCEPT = frozenset(
     ("more", "less", "later", "longer", "matter", "further", "doubt", "compromising")
 )
+# Revision 5, organizations' names: capitalised words before one of these nouns, written
+# capitalised too, name an employer, a clinic or an agency ("Athena Montessori Academy",
+# "GRAYLING NURSING AND REHABILITATION COMMUNITY", "Cognizant Security Agency"), not a
+# skill. At least two capitalised words: one ("Call Center", "HubSpot Academy") is more
+# often a skill's own name; and no capitalised word after the noun: "Inbound Call Center
+# Specialist" is a job title, "Informatica Power Center ETL" a product.
+ORGANIZATION_WORDS = (
+    " academy",
+    " agency",
+    " clinic",
+    " community",
+    " foundation",
+    " institute",
+    " hospital",
+    " center",
+    " centre",
+    " group",
+    " corporation",
+    " society",
+    " council",
+)
+ORGANIZATION_REACH = 5  # capitalised words read back at most
+ORGANIZATION_JOINS = frozenset(("and", "of", "&"))
 
 
 def _patterns() -> tuple[tuple[str, bool, bool], ...]:
@@ -473,7 +496,10 @@ def _patterns() -> tuple[tuple[str, bool, bool], ...]:
     label), longest match first at a position; a team noun is neither. A phrase that
     another one starts is both where it matters ("benefits include" is a cue and, through
     "benefit", a label), since the search reports one match per position."""
-    phrases = {c[1:] for c in (*CONTEXT_CUES, *LABEL_WORDS, *TEAM_WORDS, *NEGATION_WORDS)}
+    phrases = {
+        c[1:]
+        for c in (*CONTEXT_CUES, *LABEL_WORDS, *TEAM_WORDS, *NEGATION_WORDS, *ORGANIZATION_WORDS)
+    }
     cues = {c[1:] for c in CONTEXT_CUES}
     labels = {w[1:] for w in LABEL_WORDS}
     return tuple(
@@ -544,6 +570,8 @@ def context_ranges(text: str) -> list[tuple[int, int]]:
             phrase = CONTEXT_PATTERNS[pattern][0]
             if phrase in _NEGATIONS:
                 found = _negation_range(text, at, at + len(phrase) - 1)
+            elif phrase in _ORGANIZATIONS:
+                found = _organization_range(text, at, stop - 1)
             else:
                 found = _team_range(text, at, stop - 1)  # a team noun, as a whole word
             if found is not None:
@@ -620,6 +648,7 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
 
 
 _NEGATIONS = frozenset(w[1:] for w in NEGATION_WORDS)  # as patterns: "no ", "without "
+_ORGANIZATIONS = frozenset(w[1:] for w in ORGANIZATION_WORDS)
 
 
 def _negation_range(text: str, at: int, end: int) -> tuple[int, int] | None:
@@ -642,6 +671,44 @@ def _negation_range(text: str, at: int, end: int) -> tuple[int, int] | None:
             return None
         hi = k
     return None if hi is None else (end, hi)
+
+
+def _capitalised(word: str) -> bool:
+    """A word written with a capital first letter ("Montessori", "NURSING")."""
+    return word[:1].isupper()
+
+
+def _organization_range(text: str, at: int, end: int) -> tuple[int, int] | None:
+    """The capitalised words before the organization noun at [at, end) when they and it
+    name an organization (see `ORGANIZATION_WORDS`), or None."""
+    if end < len(text) and _word_char(text[end]):
+        return None  # inside a word: "Centers" is fine, "Centerpiece" is not
+    if not _capitalised(text[at:end]):
+        return None
+    k = end
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    if k < len(text) and _capitalised(text[k]):
+        return None
+    k = at
+    lo = None
+    named = 0  # capitalised words read
+    for _ in range(ORGANIZATION_REACH):
+        while k > 0 and text[k - 1] in " \t":
+            k -= 1
+        word_end = k
+        while k > 0 and (_word_char(text[k - 1]) or text[k - 1] == "&"):
+            k -= 1
+        word = text[k:word_end]
+        if not word:
+            break  # a mark: the name ends
+        if word.lower() in ORGANIZATION_JOINS and word.isascii():
+            continue
+        if not _capitalised(word):
+            break
+        named += 1
+        lo = k
+    return (lo, at) if lo is not None and named >= 2 else None
 
 
 def _glued(text: str, end: int) -> bool:
