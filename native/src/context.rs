@@ -135,7 +135,7 @@ const NEGATIONS: [&[u8]; 2] = [b"no ", b"without "];
 /// `context.NEGATION_REACH`: how many words after the negation it negates.
 const NEGATION_REACH: [(&str, usize); 2] = [("no", 3), ("without", 1)];
 /// `context.NEGATION_EXCEPT`: a word after the negation that makes it no negation.
-const NEGATION_EXCEPT: [&str; 8] = [
+const NEGATION_EXCEPT: [&str; 9] = [
     "more",
     "less",
     "later",
@@ -144,6 +144,7 @@ const NEGATION_EXCEPT: [&str; 8] = [
     "further",
     "doubt",
     "compromising",
+    "sql",
 ];
 /// `context.ORGANIZATION_WORDS` as patterns (revision 5): nouns that end an organization's
 /// name ("Athena Montessori Academy").

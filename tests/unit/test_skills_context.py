@@ -240,7 +240,9 @@ def test_a_negated_skill_gives_no_tag(extractor: SkillExtractor) -> None:
     # "not required" beside "a plus" is a nice-to-have, no negation.
     assert {"quickbooks", "payroll"} <= found
     assert "people-management" in ids(extractor, "The coordinator has direct reports.")
-    # Beyond its reach of three words, a negation negates nothing.
+    # "no SQL" is NoSQL written apart; beyond its reach of three words a negation negates
+    # nothing.
+    assert "databases" in ids(extractor, "Java, SQL and no SQL databases.")
     assert "people-management" in ids(extractor, "No fewer than two direct reports.")
 
 

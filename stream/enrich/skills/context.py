@@ -462,9 +462,10 @@ _TEAM_GAP = " \t,/&"  # between the words of a team's name ("Sales, Marketing & 
 NEGATION_WORDS = (" no ", " without ")
 NEGATION_REACH = {"no": 3, "without": 1}
 # A word right after the negation that makes it no negation of what follows: "no more
-# than", "no later than", "without compromising customer service".
+# than", "no later than", "without compromising customer service", "SQL and no SQL
+# databases" (NoSQL written apart).
 NEGATION_EXCEPT = frozenset(
-    ("more", "less", "later", "longer", "matter", "further", "doubt", "compromising")
+    ("more", "less", "later", "longer", "matter", "further", "doubt", "compromising", "sql")
 )
 # Revision 5, organizations' names: capitalised words before one of these nouns, written
 # capitalised too, name an employer, a clinic or an agency ("Athena Montessori Academy",
