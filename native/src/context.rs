@@ -147,7 +147,7 @@ const NEGATION_EXCEPT: [&str; 9] = [
     "sql",
 ];
 /// `context.ORGANIZATION_WORDS` as patterns (revision 5): nouns that end an organization's
-/// name ("Athena Montessori Academy").
+/// name ("Birch Montessori Academy").
 const ORGANIZATIONS: [&[u8]; 13] = [
     b"academy",
     b"agency",

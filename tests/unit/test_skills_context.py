@@ -249,7 +249,7 @@ def test_a_negated_skill_gives_no_tag(extractor: SkillExtractor) -> None:
 def test_an_organizations_name_gives_no_tag(extractor: SkillExtractor) -> None:
     # Revision 5: capitalised words before "Clinic", "Agency", "Group"... name an employer.
     text = (
-        "Farmington Veterinary Clinic is hiring. Guidelines of the Cognizant Security "
+        "Riverbend Veterinary Clinic is hiring. Guidelines of the Cognizant Security "
         "Agency apply. Requirements: veterinary experience, network security and QuickBooks."
     )
     mentions = extractor.mentions("", normalize_text(text))

@@ -468,8 +468,8 @@ NEGATION_EXCEPT = frozenset(
     ("more", "less", "later", "longer", "matter", "further", "doubt", "compromising", "sql")
 )
 # Revision 5, organizations' names: capitalised words before one of these nouns, written
-# capitalised too, name an employer, a clinic or an agency ("Athena Montessori Academy",
-# "GRAYLING NURSING AND REHABILITATION COMMUNITY", "Cognizant Security Agency"), not a
+# capitalised too, name an employer, a clinic or an agency ("Birch Montessori Academy",
+# "MAPLE CARE AND REHABILITATION COMMUNITY", "Cognizant Security Agency"), not a
 # skill. At least two capitalised words: one ("Call Center", "HubSpot Academy") is more
 # often a skill's own name; and no capitalised word after the noun: "Inbound Call Center
 # Specialist" is a job title, "Informatica Power Center ETL" a product.
