@@ -25,7 +25,9 @@ so that it is repeatable and every release says what was decided and why:
      or perk, too rare, covered by another entry...);
    - link: an existing hand-written entry `id` gets `esco_label` and/or `onet_name`, or
      more forms (`aliases`, `cased_aliases`, with a `reason`), or a changed `ambiguous`
-     and `corroborated_by`; apply rewrites that entry's one line.
+     and `corroborated_by`, or forms taken back (`drop_forms`, with a `reason`: a form
+     that names another sense more often than this skill); apply rewrites that entry's
+     one line.
    Entries curated by hand for a kind of miss no vocabulary names ("SDLC", "HNC") are
    decisions too, with `source = "curated"`. A later release may decide a candidate again
    (a reject turned accept, say) only by naming the earlier decision's file in
@@ -37,10 +39,10 @@ so that it is repeatable and every release says what was decided and why:
    these files), writes the links into the existing domain files (one entry per line, so
    the edit is one line), sets the declared version in
    _meta.toml to the newest release, then validates the whole taxonomy (exit 1 with every
-   problem listed; the files stay written for the reviewer to fix the decisions). Forms
-   are only ever added to a hand-written line: to take one back, edit that line and its
-   decision. `--check` changes nothing and exits 1 when the data is not what the decisions
-   produce (a unit test runs it; it needs no ../shared).
+   problem listed; the files stay written for the reviewer to fix the decisions). A form
+   is taken back from a line by a link decision's `drop_forms` (release 2026.12.5 on).
+   `--check` changes nothing and exits 1 when the data is not what the decisions produce
+   (a unit test runs it; it needs no ../shared).
 4. `links`: proposes link decisions for hand-written entries whose name or an alias equals
    an ESCO preferred label or an O*NET technology name (ignoring case; with `--variants`
    also ESCO's wordings of it, see `label_variants`), for review; a
@@ -184,11 +186,20 @@ def decision_problems(decisions: list[Decision], existing_ids: set[str]) -> list
         if d.verdict == "link":
             if str(f.get("id", "")) not in existing_ids:
                 problems.append(f"{d.where}: link to unknown entry {f.get('id')!r}")
-            amends = ("esco_label", "onet_name", "aliases", "cased_aliases", "corroborated_by")
+            amends = (
+                "esco_label",
+                "onet_name",
+                "aliases",
+                "cased_aliases",
+                "corroborated_by",
+                "drop_forms",
+            )
             if not any(f.get(k) for k in amends):
                 problems.append(f"{d.where}: a link needs a link or forms to add")
             if (f.get("aliases") or f.get("cased_aliases")) and not f.get("reason"):
                 problems.append(f"{d.where}: forms added to an entry need a reason")
+            if f.get("drop_forms") and not f.get("reason"):
+                problems.append(f"{d.where}: forms taken back from an entry need a reason")
     return problems
 
 
@@ -250,7 +261,7 @@ def _link_changes(decisions: list[Decision]) -> dict[str, dict[str, Any]]:
         if d.verdict == "link":
             target = changes.setdefault(str(d.fields["id"]), {})
             for key, value in d.fields.items():
-                if key in ("aliases", "cased_aliases", "corroborated_by"):
+                if key in ("aliases", "cased_aliases", "corroborated_by", "drop_forms"):
                     target[key] = [*target.get(key, []), *value]
                 elif key in ("esco_label", "onet_name", "ambiguous"):
                     target[key] = value
@@ -266,7 +277,17 @@ def _amended(fields: dict[str, Any], change: dict[str, Any]) -> dict[str, Any]:
         added = [v for v in change.get(key, []) if v not in out.get(key, [])]
         if added:
             out[key] = [*out.get(key, []), *added]
+    _drop_forms(out, change)
     return out
+
+
+def _drop_forms(fields: dict[str, Any], change: dict[str, Any]) -> None:
+    """Takes back the forms a link decision's `drop_forms` names (a form that reads another
+    sense more often than this skill: bare "remediation" is not asbestos abatement)."""
+    dropped = set(change.get("drop_forms", []))
+    for key in ("aliases", "cased_aliases"):
+        if dropped and fields.get(key):
+            fields[key] = [v for v in fields[key] if v not in dropped]
 
 
 _LINE_ID = re.compile(r'^\s*\{\s*id\s*=\s*"([^"]+)"')
@@ -285,6 +306,7 @@ def amended_line(line: str, change: dict[str, Any]) -> str:
             fields[key] = [*fields.get(key, []), *added]
     if "ambiguous" in change:
         fields["ambiguous"] = change["ambiguous"]
+    _drop_forms(fields, change)
     return indent + entry_line(fields).lstrip()
 
 

@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
-use crate::chars::{isalnum, isspace, isupper};
+use crate::chars::{isalnum, islower, isspace, isupper};
 use crate::cues::{bounded, py_ignorecase, WORD};
 use crate::sections::{heading_state, heading_text, HEADING_BULLETS, MAX_HEADING_CHARS};
 use crate::text::MATCH_TABLE;
@@ -114,6 +114,58 @@ const TEAM_BREAK: [&str; 67] = [
     "if",
     "than",
 ];
+/// `context.TEAM_TITLES`: team nouns that are a colleague's title (revision 5); one needs a
+/// determiner before the name ("with the Marketing Manager") or "reports to".
+const TEAM_TITLES: [&str; 10] = [
+    "manager",
+    "director",
+    "coordinator",
+    "officer",
+    "supervisor",
+    "managers",
+    "directors",
+    "coordinators",
+    "officers",
+    "supervisors",
+];
+/// `context.TEAM_REPORTS`: a word before "to" that makes the title after it a superior's.
+const TEAM_REPORTS: [&str; 3] = ["reports", "report", "reporting"];
+/// `context.NEGATION_WORDS` as patterns (revision 5): "no ", "without ".
+const NEGATIONS: [&[u8]; 2] = [b"no ", b"without "];
+/// `context.NEGATION_REACH`: how many words after the negation it negates.
+const NEGATION_REACH: [(&str, usize); 2] = [("no", 3), ("without", 1)];
+/// `context.NEGATION_EXCEPT`: a word after the negation that makes it no negation.
+const NEGATION_EXCEPT: [&str; 9] = [
+    "more",
+    "less",
+    "later",
+    "longer",
+    "matter",
+    "further",
+    "doubt",
+    "compromising",
+    "sql",
+];
+/// `context.ORGANIZATION_WORDS` as patterns (revision 5): nouns that end an organization's
+/// name ("Birch Montessori Academy").
+const ORGANIZATIONS: [&[u8]; 13] = [
+    b"academy",
+    b"agency",
+    b"clinic",
+    b"community",
+    b"foundation",
+    b"institute",
+    b"hospital",
+    b"center",
+    b"centre",
+    b"group",
+    b"corporation",
+    b"society",
+    b"council",
+];
+const ORGANIZATION_REACH: usize = 5; // `context.ORGANIZATION_REACH`
+/// `context.ORGANIZATION_JOINS`: words inside a name that are not capitalised.
+const ORGANIZATION_JOINS: [&str; 3] = ["and", "of", "&"];
 /// `context.TEAM_DETERMINERS`.
 const TEAM_DETERMINERS: [&str; 7] = [
     "the", "our", "other", "internal", "external", "all", "their",
@@ -231,9 +283,16 @@ impl ContextRules {
             let at = start - 1; // the text offset of the phrase's first character
             let (is_cue, is_label) = self.kinds[hit.pattern().as_usize()];
             if !is_cue && !is_label {
-                // A team noun, as a whole word.
-                if let Some(team) = team_range(text, at, hit.end() - 1) {
-                    ranges.push(team);
+                let phrase = &folded[start..hit.end()];
+                let found = if NEGATIONS.contains(&phrase) {
+                    negation_range(text, at, at + phrase.len() - 1)
+                } else if ORGANIZATIONS.contains(&phrase) {
+                    organization_range(text, at, hit.end() - 1)
+                } else {
+                    team_range(text, at, hit.end() - 1) // a team noun, as a whole word
+                };
+                if let Some(range) = found {
+                    ranges.push(range);
                 }
                 continue;
             }
@@ -373,8 +432,9 @@ fn ascii_word(text: &[char], lo: usize, hi: usize) -> String {
 /// `context._team_range`: the words before the team noun at [at, end) when they name a
 /// team the hire works with.
 fn team_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
-    if end < text.len() && word_char(text[end]) {
-        return None; // inside a word: "teamwork"
+    let title = TEAM_TITLES.contains(&ascii_word(text, at, end).as_str());
+    if end < text.len() && word_char(text[end]) && !(title && glued(text, end)) {
+        return None; // inside a word: "teamwork"; a title glued to a label is no word
     }
     let mut k = end;
     while k < text.len() && matches!(text[k], ' ' | '\t') {
@@ -387,6 +447,7 @@ fn team_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
     if TEAM_MODIFIES.contains(&ascii_word(text, after, k).as_str()) {
         return None;
     }
+    let mut determined = false; // a determiner was read: "with the Marketing Manager"
     let mut k = at;
     let mut start: Option<usize> = None; // set when a determiner follows a coordinator
     let mut pending: Option<usize> = None; // the start of the determiner just read
@@ -401,21 +462,139 @@ fn team_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
             k -= 1;
         }
         if k == word_end {
-            return None; // a mark or the start of the text: the clause ends here
+            // A mark or the start of the text: the clause ends here, unless it is the
+            // colon of a "Reports to:" label.
+            if k > 0 && text[k - 1] == ':' && reports_to(text, k - 1) {
+                return Some((start.unwrap_or(k), at));
+            }
+            return None;
         }
         let word = ascii_word(text, k, word_end);
         if start.is_none() && (coordinated || TEAM_COORDINATORS.contains(&word.as_str())) {
             start = pending;
         }
+        if word == "to" && TEAM_REPORTS.contains(&previous_word(text, k).1.as_str()) {
+            return Some((start.unwrap_or(word_end), at));
+        }
         if let Some(&(_, reach)) = TEAM_WORKS_WITH.iter().find(|(w, _)| *w == word) {
+            if title && !determined {
+                return None;
+            }
             return (read <= reach).then(|| (start.unwrap_or(word_end), at));
         }
         if TEAM_BREAK.contains(&word.as_str()) {
             return None;
         }
         pending = TEAM_DETERMINERS.contains(&word.as_str()).then_some(k);
+        determined = determined || pending.is_some();
     }
     None
+}
+
+/// `context._negation_range`: the words a negation at [at, end) negates.
+fn negation_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
+    if end >= text.len() || text[end] != ' ' {
+        return None; // "no-nonsense", "no/yes": the fold made the space
+    }
+    if at > 0 && word_char(text[at - 1]) {
+        return None; // "say-no": part of a word
+    }
+    let negation = ascii_word(text, at, end);
+    let reach = NEGATION_REACH
+        .iter()
+        .find(|(w, _)| *w == negation)
+        .map_or(0, |&(_, r)| r);
+    let mut k = end;
+    let mut hi: Option<usize> = None;
+    for _ in 0..reach {
+        while k < text.len() && matches!(text[k], ' ' | '\t') {
+            k += 1;
+        }
+        let start = k;
+        while k < text.len() && word_char(text[k]) {
+            k += 1;
+        }
+        if k == start {
+            break; // a mark: the clause ends
+        }
+        if hi.is_none() && NEGATION_EXCEPT.contains(&ascii_word(text, start, k).as_str()) {
+            return None;
+        }
+        hi = Some(k);
+    }
+    hi.map(|hi| (end, hi))
+}
+
+/// `context._capitalised`: the word starts with a capital letter.
+fn capitalised(c: char) -> bool {
+    isupper(c)
+}
+
+/// `context._organization_range`: the capitalised words before the organization noun at
+/// [at, end) when they and it name an organization.
+fn organization_range(text: &[char], at: usize, end: usize) -> Option<(usize, usize)> {
+    if end < text.len() && word_char(text[end]) {
+        return None; // inside a word
+    }
+    if !capitalised(text[at]) {
+        return None;
+    }
+    let mut k = end;
+    while k < text.len() && matches!(text[k], ' ' | '\t') {
+        k += 1;
+    }
+    if k < text.len() && capitalised(text[k]) {
+        return None; // "Inbound Call Center Specialist": a title, not a name
+    }
+    let mut k = at;
+    let mut lo: Option<usize> = None;
+    let mut named = 0; // capitalised words read
+    for _ in 0..ORGANIZATION_REACH {
+        while k > 0 && matches!(text[k - 1], ' ' | '\t') {
+            k -= 1;
+        }
+        let word_end = k;
+        while k > 0 && (word_char(text[k - 1]) || text[k - 1] == '&') {
+            k -= 1;
+        }
+        if k == word_end {
+            break; // a mark: the name ends
+        }
+        if ORGANIZATION_JOINS.contains(&ascii_word(text, k, word_end).as_str()) {
+            continue;
+        }
+        if !capitalised(text[k]) {
+            break;
+        }
+        named += 1;
+        lo = Some(k);
+    }
+    lo.filter(|_| named >= 2).map(|lo| (lo, at))
+}
+
+/// `context._glued`: the word after `end` is glued to the one before it
+/// ("Program ManagerHours of Employment").
+fn glued(text: &[char], end: usize) -> bool {
+    isupper(text[end]) && islower(text[end - 1])
+}
+
+/// `context._previous_word`: the word that ends before `k` (spaces skipped), its start
+/// and itself lower-cased when ASCII, else "".
+fn previous_word(text: &[char], mut k: usize) -> (usize, String) {
+    while k > 0 && matches!(text[k - 1], ' ' | '\t') {
+        k -= 1;
+    }
+    let end = k;
+    while k > 0 && word_char(text[k - 1]) {
+        k -= 1;
+    }
+    (k, ascii_word(text, k, end))
+}
+
+/// `context._reports_to`: the words that end before `k` are "reports to".
+fn reports_to(text: &[char], k: usize) -> bool {
+    let (k, word) = previous_word(text, k);
+    word == "to" && TEAM_REPORTS.contains(&previous_word(text, k).1.as_str())
 }
 
 /// `text.find(c, from)`.

@@ -28,6 +28,10 @@ def rust_const(name: str) -> str:
         ("TEAM_DETERMINERS", context.TEAM_DETERMINERS),
         ("TEAM_COORDINATORS", context.TEAM_COORDINATORS),
         ("TEAM_MODIFIES", context.TEAM_MODIFIES),
+        ("TEAM_TITLES", context.TEAM_TITLES),
+        ("TEAM_REPORTS", context.TEAM_REPORTS),
+        ("NEGATION_EXCEPT", context.NEGATION_EXCEPT),
+        ("ORGANIZATION_JOINS", context.ORGANIZATION_JOINS),
     ],
 )
 def test_rust_word_set_equals_python(rust: str, python: frozenset[str]) -> None:
@@ -42,6 +46,22 @@ def test_rust_team_reaches_equal_python() -> None:
     reach = re.search(r"const TEAM_REACH: usize = (\d+);", RUST.read_text())
     assert reach
     assert int(reach.group(1)) == max(context.TEAM_WORKS_WITH.values())
+
+
+def test_rust_negations_equal_python() -> None:
+    pairs = re.findall(r'\("([^"]+)",\s*(\d+)\)', rust_const("NEGATION_REACH"))
+    assert {word: int(reach) for word, reach in pairs} == context.NEGATION_REACH
+    patterns = re.findall(r'b"([^"]+)"', rust_const("NEGATIONS"))
+    assert patterns == [w[1:] for w in context.NEGATION_WORDS]
+    assert {w.strip() for w in context.NEGATION_WORDS} == set(context.NEGATION_REACH)
+
+
+def test_rust_organization_words_equal_python() -> None:
+    patterns = re.findall(r'b"([^"]+)"', rust_const("ORGANIZATIONS"))
+    assert patterns == [w[1:] for w in context.ORGANIZATION_WORDS]
+    reach = re.search(r"const ORGANIZATION_REACH: usize = (\d+);", RUST.read_text())
+    assert reach
+    assert int(reach.group(1)) == context.ORGANIZATION_REACH
 
 
 CUES_RS = RUST.with_name("cues.rs")

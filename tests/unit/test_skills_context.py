@@ -205,3 +205,57 @@ def test_a_context_cue_is_not_vetoed_by_its_own_words(extractor: SkillExtractor)
         ids(extractor, "Send your resume by email with Bookkeeping in the subject line.") == set()
     )
     assert "bookkeeping" in ids(extractor, "Send your resume and your Bookkeeping experience.")
+
+
+def test_a_colleagues_title_gives_no_tags(extractor: SkillExtractor) -> None:
+    # Revision 5: a title noun after "with the ..." or "reports to" names a colleague.
+    text = (
+        "Prepare invoices in QuickBooks. Work closely with the Senior Marketing Manager on "
+        "launches. This role reports to the Regional Program Manager.\n"
+        "Reports to: Business Development DirectorHours: 9-5"
+    )
+    found = ids(extractor, text)
+    assert not {"marketing", "program-management", "business-development"} & found
+    assert "quickbooks" in found
+
+
+def test_a_product_or_the_hires_title_ending_in_a_title_noun_is_kept(
+    extractor: SkillExtractor,
+) -> None:
+    # No determiner and no "reports to": a product's name, or the hire's own title.
+    assert "google-tag-manager" in ids(extractor, "Experience with Google Tag Manager.")
+    assert "digital-marketing" in ids(
+        extractor, "We are looking for a Digital Marketing Manager with flair."
+    )
+
+
+def test_a_negated_skill_gives_no_tag(extractor: SkillExtractor) -> None:
+    # Revision 5: what the job does not ask for, right after "no" (or "without").
+    text = (
+        "Prepare invoices in QuickBooks. The coordinator has no direct reports. "
+        "No real estate license needed. Payroll experience is a plus, but not required."
+    )
+    found = ids(extractor, text)
+    assert not {"people-management", "real-estate-license"} & found
+    # "not required" beside "a plus" is a nice-to-have, no negation.
+    assert {"quickbooks", "payroll"} <= found
+    assert "people-management" in ids(extractor, "The coordinator has direct reports.")
+    # "no SQL" is NoSQL written apart; beyond its reach of three words a negation negates
+    # nothing.
+    assert "databases" in ids(extractor, "Java, SQL and no SQL databases.")
+    assert "people-management" in ids(extractor, "No fewer than two direct reports.")
+
+
+def test_an_organizations_name_gives_no_tag(extractor: SkillExtractor) -> None:
+    # Revision 5: capitalised words before "Clinic", "Agency", "Group"... name an employer.
+    text = (
+        "Riverbend Veterinary Clinic is hiring. Guidelines of the Cognizant Security "
+        "Agency apply. Requirements: veterinary experience, network security and QuickBooks."
+    )
+    mentions = extractor.mentions("", normalize_text(text))
+    assert [m.start for m in mentions if m.skill_id == "veterinary"] == [
+        text.index("veterinary experience")
+    ]
+    assert "cybersecurity" not in {m.skill_id for m in mentions}  # "network security" stays
+    # One capitalised word, or a capitalised word after the noun: a skill or a job title.
+    assert "call-center" in ids(extractor, "Inbound Call Center Specialist wanted.")

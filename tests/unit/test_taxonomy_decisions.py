@@ -263,3 +263,13 @@ def test_a_later_link_amends_an_entry_an_earlier_release_accepted(grow: ModuleTy
     assert entry["esco_label"] == "track key performance indicators"
     unknown = grow.Decision("2099.1.2", 1, {**link.fields, "id": "nope"})
     assert any("unknown entry" in p for p in grow.decision_problems([accept, unknown], set()))
+
+
+def test_a_link_may_take_forms_back(grow: ModuleType) -> None:
+    line = '  { id = "abate", name = "Abatement", aliases = ["mold remediation", "remediation"] }'
+    amended = grow.amended_line(line, {"drop_forms": ["remediation"]})
+    parsed = tomllib.loads("x = " + amended.strip().rstrip(","))["x"]
+    assert parsed["aliases"] == ["mold remediation"]
+    unexplained = _decision(grow, verdict="link", id="abate", drop_forms=["remediation"])
+    problems = grow.decision_problems([unexplained], {"abate"})
+    assert any("taken back from an entry need a reason" in p for p in problems), problems

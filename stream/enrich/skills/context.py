@@ -124,6 +124,18 @@ _COMPANY = (
     " services include ",
     " a culture that ",
     " culture that values ",
+    # revision 5: how employers introduce themselves and their values
+    " 501 c ",
+    " nonprofit organization ",
+    " non profit organization ",
+    " was formed to ",
+    " was founded ",
+    " were founded ",
+    " we value ",
+    " we pride ourselves ",
+    " we foster ",
+    " committed to delivering ",
+    " we have a ",
 )
 # An employee's testimonial quoted in the posting ("As a support agent here, I have
 # learned ..."): postings address the candidate as "you", never as "I".
@@ -303,9 +315,25 @@ _HEADING_LINE_CHARS = 120  # enough of a line to decide whether it is a heading 
 # Nouns for a group of colleagues; the words before one may name a team the hire works
 # with (`_team_range`). Whole words: a hit followed by a letter or digit ("teamwork") is no
 # team noun.
-TEAM_WORDS = (" team", " teams", " department", " departments", " dept", " division")
+TEAM_WORDS = (
+    " team",
+    " teams",
+    " department",
+    " departments",
+    " dept",
+    " division",
+    *(f" {title}" for title in ("manager", "director", "coordinator", "officer", "supervisor")),
+    *(f" {title}s" for title in ("manager", "director", "coordinator", "officer", "supervisor")),
+)
 # (The team word lists are written again in `native/src/context.rs`; the differential
 # tests draw their texts from them.)
+# Revision 5: a colleague's title is a team of one ("work closely with the Senior Marketing
+# Manager", "reports to the Program Manager"). A title noun needs a determiner before the
+# name ("with the ... Manager") or "reports to": "experience with Google Tag Manager" or
+# "AWS Secrets Manager" is a product whose name ends in a title noun.
+TEAM_TITLES = frozenset(w.strip() for w in TEAM_WORDS[6:])
+# Words before "to" (or "to:") that make the title after it the hire's superior.
+TEAM_REPORTS = frozenset(("reports", "report", "reporting"))
 # A word before the team's name that makes it a team the hire works with, and how many
 # words back it is looked for (the word itself included): "with" reaches over a list of
 # teams ("with Production, Procurement and Quality Assurance Departments"), "support"
@@ -426,13 +454,53 @@ TEAM_MODIFIES = frozenset(
 )
 _TEAM_GAP = " \t,/&"  # between the words of a team's name ("Sales, Marketing & Design")
 
+# Revision 5, negations: a skill named right after "no" is what the job does not ask ("has
+# no direct reports", "NO COLD-CALLING", "no real estate license needed"), as right after
+# "without" ("without supervision"). The word after the negation, then up to its reach in
+# words, within the clause (a mark or a comma ends it), is dropped. "X not required" is
+# not a negation rule: postings write it mostly as "a plus, but not required".
+NEGATION_WORDS = (" no ", " without ")
+NEGATION_REACH = {"no": 3, "without": 1}
+# A word right after the negation that makes it no negation of what follows: "no more
+# than", "no later than", "without compromising customer service", "SQL and no SQL
+# databases" (NoSQL written apart).
+NEGATION_EXCEPT = frozenset(
+    ("more", "less", "later", "longer", "matter", "further", "doubt", "compromising", "sql")
+)
+# Revision 5, organizations' names: capitalised words before one of these nouns, written
+# capitalised too, name an employer, a clinic or an agency ("Birch Montessori Academy",
+# "MAPLE CARE AND REHABILITATION COMMUNITY", "Cognizant Security Agency"), not a
+# skill. At least two capitalised words: one ("Call Center", "HubSpot Academy") is more
+# often a skill's own name; and no capitalised word after the noun: "Inbound Call Center
+# Specialist" is a job title, "Informatica Power Center ETL" a product.
+ORGANIZATION_WORDS = (
+    " academy",
+    " agency",
+    " clinic",
+    " community",
+    " foundation",
+    " institute",
+    " hospital",
+    " center",
+    " centre",
+    " group",
+    " corporation",
+    " society",
+    " council",
+)
+ORGANIZATION_REACH = 5  # capitalised words read back at most
+ORGANIZATION_JOINS = frozenset(("and", "of", "&"))
+
 
 def _patterns() -> tuple[tuple[str, bool, bool], ...]:
     """The automaton's patterns: (phrase without its leading space, is a context cue, is a
     label), longest match first at a position; a team noun is neither. A phrase that
     another one starts is both where it matters ("benefits include" is a cue and, through
     "benefit", a label), since the search reports one match per position."""
-    phrases = {c[1:] for c in (*CONTEXT_CUES, *LABEL_WORDS, *TEAM_WORDS)}
+    phrases = {
+        c[1:]
+        for c in (*CONTEXT_CUES, *LABEL_WORDS, *TEAM_WORDS, *NEGATION_WORDS, *ORGANIZATION_WORDS)
+    }
     cues = {c[1:] for c in CONTEXT_CUES}
     labels = {w[1:] for w in LABEL_WORDS}
     return tuple(
@@ -500,10 +568,15 @@ def context_ranges(text: str) -> list[tuple[int, int]]:
         at = start - 1  # the text offset of the phrase's first character
         _, is_cue, is_label = CONTEXT_PATTERNS[pattern]
         if not is_cue and not is_label:
-            # A team noun, as a whole word.
-            team = _team_range(text, at, stop - 1)
-            if team is not None:
-                ranges.append(team)
+            phrase = CONTEXT_PATTERNS[pattern][0]
+            if phrase in _NEGATIONS:
+                found = _negation_range(text, at, at + len(phrase) - 1)
+            elif phrase in _ORGANIZATIONS:
+                found = _organization_range(text, at, stop - 1)
+            else:
+                found = _team_range(text, at, stop - 1)  # a team noun, as a whole word
+            if found is not None:
+                ranges.append(found)
             continue
         if is_label:
             labels.append((at, stop - 1))
@@ -529,8 +602,9 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
     comes first, or nothing like "with" within its reach (the hire's own team: "join our
     marketing team"). After a coordinator and a determiner only the last name counts:
     "work with Excel and the finance team" drops "finance", not "Excel"."""
-    if end < len(text) and _word_char(text[end]):
-        return None  # inside a word: "teamwork"
+    title = text[at:end].isascii() and text[at:end].lower() in TEAM_TITLES
+    if end < len(text) and _word_char(text[end]) and not (title and _glued(text, end)):
+        return None  # inside a word: "teamwork"; a title glued to a label is no word
     k = end
     while k < len(text) and text[k] in " \t":
         k += 1
@@ -539,6 +613,7 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
         k += 1
     if text[after:k].isascii() and text[after:k].lower() in TEAM_MODIFIES:
         return None
+    determined = False  # a determiner was read: "with the Marketing Manager"
     k = at
     start: int | None = None  # set when a determiner follows a coordinator
     pending: int | None = None  # the start of the determiner just read
@@ -551,17 +626,114 @@ def _team_range(text: str, at: int, end: int) -> tuple[int, int] | None:
         while k > 0 and _word_char(text[k - 1]):
             k -= 1
         if k == end:
-            return None  # a mark or the start of the text: the clause ends here
+            # A mark or the start of the text: the clause ends here, unless it is the colon
+            # of a "Reports to:" label.
+            if k > 0 and text[k - 1] == ":" and _reports_to(text, k - 1):
+                return (k if start is None else start, at)
+            return None
         word = text[k:end].lower() if text[k:end].isascii() else ""
         if pending is not None and start is None and (coordinated or word in TEAM_COORDINATORS):
             start = pending
+        if word == "to" and _previous_word(text, k)[1] in TEAM_REPORTS:
+            return (end if start is None else start, at)
         reach = TEAM_WORKS_WITH.get(word)
         if reach is not None:
+            if title and not determined:
+                return None
             return (end if start is None else start, at) if read <= reach else None
         if word in TEAM_BREAK:
             return None
         pending = k if word in TEAM_DETERMINERS else None
+        determined = determined or pending is not None
     return None
+
+
+_NEGATIONS = frozenset(w[1:] for w in NEGATION_WORDS)  # as patterns: "no ", "without "
+_ORGANIZATIONS = frozenset(w[1:] for w in ORGANIZATION_WORDS)
+
+
+def _negation_range(text: str, at: int, end: int) -> tuple[int, int] | None:
+    """The words a negation at [at, end) negates (see `NEGATION_WORDS`), or None."""
+    if end >= len(text) or text[end] != " ":
+        return None  # "no-nonsense", "no/yes": the fold made the space
+    if at > 0 and _word_char(text[at - 1]):
+        return None  # "say-no": part of a word
+    k = end
+    hi = None
+    for _ in range(NEGATION_REACH[text[at:end].lower()]):
+        while k < len(text) and text[k] in " \t":
+            k += 1
+        start = k
+        while k < len(text) and _word_char(text[k]):
+            k += 1
+        if k == start:
+            break  # a mark: the clause ends
+        if hi is None and text[start:k].isascii() and text[start:k].lower() in NEGATION_EXCEPT:
+            return None
+        hi = k
+    return None if hi is None else (end, hi)
+
+
+def _capitalised(word: str) -> bool:
+    """A word written with a capital first letter ("Montessori", "NURSING")."""
+    return word[:1].isupper()
+
+
+def _organization_range(text: str, at: int, end: int) -> tuple[int, int] | None:
+    """The capitalised words before the organization noun at [at, end) when they and it
+    name an organization (see `ORGANIZATION_WORDS`), or None."""
+    if end < len(text) and _word_char(text[end]):
+        return None  # inside a word: "Centers" is fine, "Centerpiece" is not
+    if not _capitalised(text[at:end]):
+        return None
+    k = end
+    while k < len(text) and text[k] in " \t":
+        k += 1
+    if k < len(text) and _capitalised(text[k]):
+        return None
+    k = at
+    lo = None
+    named = 0  # capitalised words read
+    for _ in range(ORGANIZATION_REACH):
+        while k > 0 and text[k - 1] in " \t":
+            k -= 1
+        word_end = k
+        while k > 0 and (_word_char(text[k - 1]) or text[k - 1] == "&"):
+            k -= 1
+        word = text[k:word_end]
+        if not word:
+            break  # a mark: the name ends
+        if word.lower() in ORGANIZATION_JOINS and word.isascii():
+            continue
+        if not _capitalised(word):
+            break
+        named += 1
+        lo = k
+    return (lo, at) if lo is not None and named >= 2 else None
+
+
+def _glued(text: str, end: int) -> bool:
+    """Whether the word after `end` is glued to the one before it, as flattened postings
+    glue a label's value to the next label ("Program ManagerHours of Employment")."""
+    return text[end].isupper() and text[end - 1].islower()
+
+
+def _previous_word(text: str, k: int) -> tuple[int, str]:
+    """The word that ends before `k` (spaces skipped): its start and itself, lower-cased
+    when ASCII, else ""."""
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    end = k
+    while k > 0 and _word_char(text[k - 1]):
+        k -= 1
+    word = text[k:end]
+    return k, word.lower() if word.isascii() else ""
+
+
+def _reports_to(text: str, k: int) -> bool:
+    """Whether the words that end before `k` are "reports to" ("Reports to: ...")."""
+    k, word = _previous_word(text, k)
+    return word == "to" and _previous_word(text, k)[1] in TEAM_REPORTS
 
 
 def _job(folded: bytes, lo: int, hi: int, skip_lo: int = 0, skip_hi: int = 0) -> bool:

@@ -13,9 +13,10 @@ from stream.models import SkillTag
 # A revision of the matching rules that changes tags without a taxonomy change (2: the
 # context rules, stream/enrich/skills/context.py; 3: teams the hire works with, employee
 # testimonials and more company cues; 4: skill cues, a weak form tags without a
-# corroborating skill where the words around it say a skill, cues.skill_cue). Part of the
-# step's version, so cached tags of an older revision miss.
-SKILL_RULES_VERSION = "4"
+# corroborating skill where the words around it say a skill, cues.skill_cue; 5: colleagues'
+# titles, how employers introduce themselves, negations). Part of the step's version, so
+# cached tags of an older revision miss.
+SKILL_RULES_VERSION = "5"
 
 
 class SkillsPart(BaseModel):
