@@ -24,9 +24,10 @@ from prometheus_client import CollectorRegistry
 from stream.config import Settings
 from stream.ops.metrics import TrendsMetrics
 from stream.trends import web
-from stream.trends.cells import commit_batch, count_cells, pending, plan_batch
+from stream.trends.cells import Progress, commit_batch, count_cells, pending, plan_batch
 from stream.trends.claims import Claims
 from stream.trends.facts import Fact, UnreadableError, read_fact
+from stream.trends.holes import HoleReader, holes
 from stream.trends.publish import Publisher
 from stream.trends.topics import ensure_output_topics, source_partitions
 
@@ -125,8 +126,13 @@ class Trends:
             self._end_offsets,
             self.metrics,
         )
+        self.holes = HoleReader(settings.kafka.bootstrap_servers, self.source_name)
         self._counted_at = -1e9
         self._started_at = time.monotonic()
+
+        @self.app.on_before_shutdown.connect
+        async def close_hole_reader(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+            await self.holes.stop()
 
         @self.table.on_recover
         async def recovered() -> None:
@@ -201,6 +207,9 @@ class Trends:
             by_partition.setdefault(message.partition, []).append((message.offset, fact))
         plans = []
         for partition, items in sorted(by_partition.items()):
+            missing = holes(Progress.of(self.cells, partition).offset, [o for o, _ in items])
+            if missing:
+                items.extend(await self._read_holes(partition, missing))
             items.sort(key=lambda item: item[0])
             plans.append(plan_batch(self.cells, partition, items, self.t.grace_s))
         errors = self.claims.errors
@@ -217,6 +226,31 @@ class Trends:
             m.labels("unreadable").inc(plan.unreadable)
             m.labels("replayed").inc(plan.replayed)
         await self.publisher.publish_closed()
+
+    async def _read_holes(
+        self, partition: int, missing: list[tuple[int, int]]
+    ) -> list[tuple[int, Fact | None]]:
+        """The messages of the offsets a batch lacks, read from the broker (`holes`)."""
+        found: list[tuple[int, Fact | None]] = []
+        for start, end in missing:
+            read = await self.holes.read(partition, start, end)
+            # Offsets that hold no message (transaction markers) are normal; a message
+            # read here is one Faust did not deliver: say so, it is rare and worth seeing.
+            level = logging.WARNING if read else logging.DEBUG
+            log.log(
+                level,
+                "partition %d: offsets %d..%d not delivered: %d message(s) read from the broker",
+                partition,
+                start,
+                end - 1,
+                len(read),
+            )
+            for offset, value in read:
+                try:
+                    found.append((offset, read_fact(value, self.t.backdate_s)))
+                except UnreadableError:
+                    found.append((offset, None))
+        return found
 
     def run(self) -> None:
         # Each event allocates many small objects that form no cycles worth hunting often:
