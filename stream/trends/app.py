@@ -126,6 +126,7 @@ class Trends:
         )
         self.view = ChangelogView(self.partitions)
         self._ready = False  # the table is recovered and no rebalance is under way
+        self._owned_logged: set[int] = set()
         self._lock = asyncio.Lock()  # one batch or one tick at a time
         self.publisher = Publisher(
             self.cells,
@@ -171,7 +172,13 @@ class Trends:
         async def tick() -> None:
             # Closes days on idle partitions and publishes when no batch comes to do it
             # (an instance whose partitions are all idle, or the publisher).
-            if self.owned():
+            own = self.owned()
+            if own and own != self._owned_logged:
+                # Which instance owns what (partition 0: the publisher), for operators and
+                # for the multi-instance tests.
+                log.info("owning source partitions %s", sorted(own))
+                self._owned_logged = own
+            if own:
                 async with self._lock:
                     await self.publisher.tick()
 
