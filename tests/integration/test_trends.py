@@ -12,6 +12,7 @@ import importlib.util
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -621,13 +622,19 @@ def two_ports() -> int:
 
 
 def owner_of_partition_0(world: World, names: list[str]) -> str:
-    """Which instance (by log name) last logged owning source partition 0."""
-    for name in names:
+    """Which instance (by log name) owns source partition 0, once each has logged owning
+    exactly one partition (the metric can show the split before the log line comes)."""
+
+    def last_owning(name: str) -> str:
         text = (world.directory / f"trends-{name}.log").read_text("utf-8", "replace")
-        owning = [line for line in text.splitlines() if "owning source partitions" in line]
-        if owning and "[0" in owning[-1]:
-            return name
-    raise AssertionError(f"no instance owns partition 0:\n{world.log()}")
+        owning = re.findall(r"owning source partitions (\[[0-9, ]*\])", text)
+        return owning[-1] if owning else ""
+
+    world.deadline.wait(
+        lambda: sorted(last_owning(n) for n in names) == ["[0]", "[1]"],
+        "each instance logging the one partition it owns",
+    )
+    return next(n for n in names if last_owning(n) == "[0]")
 
 
 def assert_answers(world: World, table: dict[str, Any], ports: list[int]) -> None:
