@@ -236,9 +236,22 @@ def dashboard_queries(job: str = "stream-worker") -> list[tuple[str, str, str]]:
     return found
 
 
-def _rule_queries(prom: Prometheus) -> tuple[list[tuple[str, str, str]], list[str]]:
-    """(where, expression, the rule's own query: for which metrics it needs), problems."""
-    groups = prom.get("/api/v1/rules")["data"]["groups"]
+def trends_group(name: str) -> bool:
+    """Rule groups about the trends app (deploy/prometheus/rules/trends.rules.yml): checked
+    against a real `stream trends` in tests/integration/test_trends.py, not here."""
+    return name.startswith("stream-trends")
+
+
+def _rule_queries(
+    prom: Prometheus, trends: bool = False
+) -> tuple[list[tuple[str, str, str]], list[str]]:
+    """(where, expression, the rule's own query: for which metrics it needs), problems;
+    of the worker's rule groups, or (`trends`) of the trends app's."""
+    groups = [
+        group
+        for group in prom.get("/api/v1/rules")["data"]["groups"]
+        if trends_group(group["name"]) == trends
+    ]
     queries: list[tuple[str, str, str]] = []
     problems: list[str] = []
     for group in groups:

@@ -454,7 +454,11 @@ def test_market_trends_dashboard_queries_return_data(world: World, tmp_path: Pat
     """Every query of the Market trends dashboard, evaluated by a real Prometheus scraping
     this test's `stream trends` once two days are published (a riser, pay, countries and
     occupation groups on the newest)."""
-    from tests.integration.test_prometheus import dashboard_queries, private_prometheus
+    from tests.integration.test_prometheus import (
+        _rule_queries,
+        dashboard_queries,
+        private_prometheus,
+    )
 
     pay = (90_000.0, 110_000.0)
     day_a = [
@@ -490,7 +494,14 @@ def test_market_trends_dashboard_queries_return_data(world: World, tmp_path: Pat
             return error is None and bool(result) and float(result[0]["value"][1]) >= 2
 
         world.deadline.wait(scraped_twice, "two scrapes of the trends app")
-        problems = []
+        # The trends alert rules (trends.rules.yml): loaded, healthy, and each operand of
+        # each alert returns data from this app (an alert rightly stays silent here).
+        rules, problems = _rule_queries(prom, trends=True)
+        assert {where for where, _, _ in rules} >= {
+            "alert StreamTrendsDown",
+            "alert StreamTrendsPublicationStale",
+        }, rules
+        queries = queries + rules
         for where, expr, _ in queries:
             error, result = prom.query(expr)
             values = [float(item["value"][1]) for item in result if "value" in item]
