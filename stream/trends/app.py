@@ -30,7 +30,15 @@ from prometheus_client import CollectorRegistry
 from stream.config import Settings
 from stream.ops.metrics import TrendsMetrics
 from stream.trends import web
-from stream.trends.cells import commit_batch, count_cells, pending, plan_batch, progress_of
+from stream.trends.cells import (
+    Progress,
+    after_rewind,
+    commit_batch,
+    count_cells,
+    pending,
+    plan_batch,
+    progress_of,
+)
 from stream.trends.claims import Claims
 from stream.trends.facts import Fact, UnreadableError, read_fact
 from stream.trends.publish import Publisher
@@ -127,6 +135,7 @@ class Trends:
         self.view = ChangelogView(self.partitions)
         self._ready = False  # the table is recovered and no rebalance is under way
         self._owned_logged: set[int] = set()
+        self._rewinding: dict[int, int] = {}  # partition -> first offset past a skip
         self._lock = asyncio.Lock()  # one batch or one tick at a time
         self.publisher = Publisher(
             self.cells,
@@ -162,6 +171,7 @@ class Trends:
         def revoked(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
             # Nothing may write for a partition from here until the next recovery.
             self._ready = False
+            self._rewinding.clear()
 
         @self.app.task  # type: ignore[untyped-decorator]  # faust's decorator is untyped
         async def follow_changelog() -> None:
@@ -260,8 +270,10 @@ class Trends:
                 fact = None
             by_partition.setdefault(message.partition, []).append((message.offset, fact))
         plans = []
-        for partition, items in sorted(by_partition.items()):
-            items.sort(key=lambda item: item[0])
+        for partition, arrived in sorted(by_partition.items()):
+            items = sorted(self._after_rewind(partition, arrived), key=lambda item: item[0])
+            if items and await self._skipped(partition, items[0][0]):
+                continue  # rewound: these come again, after what was skipped
             plans.append(plan_batch(self.cells, partition, items, self.t.grace_s))
         errors = self.claims.errors
         decided = await self.claims.decide(
@@ -276,6 +288,53 @@ class Trends:
             m.labels("late").inc(plan.late)
             m.labels("unreadable").inc(plan.unreadable)
             m.labels("replayed").inc(plan.replayed)
+
+    # --- messages Faust did not deliver -------------------------------------------------
+
+    async def _skipped(self, partition: int, first: int) -> bool:
+        """Whether messages between the partition's progress record and `first` (the
+        first offset of this batch) were never delivered; if so, seek back to them.
+
+        Seen with two instances after a kill -9 (docs/trends.md, Limits): the partition's
+        new owner was handed messages from an offset thousands past the last one applied
+        (and claimed in Redis) by the old owner, so the messages between were neither
+        applied nor replayed. The table's progress record says exactly where the
+        partition stands, so the app does not take Faust's word for the position. A gap of
+        one offset is normal (a transaction marker of the worker's transactional
+        producer); so is starting past the topic's retention.
+        """
+        expected = Progress.of(self.cells, partition).offset + 1
+        if first <= expected + 1:
+            return False
+        tp = TP(self.source_name, partition)
+        earliest = (await self.app.consumer.earliest_offsets(tp)).get(tp, 0)
+        start = max(expected, earliest)
+        if first <= start + 1:
+            return False
+        log.warning(
+            "partition %d: delivered from offset %d but applied through %d: seeking back to %d",
+            partition,
+            first,
+            expected - 1,
+            start,
+        )
+        await self.app.consumer.seek(tp, start)
+        self._rewinding[partition] = first
+        return True
+
+    def _after_rewind(
+        self, partition: int, arrived: list[tuple[int, Fact | None]]
+    ) -> list[tuple[int, Fact | None]]:
+        """After a seek back, messages already buffered past it still arrive first (in
+        arrival order); they are dropped until the first message from before the gap
+        arrives, and come again in order after it."""
+        limit = self._rewinding.get(partition)
+        if limit is None:
+            return arrived
+        kept = after_rewind(limit, arrived)
+        if kept:
+            del self._rewinding[partition]
+        return kept
 
     def run(self) -> None:
         # Each event allocates many small objects that form no cycles worth hunting often:

@@ -339,3 +339,14 @@ def expired(
         if parsed is not None and parsed[0] in mine and parsed[1] < oldest:
             out.append(key)
     return out
+
+
+def after_rewind(limit: int, arrived: list[tuple[int, Any]]) -> list[tuple[int, Any]]:
+    """Of a partition's messages in arrival order after a seek back to before `limit` (the
+    first offset delivered past a gap), those from the first one before `limit` on: the
+    ones before it were buffered before the seek and come again in order. Empty while
+    none has come back yet."""
+    for index, (offset, _) in enumerate(arrived):
+        if offset < limit:
+            return arrived[index:]
+    return []

@@ -93,6 +93,7 @@ class World:
             "STREAM_TRENDS__RISING_MIN_POSTINGS": "3",
             "STREAM_TRENDS__RISING_TRAILING_DAYS": "1",
             "STREAM_LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",  # every log line, even of a process killed with -9
         }
 
     def start(

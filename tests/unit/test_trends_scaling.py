@@ -20,6 +20,7 @@ from stream.ops.metrics import TrendsMetrics
 from stream.trends import report
 from stream.trends.cells import (
     Progress,
+    after_rewind,
     closes,
     expired,
     parse_record_key,
@@ -307,3 +308,11 @@ def test_the_view_applies_writes_and_tombstones_in_order() -> None:
     assert view.records == {}
     assert parse_record_key("0|published") is None
     assert progress_key(0) not in view.snapshot()
+
+
+def test_after_a_seek_back_stale_messages_wait_for_the_rewound_ones() -> None:
+    # Offsets 10..12 were buffered before the seek back to 3; 3.. come again after them.
+    assert after_rewind(10, [(10, "a"), (11, "b"), (12, "c")]) == []
+    assert after_rewind(10, [(12, "c"), (3, "x"), (4, "y")]) == [(3, "x"), (4, "y")]
+    # From the first one back, everything counts, past the limit too.
+    assert after_rewind(10, [(9, "z"), (10, "a")]) == [(9, "z"), (10, "a")]
