@@ -27,6 +27,7 @@ table served) is printed beside each.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -133,15 +134,20 @@ def tree_cpu_seconds(pid: int) -> float:
     total = cpu_seconds(pid)
     for children in Path(f"/proc/{pid}/task").glob("*/children"):
         for child in children.read_text().split():
-            try:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # exited
                 total += tree_cpu_seconds(int(child))
-            except (FileNotFoundError, ProcessLookupError):
-                pass  # exited meanwhile
     return total
 
 
 def read_total(values: dict[str, float]) -> float:
-    return sum(v for k, v in values.items() if k.startswith("stream_trends_events_total{"))
+    """Events decided for the first time (every outcome but `replayed`): a replay after a
+    rebalance (several instances) re-reads events already counted, and must count neither
+    towards the end of the run nor towards the rate."""
+    return sum(
+        v
+        for k, v in values.items()
+        if k.startswith("stream_trends_events_total{") and 'outcome="replayed"' not in k
+    )
 
 
 def create(topic: str, partitions: int, config: dict[str, str] | None = None) -> None:
@@ -229,13 +235,17 @@ def throughput(count: int, partitions: int, compression: str, store: str, proces
     rate = (count - first_read) / (done - first_at)
     per_cpu = (count - first_read) / max(cpu - first_cpu, 1e-9)
     counted = values.get('stream_trends_events_total{outcome="counted"}', 0)
+    replayed = values.get('stream_trends_events_total{outcome="replayed"}', 0)
     print(
         f"change events: {count} over {partitions} partitions ({compression}), "
         f"{len(templates)} real templates, store {store}, {processes} process(es)"
     )
     print(f"  load average at the end: {os.getloadavg()[0]:.2f} (1 min)")
     print(f"  skills per posting {skills:.1f}, with USD pay {paid:.0%}")
-    print(f"  counted {counted:.0f}, cells {values.get('stream_trends_cells', 0):.0f}")
+    print(
+        f"  counted {counted:.0f}, replayed {replayed:.0f}, "
+        f"cells {values.get('stream_trends_cells', 0):.0f}"
+    )
     print(f"  start-up to the measured stretch: {first_at - started:.1f} s")
     print(f"  measured: {count - first_read:.0f} events in {done - first_at:.1f} s")
     print(f"  throughput: {rate:,.0f} postings/s (floor 1,500)")

@@ -24,6 +24,7 @@ from typing import Any
 
 import faust
 import redis.asyncio as aioredis
+from faust.exceptions import NotReady
 from faust.types import TP
 from prometheus_client import CollectorRegistry
 
@@ -189,8 +190,13 @@ class Trends:
                 log.info("owning source partitions %s", sorted(own))
                 self._owned_logged = own
             if own:
-                async with self._lock:
-                    await self.publisher.tick()
+                try:
+                    await self.publisher.tick(self._lock)
+                except NotReady:
+                    # The producer stops before the timers when the worker shuts down;
+                    # nothing was recorded as published, so the next tick or start
+                    # publishes the same messages again.
+                    log.info("producer not running: publication left to the next tick")
 
         @self.app.agent(self.source)
         async def apply(stream: Any) -> None:
@@ -249,9 +255,11 @@ class Trends:
     # --- processing -------------------------------------------------------------------
 
     async def process(self, events: Sequence[Any]) -> None:
+        # Closing and publishing run on the timer (every second), not here: they ask the
+        # consumer for end offsets, and an agent waiting on the consumer's thread while
+        # a rebalance waits for the agent to finish its batch would never finish.
         async with self._lock:
             await self._apply(events)
-            await self.publisher.tick()
 
     async def _apply(self, events: Sequence[Any]) -> None:
         by_partition: dict[int, list[tuple[int, Fact | None]]] = {}
@@ -307,7 +315,11 @@ class Trends:
         if first <= expected + 1:
             return False
         tp = TP(self.source_name, partition)
-        earliest = (await self.app.consumer.earliest_offsets(tp)).get(tp, 0)
+        try:  # bounded: see process()
+            found = await asyncio.wait_for(self.app.consumer.earliest_offsets(tp), 5.0)
+            earliest = found.get(tp, 0)
+        except TimeoutError:
+            earliest = 0
         start = max(expected, earliest)
         if first <= start + 1:
             return False

@@ -17,6 +17,7 @@ records. After each batch, and every second (`tick`), it:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
@@ -46,6 +47,7 @@ from stream.trends.windows import day_date, day_start, last_closed_day
 log = logging.getLogger(__name__)
 
 EndOffsets = Callable[[Sequence[TP]], Awaitable[Mapping[TP, int]]]
+_NO_LOCK = contextlib.nullcontext()
 PUBLISHER_PARTITION = 0
 
 
@@ -89,18 +91,25 @@ class Publisher:
         days = [d for d in (published_of(self.view.records), self._published) if d is not None]
         return max(days, default=None)
 
-    async def tick(self) -> None:
-        await self._close_own()
-        self._expire_own()
-        if PUBLISHER_PARTITION in self.owned():
-            await self._publish_ready()
-        elif self._published is not None:
-            # Partition 0 moved away: its new owner exports the ranked gauges now; two
-            # instances exporting different days would both be summed by the dashboard.
-            self._published = None
-            clear_gauges(self.metrics)
+    async def tick(self, lock: asyncio.Lock | None = None) -> None:
+        """Close, expire and publish. `lock` keeps batches out while this writes; the
+        end offsets are asked for outside it (the consumer's thread may be busy with a
+        rebalance that waits for the batch in hand)."""
+        ends = await self._maybe_ends()
+        async with lock or _NO_LOCK:
+            self._close_own(ends)
+            self._expire_own()
+            if PUBLISHER_PARTITION in self.owned():
+                await self._publish_ready()
+            elif self._published is not None:
+                # Partition 0 moved away: its new owner exports the ranked gauges now; two
+                # instances exporting different days would both be summed by the dashboard.
+                self._published = None
+                clear_gauges(self.metrics)
 
-    async def _close_own(self) -> None:
+    async def _maybe_ends(self) -> dict[int, int | None] | None:
+        """The source partitions' end offsets when a new day could close here (None when
+        not: spare the broker the query), at most one query a second."""
         progress = self.progress()
         own = self.owned()
         newest = max(
@@ -109,19 +118,26 @@ class Publisher:
         )
         candidate = last_closed_day(newest, self.t.grace_s)
         if candidate is None:
-            return
+            return None
         closed = [progress[p].closed_day if progress[p] is not None else None for p in own]
         if all(day is not None and day >= candidate for day in closed):
-            return  # nothing new could close here: spare the broker the end-offset query
-        now = time.monotonic()
-        if now - self._ends_at > 1.0:  # at most one end-offset query a second
+            return None
+        if time.monotonic() - self._ends_at > 1.0:
             tps = [TP(self.source, p) for p in range(self.partitions)]
-            ends = await self.end_offsets(tps)
+            try:
+                ends = await asyncio.wait_for(self.end_offsets(tps), 5.0)
+            except TimeoutError:
+                return None  # the consumer is busy (a rebalance): next tick
             self._ends = {tp.partition: end for tp, end in ends.items()}
             self._ends_at = time.monotonic()
-        progress = self.progress()  # again: the await let batches and the view move on
-        still = self.owned()
-        for partition, record in closes(progress, own & still, self._ends, self.t.grace_s).items():
+        return self._ends
+
+    def _close_own(self, ends: dict[int, int | None] | None) -> None:
+        if ends is None:
+            return
+        progress = self.progress()  # under the lock: no batch between this and the write
+        own = self.owned()
+        for partition, record in closes(progress, own, ends, self.t.grace_s).items():
             self.cells[progress_key(partition)] = record.to_data()
 
     def _expire_own(self) -> None:
