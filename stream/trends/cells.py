@@ -350,3 +350,14 @@ def after_rewind(limit: int, arrived: list[tuple[int, Any]]) -> list[tuple[int, 
         if offset < limit:
             return arrived[index:]
     return []
+
+
+def first_gap(offsets: list[int]) -> int | None:
+    """The index of the first offset more than 2 past the one before it (in a sorted
+    batch of one partition), None if none. Between two messages of the source topic there
+    is at most one transaction marker (it is not compacted), so a larger step means
+    messages that were not delivered."""
+    for index in range(1, len(offsets)):
+        if offsets[index] > offsets[index - 1] + 2:
+            return index
+    return None

@@ -23,6 +23,7 @@ from stream.trends.cells import (
     after_rewind,
     closes,
     expired,
+    first_gap,
     parse_record_key,
     progress_key,
     published_of,
@@ -316,3 +317,9 @@ def test_after_a_seek_back_stale_messages_wait_for_the_rewound_ones() -> None:
     assert after_rewind(10, [(12, "c"), (3, "x"), (4, "y")]) == [(3, "x"), (4, "y")]
     # From the first one back, everything counts, past the limit too.
     assert after_rewind(10, [(9, "z"), (10, "a")]) == [(9, "z"), (10, "a")]
+
+
+def test_a_step_of_more_than_one_marker_is_a_gap() -> None:
+    assert first_gap([5, 6, 8, 9]) is None  # 7: a transaction marker
+    assert first_gap([5, 6, 10, 11]) == 2
+    assert first_gap([]) is None
