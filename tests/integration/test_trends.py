@@ -439,19 +439,20 @@ def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
 
 
 def test_no_message_is_lost_when_recovery_ends_while_messages_arrive(world: World) -> None:
-    # The cause of the kill -9 test's old 1-in-10 failure (stream/trends/flow.py): when
-    # Faust's table recovery ends it awaits a seek with the flow already running and then
-    # clears the stream queues, dropping messages its consumer had read. Messages arriving
-    # all through the start make a fetch land in that await far more often, and batches of
-    # 5 keep the agent's queue full; every message must get exactly one outcome.
-    world.variables["STREAM_TRENDS__BATCH_SIZE"] = "5"
+    # A start while messages keep arriving, in small batches: where Faust was seen to
+    # leave messages out (docs/trends.md, "Messages Faust does not deliver"; the end of its
+    # table recovery races the first fetches). Every message must get exactly one outcome,
+    # whatever Faust delivered: the app reads what it lacks from the broker (`holes`).
+    world.variables["STREAM_TRENDS__BATCH_SIZE"] = "20"
     world.variables["STREAM_TRENDS__BATCH_WITHIN_S"] = "0.05"
     sent = {0: 0, 1: 0}
     stop = threading.Event()
 
     def send_more() -> None:
         producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 1})
-        while not stop.is_set():
+        # Until the app counts (its start is over) or 2,000 per partition, whichever first:
+        # bounded, so that a loaded machine does not turn it into a throughput test.
+        while not stop.is_set() and sent[0] < 2000:
             for partition in (0, 1):
                 for _ in range(5):
                     i = sent[partition]
@@ -469,7 +470,7 @@ def test_no_message_is_lost_when_recovery_ends_while_messages_arrive(world: Worl
     try:
         process = world.start()
         world.deadline.wait(
-            lambda: world.metric("stream_trends_events_total", '{outcome="counted"}') > 500,
+            lambda: world.metric("stream_trends_events_total", '{outcome="counted"}') > 0,
             "the app counting",
         )
     finally:
