@@ -118,25 +118,11 @@ def run(
 
 
 @app.command()
-def trends(
-    processes: Annotated[
-        int,
-        typer.Option(
-            min=1,
-            help="Instances in the consumer group (one per core); instance i serves "
-            "web_port + i and keeps its data under data_dir/i.",
-        ),
-    ] = 1,
-) -> None:
+def trends() -> None:
     """The market-trends app (faust-streaming): skill demand and pay per day (docs/trends.md)."""
-    settings = _settings()
-    if processes > 1:
-        from stream.trends.processes import supervise
-
-        raise typer.Exit(supervise(settings, processes))
     from stream.trends.app import Trends  # Faust is imported only by this command
 
-    Trends(settings).run()
+    Trends(_settings()).run()
 
 
 @app.command()
