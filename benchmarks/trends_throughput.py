@@ -26,6 +26,7 @@ table served) is printed beside each.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -127,8 +128,25 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of a process and all its descendants (`--processes`: the instances)."""
+    total = cpu_seconds(pid)
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        for child in children.read_text().split():
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # exited
+                total += tree_cpu_seconds(int(child))
+    return total
+
+
 def read_total(values: dict[str, float]) -> float:
-    return sum(v for k, v in values.items() if k.startswith("stream_trends_events_total{"))
+    """Events decided for the first time (every outcome but `replayed`): a replay after a
+    rebalance (several instances) re-reads events already counted, and must count neither
+    towards the end of the run nor towards the rate."""
+    return sum(
+        v
+        for k, v in values.items()
+        if k.startswith("stream_trends_events_total{") and 'outcome="replayed"' not in k
+    )
 
 
 def create(topic: str, partitions: int, config: dict[str, str] | None = None) -> None:
@@ -140,7 +158,7 @@ def create(topic: str, partitions: int, config: dict[str, str] | None = None) ->
 
 
 def start_app(
-    run: str, source: str, port: int, log: Path, store: str = "memory://"
+    run: str, source: str, port: int, log: Path, store: str = "memory://", processes: int = 1
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -155,8 +173,10 @@ def start_app(
         "STREAM_TRENDS__STORE": store,
         "STREAM_LOG_LEVEL": "WARNING",
     }
+    # `stream trends --processes` is left out for now (docs/trends.md, Limits): one process.
+    args = ["--processes", str(processes)] if processes > 1 else []
     return subprocess.Popen(
-        [str(STREAM), "trends"], env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
+        [str(STREAM), "trends", *args], env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
     )
 
 
@@ -165,7 +185,7 @@ def stop(process: subprocess.Popen[bytes]) -> int:
     return process.wait(120)
 
 
-def throughput(count: int, partitions: int, compression: str, store: str) -> None:
+def throughput(count: int, partitions: int, compression: str, store: str, processes: int) -> None:
     templates = enriched_templates()
     skills = sum(len(t.skills) for t in templates) / len(templates)
     paid = sum(1 for t in templates if t.salary and t.salary.annual_max_usd) / len(templates)
@@ -188,34 +208,46 @@ def throughput(count: int, partitions: int, compression: str, store: str) -> Non
     port = 16100 + os.getpid() % 500
     log = Path(f"/tmp/{run}.log")
     started = time.perf_counter()
-    process = start_app(run, source, port, log, store)
+    process = start_app(run, source, port, log, store, processes)
+    ports = [port + i for i in range(processes)]
     first_at = first_read = first_cpu = None
     while True:
-        values = metrics(port)
+        each = [metrics(p) for p in ports]
+        values = {k: sum(v.get(k, 0.0) for v in each) for k in set().union(*each)}
         total = read_total(values)
         now = time.perf_counter()
-        if first_at is None and total > 0:
-            first_at, first_read, first_cpu = now, total, cpu_seconds(process.pid)
+        # Measured from when every instance owns its share of the partitions (the group
+        # has settled: with --processes the first instance may start alone, then hand
+        # partitions over) and events are counted.
+        owning = [v.get("stream_trends_partitions", 0) for v in each]
+        settled = all(n > 0 for n in owning) and sum(owning) == partitions
+        if first_at is None and total > 0 and settled:
+            first_at, first_read, first_cpu = now, total, tree_cpu_seconds(process.pid)
         if total >= count:
-            cpu = cpu_seconds(process.pid)
+            cpu = tree_cpu_seconds(process.pid)
             break
         if now - started > 900 or process.poll() is not None:
             raise SystemExit(f"stalled at {total}/{count}; see {log}")
         time.sleep(0.2)
     done = time.perf_counter()
-    assert first_at is not None
-    assert first_read is not None
-    assert first_cpu is not None
+    if first_at is None or first_read is None or first_cpu is None:
+        raise SystemExit("the backlog was read before the group settled: more --postings")
     rate = (count - first_read) / (done - first_at)
     per_cpu = (count - first_read) / max(cpu - first_cpu, 1e-9)
     counted = values.get('stream_trends_events_total{outcome="counted"}', 0)
+    replayed = values.get('stream_trends_events_total{outcome="replayed"}', 0)
     print(
         f"change events: {count} over {partitions} partitions ({compression}), "
-        f"{len(templates)} real templates, store {store}"
+        f"{len(templates)} real templates, store {store}, {processes} process(es)"
     )
+    print(f"  load average at the end: {os.getloadavg()[0]:.2f} (1 min)")
     print(f"  skills per posting {skills:.1f}, with USD pay {paid:.0%}")
-    print(f"  counted {counted:.0f}, cells {values.get('stream_trends_cells', 0):.0f}")
-    print(f"  start-up to first event: {first_at - started:.1f} s")
+    print(
+        f"  counted {counted:.0f}, replayed {replayed:.0f}, "
+        f"cells {values.get('stream_trends_cells', 0):.0f}"
+    )
+    print(f"  start-up to the measured stretch: {first_at - started:.1f} s")
+    print(f"  measured: {count - first_read:.0f} events in {done - first_at:.1f} s")
     print(f"  throughput: {rate:,.0f} postings/s (floor 1,500)")
     print(
         f"  CPU: {cpu - first_cpu:.1f} s for {count - first_read:.0f} postings = "
@@ -330,7 +362,7 @@ def main() -> None:
     if args.recovery_cells:
         recovery(args.recovery_cells, args.partitions, args.store)
     else:
-        throughput(args.postings, args.partitions, args.compression, args.store)
+        throughput(args.postings, args.partitions, args.compression, args.store, processes=1)
 
 
 if __name__ == "__main__":

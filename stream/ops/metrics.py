@@ -436,6 +436,13 @@ class TrendsMetrics:
             "Failed Redis round trips for dedup claims (each is retried).",
             registry=registry,
         )
+        # Source partitions this instance owns (applies and closes): with several
+        # instances they sum to the source topic's partition count once the group settles.
+        self.partitions = Gauge(
+            "stream_trends_partitions",
+            "Source partitions this trends instance owns.",
+            registry=registry,
+        )
         # Seconds the last table recovery took (from the rebalance that started it to the
         # table serving), so a slow restart shows without reading the log.
         self.recovery_seconds = Gauge(

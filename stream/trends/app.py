@@ -4,12 +4,18 @@ The logic lives in the pure modules; publication in `publish`, queries in `web`.
 One agent reads postings.changes in batches (`take_events`). Per source partition, a batch
 is planned (replayed / late / fresh, `cells.plan_batch`); the fresh facts of the whole
 batch claim their dedup keys in Redis in one round trip (`claims`), and the winners are
-pre-aggregated into one write per touched record (`cells.commit_batch`). After each batch,
-days that every partition is done with are published (`publish`).
+pre-aggregated into one write per touched record (`cells.commit_batch`). After each batch
+and every second, days are closed on the own partitions and published by the owner of
+partition 0 (`publish`), reading every partition from the changelog view (`view`).
+
+Several instances (`--processes`, replicas) share the source partitions through Faust's
+consumer group; each writes only its own partitions' records, and every instance reads
+all of them back from the changelog, so any instance answers any query.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import time
@@ -18,17 +24,28 @@ from typing import Any
 
 import faust
 import redis.asyncio as aioredis
+from faust.exceptions import NotReady
 from faust.types import TP
 from prometheus_client import CollectorRegistry
 
 from stream.config import Settings
 from stream.ops.metrics import TrendsMetrics
 from stream.trends import web
-from stream.trends.cells import commit_batch, count_cells, pending, plan_batch
+from stream.trends.cells import (
+    Progress,
+    commit_batch,
+    count_cells,
+    pending,
+    plan_batch,
+    progress_of,
+)
 from stream.trends.claims import Claims
 from stream.trends.facts import Fact, UnreadableError, read_fact
+from stream.trends.holes import HoleReader, holes
 from stream.trends.publish import Publisher
 from stream.trends.topics import ensure_output_topics, source_partitions
+from stream.trends.view import ChangelogView, follow
+from stream.trends.windows import day_start
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +107,10 @@ class Trends:
             consumer_max_fetch_size=8 * 1024 * 1024,
             broker_max_poll_records=5000,
             stream_buffer_maxsize=20_000,
+            # No standby copies: every instance already follows the whole changelog
+            # (`view`), and Faust's memory store would mix standby records into the
+            # table, which must hold only the partitions this instance writes.
+            table_standby_replicas=0,
         )
         self.source = self.app.topic(self.source_name, key_type=bytes, value_type=bytes)
         self.table = CellTable(
@@ -112,8 +133,13 @@ class Trends:
         self.claims = Claims(
             self.redis, f"{settings.redis.key_prefix}:trends:{t.app_id}", t.claim_ttl_s
         )
+        self.view = ChangelogView(self.partitions)
+        self._ready = False  # the table is recovered and no rebalance is under way
+        self._owned_logged: set[int] = set()
+        self._lock = asyncio.Lock()  # one batch or one tick at a time
         self.publisher = Publisher(
             self.cells,
+            self.view,
             t,
             self.source_name,
             self.partitions,
@@ -124,9 +150,15 @@ class Trends:
             ),
             self._end_offsets,
             self.metrics,
+            self.owned,
         )
+        self.holes = HoleReader(settings.kafka.bootstrap_servers, self.source_name)
         self._counted_at = -1e9
         self._started_at = time.monotonic()
+
+        @self.app.on_before_shutdown.connect
+        async def close_hole_reader(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+            await self.holes.stop()
 
         @self.table.on_recover
         async def recovered() -> None:
@@ -137,7 +169,37 @@ class Trends:
             took = time.monotonic() - (began if began is not None else self._started_at)
             self.metrics.recovery_seconds.set(took)
             self._counted_at = -1e9  # count the restored cells at the next scrape
+            self._ready = True
             log.info("trend table recovered in %.1f s", took)
+
+        @self.app.on_partitions_revoked.connect
+        def revoked(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+            # Nothing may write for a partition from here until the next recovery.
+            self._ready = False
+
+        @self.app.task  # type: ignore[untyped-decorator]  # faust's decorator is untyped
+        async def follow_changelog() -> None:
+            topic = f"{t.app_id}-cells-changelog"
+            await follow(self.view, settings.kafka.bootstrap_servers, topic)
+
+        @self.app.timer(1.0)  # type: ignore[untyped-decorator]  # faust's decorator is untyped
+        async def tick() -> None:
+            # Closes days on idle partitions and publishes when no batch comes to do it
+            # (an instance whose partitions are all idle, or the publisher).
+            own = self.owned()
+            if own and own != self._owned_logged:
+                # Which instance owns what (partition 0: the publisher), for operators and
+                # for the multi-instance tests.
+                log.info("owning source partitions %s", sorted(own))
+                self._owned_logged = own
+            if own:
+                try:
+                    await self.publisher.tick(self._lock)
+                except NotReady:
+                    # The producer stops before the timers when the worker shuts down;
+                    # nothing was recorded as published, so the next tick or start
+                    # publishes the same messages again.
+                    log.info("producer not running: publication left to the next tick")
 
         @self.app.agent(self.source)
         async def apply(stream: Any) -> None:
@@ -146,7 +208,7 @@ class Trends:
 
         web.register(
             self.app,
-            self.cells,
+            self.view,
             self.publisher.newest_published,
             self.registry,
             self._before_scrape,
@@ -156,20 +218,32 @@ class Trends:
         ends: Mapping[TP, int] = await self.app.consumer.highwaters(*tps)
         return ends
 
+    def owned(self) -> set[int]:
+        """The source partitions this instance owns and may write, now."""
+        if not self._ready or self.app.rebalancing:
+            return set()
+        actives = self.app.assignor.assigned_actives()
+        return {tp.partition for tp in actives if tp.topic == self.source_name}
+
     def _before_scrape(self) -> None:
-        self._update_lag()
+        own = self.owned()
+        self.metrics.partitions.set(len(own))
+        newest = self.publisher.newest_published()
+        if newest is not None:  # every instance: the alert reads any of them
+            self.metrics.closed_day.set(day_start(newest))
+        self._update_lag(own)
         self._count_cells()
 
-    def _update_lag(self) -> None:
-        # The consumer's cached end offsets (no broker round trip), against the progress
-        # records: what is left to apply.
+    def _update_lag(self, own: set[int]) -> None:
+        # The consumer's cached end offsets (no broker round trip), against the own
+        # partitions' progress records: what is left to apply here.
         ends: dict[int, int | None] = {}
-        for partition in range(self.partitions):
+        for partition in own:
             try:
                 ends[partition] = self.app.consumer.highwater(TP(self.source_name, partition))
-            except Exception:  # not assigned or not fetched yet
+            except Exception:  # not fetched yet
                 ends[partition] = None
-        self.metrics.lag.set(pending(self.publisher.progress(), ends))
+        self.metrics.lag.set(pending(progress_of(self.cells, own), ends))
 
     def _count_cells(self) -> None:
         # Counting cells walks every record: at most once every 10 s, whatever the scrapes.
@@ -184,6 +258,13 @@ class Trends:
     # --- processing -------------------------------------------------------------------
 
     async def process(self, events: Sequence[Any]) -> None:
+        # Closing and publishing run on the timer (every second), not here: they ask the
+        # consumer for end offsets, and an agent waiting on the consumer's thread while
+        # a rebalance waits for the agent to finish its batch would never finish.
+        async with self._lock:
+            await self._apply(events)
+
+    async def _apply(self, events: Sequence[Any]) -> None:
         by_partition: dict[int, list[tuple[int, Fact | None]]] = {}
         for event in events:
             message = event.message
@@ -201,6 +282,9 @@ class Trends:
             by_partition.setdefault(message.partition, []).append((message.offset, fact))
         plans = []
         for partition, items in sorted(by_partition.items()):
+            missing = holes(Progress.of(self.cells, partition).offset, [o for o, _ in items])
+            if missing:
+                items.extend(await self._read_holes(partition, missing))
             items.sort(key=lambda item: item[0])
             plans.append(plan_batch(self.cells, partition, items, self.t.grace_s))
         errors = self.claims.errors
@@ -216,7 +300,33 @@ class Trends:
             m.labels("late").inc(plan.late)
             m.labels("unreadable").inc(plan.unreadable)
             m.labels("replayed").inc(plan.replayed)
-        await self.publisher.publish_closed()
+
+    # --- messages Faust did not deliver -------------------------------------------------
+
+    async def _read_holes(
+        self, partition: int, missing: list[tuple[int, int]]
+    ) -> list[tuple[int, Fact | None]]:
+        """The messages of the offsets a batch lacks, read from the broker (`holes`)."""
+        found: list[tuple[int, Fact | None]] = []
+        for start, end in missing:
+            read = await self.holes.read(partition, start, end)
+            # Offsets that hold no message (transaction markers) are normal; a message
+            # read here is one Faust did not deliver: say so, it is rare and worth seeing.
+            level = logging.WARNING if read else logging.DEBUG
+            log.log(
+                level,
+                "partition %d: offsets %d..%d not delivered: %d message(s) read from the broker",
+                partition,
+                start,
+                end - 1,
+                len(read),
+            )
+            for offset, value in read:
+                try:
+                    found.append((offset, read_fact(value, self.t.backdate_s)))
+                except UnreadableError:
+                    found.append((offset, None))
+        return found
 
     def run(self) -> None:
         # Each event allocates many small objects that form no cycles worth hunting often:

@@ -12,8 +12,12 @@ partition's changelog (the app's table reads it from the key) and is restored wi
 cells of several partitions merge at read time like the pay sketches do.
 
 Per partition, a progress record `"{partition}|progress"` holds the offset the partition is
-applied through, its watermark (highest event time applied) and the newest day published.
-Events of a day that is closed on their partition, or already published, are late.
+applied through, its watermark (highest event time applied) and the newest day closed on
+it (`closed_day`). Only the partition's owner writes it, and it alone decides lateness:
+events of a day closed on their partition are late. A day is published once every
+partition has closed it; the publisher (the owner of source partition 0) records the
+newest published day in its own record, `"0|published"` (`published_key`), which nobody
+else writes and which lateness never reads.
 
 Replays after a crash are skipped, never applied twice:
 - every record remembers the last source offset it applied; a contribution from an offset
@@ -37,7 +41,7 @@ from typing import Any, NamedTuple
 
 from stream.trends.facts import Fact
 from stream.trends.sketch import add_to_data, empty_data
-from stream.trends.windows import is_closed
+from stream.trends.windows import is_closed, last_closed_day
 
 ALL = "*"
 SHARDS = 16
@@ -56,6 +60,36 @@ def record_key(partition: int, day: int, shard: int) -> str:
 
 def progress_key(partition: int) -> str:
     return f"{partition}|progress"
+
+
+def published_key() -> str:
+    # In partition 0's changelog: the publisher owns source partition 0, so it is the one
+    # writer of this record (app.CellTable takes the partition from the key).
+    return "0|published"
+
+
+def published_of(table: Mapping[str, Any]) -> int | None:
+    data = table.get(published_key())
+    return None if not data else int(data["day"])
+
+
+def progress_of(table: Mapping[str, Any], partitions: Iterable[int]) -> dict[int, Progress | None]:
+    """Each partition's progress record in `table`, None where it has none."""
+    return {p: Progress.of(table, p) if progress_key(p) in table else None for p in partitions}
+
+
+def ready_to_publish(progress: Mapping[int, Progress | None]) -> int | None:
+    """The newest day every partition has closed (None while one has not closed any).
+
+    A partition's owner closes a day only when all of its cells of that day are in its
+    records, and the progress record is the last write of a batch to the same changelog
+    partition: a reader that sees a progress record closing day d (in changelog order) has
+    all of that partition's cells of day d, and they never change again.
+    """
+    days = [r.closed_day if r is not None else None for r in progress.values()]
+    if not days or any(d is None for d in days):
+        return None
+    return min(d for d in days if d is not None)
 
 
 def parse_record_key(key: str) -> tuple[int, int] | None:
@@ -105,21 +139,20 @@ def cells_of(items: Iterable[tuple[str, Any]], days: range | None = None) -> Ite
 class Progress:
     offset: int = -1
     watermark: float | None = None
-    published_day: int | None = None
+    closed_day: int | None = None  # the newest day closed on this partition
 
     @classmethod
     def of(cls, table: Mapping[str, Any], partition: int) -> Progress:
         data = table.get(progress_key(partition))
         if not data:
             return cls()
-        return cls(data["offset"], data.get("watermark"), data.get("published_day"))
+        # "published_day": records written before several instances (the one instance set
+        # it on every partition when it published, which also closed the day there).
+        closed = data.get("closed_day", data.get("published_day"))
+        return cls(data["offset"], data.get("watermark"), closed)
 
     def to_data(self) -> dict[str, Any]:
-        return {
-            "offset": self.offset,
-            "watermark": self.watermark,
-            "published_day": self.published_day,
-        }
+        return {"offset": self.offset, "watermark": self.watermark, "closed_day": self.closed_day}
 
 
 @dataclass
@@ -142,7 +175,7 @@ def plan_batch(
 ) -> Plan:
     """Sort a partition's batch (in offset order) into fresh, late, replayed, unreadable."""
     start = Progress.of(table, partition)
-    plan = Plan(partition, progress=Progress(start.offset, start.watermark, start.published_day))
+    plan = Plan(partition, progress=Progress(start.offset, start.watermark, start.closed_day))
     progress = plan.progress
     for offset, fact in items:
         if offset <= start.offset:
@@ -152,7 +185,7 @@ def plan_batch(
         if fact is None:
             plan.unreadable += 1
         elif is_closed(fact.day, progress.watermark, grace_s) or (
-            start.published_day is not None and fact.day <= start.published_day
+            start.closed_day is not None and fact.day <= start.closed_day
         ):
             plan.late += 1
         else:
@@ -264,3 +297,45 @@ def _copy_cell(cell: Mapping[str, Any]) -> dict[str, Any]:
         "n": cell["n"],
         "pay": {"count": pay["count"], "total": pay["total"], "buckets": dict(pay["buckets"])},
     }
+
+
+def closes(
+    progress: Mapping[int, Progress | None],
+    own: Iterable[int],
+    ends: Mapping[int, int | None],
+    grace_s: float,
+) -> dict[int, Progress]:
+    """The new progress records of the partitions in `own` whose closed day moves forward.
+
+    `progress` holds every source partition's record (the owner's own, exactly; the others
+    as far as this instance has read them, which can only hold closing back). The day
+    closes by the same rule as with one instance (`closing_watermark`); each owner records
+    it on its own partitions, one with no record yet too, so that its later events of that
+    day are late. Nobody else writes a partition's progress record.
+    """
+    closed = last_closed_day(closing_watermark(progress, ends), grace_s)
+    if closed is None:
+        return {}
+    out = {}
+    for partition in own:
+        record = progress.get(partition) or Progress()
+        if record.closed_day is None or record.closed_day < closed:
+            out[partition] = Progress(record.offset, record.watermark, closed)
+    return out
+
+
+def expired(
+    keys: Iterable[str], own: Iterable[int], published: int | None, retention_days: int
+) -> list[str]:
+    """The record keys of the partitions in `own` older than the retention, counted back
+    from the newest published day (rising and 7-day answers read at most 8 days back)."""
+    if published is None:
+        return []
+    oldest = published - retention_days + 1
+    mine = set(own)
+    out = []
+    for key in keys:
+        parsed = parse_record_key(key)
+        if parsed is not None and parsed[0] in mine and parsed[1] < oldest:
+            out.append(key)
+    return out

@@ -1,6 +1,8 @@
 """The query views on Faust's web server: `/trends/top`, `/trends/skills/{id}`,
-`/trends/occupations` and `/metrics`. Answers merge the local table's records at read time
-(one instance: see docs/trends.md, limits)."""
+`/trends/occupations` and `/metrics`. Answers merge every partition's records at read time,
+from the changelog view (`view`) that every instance keeps: any instance answers any query,
+so none is routed. Until the view has read the changelog as far as it reached when the
+instance started, the answers would be partial: they are 503 instead."""
 
 from __future__ import annotations
 
@@ -14,9 +16,14 @@ from prometheus_client import CollectorRegistry, generate_latest
 
 from stream.trends import report
 from stream.trends.facts import is_group
+from stream.trends.view import ChangelogView
 from stream.trends.windows import DAY_S, day_date, day_from_date
 
 MAX_N = 1000
+
+
+class UnavailableError(Exception):
+    """Answered 503: this instance's view is not complete yet."""
 
 
 def query_days(window: str, newest: int | None) -> range:
@@ -47,12 +54,14 @@ def answer(days: range, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def register(
     app: faust.App,
-    cells: Mapping[str, Any],
+    view: ChangelogView,
     newest_published: Callable[[], int | None],
     registry: CollectorRegistry,
     before_scrape: Callable[[], None],
 ) -> None:
     def parse(query: Mapping[str, str]) -> tuple[range, str, int]:
+        if not view.caught_up:
+            raise UnavailableError("catching up with the changelog")
         days = query_days(query.get("window", "day"), newest_published())
         n = int(query.get("n", "10"))
         if not 1 <= n <= MAX_N:
@@ -70,7 +79,9 @@ def register(
             days, country, n = parse(request.query)
         except ValueError as exc:
             return web.json({"error": str(exc)}, status=400)
-        merged = report.merge_cells(cells.items(), days, country)
+        except UnavailableError as exc:
+            return web.json({"error": str(exc)}, status=503)
+        merged = report.merge_cells(view.records.items(), days, country)
         return web.json(answer(days, report.top_skills(merged, n)))
 
     @app.page("/trends/occupations")
@@ -80,7 +91,9 @@ def register(
             days, country, n = parse(request.query)
         except ValueError as exc:
             return web.json({"error": str(exc)}, status=400)
-        merged = report.merge_cells(cells.items(), days, country, subjects=is_group)
+        except UnavailableError as exc:
+            return web.json({"error": str(exc)}, status=503)
+        merged = report.merge_cells(view.records.items(), days, country, subjects=is_group)
         return web.json(answer(days, report.top_groups(merged, n)))
 
     @app.page("/trends/skills/{skill}")
@@ -89,7 +102,9 @@ def register(
             days, country, _ = parse(request.query)
         except ValueError as exc:
             return web.json({"error": str(exc)}, status=400)
+        except UnavailableError as exc:
+            return web.json({"error": str(exc)}, status=503)
         wanted = None if "country" not in request.query else country
-        merged = report.merge_cells(cells.items(), days, wanted)
+        merged = report.merge_cells(view.records.items(), days, wanted)
         rows = [report.figures_row(s, c, f) for (s, c), f in sorted(merged.items()) if s == skill]
         return web.json(answer(days, rows))

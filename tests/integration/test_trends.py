@@ -12,9 +12,11 @@ import importlib.util
 import json
 import math
 import os
+import re
 import shutil
 import signal
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -44,12 +46,13 @@ BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
 
 
 class Deadline:
-    def __init__(self) -> None:
-        self.at = time.monotonic() + DEADLINE_S
+    def __init__(self, seconds: float = DEADLINE_S) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
 
     def wait(self, condition: Callable[[], bool], what: str, step_s: float = 0.2) -> None:
         while not condition():
-            assert time.monotonic() < self.at, f"timed out ({DEADLINE_S} s) waiting for: {what}"
+            assert time.monotonic() < self.at, f"timed out ({self.seconds} s) waiting for: {what}"
             time.sleep(step_s)
 
 
@@ -91,13 +94,26 @@ class World:
             "STREAM_TRENDS__RISING_MIN_POSTINGS": "3",
             "STREAM_TRENDS__RISING_TRAILING_DAYS": "1",
             "STREAM_LOG_LEVEL": "INFO",
+            "PYTHONUNBUFFERED": "1",  # every log line, even of a process killed with -9
         }
 
-    def start(self) -> subprocess.Popen[bytes]:
-        log = (self.directory / f"trends-{len(self.processes)}.log").open("ab")
+    def start(
+        self, *args: str, port: int | None = None, name: str | None = None
+    ) -> subprocess.Popen[bytes]:
+        """`stream trends` with `args`; another instance gets its own `port` and, by
+        `name`, its own data directory and log (the same name again: a restart)."""
+        name = name or str(len(self.processes))
+        log = (self.directory / f"trends-{name}.log").open("ab")
         self.logs.append(log)
+        variables = dict(self.variables)
+        if port is not None:
+            variables["STREAM_TRENDS__WEB_PORT"] = str(port)
+            variables["STREAM_TRENDS__DATA_DIR"] = str(self.directory / f"data-{name}")
         process = subprocess.Popen(
-            [str(STREAM_BIN), "trends"], env=self.variables, stdout=log, stderr=subprocess.STDOUT
+            [str(STREAM_BIN), "trends", *args],
+            env=variables,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.processes.append(process)
         return process
@@ -114,13 +130,13 @@ class World:
             self.producer.produce(self.source, value, key, partition=partition)
         assert self.producer.flush(30) == 0
 
-    def get(self, path: str) -> Any:
-        url = f"http://127.0.0.1:{self.web_port}{path}"
+    def get(self, path: str, port: int | None = None) -> Any:
+        url = f"http://127.0.0.1:{port or self.web_port}{path}"
         with urllib.request.urlopen(url, timeout=5) as response:
             return json.loads(response.read())
 
-    def metric(self, name: str, labels: str = "") -> float:
-        url = f"http://127.0.0.1:{self.web_port}/metrics"
+    def metric(self, name: str, labels: str = "", port: int | None = None) -> float:
+        url = f"http://127.0.0.1:{port or self.web_port}/metrics"
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 text = response.read().decode()
@@ -147,7 +163,7 @@ class World:
 
             def done() -> bool:
                 latest = self.processes[-1] if self.processes else None
-                if latest is not None and latest.poll() is not None:
+                if latest is not None and latest.poll() not in (None, -signal.SIGKILL):
                     raise AssertionError(f"stream trends exited {latest.returncode}:\n{self.log()}")
                 message = consumer.poll(0.5)
                 if message is not None and message.error() is None:
@@ -312,8 +328,10 @@ def crash_workload(per_partition: int, seed: int = 7) -> dict[int, list[dict[str
     rng = random.Random(seed)
     timed: dict[int, list[tuple[float, int, dict[str, Any]]]] = {0: [], 1: []}
 
-    def add(partition: int, at: float, event: dict[str, Any]) -> None:
-        timed[partition].append((at + rng.uniform(0, H), len(timed[partition]), event))
+    def add(partition: int, at: float, event: dict[str, Any], jitter: bool = True) -> float:
+        arrives = at + (rng.uniform(0, H) if jitter else 0.0)
+        timed[partition].append((arrives, len(timed[partition]), event))
+        return arrives
 
     for i in range(per_partition * 2):
         partition = i % 2
@@ -326,14 +344,20 @@ def crash_workload(per_partition: int, seed: int = 7) -> dict[int, list[dict[str
         event = ev(
             f"b{partition}:{i}", f"h{i}", at, skills, location=place, pay_usd=pay, occupation=group
         )
-        add(partition, at, event)
+        arrives = add(partition, at, event)
         roll = rng.random()
         if roll < 0.15:  # updated later the same day or the next: a new hash
             later = min(at + rng.uniform(1, DAY), D0 + 2 * DAY - 1)
             update = ev(
                 f"b{partition}:{i}", f"h{i}u", later, skills, kind="updated", location=place
             )
-            add(partition, later, update)
+            # After the posting it updates, as the worker writes a posting's changes (in
+            # order, on one partition). An update arriving before its own `new` makes the
+            # dedup winners depend on how the partitions interleave (the update takes the
+            # posting's claim, the `new` then takes the content claim from its copy on
+            # the other partition, or not), which the reference cannot reproduce
+            # (tests/unit/test_trends_scaling.py found it).
+            add(partition, arrives + (later - at), update, jitter=False)
         elif roll < 0.25:  # delivered twice
             add(partition, at, event)
         elif roll < 0.35:  # the identical content on another board (the other partition)
@@ -358,12 +382,8 @@ def reference(
         trend_key,
         trend_messages,
     )
-    from tests.unit.trends_fakes import FakeClaims, step
 
-    table: dict[str, Any] = {}
-    claims = FakeClaims()
-    for partition, events in workload.items():
-        step(table, claims, partition, list(enumerate(events)))
+    table = reference_table(workload)
     expected, groups = {}, {}
     for day in (20_000, 20_001):
         for message in trend_messages(merge_cells(table.items(), range(day, day + 1)), day):
@@ -374,15 +394,17 @@ def reference(
     return expected, groups
 
 
-@pytest.mark.skip(
-    reason=(
-        "known bug (issue #16, docs/trends.md 'Recovery after kill -9'): about 1 run in "
-        "10 (2 of 22 on 2026-12-06, main and the trends3 branch) one change event is never "
-        "claimed before the kill and is skipped as applied after it, so one posting is "
-        "missing from a day's counts; a test that fails 1 in 10 would be a flaky CI, so it "
-        "is run by hand until the cause in Faust's batch delivery is found"
-    )
-)
+def reference_table(workload: dict[int, list[dict[str, Any]]]) -> dict[str, Any]:
+    """The cells of one instance applying the workload, without Kafka, Redis or crashes."""
+    from tests.unit.trends_fakes import FakeClaims, step
+
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    for partition, events in workload.items():
+        step(table, claims, partition, list(enumerate(events)))
+    return table
+
+
 def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
     workload = crash_workload(per_partition=4000)
     expected, expected_groups = reference(workload)
@@ -414,6 +436,61 @@ def test_kill_9_mid_window_recovers_exactly(world: World) -> None:
     }
     print(f"{total} events; after the restart: {outcomes}")
     assert world.stop(second) == 0, world.log()
+
+
+def test_no_message_is_lost_when_recovery_ends_while_messages_arrive(world: World) -> None:
+    # A start while messages keep arriving, in small batches: where Faust was seen to
+    # leave messages out (docs/trends.md, "Messages Faust does not deliver"; the end of its
+    # table recovery races the first fetches). Every message must get exactly one outcome,
+    # whatever Faust delivered: the app reads what it lacks from the broker (`holes`).
+    world.variables["STREAM_TRENDS__BATCH_SIZE"] = "20"
+    world.variables["STREAM_TRENDS__BATCH_WITHIN_S"] = "0.05"
+    sent = {0: 0, 1: 0}
+    stop = threading.Event()
+
+    def send_more() -> None:
+        producer = Producer({"bootstrap.servers": BOOTSTRAP, "linger.ms": 1})
+        # Until the app counts (its start is over) or 2,000 per partition, whichever first:
+        # bounded, so that a loaded machine does not turn it into a throughput test.
+        while not stop.is_set() and sent[0] < 2000:
+            for partition in (0, 1):
+                for _ in range(5):
+                    i = sent[partition]
+                    key, value = encoded(
+                        ev(f"q{partition}:{i}", f"hq{partition}-{i}", D0 + H + i, ["python"])
+                    )
+                    producer.produce(world.source, value, key, partition=partition)
+                    sent[partition] += 1
+            producer.poll(0)
+            stop.wait(0.01)
+        assert producer.flush(30) == 0
+
+    sender = threading.Thread(target=send_more)
+    sender.start()
+    try:
+        process = world.start()
+        world.deadline.wait(
+            lambda: world.metric("stream_trends_events_total", '{outcome="counted"}') > 0,
+            "the app counting",
+        )
+    finally:
+        stop.set()
+        sender.join()
+    total = sum(sent.values())
+
+    def outcomes() -> dict[str, float]:
+        return {
+            o: world.metric("stream_trends_events_total", f'{{outcome="{o}"}}')
+            for o in ("counted", "duplicate", "late", "replayed", "unreadable")
+        }
+
+    # A lost message never gets an outcome: this wait then times out.
+    world.deadline.wait(
+        lambda: sum(outcomes().values()) >= total, f"{total} outcomes (a message lost?)"
+    )
+    got = outcomes()
+    assert got["counted"] == sum(got.values()) == total, got
+    assert world.stop(process) == 0, world.log()
 
 
 def test_rising_skill_event(world: World) -> None:
@@ -502,6 +579,53 @@ def test_market_trends_dashboard_queries_return_data(world: World, tmp_path: Pat
     assert world.stop(process) == 0, world.log()
 
 
+def test_hole_reader_reads_the_missing_messages_and_steps_over_markers(stack: None) -> None:
+    import asyncio
+
+    from stream.trends.holes import HoleReader
+
+    topic = f"it-trends-holes-{uuid.uuid4().hex[:8]}"
+    admin = AdminClient({"bootstrap.servers": BOOTSTRAP})
+    for future in admin.create_topics([NewTopic(topic, 1, 1)]).values():
+        future.result(30)
+    # Two transactions of three messages: offsets 0-2, marker 3, 4-6, marker 7; then
+    # three plain messages at 8-10 (as a non-transactional producer writes them).
+    producer = Producer(
+        {"bootstrap.servers": BOOTSTRAP, "transactional.id": f"{topic}-tx", "linger.ms": 1}
+    )
+    producer.init_transactions(30)
+    value = 0
+    for _ in range(2):
+        producer.begin_transaction()
+        for _ in range(3):
+            producer.produce(topic, str(value).encode(), partition=0)
+            value += 1
+        producer.commit_transaction(30)
+    plain = Producer({"bootstrap.servers": BOOTSTRAP})
+    for _ in range(3):
+        plain.produce(topic, str(value).encode(), partition=0)
+        value += 1
+    assert plain.flush(30) == 0
+
+    async def read(ranges: list[tuple[int, int]]) -> list[list[tuple[int, bytes | None]]]:
+        reader = HoleReader(BOOTSTRAP, topic, timeout_s=DEADLINE_S)
+        try:
+            return [await reader.read(0, start, end) for start, end in ranges]
+        finally:
+            await reader.stop()
+
+    got = asyncio.run(read([(0, 10), (3, 4), (7, 8), (2, 5), (9, 10), (5, 9)]))
+    assert [[offset for offset, _ in found] for found in got] == [
+        [0, 1, 2, 4, 5, 6, 8, 9],
+        [],  # the marker alone: no message
+        [],
+        [2, 4],
+        [9],
+        [5, 6, 8],
+    ]
+    assert got[0][3] == (4, b"3")
+
+
 def test_claims_on_redis_match_the_in_memory_rules(stack: None) -> None:
     """The Lua claim script against real Redis gives the same answers as FakeClaims (the
     unit tests' model of SET NX GET): first wins, later holders lose, a replay of the same
@@ -554,3 +678,190 @@ def test_kill_9_mid_window_recovers_exactly_with_rocksdb(world: World) -> None:
     reads its local store, not the whole changelog, and must come out as exact."""
     world.variables["STREAM_TRENDS__STORE"] = "rocksdb://"
     test_kill_9_mid_window_recovers_exactly(world)
+
+
+# --- several instances ---------------------------------------------------------------------
+
+
+def with_riser(workload: dict[int, list[dict[str, Any]]]) -> dict[int, list[dict[str, Any]]]:
+    """The workload plus "kafka": one posting on day A, eight on day B over both
+    partitions (within the grace period of where the partitions are: not late)."""
+    out = {p: list(events) for p, events in workload.items()}
+    out[0].append(ev("r:a", "hra", D0 + H, ["kafka"]))
+    for i in range(8):
+        out[i % 2].append(ev(f"r:{i}", f"hr{i}", D0 + DAY + H + i, ["kafka"]))
+    return out
+
+
+def expected_rising(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """skills.rising of the reference cells, with World's rule (trailing 1 day, min 3)."""
+    from stream.trends.cells import cells_of
+    from stream.trends.report import rising_key, rising_messages
+
+    names = {cell.skill: cell.name for cell in cells_of(table.items())}
+    out = {}
+    for day in (20_000, 20_001):
+        for rise in rising_messages(table.items(), day, 20_000, names, 2.0, 3, 1):
+            out[rising_key(rise)] = json.loads(rise.model_dump_json())
+    return out
+
+
+def expected_answers(table: dict[str, Any]) -> dict[str, Any]:
+    """What /trends/top, /trends/occupations and /trends/skills answer from the reference
+    cells once both days are published, by query path."""
+    from stream.trends.facts import is_group
+    from stream.trends.report import figures_row, merge_cells, top_groups, top_skills
+    from stream.trends.web import answer
+
+    day_a, both = range(20_000, 20_001), range(19_995, 20_002)  # A; the 7 days ending B
+    b_gb = merge_cells(table.items(), range(20_001, 20_002), "GB", subjects=is_group)
+    skill = merge_cells(table.items(), both)
+    return {
+        f"/trends/top?window={A}&n=50": answer(
+            day_a, top_skills(merge_cells(table.items(), day_a, "*"), 50)
+        ),
+        f"/trends/occupations?window={B}&country=GB&n=10": answer(
+            range(20_001, 20_002), top_groups(b_gb, 10)
+        ),
+        "/trends/skills/skill07?window=7d": answer(
+            both,
+            [figures_row(s, c, f) for (s, c), f in sorted(skill.items()) if s == "skill07"],
+        ),
+    }
+
+
+def owner_of_partition_0(world: World, names: list[str]) -> str:
+    """Which instance (by log name) owns source partition 0, once each has logged owning
+    exactly one partition (the metric can show the split before the log line comes)."""
+
+    def last_owning(name: str) -> str:
+        text = (world.directory / f"trends-{name}.log").read_text("utf-8", "replace")
+        owning = re.findall(r"owning source partitions (\[[0-9, ]*\])", text)
+        return owning[-1] if owning else ""
+
+    world.deadline.wait(
+        lambda: sorted(last_owning(n) for n in names) == ["[0]", "[1]"],
+        "each instance logging the one partition it owns",
+    )
+    return next(n for n in names if last_owning(n) == "[0]")
+
+
+def assert_answers(world: World, table: dict[str, Any], ports: list[int]) -> None:
+    """Every instance answers every query exactly as the reference does (each waits for
+    its changelog view to hold what was published: the view lags the owners)."""
+    for path, expected in expected_answers(table).items():
+        for port in ports:
+            while True:
+                try:
+                    last: Any = world.get(path, port)
+                except urllib.error.HTTPError as exc:  # 503 while its view catches up
+                    exc.close()
+                    last = f"HTTP {exc.code}"
+                if last == expected:
+                    break
+                assert time.monotonic() < world.deadline.at, (
+                    f"{path} on :{port}: {last} != {expected}"
+                )
+                time.sleep(0.2)
+
+
+def test_two_instances_publish_and_answer_exactly_like_one(world: World) -> None:
+    """Two `stream trends` instances (as two replicas would run; `--processes` is left out,
+    docs/trends.md Limits): each applies one of the two partitions; the published days,
+    the rising events and every instance's web answers equal the pure one-instance
+    reference (the same one the one-instance crash test checks against)."""
+    world.deadline = Deadline(deadline(150))
+    ports = [free_port(), free_port()]
+    workload = with_riser(crash_workload(per_partition=1500, seed=11))
+    table = reference_table(workload)
+    expected, expected_groups = reference(workload)
+    rising = expected_rising(table)
+    assert rising, "the workload should make some skill rise"
+    instances = [world.start(port=p, name=name) for p, name in zip(ports, "ab", strict=True)]
+
+    def split() -> bool:
+        return [world.metric("stream_trends_partitions", port=p) for p in ports] == [1.0, 1.0]
+
+    world.deadline.wait(split, "both instances owning one partition each")
+    for partition, events in workload.items():
+        world.send(partition, events)
+    closing = D0 + 2 * DAY + 7 * H
+    world.send(0, [ev("x:close", "hc0", closing, ["go"])])
+    world.send(1, [ev("z:close", "hc1", closing, ["go"])])
+
+    got = world.read(world.trends, lambda seen: set(expected) <= set(seen))
+    assert got == expected
+    assert world.read(world.occupations, lambda seen: set(expected_groups) <= set(seen)) == (
+        expected_groups
+    )
+    assert world.read(world.rising, lambda seen: set(rising) <= set(seen)) == rising
+    # Both did their share: every event applied where its partition is owned, once.
+    counted = [world.metric("stream_trends_events_total", '{outcome="counted"}', p) for p in ports]
+    assert all(n > 0 for n in counted), counted
+    assert_answers(world, table, ports)
+    assert [world.stop(instance) for instance in instances] == [0, 0], world.log()
+
+
+@pytest.mark.skip(
+    reason=(
+        "known bug (docs/trends.md, Limits): 2 of 11 runs on 2026-12-06 (10:15-10:49 UTC) "
+        "published one posting too many on a day (skill23 348 against 347, kafka 9 against "
+        "8; no message read by the hole reader in the first), so several instances are not "
+        "exact after a kill -9 yet and `--processes` / replicas are left out until found"
+    )
+)
+def test_kill_9_of_one_of_two_instances_changes_nothing(world: World) -> None:
+    """Two instances; kill -9 the publisher (the owner of partition 0) mid-window: its
+    partition moves to the survivor, then it restarts and takes one back. Every published
+    count, quantile and rising event, and both instances' answers, equal the reference."""
+    world.deadline = Deadline(deadline(200))
+    ports = {"a": free_port(), "b": free_port()}
+    workload = with_riser(crash_workload(per_partition=4000))
+    table = reference_table(workload)
+    expected, expected_groups = reference(workload)
+    rising = expected_rising(table)
+    world.start(port=ports["a"], name="a")
+    world.start(port=ports["b"], name="b")
+    processes = dict(zip(ports, world.processes, strict=True))
+
+    def owning(expected: list[float]) -> Callable[[], bool]:
+        return lambda: (
+            [world.metric("stream_trends_partitions", port=p) for p in ports.values()] == expected
+        )
+
+    world.deadline.wait(owning([1.0, 1.0]), "both instances owning one partition each")
+    victim = owner_of_partition_0(world, list(ports))
+    survivor = "b" if victim == "a" else "a"
+    for partition, events in workload.items():
+        world.send(partition, events)
+    world.deadline.wait(
+        lambda: (
+            world.metric("stream_trends_events_total", '{outcome="counted"}', ports[victim]) >= 500
+        ),
+        "the publisher counting",
+    )
+    processes[victim].send_signal(signal.SIGKILL)  # offsets and changelog writes in flight
+    processes[victim].wait(30)
+    world.deadline.wait(
+        lambda: world.metric("stream_trends_partitions", port=ports[survivor]) == 2.0,
+        "the survivor owning both partitions",
+    )
+    world.start(port=ports[victim], name=victim)  # the same data directory: a restart
+    world.deadline.wait(owning([1.0, 1.0]), "the restarted instance owning one again")
+    closing = D0 + 2 * DAY + 7 * H
+    world.send(0, [ev("x:close", "hc0", closing, ["go"])])
+    world.send(1, [ev("z:close", "hc1", closing, ["go"])])
+
+    got = world.read(world.trends, lambda seen: set(expected) <= set(seen))
+    assert set(got) == set(expected)
+    wrong = [key for key in expected if got[key] != expected[key]]
+    assert not wrong, (
+        f"{len(wrong)} differ, e.g. {wrong[:3]}: {got[wrong[0]]} != {expected[wrong[0]]}"
+    )
+    groups = world.read(world.occupations, lambda seen: set(expected_groups) <= set(seen))
+    assert groups == expected_groups
+    assert world.read(world.rising, lambda seen: set(rising) <= set(seen)) == rising
+    assert_answers(world, table, list(ports.values()))
+    for process in world.processes[-2:]:
+        if process.poll() is None:
+            assert world.stop(process) == 0, world.log()

@@ -227,10 +227,10 @@ def test_closing_waits_for_partitions_with_pending_messages_not_idle_ones() -> N
     # Caught up (idle): it no longer holds the others back.
     assert closing_watermark({0: ahead, 1: behind}, {0: 500, 1: 10}) == D0 + 2 * DAY
     # A record made by a publication before the partition had data: empty, nothing held.
-    assert closing_watermark({0: ahead, 1: Progress(published_day=19_999)}, {0: 500, 1: 0}) == (
+    assert closing_watermark({0: ahead, 1: Progress(closed_day=19_999)}, {0: 500, 1: 0}) == (
         D0 + 2 * DAY
     )
-    assert closing_watermark({0: ahead, 1: Progress(published_day=19_999)}, {0: 500, 1: 3}) is None
+    assert closing_watermark({0: ahead, 1: Progress(closed_day=19_999)}, {0: 500, 1: 3}) is None
     # Everyone caught up: the newest watermark.
     assert closing_watermark({0: ahead, 1: behind}, {0: 100, 1: 10}) == D0 + 2 * DAY
 
@@ -242,7 +242,7 @@ def test_pending_is_what_is_left_to_apply_where_the_end_is_known() -> None:
     assert pending({0: Progress(offset=12)}, {0: 10}) == 0
 
 
-def test_events_of_a_published_day_are_late() -> None:
-    table: dict[str, Any] = {"0|progress": Progress(5, D0 + H, published_day=20_000).to_data()}
+def test_events_of_a_closed_day_are_late() -> None:
+    table: dict[str, Any] = {"0|progress": Progress(5, D0 + H, closed_day=20_000).to_data()}
     plan = plan_batch(table, 0, [(6, fact(ev("b:1", "h1", D0 + 2 * H)))], grace_s=6 * H)
     assert plan.late == 1
