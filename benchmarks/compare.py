@@ -432,10 +432,10 @@ def redis_args(world: World) -> list[str]:
 
 
 def ensure_peers_env() -> str | None:
-    """The quix-streams environment (its pins differ from the project's): made with uv on
-    first use. Returns why it could not be made, or None."""
-    if PEERS_PYTHON.exists():
-        return None
+    """The quix-streams environment (its pins differ from the project's), synced with uv on
+    every run: the peer imports the project's enrichment, so a stale build of the native
+    extension there (made before a native change) fails on import. Returns why it could
+    not be made, or None."""
     uv = shutil.which("uv") or str(Path.home() / ".cargo/bin/uv")
     command = [uv, "sync", "--frozen", "--quiet", "--no-default-groups", "--group", "peers"]
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(PEERS_PYTHON.parents[1])}
