@@ -220,11 +220,12 @@ def test_enrichment_over_budget_is_dead_lettered(enricher: Enricher) -> None:
 
 def test_each_message_of_a_batch_gets_the_whole_budget(enricher: Enricher) -> None:
     # The signal handler is installed once per batch, but the timer restarts per message:
-    # three messages of 0.4 s each all fit a 1 s budget (one budget for the batch would cut
-    # the third), and the poison pill after them is still cut. 0.6 s of slack per message.
-    sleeps = iter([0.4, 0.4, 0.4, 30.0])
+    # three messages of 1.2 s each all fit a 3 s budget (one budget for the batch would cut
+    # the third), and the poison pill after them is still cut. 1.8 s of slack per message,
+    # so a loaded machine's scheduling delays cannot push a fine message over its budget.
+    sleeps = iter([1.2, 1.2, 1.2, 30.0])
     fine_then_slow = _enricher_running(enricher, lambda: time.sleep(next(sleeps)))
-    settings = load_settings(worker={"message_budget_s": 1.0})
+    settings = load_settings(worker={"message_budget_s": 3.0})
     processor = _processor(fine_then_slow, MemoryStore(), settings)
     records = [_record(i, _posting(name, f"Posting {name}")) for i, name in enumerate("abcd")]
     before = signal.getsignal(signal.SIGALRM)
