@@ -54,20 +54,32 @@ def _assert_exactly_once(env: Env, ids: list[str], timeout_s: float = 120) -> No
 
 
 def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(env: Env, workers: Workers) -> None:
-    ids = _publish(env, 0, 3000)
+    """Three kill -9s at random points while postings keep arriving, then a last restart.
+
+    The input is a paced stream, not a batch published up front: a batch of synthetic
+    postings is drained by one incarnation in about a second, so the kills landed after the
+    end of the input and the next incarnation, with nothing to do, never made a first commit
+    (a CI failure on 2026-12-06). With a stream, every incarnation has work and every kill
+    lands mid-stream, usually with a transaction open."""
     rng = random.Random(5)
     # Static membership: the restarted w0 takes its partitions back without a rebalance.
     static = {"STREAM_KAFKA__STATIC_MEMBERSHIP": "true"}
-    for _ in range(3):
-        victim = workers.start("w0", static)
-        # Wait until it is actually committing, then kill it at a random point.
-        wait_for(
-            lambda v=victim: _metric(scrape_metrics(v), "stream_messages_produced_total") > 0,  # type: ignore[misc]
-            "first commit",
-        )
-        time.sleep(rng.uniform(0.05, 0.6))
-        victim.kill()
-    workers.start("w0", static)  # the same instance id fences the dead one's transaction
+    publisher = Publisher(env, rate=300)
+    publisher.start()
+    try:
+        for _ in range(3):
+            victim = workers.start("w0", static)
+            # Wait until it is actually committing, then kill it at a random point.
+            wait_for(
+                lambda v=victim: _metric(scrape_metrics(v), "stream_messages_produced_total") > 0,  # type: ignore[misc]
+                "first commit",
+            )
+            time.sleep(rng.uniform(0.05, 1.5))
+            victim.kill()
+        workers.start("w0", static)  # the same instance id fences the dead one's transaction
+        time.sleep(1)  # a little more input for the last incarnation after its start
+    finally:
+        ids = publisher.stop()
     _assert_exactly_once(env, ids)
 
 
