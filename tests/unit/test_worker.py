@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from typing import cast
 
 import pytest
-from confluent_kafka import KafkaError, TopicPartition
+from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from prometheus_client import CollectorRegistry
 
 from stream.committer import Committer
@@ -67,15 +68,20 @@ class _World:
         self.store = MemoryStore()
         self.metrics = Metrics(CollectorRegistry())
         self.stop = threading.Event()
+
         # Drained and nothing committing: stop, like a SIGTERM when idle. (A batch still in
         # flight may fail and be re-consumed: the worker takes its outcome first.)
-        self.consumer.on_idle = lambda: self.worker.in_flight or self.stop.set()
+        def stop_when_idle() -> None:
+            if not self.worker.in_flight:
+                self.stop.set()
+
+        self.consumer.on_idle = stop_when_idle
+        # The fakes stand in for confluent_kafka's C classes (only the calls the sink and the
+        # worker make), so they are typed as what they replace.
+        consumer = cast(Consumer, self.consumer)
         watchdog = Watchdog(stuck_after_s=60)
         sink = TransactionalSink(
-            self.producer,
-            self.consumer,
-            KafkaCalls(watchdog, pause_s=0),
-            self.metrics,  # type: ignore[arg-type]
+            cast(Producer, self.producer), consumer, KafkaCalls(watchdog, pause_s=0), self.metrics
         )
         processor = BatchProcessor(
             self.settings, enricher, self.store, self.metrics, refresh=refresh
@@ -83,7 +89,7 @@ class _World:
         self.committer = Committer(self.settings, sink, self.store, self.metrics)
         self.worker = Worker(
             self.settings,
-            self.consumer,  # type: ignore[arg-type]
+            consumer,
             sink,
             processor,
             self.committer,
@@ -234,7 +240,12 @@ def test_the_enricher_is_refreshed_between_polls_even_when_idle(enricher: Enrich
 
     world = _World(enricher, {0: []}, refresh=refresh)
     idle_polls = iter(range(3))
-    world.consumer.on_idle = lambda: next(idle_polls, None) is None and world.stop.set()
+
+    def stop_after_three_idle_polls() -> None:
+        if next(idle_polls, None) is None:
+            world.stop.set()
+
+    world.consumer.on_idle = stop_after_three_idle_polls
     world.run()
     assert seen[0] == "same"
     assert set(seen[1:]) == {"newer"}  # swapped on the first idle poll, then kept
