@@ -114,7 +114,7 @@ class Mix:
             if self.rng.random() < 0.1:
                 self.changed += 1
                 overrides["title"] = f"Principal Engineer {self.rescrapes}"
-            key, value = posting_item(target, **overrides)
+            key, value = posting_item(target, seed=0, **overrides)  # (overrides: fields only)
         else:
             key, value = posting_item(self.new)
             self.new += 1
