@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import cast
 
 import pytest
@@ -22,7 +22,7 @@ from stream.errors import FatalError
 from stream.models import EnrichedPosting
 from stream.ops.health import Health
 from stream.ops.metrics import Metrics
-from stream.processing import BatchProcessor
+from stream.processing import BatchProcessor, BatchResult, InRecord
 from stream.runtime.calls import KafkaCalls
 from stream.runtime.sinks import TransactionalSink
 from stream.runtime.watchdog import Watchdog
@@ -194,7 +194,9 @@ def test_sigterm_mid_batch_commits_the_batch_then_leaves(enricher: Enricher) -> 
     world.consumer.on_idle = lambda: pytest.fail("consumed again after the stop request")
     original_process = world.worker._processor.process
 
-    def process_then_signal(records, in_flight=None):  # type: ignore[no-untyped-def]
+    def process_then_signal(
+        records: Sequence[InRecord], in_flight: BatchResult | None = None
+    ) -> BatchResult:
         world.stop.set()  # SIGTERM arrives while the batch is being processed
         return original_process(records, in_flight)
 
@@ -215,7 +217,7 @@ def test_after_a_revoke_only_owned_partitions_are_rewound(enricher: Enricher) ->
     # flight, which fails; the worker rewinds what it still owns after consume returns).
     original_consume = world.consumer.consume
 
-    def consume_losing_partition(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+    def consume_losing_partition(num_messages: int, timeout: float) -> list[FakeMessage]:
         if world.consumer.consume_calls == 1:
             world.consumer.before_consume.append(lambda consumer: consumer.revoke(1))
         return original_consume(num_messages, timeout)
@@ -261,7 +263,7 @@ def _overlapping(world: _World) -> list[bool]:
     original_process = world.worker._processor.process
     original_commit = world.producer.commit_transaction
 
-    def process(records, in_flight=None):  # type: ignore[no-untyped-def]
+    def process(records: Sequence[InRecord], in_flight: BatchResult | None = None) -> BatchResult:
         if in_flight is not None:
             second_processing.set()
         return original_process(records, in_flight)
@@ -338,7 +340,7 @@ def test_a_revoke_waits_for_the_commit_in_flight(enricher: Enricher) -> None:
 
     original_consume = world.consumer.consume
 
-    def consume(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+    def consume(num_messages: int, timeout: float) -> list[FakeMessage]:
         if world.consumer.consume_calls == 1:  # the consume after the batch was handed over
             world.consumer.before_consume.append(revoke_partition_one)
         return original_consume(num_messages, timeout)
@@ -358,7 +360,7 @@ def test_without_overlap_each_batch_commits_before_the_next_is_consumed(
     committed_at_consume: list[dict[int, int]] = []
     original_consume = world.consumer.consume
 
-    def consume(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+    def consume(num_messages: int, timeout: float) -> list[FakeMessage]:
         committed_at_consume.append(dict(world.consumer.committed))
         return original_consume(num_messages, timeout)
 
