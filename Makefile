@@ -17,8 +17,8 @@ test: ## Lint, type-check and run all tests against the real local stack
 unit: ## Fast unit tests only (no services)
 	.venv/bin/pytest tests/unit -q
 
-lint: ## ruff + mypy --strict, cargo fmt + clippy on native/
-	.venv/bin/ruff check stream tests benchmarks scripts grafana && .venv/bin/ruff format --check stream tests benchmarks scripts grafana && .venv/bin/mypy --strict stream
+lint: ## ruff + mypy --strict (every Python file), cargo fmt + clippy on native/
+	.venv/bin/ruff check stream tests benchmarks scripts grafana && .venv/bin/ruff format --check stream tests benchmarks scripts grafana && .venv/bin/mypy && MYPYPATH=benchmarks .venv/bin/mypy benchmarks
 	cd native && cargo fmt --check && cargo clippy --release --all-targets -- -D warnings
 
 native: ## Rebuild the compiled skill scan (native/) into .venv after editing it

@@ -90,7 +90,7 @@ def main() -> None:
     # Its keys (own prefix) expire after five minutes: no keyspace-wide SCAN to clean up.
     store = RedisStore(client, metrics, 300, 300)
     processor = BatchProcessor(settings, enricher, store, metrics)
-    committer = Committer(settings, NullSink(), store, metrics)  # type: ignore[arg-type]
+    committer = Committer(settings, NullSink(), store, metrics)
 
     def alone(tag: str) -> float:
         decoded = [codecs.decode_raw_posting(r.value, 10**7) for r in records_of(postings, tag)]

@@ -614,12 +614,14 @@ def all_rows(bench: Bench, skip: set[str]) -> list[Row]:
     py = Path(sys.executable)
     if "copy" not in skip:
         for every, label in ((0, "plain"), (500, "transaction per 500")):
-            out += bench.system(
-                f"copy loop ({label})",
-                [("copy", bench.items(f"copy{every}-"), True)],
-                lambda w, log, e=every: Child(
+
+            def copy_peer(w: World, log: Path, e: int = every) -> Child:
+                return Child(
                     peer_command(w, py, "copy_peer.py", "--transaction-every", str(e)), log
-                ),
+                )
+
+            out += bench.system(
+                f"copy loop ({label})", [("copy", bench.items(f"copy{every}-"), True)], copy_peer
             )
     if "worker" not in skip:
         cold = bench.items("w1-")
@@ -651,12 +653,16 @@ def all_rows(bench: Bench, skip: set[str]) -> list[Row]:
             )
     if "faust" not in skip:
         for guarantee in ("exactly_once", "at_least_once"):
+
+            def faust_peer(w: World, log: Path, g: str = guarantee) -> Child:
+                return Child(
+                    peer_command(w, py, "faust_peer.py", *redis_args(w), "--guarantee", g), log
+                )
+
             faust_rows = bench.system(
                 f"faust-streaming ({guarantee.replace('_', '-')})",
                 [("cold", bench.items(f"faust-{guarantee[:2]}-"), True)],
-                lambda w, log, g=guarantee: Child(
-                    peer_command(w, py, "faust_peer.py", *redis_args(w), "--guarantee", g), log
-                ),
+                faust_peer,
             )
             out += faust_rows
             if not faust_rows[0].note.startswith("FAILED"):

@@ -40,6 +40,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,7 +115,7 @@ class Mix:
             if self.rng.random() < 0.1:
                 self.changed += 1
                 overrides["title"] = f"Principal Engineer {self.rescrapes}"
-            key, value = posting_item(target, **overrides)
+            key, value = posting_item(target, seed=0, **overrides)  # (overrides: fields only)
         else:
             key, value = posting_item(self.new)
             self.new += 1
@@ -213,7 +214,7 @@ def report_samples(
 
 def soak(
     world: World,
-    stack_run: object,
+    stack_run: Callable[[str, str], None],  # PrivateStack.run: stack.sh ACTION SERVICE
     rate: float,
     minutes: float,
     logs: Path,
@@ -245,9 +246,9 @@ def soak(
             if plan and time.monotonic() - began >= plan[0][0]:
                 _, service = plan.pop(0)
                 down = time.monotonic()
-                stack_run("stop", service)  # type: ignore[operator]
+                stack_run("stop", service)
                 time.sleep(5)
-                stack_run("start", service)  # type: ignore[operator]
+                stack_run("start", service)
                 faults.append((service, down, time.monotonic()))
                 print(f"{service} restarted at {down - began:.0f} s", flush=True)
             if current[-1].process.poll() is not None:

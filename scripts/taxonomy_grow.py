@@ -458,7 +458,7 @@ def _covered(matcher: Any, forms: set[str], term: str) -> bool:
 
 
 def cmd_propose(limit: int) -> int:
-    import ahocorasick  # type: ignore[import-not-found]
+    import ahocorasick
 
     from stream.enrich.skills.match import FormMatcher
     from stream.enrich.skills.taxonomy import Taxonomy

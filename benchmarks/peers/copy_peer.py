@@ -14,7 +14,7 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, Literal
 
 from confluent_kafka import Consumer, Message, Producer, TopicPartition
 
@@ -36,7 +36,9 @@ def main() -> None:
     consumer_conf: dict[str, Any] = client_config(settings, "consumer")
     if every == 0:
         consumer_conf.update({"enable.auto.commit": True, "enable.auto.offset.store": True})
-    role = "transactional_producer" if every else "producer"
+    role: Literal["transactional_producer", "producer"] = (
+        "transactional_producer" if every else "producer"
+    )
     producer_conf = client_config(settings, role, instance=f"copy-{args.group}")
     for conf in (consumer_conf, producer_conf):
         conf.pop("statistics.interval.ms", None)  # nobody reads the statistics here

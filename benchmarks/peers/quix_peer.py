@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
+from typing import Any
 
 import redis
 from quixstreams import Application
@@ -37,7 +38,7 @@ def main() -> None:
     cache = redis.Redis.from_url(args.redis_url)
     # The same producer settings as the worker's (stream.runtime.kafka.client_config).
     producer_config = {"linger.ms": 5, "compression.type": "zstd"}
-    settings = {
+    settings: dict[str, Any] = {
         "processing_guarantee": "exactly-once",
         "commit_every": args.commit_every,
         "commit_interval": args.commit_interval,
@@ -50,7 +51,7 @@ def main() -> None:
         auto_offset_reset="earliest",
         state_dir=tempfile.mkdtemp(prefix="quix-peer-"),
         loglevel="WARNING",
-        **settings,  # type: ignore[arg-type]
+        **settings,
     )
     source = app.topic(args.input, value_deserializer="bytes", value_serializer="bytes")
     sink = app.topic(args.output, value_deserializer="bytes", value_serializer="bytes")

@@ -224,7 +224,7 @@ def publish(topic: str, postings: list[dict[str, Any]]) -> None:
     assert producer.flush(WAIT_S) == 0, "publish: messages still unacknowledged"
 
 
-def read_all(topic: str, partitions: int = 3) -> list[tuple[int, int, str, bytes]]:
+def read_all(topic: str, partitions: int = 3) -> list[tuple[int, int, str, bytes | None]]:
     """Every committed record of `topic` as (partition, offset, key, value), read_committed,
     up to the end of each partition (call it once every writer is done)."""
     consumer = Consumer(
@@ -239,17 +239,21 @@ def read_all(topic: str, partitions: int = 3) -> list[tuple[int, int, str, bytes
     )
     try:
         consumer.assign([TopicPartition(topic, p, 0) for p in range(partitions)])
-        records: list[tuple[int, int, str, bytes]] = []
+        records: list[tuple[int, int, str, bytes | None]] = []  # None: a tombstone
         at_end: set[int] = set()
 
         def done() -> bool:
             for message in consumer.consume(500, timeout=0.5):
-                error = message.error()
+                error, partition = message.error(), message.partition()
                 if error is None:
+                    offset = message.offset()
+                    assert partition is not None  # a record has both
+                    assert offset is not None
                     key = (message.key() or b"").decode()
-                    records.append((message.partition(), message.offset(), key, message.value()))
+                    records.append((partition, offset, key, message.value()))
                 elif error.code() == KafkaError._PARTITION_EOF:
-                    at_end.add(message.partition())
+                    assert partition is not None  # the event names the partition at its end
+                    at_end.add(partition)
                 else:
                     raise AssertionError(f"reading {topic}: {error}")
             return len(at_end) == partitions
@@ -367,8 +371,10 @@ def test_worker_container_end_to_end(run: Run, worker: Worker) -> None:
 
         def all_enriched() -> bool:
             for message in reader.consume(100, timeout=0.5):
+                value = message.value()
                 if message.error() is None:
-                    enriched[(message.key() or b"").decode()] = json.loads(message.value())
+                    assert value is not None, "an enriched posting is never a tombstone"
+                    enriched[(message.key() or b"").decode()] = json.loads(value)
             return keys <= enriched.keys()
 
         wait_until(all_enriched, f"{len(keys)} enriched postings on {run.topic('enriched')}")

@@ -14,9 +14,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pytest
 import redis
@@ -204,7 +205,7 @@ def worker(workers: Workers) -> WorkerProcess:
     return workers.start()
 
 
-def produce(env: Env, items: list[tuple[bytes | None, bytes | None]]) -> None:
+def produce(env: Env, items: Sequence[tuple[bytes | None, bytes | None]]) -> None:
     producer = Producer(client_config(env.settings, "producer"))
     for key, value in items:
         producer.produce(env.topic("raw"), value, key)
@@ -294,14 +295,21 @@ def private_env(private_stack: PrivateStack, monkeypatch: pytest.MonkeyPatch) ->
     return test_env
 
 
-def scrape_metrics(env: Env, timeout_s: float = 30.0) -> str:
+class ServesMetrics(Protocol):
+    """An Env (the port its first worker serves on) or a WorkerProcess (its own port)."""
+
+    @property
+    def metrics_port(self) -> int: ...
+
+
+def scrape_metrics(source: ServesMetrics, timeout_s: float = 30.0) -> str:
     import urllib.request
 
     until = time.monotonic() + deadline(timeout_s)
     while True:
         try:
             with urllib.request.urlopen(
-                f"http://127.0.0.1:{env.metrics_port}/metrics", timeout=2
+                f"http://127.0.0.1:{source.metrics_port}/metrics", timeout=2
             ) as r:
                 body: bytes = r.read()
                 return body.decode()

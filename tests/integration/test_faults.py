@@ -22,6 +22,7 @@ from tests.integration.arrivals import Arrivals, Publisher
 from tests.integration.conftest import (
     Env,
     PrivateStack,
+    WorkerProcess,
     Workers,
     produce,
     read_committed,
@@ -69,11 +70,12 @@ def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(env: Env, worker
     try:
         for _ in range(3):
             victim = workers.start("w0", static)
+
+            def committing(v: WorkerProcess = victim) -> bool:
+                return _metric(scrape_metrics(v), "stream_messages_produced_total") > 0
+
             # Wait until it is actually committing, then kill it at a random point.
-            wait_for(
-                lambda v=victim: _metric(scrape_metrics(v), "stream_messages_produced_total") > 0,  # type: ignore[misc]
-                "first commit",
-            )
+            wait_for(committing, "first commit")
             time.sleep(rng.uniform(0.05, 1.5))
             victim.kill()
         workers.start("w0", static)  # the same instance id fences the dead one's transaction

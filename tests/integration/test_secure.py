@@ -65,12 +65,12 @@ def _env_file(path: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def secure_stack(stack: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[SecureStack]:
     # (`stack`: like private_stack, so that the shared stack's jar cache exists to link to)
-    stack = SecureStack(tmp_path_factory.mktemp("secure"))
-    stack.run("start", "kafka", "redis")
+    secure = SecureStack(tmp_path_factory.mktemp("secure"))
+    secure.run("start", "kafka", "redis")
     try:
-        yield stack
+        yield secure
     finally:
-        stack.run("stop", "all")
+        secure.run("stop", "all")
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ Every case uses a key prefix of its own, deleted afterwards, so it can share a R
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import json
 import uuid
@@ -52,7 +53,7 @@ def prefix() -> Iterator[str]:
 
 
 def _settings(port: int = REDIS_PORT) -> RedisSettings:
-    return RedisSettings(url=f"redis://127.0.0.1:{port}/0")  # type: ignore[arg-type]
+    return RedisSettings(url=f"redis://127.0.0.1:{port}/0")
 
 
 # -- the enrichment cache and posting state ------------------------------------------------
@@ -137,9 +138,9 @@ def test_cache_down_means_misses_and_unknown_state(cache: CacheBackend, prefix: 
 @dataclass
 class RawBackend:
     client: Any
-    set: Callable[[str, str], None]
+    set: Callable[[str, str], object]  # what it returns is not used
     get: Callable[[str], str | None]
-    keys: Callable[[str], set[str]]
+    keys: Callable[[str], builtins.set[str]]  # (`set` in here is the field above)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -154,10 +155,16 @@ def raw(request: pytest.FixtureRequest, stack: None) -> Iterator[RawBackend]:
         )
         return
     client = redis_client(_settings())
+
+    def get(key: str) -> str | None:
+        value = client.get(key)
+        assert value is None or isinstance(value, bytes)  # the client does not decode
+        return None if value is None else value.decode()
+
     yield RawBackend(
         client,
         lambda k, v: client.set(k, v),
-        lambda k: (lambda v: None if v is None else v.decode())(client.get(k)),
+        get,
         lambda p: {k.decode() for k in client.scan_iter(match=f"{p}*", count=SCAN_COUNT)},
     )
     client.close()

@@ -5,9 +5,16 @@ from __future__ import annotations
 from stream.enrich.skills.taxonomy import SkillEntry, Taxonomy
 from stream.models import EnrichedPosting
 from stream.stores.taxonomy import publish_taxonomy
-from tests.integration.conftest import Env, Workers, produce, read_committed, redis_client
+from tests.integration.conftest import (
+    Env,
+    Workers,
+    produce,
+    read_committed,
+    redis_client,
+    scrape_metrics,
+)
 from tests.integration.streams import encoded, synthetic_posting, wait_for
-from tests.integration.test_faults import _metric, scrape_metrics
+from tests.integration.test_faults import _metric
 
 
 def test_a_pushed_taxonomy_is_used_without_a_restart(env: Env, workers: Workers) -> None:

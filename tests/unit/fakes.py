@@ -35,7 +35,8 @@ class MemoryStore:
 
 class _Pipe:
     def __init__(self, store: dict[str, str]) -> None:
-        self.store, self.pending = store, {}  # type: ignore[var-annotated]
+        self.store = store
+        self.pending: dict[str, str] = {}
 
     def set(self, name: str, value: str) -> None:
         self.pending[name] = value

@@ -19,7 +19,7 @@ def test_env_overrides_with_prefix_and_nesting(monkeypatch: pytest.MonkeyPatch) 
 def test_settings_are_frozen() -> None:
     settings = load_settings()
     with pytest.raises(ValidationError):
-        settings.log_level = "DEBUG"  # type: ignore[misc]
+        settings.log_level = "DEBUG"  # type: ignore[misc]  # frozen: what is tested
 
 
 def test_secrets_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -65,11 +66,11 @@ GENERATED = settings(
 )
 
 
-def _outcome(text: str, read: object) -> object:
+def _outcome(text: str, read: Callable[[str], object]) -> object:
     """The answer, or the kind of error raised (a lone surrogate cannot be encoded: both
     raise UnicodeEncodeError)."""
     try:
-        return read(text)  # type: ignore[operator]
+        return read(text)
     except UnicodeEncodeError:
         return "UnicodeEncodeError"
 

@@ -100,9 +100,10 @@ def test_evidence_flag_gives_mention_offsets(tmp_path: Path) -> None:
     offsets = {s.name: s.evidence for s in posting.skills}
     text = GOOD["description"]
     for name in ("Python", "PostgreSQL", "Docker"):
-        assert offsets[name] is not None
-        assert [text[start:end] for field, start, end in offsets[name]] == [name]
-        assert {field for field, _, _ in offsets[name]} == {"description"}
+        evidence = offsets[name]
+        assert evidence is not None
+        assert [text[start:end] for field, start, end in evidence] == [name]
+        assert {field for field, _, _ in evidence} == {"description"}
 
 
 def test_messages_are_escaped_for_rich() -> None:

@@ -8,15 +8,17 @@ import datetime as dt
 from stream.cli.dlq import ReplayFilter
 from stream.codecs import original_key
 from stream.config import load_settings
-from stream.models import DeadLetter
+from stream.models import DeadLetter, ErrorKind
 from stream.runtime.supervisor import child_settings
 
 T0 = dt.datetime(2026, 11, 28, 12, 0, tzinfo=dt.UTC)
 
 
-def _letter(kind: str = "invalid_json", key: str | None = "b:1", hours: int = 0) -> DeadLetter:
+def _letter(
+    kind: ErrorKind = "invalid_json", key: str | None = "b:1", hours: int = 0
+) -> DeadLetter:
     return DeadLetter(
-        error_kind=kind,  # type: ignore[arg-type]
+        error_kind=kind,
         error="x",
         topic="postings.raw",
         partition=0,

@@ -60,10 +60,14 @@ def test_topics_create_makes_the_tables_topics_with_their_config() -> None:
         "retention.ms": str(30 * 24 * 3600 * 1000),
         "max.message.bytes": big,
     }
-    assert specs["postings.raw"].config["max.message.bytes"] == big
+    raw_config = specs["postings.raw"].config
+    assert raw_config is not None
+    assert raw_config["max.message.bytes"] == big
     assert specs["postings.changes"].config == {"retention.ms": str(7 * 24 * 3600 * 1000)}
     for trends in ("skills.trends", "occupations.trends", "skills.rising"):
-        assert specs[trends].config["cleanup.policy"] == "compact"
+        config = specs[trends].config
+        assert config is not None
+        assert config["cleanup.policy"] == "compact"
 
 
 def test_messages_are_routed_by_model_and_the_input_topic_is_not_an_output() -> None:

@@ -277,14 +277,15 @@ def test_an_unexpected_error_on_one_message_dead_letters_only_that_message(
     or in assembling one posting is that message's dead letter, not the batch's crash."""
     import stream.processing as processing
 
-    real_digests = processing.content_digests
+    # processing imports both by name: they are replaced there; the real ones, from where
+    # they are defined, are what the replacements call.
+    from stream.changes import state_of as real_state_of
+    from stream.enrich.pipeline import content_digests as real_digests
 
     def digests(raw: Any) -> Any:
         if raw.source_id == "hash-bug":
             raise UnicodeEncodeError("utf-8", "x", 0, 1, "a bug met in hashing")
         return real_digests(raw)
-
-    real_state_of = processing.state_of
 
     def state_of(posting: Any, digest: str, *rest: Any) -> Any:
         if posting.source_id == "assembly-bug":

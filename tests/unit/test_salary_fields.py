@@ -37,6 +37,7 @@ def test_dated_fx_uses_the_posting_date(fx: FxRates) -> None:
     assert old is not None
     assert new is not None
     assert old.fx_rate_date == dt.date(2014, 3, 28)
+    assert old.annual_min_usd is not None
     assert old.annual_min_usd == pytest.approx(68795, abs=1)  # 1 EUR = 1.3759 USD that day
     assert new.annual_min_usd is not None
     assert new.annual_min_usd < old.annual_min_usd  # the euro was below parity in 2022

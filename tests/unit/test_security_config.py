@@ -6,6 +6,7 @@ import json
 import logging
 import ssl
 from pathlib import Path
+from typing import cast
 
 import pytest
 import redis
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 from stream.cli.main import app
 from stream.config import load_settings, masked_settings
 from stream.errors import FatalError
-from stream.runtime.kafka import client_config
+from stream.runtime.kafka import Role, client_config
 from stream.runtime.preflight import check_redis, refused
 from stream.stores.client import redis_client, security_options
 
@@ -87,10 +88,10 @@ def test_plaintext_by_default_has_no_security_options() -> None:
 
 @pytest.mark.parametrize("role", ["consumer", "producer", "transactional_producer", "admin"])
 def test_sasl_ssl_reaches_every_client_role(
-    monkeypatch: pytest.MonkeyPatch, pem: dict[str, str], role: str
+    monkeypatch: pytest.MonkeyPatch, pem: dict[str, str], role: Role
 ) -> None:
     sasl_ssl(monkeypatch, pem)
-    conf = client_config(load_settings(), role)  # type: ignore[arg-type]
+    conf = client_config(load_settings(), role)
     assert conf["security.protocol"] == "SASL_SSL"
     assert conf["sasl.mechanism"] == "SCRAM-SHA-512"
     assert conf["sasl.username"] == "stream"
@@ -264,6 +265,11 @@ class _Refusing:
         raise self._error
 
 
+def _refusing(error: Exception) -> redis.Redis:
+    """A client whose ping raises `error` (check_redis calls nothing else)."""
+    return cast(redis.Redis, _Refusing(error))
+
+
 def _ssl_failure() -> redis.ConnectionError:
     """What redis-py raises when the handshake fails: the ssl error is the context."""
     failure = redis.ConnectionError("Error 1 connecting to cache:6380. certificate verify failed")
@@ -281,11 +287,11 @@ def _ssl_failure() -> redis.ConnectionError:
 )
 def test_redis_refusals_stop_the_worker(error: Exception, message: str) -> None:
     with pytest.raises(FatalError, match=message):
-        check_redis(_Refusing(error))  # type: ignore[arg-type]
+        check_redis(_refusing(error))
 
 
 def test_redis_merely_away_does_not_stop_the_worker(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        check_redis(_Refusing(redis.ConnectionError("Connection refused")))  # type: ignore[arg-type]
-        check_redis(_Refusing(redis.TimeoutError("Timeout connecting")))  # type: ignore[arg-type]
+        check_redis(_refusing(redis.ConnectionError("Connection refused")))
+        check_redis(_refusing(redis.TimeoutError("Timeout connecting")))
     assert "running without it" in caplog.text

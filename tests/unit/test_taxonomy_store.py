@@ -83,5 +83,5 @@ def test_hot_reload_keeps_the_skill_settings() -> None:
     assert reloaded.taxonomy_version.startswith("2026.2.0-")  # version + content hash
     assert (reloaded.settings.skill_engine, reloaded.settings.skill_evidence) == ("python", True)
     raw = RawPosting(source="t", source_id="1", title="", description="Python 3 and more")
-    tags = reloaded.compute(raw).skills  # type: ignore[attr-defined]
+    tags = dict(reloaded.compute(raw))["skills"]  # (its model is made from the steps)
     assert [(t.name, t.evidence is not None) for t in tags] == [("Python 3", True)]

@@ -30,7 +30,7 @@ def terms(title: str = "", description: str = "", employment_type: str | None = 
     return decide(normalize_text(title), normalize_text(description), employment_type)
 
 
-def years(description: str) -> tuple[float, float | None] | None:
+def years(description: str) -> tuple[float | None, float | None] | None:
     found = terms(description=description).experience_years
     return None if found is None else (found.min, found.max)
 

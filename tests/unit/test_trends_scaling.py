@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -108,7 +108,7 @@ class Instance:
         )
         self.ends: Mapping[int, int] = {}
 
-    async def _ends(self, tps: list[TP]) -> dict[TP, int]:
+    async def _ends(self, tps: Sequence[TP]) -> Mapping[TP, int]:
         return {tp: self.ends[tp.partition] for tp in tps}
 
     def fetch(self, partition: int, upto: int) -> None:

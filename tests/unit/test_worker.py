@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import cast
 
 import pytest
-from confluent_kafka import KafkaError, TopicPartition
+from confluent_kafka import Consumer, KafkaError, Producer, TopicPartition
 from prometheus_client import CollectorRegistry
 
 from stream.committer import Committer
@@ -21,7 +22,7 @@ from stream.errors import FatalError
 from stream.models import EnrichedPosting
 from stream.ops.health import Health
 from stream.ops.metrics import Metrics
-from stream.processing import BatchProcessor
+from stream.processing import BatchProcessor, BatchResult, InRecord
 from stream.runtime.calls import KafkaCalls
 from stream.runtime.sinks import TransactionalSink
 from stream.runtime.watchdog import Watchdog
@@ -67,15 +68,20 @@ class _World:
         self.store = MemoryStore()
         self.metrics = Metrics(CollectorRegistry())
         self.stop = threading.Event()
+
         # Drained and nothing committing: stop, like a SIGTERM when idle. (A batch still in
         # flight may fail and be re-consumed: the worker takes its outcome first.)
-        self.consumer.on_idle = lambda: self.worker.in_flight or self.stop.set()
+        def stop_when_idle() -> None:
+            if not self.worker.in_flight:
+                self.stop.set()
+
+        self.consumer.on_idle = stop_when_idle
+        # The fakes stand in for confluent_kafka's C classes (only the calls the sink and the
+        # worker make), so they are typed as what they replace.
+        consumer = cast(Consumer, self.consumer)
         watchdog = Watchdog(stuck_after_s=60)
         sink = TransactionalSink(
-            self.producer,
-            self.consumer,
-            KafkaCalls(watchdog, pause_s=0),
-            self.metrics,  # type: ignore[arg-type]
+            cast(Producer, self.producer), consumer, KafkaCalls(watchdog, pause_s=0), self.metrics
         )
         processor = BatchProcessor(
             self.settings, enricher, self.store, self.metrics, refresh=refresh
@@ -83,7 +89,7 @@ class _World:
         self.committer = Committer(self.settings, sink, self.store, self.metrics)
         self.worker = Worker(
             self.settings,
-            self.consumer,  # type: ignore[arg-type]
+            consumer,
             sink,
             processor,
             self.committer,
@@ -188,7 +194,9 @@ def test_sigterm_mid_batch_commits_the_batch_then_leaves(enricher: Enricher) -> 
     world.consumer.on_idle = lambda: pytest.fail("consumed again after the stop request")
     original_process = world.worker._processor.process
 
-    def process_then_signal(records, in_flight=None):  # type: ignore[no-untyped-def]
+    def process_then_signal(
+        records: Sequence[InRecord], in_flight: BatchResult | None = None
+    ) -> BatchResult:
         world.stop.set()  # SIGTERM arrives while the batch is being processed
         return original_process(records, in_flight)
 
@@ -209,7 +217,7 @@ def test_after_a_revoke_only_owned_partitions_are_rewound(enricher: Enricher) ->
     # flight, which fails; the worker rewinds what it still owns after consume returns).
     original_consume = world.consumer.consume
 
-    def consume_losing_partition(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+    def consume_losing_partition(num_messages: int, timeout: float) -> list[FakeMessage]:
         if world.consumer.consume_calls == 1:
             world.consumer.before_consume.append(lambda consumer: consumer.revoke(1))
         return original_consume(num_messages, timeout)
@@ -234,7 +242,12 @@ def test_the_enricher_is_refreshed_between_polls_even_when_idle(enricher: Enrich
 
     world = _World(enricher, {0: []}, refresh=refresh)
     idle_polls = iter(range(3))
-    world.consumer.on_idle = lambda: next(idle_polls, None) is None and world.stop.set()
+
+    def stop_after_three_idle_polls() -> None:
+        if next(idle_polls, None) is None:
+            world.stop.set()
+
+    world.consumer.on_idle = stop_after_three_idle_polls
     world.run()
     assert seen[0] == "same"
     assert set(seen[1:]) == {"newer"}  # swapped on the first idle poll, then kept
@@ -250,7 +263,7 @@ def _overlapping(world: _World) -> list[bool]:
     original_process = world.worker._processor.process
     original_commit = world.producer.commit_transaction
 
-    def process(records, in_flight=None):  # type: ignore[no-untyped-def]
+    def process(records: Sequence[InRecord], in_flight: BatchResult | None = None) -> BatchResult:
         if in_flight is not None:
             second_processing.set()
         return original_process(records, in_flight)
@@ -327,7 +340,7 @@ def test_a_revoke_waits_for_the_commit_in_flight(enricher: Enricher) -> None:
 
     original_consume = world.consumer.consume
 
-    def consume(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+    def consume(num_messages: int, timeout: float) -> list[FakeMessage]:
         if world.consumer.consume_calls == 1:  # the consume after the batch was handed over
             world.consumer.before_consume.append(revoke_partition_one)
         return original_consume(num_messages, timeout)
@@ -347,7 +360,7 @@ def test_without_overlap_each_batch_commits_before_the_next_is_consumed(
     committed_at_consume: list[dict[int, int]] = []
     original_consume = world.consumer.consume
 
-    def consume(num_messages: int, timeout: float):  # type: ignore[no-untyped-def]
+    def consume(num_messages: int, timeout: float) -> list[FakeMessage]:
         committed_at_consume.append(dict(world.consumer.committed))
         return original_consume(num_messages, timeout)
 
