@@ -27,7 +27,7 @@ import argparse
 import sys
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +40,9 @@ from stream import codecs  # noqa: E402
 from stream.cli.samples import default_data_dir, linkedin_postings  # noqa: E402
 from stream.committer import Committer  # noqa: E402
 from stream.config import load_settings  # noqa: E402
-from stream.enrich.pipeline import Enricher  # noqa: E402
+from stream.enrich.pipeline import Enricher, Enrichment, PostingBudget  # noqa: E402
 from stream.enrich.skills.taxonomy import Taxonomy  # noqa: E402
+from stream.enrich.step import EnrichmentObserver  # noqa: E402
 from stream.models import RawPosting  # noqa: E402
 from stream.ops.metrics import Metrics  # noqa: E402
 from stream.processing import BatchProcessor, InRecord  # noqa: E402
@@ -103,7 +104,9 @@ def main() -> None:
     compute = Enricher.compute
     # The processor enriches a batch's misses with compute_batch (compute only for a miss
     # it did not foresee); a commit without compute_batch has nothing to wrap there.
-    compute_batch = getattr(Enricher, "compute_batch", None)
+    compute_batch: Callable[..., list[Enrichment | Exception]] | None = getattr(
+        Enricher, "compute_batch", None
+    )
 
     def timed_compute(self: Enricher, raw: RawPosting, observer: Any = None) -> Any:
         began = time.process_time()
@@ -112,10 +115,16 @@ def main() -> None:
         finally:
             inside[0] += time.process_time() - began
 
-    def timed_compute_batch(self: Enricher, *args: Any) -> Any:
+    def timed_compute_batch(
+        self: Enricher,
+        raws: Sequence[RawPosting],
+        observer: EnrichmentObserver | None = None,
+        budget: PostingBudget | None = None,
+    ) -> list[Enrichment | Exception]:
         began = time.process_time()
         try:
-            return compute_batch(self, *args)  # type: ignore[misc]
+            assert compute_batch is not None
+            return compute_batch(self, raws, observer, budget)
         finally:
             inside[0] += time.process_time() - began
 

@@ -23,6 +23,7 @@ from stream.enrich.pipeline import Enricher, Enrichment
 from stream.enrich.registry import STEPS, StepFactory
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.enrich.step import EnrichmentObserver, EnrichmentStep, PreparedPosting
+from stream.enrich.text import normalize_text
 from stream.errors import InvalidMessage
 from stream.models import RawPosting
 from stream.ops.metrics import Metrics
@@ -182,12 +183,10 @@ def test_a_posting_whose_step_raises_fails_alone_as_with_compute(enricher: Enric
 def test_a_posting_whose_text_preparation_raises_fails_alone(
     enricher: Enricher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = pipeline.normalize_text
-
-    def normalize(text: str | None) -> str:
+    def normalize(text: str) -> str:
         if text == "poison":
             raise RuntimeError("cannot normalize")
-        return real(text)
+        return normalize_text(text)
 
     monkeypatch.setattr(pipeline, "normalize_text", normalize)
     raws = [_posting("a"), _posting("b", title="poison"), _posting("c")]
