@@ -25,7 +25,11 @@ posting's fastest of `--rounds` passes per enricher, warm, and the median of the
 per-posting differences. That figure also holds what the pipeline spends per step around
 `run` (spreading each part into the fields, the observer, the larger `Enrichment` model)
 and the cost of the steps sharing the core's caches with the skills scan: benchmarks/
-enrich_speed.py reads it as a difference of medians.
+enrich_speed.py reads it as a difference of medians. Then the same in batch mode
+(`Enricher.compute_batch` over the 500 postings, each step over the whole batch, as the
+worker runs a batch's misses): the median over postings of the paired difference of each
+posting's own step times inside the batch (the pipeline's observer, wall clock), and the
+difference of the two batch times / 500 (per-posting cost of a batch = its time / its size).
 
 `--clock cpu` times with this thread's CPU time instead of the wall clock: on a shared,
 busy machine it leaves out the time other processes took the core (cache misses they cause
@@ -197,6 +201,11 @@ def main() -> int:
         print(f"in the pipeline (Enricher.compute, every step vs skills + salary only, paired "
               f"per posting, warm): the three steps add {added:.1f} us median per posting "
               "(with the pipeline's per-step overhead and the shared caches)")  # fmt: skip
+        median, mean = _batch_added(args.rounds, clocks[args.clock])
+        print(f"in the pipeline in batch mode (Enricher.compute_batch over the 500 postings, "
+              f"every step vs skills + salary only, warm): the three steps add {median:.1f} us "
+              f"median per posting (each posting's own steps, paired), {mean:.1f} us per "
+              "posting by batch time / 500")  # fmt: skip
     return 0
 
 
@@ -231,6 +240,55 @@ def _pipeline_added(rounds: int, clock: Callable[[], int]) -> float:
                     times[i] = elapsed
     full, original = best  # per posting, each enricher's fastest pass
     return statistics.median(a - b for a, b in zip(full, original, strict=True)) / 1000
+
+
+class _OwnSteps:
+    """An EnrichmentObserver summing each posting's own step times inside a batch (the
+    pipeline's wall clock: every step of a posting is observed in the postings' order)."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.seen: dict[str, int] = {}
+        self.totals = [0.0] * count
+
+    def observe(self, enricher: str, seconds: float) -> None:
+        index = self.seen.get(enricher, 0)
+        self.seen[enricher] = index + 1
+        self.totals[index] += seconds
+
+    def salary_dropped(self, dropped: object) -> None:
+        pass
+
+
+def _batch_added(rounds: int, clock: Callable[[], int]) -> tuple[float, float]:
+    """What the three steps add in batch mode, two ways: the median over postings of (full
+    registry - skills and salary only) of each posting's own step times inside the batch
+    (fastest of `rounds` per posting), and the difference of the fastest batch times / 500.
+    The two enrichers alternate batch by batch."""
+    from stream.cli.samples import linkedin_postings
+    from stream.enrich.pipeline import Enricher
+    from stream.enrich.registry import salary_step, skills_step
+    from stream.enrich.skills.taxonomy import Taxonomy
+
+    raws = list(linkedin_postings(LINKEDIN.parents[1]))
+    taxonomy = Taxonomy.bundled()
+    enrichers = (
+        Enricher.build(taxonomy),
+        Enricher.build(taxonomy, factories=(skills_step, salary_step)),
+    )
+    own = [[float("inf")] * len(raws) for _ in enrichers]
+    batch = [float("inf") for _ in enrichers]
+    for enricher in enrichers:  # warm, as _pipeline_added
+        enricher.compute_batch(raws)
+    for _ in range(rounds):
+        for which, enricher in enumerate(enrichers):
+            observer = _OwnSteps(len(raws))
+            started = clock()
+            enricher.compute_batch(raws, observer)
+            batch[which] = min(batch[which], clock() - started)
+            own[which] = [min(a, b) for a, b in zip(own[which], observer.totals, strict=True)]
+    median = statistics.median(a - b for a, b in zip(*own, strict=True)) * 1e6
+    return median, (batch[0] - batch[1]) / len(raws) / 1000
 
 
 if __name__ == "__main__":

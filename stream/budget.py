@@ -88,11 +88,16 @@ class MessageBudget:
             signal.signal(signal.SIGALRM, self._previous)  # type: ignore[arg-type]
             self._active = False
 
-    def start(self) -> None:
-        """One message's work begins: the full budget from now."""
+    def start(self, spent: float = 0.0) -> None:
+        """One message's work begins: the full budget from now, less `spent` seconds the
+        message already used (`Enricher.compute_batch` runs a message's steps in pieces,
+        with other messages' pieces between them)."""
         if self._active:
+            left = self._seconds - spent
+            if left <= 0:  # setitimer(0) would disarm the timer, not fire it
+                raise BudgetExceeded(f"over the {self._seconds:g} s budget")
             self._armed = True
-            signal.setitimer(signal.ITIMER_REAL, self._seconds)
+            signal.setitimer(signal.ITIMER_REAL, left)
 
     def stop(self) -> None:
         """It ended (or failed): an alarm from now on is ignored until the next start."""

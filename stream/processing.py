@@ -190,6 +190,7 @@ class BatchProcessor:
         computed: dict[str, Enrichment] = {}  # duplicates within the batch are computed once
         variant = enricher.cache_variant
         taxonomy_version = enricher.taxonomy_version
+        ready = self._compute_misses(pending, states, cached_values, budget)
         for position, item in enumerate(pending):
             if item.posting_id in latest:
                 previous = latest[item.posting_id]
@@ -206,7 +207,7 @@ class BatchProcessor:
             hit = computed.get(item.cache_key) or (
                 enricher.decode(cached) if cached is not None else None
             )
-            enrichment = hit or self._compute(item, outcomes, budget)
+            enrichment = hit or self._compute(item, outcomes, budget, ready)
             if enrichment is None:
                 continue  # dead-lettered by _compute
             if hit is None:
@@ -254,11 +255,52 @@ class BatchProcessor:
             pending.append(_Pending(index, raw, posting_id, digests, key))
         return pending
 
+    def _compute_misses(
+        self,
+        pending: list[_Pending],
+        states: Sequence[PostingState | None] | None,
+        cached_values: list[bytes | str | None],
+        budget: MessageBudget,
+    ) -> dict[str, Enrichment | Exception]:
+        """Enrich, step by step over the batch (`Enricher.compute_batch`: each step's tables
+        stay in cache), every posting the loop in `_process` will want computed: no cache
+        entry, not an unchanged re-scrape by its stored state, once per cache key. By cache
+        key, the enrichment or the exception `compute` would have raised. A posting the loop
+        decides otherwise (a cache entry that no longer decodes, a state changed by an
+        earlier version in the batch) is computed there alone; one computed here and then not
+        wanted costs time only. Each posting keeps its whole time budget."""
+        enricher = self.enricher
+        variant, taxonomy_version = enricher.cache_variant, enricher.taxonomy_version
+        misses: dict[str, RawPosting] = {}
+        for position, item in enumerate(pending):
+            if cached_values[position] is not None or item.cache_key in misses:
+                continue
+            previous = states[position] if states is not None else None
+            if previous is not None and unchanged_since(
+                previous, item.digests.content, ENRICHER_VERSION, taxonomy_version, variant
+            ):
+                continue
+            misses[item.cache_key] = item.raw
+        if not misses:
+            return {}
+        results = enricher.compute_batch(list(misses.values()), self._observer, budget)
+        return dict(zip(misses, results, strict=True))
+
     def _compute(
-        self, item: _Pending, outcomes: list[Outcome | None], budget: MessageBudget
+        self,
+        item: _Pending,
+        outcomes: list[Outcome | None],
+        budget: MessageBudget,
+        ready: dict[str, Enrichment | Exception],
     ) -> Enrichment | None:
-        """Enrich within the time budget; on failure record the DLQ outcome, return None."""
+        """Enrich within the time budget (taken from `ready` when computed with the batch);
+        on failure record the DLQ outcome, return None."""
         try:
+            done = ready.pop(item.cache_key, None)
+            if isinstance(done, Exception):
+                raise done  # handled below exactly as if `compute` had raised it here
+            if done is not None:
+                return done
             budget.start()
             try:
                 return self.enricher.compute(item.raw, self._observer)

@@ -53,6 +53,16 @@ def _load(name: str) -> ModuleType:
         ("salary_quality", ["--show", "0"], ["price", "linkedin"]),
         ("text_speed", ["--rounds", "1"], ["same output 500/500", "same output 58/58"]),
         (
+            "enrich_speed",
+            ["--rounds", "1", "--limit", "20", "--batch-sizes", "1,7", "--budget", "5"],
+            [
+                "all steps, compute: median",
+                "all steps, compute_batch of 7: median",
+                "skills + salary only, compute_batch of 1: median",
+                "inside the batch",
+            ],
+        ),
+        (
             "normalization_occupation",
             ["--rounds", "1", "--show", "0"],
             ["ISCO unit group accuracy:", "garbage -> null:", "uncached, one core: median"],
@@ -68,7 +78,8 @@ def _load(name: str) -> ModuleType:
                 "warm (",
                 "all         median",
                 "#12 budget:",
-                "in the pipeline",
+                "in the pipeline (",
+                "in the pipeline in batch mode",
             ],
         ),
     ],
