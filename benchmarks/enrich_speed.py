@@ -156,10 +156,10 @@ def report(mode: Mode) -> None:
         print(
             f"{mode.label}, compute_batch of {mode.batch}: {_us(mode.best, mean=True)} per posting "
             f"(batch time / {mode.batch}, over {len(mode.units)} batches); inside the batch, "
-            f"each posting's own steps (its fastest pass, wall clock): {_us(inside)}"
+            f"each posting's own steps (its fastest pass, wall clock): {_us(inside, mean=True)}"
         )
     for name, values in mode.per_step().items():
-        print(f"  {name:<11} {_us(values)}")
+        print(f"  {name:<11} {_us(values, mean=True)}")  # a mean far above the median: a tail
 
 
 def sample_postings(data: Path) -> list[tuple[str, RawPosting]]:

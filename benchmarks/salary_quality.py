@@ -9,7 +9,8 @@ Run: .venv/bin/python benchmarks/salary_quality.py [--show N]
 - linkedin_postings_sample500.csv: agreement of description-only extraction with the
   structured pay; salaries found in postings without structured pay are printed for
   hand-checking (they are either pay the board did not structure, or false positives).
-- median microseconds per posting for extract_salary.
+- median microseconds per posting for extract_salary; mean and p99 of each posting's
+  fastest pass on the CPU clock.
 
 The data is not part of the repository; without ../shared/data this prints a message and
 exits 0.
@@ -242,11 +243,16 @@ def linkedin(
 
 def latency(fx: FxRates, postings: list[tuple[str, str | None]]) -> None:
     samples: list[float] = []
+    # Each posting's fastest pass on this thread's CPU clock: the mean, not the median, is
+    # what the ~20% of descriptions that state pay cost (the rest stop at the money gate).
+    fastest = [float("inf")] * len(postings)
     for _ in range(3):
-        for description, location in postings:
-            t0 = time.perf_counter_ns()
+        for index, (description, location) in enumerate(postings):
+            t0, c0 = time.perf_counter_ns(), time.thread_time_ns()
             extract_salary(None, description, location, fx)
+            cpu = (time.thread_time_ns() - c0) / 1000
             samples.append((time.perf_counter_ns() - t0) / 1000)
+            fastest[index] = min(fastest[index], cpu)
     line = "USD 160,000 – 220,000"
     pay_line: list[float] = []
     for _ in range(2000):
@@ -256,6 +262,11 @@ def latency(fx: FxRates, postings: list[tuple[str, str | None]]) -> None:
     print("\nlatency (extract_salary, median over 3 passes)")
     print(f"  LinkedIn description, no salary_text: median {statistics.median(samples):.0f} µs,")
     print(f"    p95 {statistics.quantiles(samples, n=20)[-1]:.0f} µs")
+    print(
+        f"  same, each posting's fastest of 3 passes (CPU): median "
+        f"{statistics.median(fastest):.1f} µs, mean {statistics.fmean(fastest):.1f} µs, "
+        f"p99 {statistics.quantiles(fastest, n=100)[-1]:.0f} µs"
+    )
     print(f"  pay line only ({line!r}): median {statistics.median(pay_line):.1f} µs")
 
 
