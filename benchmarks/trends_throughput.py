@@ -2,6 +2,7 @@
 
     bash deploy/local/stack.sh start kafka redis
     .venv/bin/python benchmarks/trends_throughput.py [--postings 30000] [--partitions 6]
+    .venv/bin/python benchmarks/trends_throughput.py --processes 2   # two instances
     .venv/bin/python benchmarks/trends_throughput.py --recovery-cells 100000
 
 Throughput: the LinkedIn sample from ../shared/data (or synthetic postings when absent) is
@@ -173,7 +174,6 @@ def start_app(
         "STREAM_TRENDS__STORE": store,
         "STREAM_LOG_LEVEL": "WARNING",
     }
-    # `stream trends --processes` is left out for now (docs/trends.md, Limits): one process.
     args = ["--processes", str(processes)] if processes > 1 else []
     return subprocess.Popen(
         [str(STREAM), "trends", *args], env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
@@ -358,11 +358,12 @@ def main() -> None:
     parser.add_argument("--recovery-cells", type=int, default=0)
     parser.add_argument("--compression", default="zstd", help="of the published change events")
     parser.add_argument("--store", default="memory://", help="memory:// or rocksdb://")
+    parser.add_argument("--processes", type=int, default=1, help="stream trends --processes")
     args = parser.parse_args()
     if args.recovery_cells:
         recovery(args.recovery_cells, args.partitions, args.store)
     else:
-        throughput(args.postings, args.partitions, args.compression, args.store, processes=1)
+        throughput(args.postings, args.partitions, args.compression, args.store, args.processes)
 
 
 if __name__ == "__main__":
