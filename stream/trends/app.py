@@ -190,6 +190,7 @@ class Trends:
             self._end_offsets,
             self.metrics,
             self.owned,
+            self.empty.empty_through,
         )
         self.holes = HoleReader(settings.kafka.bootstrap_servers, self.source_name)
         self._counted_at = -1e9

@@ -169,6 +169,15 @@ class EmptyOffsets:
         with self._lock:
             return without(missing, list(self._ranges.get(partition, [])))
 
+    def empty_through(self, partition: int, offset: int) -> int:
+        """`offset` (applied through), or the last offset of a known-empty range right
+        after it: a partition applied up to a trailing marker is caught up."""
+        with self._lock:
+            for start, end in self._ranges.get(partition, []):
+                if start <= offset + 1 < end:
+                    return end - 1
+        return offset
+
     def forget_below(self, partition: int, offset: int) -> None:
         """Drop what lies at or below `offset` (applied through): bounded memory."""
         with self._lock:
