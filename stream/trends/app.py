@@ -342,6 +342,13 @@ class Trends:
             m.labels("late").inc(plan.late)
             m.labels("unreadable").inc(plan.unreadable)
             m.labels("replayed").inc(plan.replayed)
+            if plan.twice:
+                # Rare and worth seeing: where Faust's delivery is not what it promises.
+                log.info(
+                    "partition %d: %d offset(s) delivered twice in one batch, applied once",
+                    plan.partition,
+                    plan.twice,
+                )
 
     # --- messages Faust did not deliver -------------------------------------------------
 

@@ -163,6 +163,7 @@ class Plan:
     fresh: list[tuple[int, Fact]] = field(default_factory=list)  # (offset, fact) to claim
     late: int = 0
     replayed: int = 0  # at or below the progress offset: applied before a crash
+    twice: int = 0  # of those, copies of an earlier item of this batch (Faust delivered twice)
     unreadable: int = 0
     progress: Progress = field(default_factory=Progress)  # after the batch
 
@@ -190,6 +191,8 @@ def plan_batch(
     for offset, fact in items:
         if offset <= progress.offset:
             plan.replayed += 1
+            if offset > start.offset:
+                plan.twice += 1
             continue
         progress.offset = max(progress.offset, offset)
         if fact is None:
