@@ -886,14 +886,6 @@ def test_two_processes_publish_and_answer_exactly_like_one(world: World) -> None
     assert world.stop(parent) == 0, world.log()
 
 
-@pytest.mark.skip(
-    reason=(
-        "known bug (docs/trends.md, Limits): 2 of 11 runs on 2026-12-06 (10:15-10:49 UTC) "
-        "published one posting too many on a day (skill23 348 against 347, kafka 9 against "
-        "8; no message read by the hole reader in the first), so several instances are not "
-        "exact after a kill -9 yet and `--processes` / replicas are left out until found"
-    )
-)
 def test_kill_9_of_one_of_two_instances_changes_nothing(world: World) -> None:
     """Two instances; kill -9 the publisher (the owner of partition 0) mid-window: its
     partition moves to the survivor, then it restarts and takes one back. Every published
