@@ -2,15 +2,19 @@
 
     bash deploy/local/stack.sh start kafka redis
     .venv/bin/python benchmarks/trends_throughput.py [--postings 30000] [--partitions 6]
+    .venv/bin/python benchmarks/trends_throughput.py --processes 2   # two instances
+    .venv/bin/python benchmarks/trends_throughput.py --transaction-size 200   # as exactly_once
     .venv/bin/python benchmarks/trends_throughput.py --recovery-cells 100000
 
 Throughput: the LinkedIn sample from ../shared/data (or synthetic postings when absent) is
 enriched in-process once, so every change event carries the skills, pay and location the
 real enricher finds (the real skill counts). `--postings` change events (10% `updated`,
 unique ids and hashes, event times in order over 3 days) are published to a topic of their
-own first; then `stream trends` starts and reads them. Postings per second is measured from
-the first counted event to the last event read (the app's counters, polled on /metrics
-every 0.2 s), so start-up and rebalance are reported apart.
+own first (`--transaction-size N`: in transactions of N events, as the enrichment worker
+writes them in exactly_once mode, one per batch: a marker offset then follows each
+transaction in each partition); then `stream trends` starts and reads them. Postings per
+second is measured from the first counted event to the last event read (the app's
+counters, polled on /metrics every 0.2 s), so start-up and rebalance are reported apart.
 
 Recovery: `--recovery-cells N` writes N cells straight into the changelog topic of a fresh
 app id (as the app itself would have), then starts `stream trends` and times it from
@@ -173,7 +177,6 @@ def start_app(
         "STREAM_TRENDS__STORE": store,
         "STREAM_LOG_LEVEL": "WARNING",
     }
-    # `stream trends --processes` is left out for now (docs/trends.md, Limits): one process.
     args = ["--processes", str(processes)] if processes > 1 else []
     return subprocess.Popen(
         [str(STREAM), "trends", *args], env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT
@@ -185,7 +188,14 @@ def stop(process: subprocess.Popen[bytes]) -> int:
     return process.wait(120)
 
 
-def throughput(count: int, partitions: int, compression: str, store: str, processes: int) -> None:
+def throughput(
+    count: int,
+    partitions: int,
+    compression: str,
+    store: str,
+    processes: int,
+    transaction_size: int = 0,
+) -> None:
     templates = enriched_templates()
     skills = sum(len(t.skills) for t in templates) / len(templates)
     paid = sum(1 for t in templates if t.salary and t.salary.annual_max_usd) / len(templates)
@@ -194,16 +204,25 @@ def throughput(count: int, partitions: int, compression: str, store: str, proces
     source = f"{run}.postings.changes"
     create(source, partitions)
     # zstd by default, as the enrichment worker produces postings.changes.
-    producer = Producer(
-        {"bootstrap.servers": BOOTSTRAP, "linger.ms": 20, "compression.type": compression}
-    )
-    for key, value in items:
+    config = {"bootstrap.servers": BOOTSTRAP, "linger.ms": 20, "compression.type": compression}
+    if transaction_size:
+        config["transactional.id"] = f"{run}-tx"
+    producer = Producer(config)
+    if transaction_size:
+        producer.init_transactions(30)
+    for index, (key, value) in enumerate(items):
+        if transaction_size and index % transaction_size == 0:
+            if index:
+                producer.commit_transaction(60)
+            producer.begin_transaction()
         while True:
             try:
                 producer.produce(source, value, key)
                 break
             except BufferError:
                 producer.poll(0.1)
+    if transaction_size:
+        producer.commit_transaction(60)
     assert producer.flush(60) == 0
     port = 16100 + os.getpid() % 500
     log = Path(f"/tmp/{run}.log")
@@ -238,13 +257,22 @@ def throughput(count: int, partitions: int, compression: str, store: str, proces
     replayed = values.get('stream_trends_events_total{outcome="replayed"}', 0)
     print(
         f"change events: {count} over {partitions} partitions ({compression}), "
-        f"{len(templates)} real templates, store {store}, {processes} process(es)"
+        f"{len(templates)} real templates, store {store}, {processes} process(es), "
+        + (f"in transactions of {transaction_size}" if transaction_size else "no transactions")
     )
     print(f"  load average at the end: {os.getloadavg()[0]:.2f} (1 min)")
     print(f"  skills per posting {skills:.1f}, with USD pay {paid:.0%}")
     print(
         f"  counted {counted:.0f}, replayed {replayed:.0f}, "
         f"cells {values.get('stream_trends_cells', 0):.0f}"
+    )
+    reads = {
+        found: values.get(f'stream_trends_hole_reads_total{{found="{found}"}}', 0)
+        for found in ("empty", "messages")
+    }
+    print(
+        f"  broker reads of offsets missing from a batch: {reads['empty']:.0f} found empty, "
+        f"{reads['messages']:.0f} found messages"
     )
     print(f"  start-up to the measured stretch: {first_at - started:.1f} s")
     print(f"  measured: {count - first_read:.0f} events in {done - first_at:.1f} s")
@@ -358,11 +386,22 @@ def main() -> None:
     parser.add_argument("--recovery-cells", type=int, default=0)
     parser.add_argument("--compression", default="zstd", help="of the published change events")
     parser.add_argument("--store", default="memory://", help="memory:// or rocksdb://")
+    parser.add_argument("--processes", type=int, default=1, help="stream trends --processes")
+    parser.add_argument(
+        "--transaction-size", type=int, default=0, help="publish in transactions of N events"
+    )
     args = parser.parse_args()
     if args.recovery_cells:
         recovery(args.recovery_cells, args.partitions, args.store)
     else:
-        throughput(args.postings, args.partitions, args.compression, args.store, processes=1)
+        throughput(
+            args.postings,
+            args.partitions,
+            args.compression,
+            args.store,
+            args.processes,
+            args.transaction_size,
+        )
 
 
 if __name__ == "__main__":

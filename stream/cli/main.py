@@ -118,11 +118,25 @@ def run(
 
 
 @app.command()
-def trends() -> None:
+def trends(
+    processes: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Instances in the consumer group (one per core); instance i serves "
+            "web_port + i and keeps its data under data_dir/i.",
+        ),
+    ] = 1,
+) -> None:
     """The market-trends app (faust-streaming): skill demand and pay per day (docs/trends.md)."""
+    settings = _settings()
+    if processes > 1:
+        from stream.trends.processes import supervise
+
+        raise typer.Exit(supervise(settings, processes))
     from stream.trends.app import Trends  # Faust is imported only by this command
 
-    Trends(_settings()).run()
+    Trends(settings).run()
 
 
 @app.command()

@@ -443,6 +443,15 @@ class TrendsMetrics:
             "Source partitions this trends instance owns.",
             registry=registry,
         )
+        # Broker reads of source offsets a batch lacked (`stream/trends/holes.py`), by what
+        # they found: "messages" Faust did not deliver (read and applied), or "empty"
+        # (offsets without a record that no fetch of this instance had shown as such).
+        self.hole_reads = Counter(
+            "stream_trends_hole_reads_total",
+            "Broker reads of source offsets missing from a batch, by what they found.",
+            ["found"],
+            registry=registry,
+        )
         # Seconds the last table recovery took (from the rebalance that started it to the
         # table serving), so a slow restart shows without reading the log.
         self.recovery_seconds = Gauge(

@@ -163,6 +163,7 @@ class Plan:
     fresh: list[tuple[int, Fact]] = field(default_factory=list)  # (offset, fact) to claim
     late: int = 0
     replayed: int = 0  # at or below the progress offset: applied before a crash
+    twice: int = 0  # of those, copies of an earlier item of this batch (Faust delivered twice)
     unreadable: int = 0
     progress: Progress = field(default_factory=Progress)  # after the batch
 
@@ -173,13 +174,25 @@ def plan_batch(
     items: Iterable[tuple[int, Fact | None]],
     grace_s: float,
 ) -> Plan:
-    """Sort a partition's batch (in offset order) into fresh, late, replayed, unreadable."""
+    """Sort a partition's batch (in offset order) into fresh, late, replayed, unreadable.
+
+    An offset at or below the progress *so far* is replayed: below the record's, it was
+    applied before a crash; at or below an earlier item of this very batch, Faust delivered
+    it twice. It does at the end of a table recovery (`Recovery.on_recovery_completed`):
+    the flow and the source partitions are resumed before `perform_seek()` is awaited, so
+    the fetcher hands the agent messages from the partition's position and, after the
+    seek to the committed offset, the same messages again, into the same batch. Both
+    copies would win their claims (the same message, the same token) and count twice
+    (docs/trends.md, "Messages Faust delivers twice").
+    """
     start = Progress.of(table, partition)
     plan = Plan(partition, progress=Progress(start.offset, start.watermark, start.closed_day))
     progress = plan.progress
     for offset, fact in items:
-        if offset <= start.offset:
+        if offset <= progress.offset:
             plan.replayed += 1
+            if offset > start.offset:
+                plan.twice += 1
             continue
         progress.offset = max(progress.offset, offset)
         if fact is None:

@@ -21,6 +21,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from faust.types import TP, TopicT
@@ -28,6 +29,7 @@ from faust.types import TP, TopicT
 from stream.ops.metrics import PAY_QUANTILES, TOP_COUNTRIES, TOP_N, TrendsMetrics
 from stream.trends import report
 from stream.trends.cells import (
+    Progress,
     cells_of,
     closes,
     expired,
@@ -63,6 +65,7 @@ class Publisher:
         end_offsets: EndOffsets,
         metrics: TrendsMetrics,
         owned: Callable[[], set[int]],
+        empty_through: Callable[[int, int], int] = lambda partition, offset: offset,
     ) -> None:
         self.cells = cells  # the Faust table: this instance's own partitions
         self.view = view  # every partition, read back from the changelog
@@ -75,6 +78,9 @@ class Publisher:
         # The source partitions this instance owns *now*: asked again right before every
         # write, after any await, so that nothing is written for a partition lost meanwhile.
         self.owned = owned
+        # (partition, applied offset) -> the offset up to which the source is applied or
+        # holds no record (`holes.EmptyOffsets.empty_through`): past a trailing marker.
+        self.empty_through = empty_through
         self._ends: dict[int, int | None] = {}
         self._ends_at = -1e9
         self._published: int | None = None  # the newest day this instance published
@@ -137,6 +143,15 @@ class Publisher:
             return
         progress = self.progress()  # under the lock: no batch between this and the write
         own = self.owned()
+        for partition in own:
+            # A partition whose last records are followed by offsets without a record (the
+            # marker of the worker's last transaction) is caught up, not pending: its
+            # progress moves over them, or an idle partition would hold every day open.
+            record = progress[partition] or Progress()
+            through = self.empty_through(partition, record.offset)
+            if through > record.offset:
+                record = progress[partition] = replace(record, offset=through)
+                self.cells[progress_key(partition)] = record.to_data()
         for partition, record in closes(progress, own, ends, self.t.grace_s).items():
             self.cells[progress_key(partition)] = record.to_data()
 

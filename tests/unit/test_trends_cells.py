@@ -86,6 +86,27 @@ def test_a_change_event_delivered_twice_counts_once() -> None:
     assert count(table) == 1
 
 
+def test_a_message_delivered_twice_in_one_batch_counts_once() -> None:
+    # Faust hands the agent the same offsets twice, into one batch, when a table recovery
+    # ends (the fetcher runs while it seeks back to the committed offset). Both copies
+    # are the same message: the same claim token, so both would win their claims.
+    events = [
+        (o, ev(f"b:{o}", f"h{o}", D0 + H + o, skills=["python", "sql"][: 1 + o % 2]))
+        for o in range(6)
+    ]
+    clean = run([(0, events)])
+    table: dict[str, Any] = {}
+    claims = FakeClaims()
+    twice = events[:4] + events[2:]  # offsets 0 1 2 3 2 3 4 5, sorted as the app sorts
+    items = sorted(((o, fact(e)) for o, e in twice), key=lambda item: item[0])
+    plan = plan_batch(table, 0, items, 6 * H)
+    assert [o for o, _ in plan.fresh] == [0, 1, 2, 3, 4, 5]
+    assert plan.replayed == plan.twice == 2
+    assert commit_batch(table, plan, claims.decide("src", 0, plan.fresh)) == 6
+    assert table == clean
+    assert count(table) == 6
+
+
 def test_country_cells_and_pay() -> None:
     table: dict[str, Any] = {}
     claims = FakeClaims()

@@ -307,3 +307,45 @@ def test_the_view_applies_writes_and_tombstones_in_order() -> None:
     assert view.records == {}
     assert parse_record_key("0|published") is None
     assert progress_key(0) not in view.snapshot()
+
+
+@pytest.mark.parametrize("marker_known", [True, False])
+def test_an_idle_partition_ending_in_a_marker_does_not_hold_the_days_open(
+    marker_known: bool,
+) -> None:
+    """The worker's transactions leave a marker after the last record of each partition
+    they wrote: an idle partition's end offset is one past its last record. Known as empty
+    (`holes.EmptyOffsets`, from the consumer's own fetch), it is caught up: its progress
+    moves over the marker and the days close on the other partitions' watermarks."""
+    from stream.trends.holes import EmptyOffsets
+
+    outputs = (Topic(), Topic(), Topic())
+    instance = Instance(
+        Changelog(dict.fromkeys(range(PARTITIONS), 0)), set(range(PARTITIONS)), outputs
+    )
+    empty = EmptyOffsets("src")
+    instance.publisher.empty_through = empty.empty_through
+    claims = FakeClaims()
+    table = instance.table
+    # Partition 0 moves on to day B + 7 h; partition 1 stopped on day A, then a marker.
+    step(
+        table,
+        claims,
+        0,
+        [
+            (0, change_event("x:1", "h1", D0 + H, ["s1"])),
+            (1, change_event("x:2", "h2", D0 + DAY + 7 * H, ["s1"])),
+        ],
+    )
+    step(table, claims, 1, [(0, change_event("z:1", "h3", D0 + 2 * H, ["s2"]))])
+    if marker_known:
+        empty.note(1, 1, 2)
+    instance.ends = {0: 2, 1: 2, 2: 0, 3: 0}
+    asyncio.run(instance.publisher.tick())
+    closed = Progress.of(table, 1).closed_day
+    if marker_known:
+        assert Progress.of(table, 1).offset == 1
+        assert closed == 20_000  # day A: partition 0's watermark is past its grace
+    else:
+        assert closed is not None
+        assert closed < 20_000  # held by its own watermark (day A, 2 h)
