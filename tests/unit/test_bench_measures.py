@@ -10,6 +10,7 @@ from benchmarks.measures import (
     cpu_ticks,
     descendants,
     fmt,
+    group_settled,
     is_stack_process,
     machine_jiffies,
     parent_pid,
@@ -74,3 +75,14 @@ def test_table_and_cells() -> None:
     assert fmt(math.nan, ".2f", "x") == "-"
     assert fmt(1234.5, ",.0f", "/s") == "1,234/s"
     assert table(["a", "b"], [["1", "2"]]) == "| a | b |\n|---|---|\n| 1 | 2 |"
+
+
+def test_group_settled_waits_for_every_member_and_a_stable_group() -> None:
+    # The first child of `--processes 2` owns all six partitions before the second joins:
+    # every partition is owned, but the group is not ready for a pass of two workers.
+    assert not group_settled(True, [[0, 1, 2, 3, 4, 5]], 6, members=2)
+    assert not group_settled(True, [[0, 1, 2, 3, 4, 5], []], 6, members=2)
+    assert not group_settled(False, [[0, 1, 2], [3, 4, 5]], 6, members=2)  # rebalancing
+    assert not group_settled(True, [[0, 1, 2], [3, 4]], 6, members=2)  # partition 5 unowned
+    assert group_settled(True, [[0, 2, 4], [1, 3, 5]], 6, members=2)
+    assert group_settled(True, [[0, 1, 2, 3, 4, 5]], 6, members=1)
