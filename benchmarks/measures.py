@@ -108,3 +108,15 @@ def group_settled(
         and all(assignments)
         and owned == set(range(partitions))
     )
+
+
+def steady_rate(arrivals: Sequence[float], low: float = 0.1, high: float = 0.9) -> float:
+    """Outputs per second between the arrival of the `low` and the `high` fraction of
+    them: the rate once the pipeline is full, without its filling (first consume, first
+    transaction) and draining (last commit, the reader's poll), which a pass of a few
+    seconds pays in full. NaN with too few arrivals to tell."""
+    ordered = sorted(arrivals)
+    first, last = int(len(ordered) * low), int(len(ordered) * high) - 1
+    if last <= first or ordered[last] <= ordered[first]:
+        return math.nan
+    return (last - first) / (ordered[last] - ordered[first])
