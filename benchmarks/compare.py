@@ -15,7 +15,8 @@ Rows (each on topics, a consumer group and a Redis prefix of its own, 6 partitio
                      duplicate (same content under new ids: cache hits); --processes 2 cold
   quix-streams       peers/quix_peer.py (exactly-once), in .venv-peers (made on demand)
   faust-streaming    peers/faust_peer.py (exactly-once; at-least-once if that fails)
-Each system is started and waited on until its group owns every partition, then the
+Each system is started and waited on until its group is stable with every member (both
+processes of --processes 2) owning part of the input and every partition owned, then the
 postings are published (as fast as the producer goes) and the pass ends when a
 read_committed reader of the output has seen every posting's key (a rescrape produces
 nothing: it ends when the group's committed offsets reach the end of the input). Rate is
