@@ -15,7 +15,8 @@ Rows (each on topics, a consumer group and a Redis prefix of its own, 6 partitio
                      duplicate (same content under new ids: cache hits); --processes 2 cold
   quix-streams       peers/quix_peer.py (exactly-once), in .venv-peers (made on demand)
   faust-streaming    peers/faust_peer.py (exactly-once; at-least-once if that fails)
-Each system is started and waited on until its group owns every partition, then the
+Each system is started and waited on until its group is stable with every member (both
+processes of --processes 2) owning part of the input and every partition owned, then the
 postings are published (as fast as the producer goes) and the pass ends when a
 read_committed reader of the output has seen every posting's key (a rescrape produces
 nothing: it ends when the group's committed offsets reach the end of the input). Rate is
@@ -48,19 +49,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import redis
-from confluent_kafka import Consumer, TopicPartition
+from confluent_kafka import Consumer, ConsumerGroupState, TopicPartition
 from confluent_kafka.admin import AdminClient
 from harness import REPO, Publisher, Reader, SharedStack, Worker, World
 from measures import (
     cpu_ticks,
     descendants,
     fmt,
+    group_settled,
     is_stack_process,
     machine_jiffies,
     parent_pid,
     percentile,
     rss_bytes,
     slope,
+    steady_rate,
     table,
 )
 from worker_throughput import postings
@@ -230,20 +233,24 @@ def _zombie(pid: int) -> bool:
     return stat is None or stat[stat.rindex(")") + 2] == "Z"
 
 
-def group_owns_all(world: World, admin: AdminClient) -> bool:
-    """Every partition of the input topic assigned to a member of the system's group."""
+def group_ready(world: World, admin: AdminClient, members: int) -> bool:
+    """The system's group is stable with `members` members, each owning part of the input
+    topic, and every partition owned (measures.group_settled)."""
     group = world.settings.kafka.group_id
     try:
         description = admin.describe_consumer_groups([group])[group].result(timeout=10)
     except Exception:  # the group does not exist yet
         return False
-    owned = {
-        tp.partition
+    assignments = [
+        [
+            tp.partition
+            for tp in (member.assignment.topic_partitions if member.assignment else [])
+            if tp.topic == world.topic("raw")
+        ]
         for member in description.members
-        for tp in (member.assignment.topic_partitions if member.assignment else [])
-        if tp.topic == world.topic("raw")
-    }
-    return len(owned) == world.partitions
+    ]
+    stable = description.state == ConsumerGroupState.STABLE
+    return group_settled(stable, assignments, world.partitions, members)
 
 
 def output_offsets(world: World) -> int:
@@ -256,14 +263,19 @@ def output_offsets(world: World) -> int:
         consumer.close()
 
 
-def wait_ready(name: str, world: World, admin: AdminClient, child: Child, timeout_s: float) -> None:
-    """Until the system's group owns every input partition (started, joined, assigned)."""
+def wait_ready(
+    name: str, world: World, admin: AdminClient, child: Child, timeout_s: float, members: int = 1
+) -> float:
+    """Until the system's group is settled: `members` members (the processes of
+    `--processes N`), every input partition assigned, no rebalance under way. Returns the
+    seconds that took from the child's start (start-up, joining, assignment)."""
     wait_for(
-        lambda: group_owns_all(world, admin),
-        f"{name}: its group owning all {world.partitions} partitions",
+        lambda: group_ready(world, admin, members),
+        f"{name}: its group of {members} owning all {world.partitions} partitions, stable",
         timeout_s,
         child.watched,
     )
+    return time.monotonic() - child.started
 
 
 def committed_total(world: World, consumer: Consumer) -> int:
@@ -331,6 +343,12 @@ def run_pass(
         publisher.stop()
     peak, steady = watched.memory(started)
     latencies = [reader.first_seen[k] - t for k, t in published.items()] if produces else []
+    full = ""
+    if produces:
+        # Beside the start-to-end rate: the rate once the pipeline is full. A pass of a few
+        # seconds pays the first consume and transaction and the last commit in full.
+        full = f"steady {steady_rate([reader.first_seen[k] for k in published]):,.0f}/s"
+        full += " (10-90% of outputs); "
     return Row(
         system,
         pass_name,
@@ -342,7 +360,8 @@ def run_pass(
         rss_steady_mb=steady,
         # How long handing the postings to the producer took: a ceiling row close to it
         # measures the benchmark's publisher, not the system.
-        note=f"published in {max(published.values()) - min(published.values()):.1f} s; "
+        note=full
+        + f"published in {max(published.values()) - min(published.values()):.1f} s; "
         + machine.note(len(items)),
     )
 
@@ -390,6 +409,8 @@ class Child:
             command, stdout=self._handle, stderr=subprocess.STDOUT, env=env or dict(os.environ)
         )
         self.watched = Watched(self.process.pid)
+        self.started = time.monotonic()
+        self.members = 1  # consumer-group members it runs (stream run --processes N: N)
 
     def stop(self) -> None:
         self.watched.stop()
@@ -476,7 +497,7 @@ class Bench:
             reader.start()
             try:
                 admin = AdminClient(client_config(world.settings, "admin"))
-                wait_ready(name, world, admin, child, self.timeout_s)
+                ready_s = wait_ready(name, world, admin, child, self.timeout_s, child.members)
                 port = getattr(child, "metrics_port", None)
                 for pass_name, items, produces in passes:
                     rows.append(
@@ -496,7 +517,10 @@ class Bench:
                 # offsets the reader never sees. None means no transaction committed.
                 markers = output_offsets(world) - reader.count()
                 for row in rows:
-                    row.note += f"; {markers:,} transaction markers in the output topic"
+                    row.note += (
+                        f"; {markers:,} transaction markers in the output topic"
+                        f"; started and assigned {ready_s:.0f} s before the first pass"
+                    )
                     if markers == 0 and name != "copy loop (plain)":
                         row.note += ": its output was NOT written in transactions"
             except RowError as failure:
@@ -567,6 +591,8 @@ class WorkerChild(Child):
         self._handle = log.open("ab")
         self.process = worker.process
         self.watched = Watched(self.process.pid)
+        self.started = time.monotonic()
+        self.members = int(args[args.index("--processes") + 1]) if args else 1
 
 
 # --- the rows ------------------------------------------------------------------------------
@@ -725,7 +751,7 @@ def half_load(bench: Bench, seconds: float, memory: bool) -> list[Row]:
         reader.start()
         try:
             admin = AdminClient(client_config(world.settings, "admin"))
-            wait_ready("stream run", world, admin, child, bench.timeout_s)
+            wait_ready("stream run", world, admin, child, bench.timeout_s, child.members)
             full = run_pass(
                 "stream run", "cold, max rate", world, child.watched, reader,
                 bench.items("max-"), bench.timeout_s,

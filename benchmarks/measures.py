@@ -90,3 +90,33 @@ def is_stack_process(cmdline: bytes) -> bool:
     # Redis rewrites its title ("redis-server 127.0.0.1:6379", one string).
     program = cmdline.replace(b"\0", b" ").split(b" ", 1)[0]
     return b"kafka.Kafka" in cmdline.split(b"\0") or program.endswith(b"redis-server")
+
+
+def group_settled(
+    stable: bool, assignments: Sequence[Sequence[int]], partitions: int, members: int
+) -> bool:
+    """A consumer group ready for a pass: stable (no rebalance under way), `members`
+    members, each owning at least one partition, and every partition owned.
+
+    "Every partition owned" alone is not enough for `stream run --processes 2`: the child
+    that finishes loading first owns all six partitions until the second joins, so a pass
+    started then measures the second's start-up and the rebalance, not two workers."""
+    owned = {partition for owned_by in assignments for partition in owned_by}
+    return (
+        stable
+        and len(assignments) == members
+        and all(assignments)
+        and owned == set(range(partitions))
+    )
+
+
+def steady_rate(arrivals: Sequence[float], low: float = 0.1, high: float = 0.9) -> float:
+    """Outputs per second between the arrival of the `low` and the `high` fraction of
+    them: the rate once the pipeline is full, without its filling (first consume, first
+    transaction) and draining (last commit, the reader's poll), which a pass of a few
+    seconds pays in full. NaN with too few arrivals to tell."""
+    ordered = sorted(arrivals)
+    first, last = int(len(ordered) * low), int(len(ordered) * high) - 1
+    if last <= first or ordered[last] <= ordered[first]:
+        return math.nan
+    return (last - first) / (ordered[last] - ordered[first])

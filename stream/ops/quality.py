@@ -18,6 +18,7 @@ tenth of the worker's time outside enrichment.
 
 from __future__ import annotations
 
+import collections
 import re
 from collections.abc import Iterable
 from typing import Final
@@ -50,26 +51,60 @@ def currency_resolution(salary: Salary) -> str:
 
 
 def observe_postings(metrics: Metrics, postings: Iterable[EnrichedPosting]) -> None:
-    """Count published postings in the quality metrics: one increment per series touched."""
-    tally = Tally()
+    """Count published postings in the quality metrics: one increment per series touched.
+
+    Counted into plain Counters keyed by label values (one dict update per event; the skill
+    categories of a posting in one `Counter.update`) and applied per series at the end:
+    a `Tally.add` call per field and per tag was most of this function's ~14 µs a posting.
+    tests/unit/test_metrics.py holds the result equal to counting one posting at a time."""
+    by_source: collections.Counter[str] = collections.Counter()
+    resolved: collections.Counter[tuple[str, str]] = collections.Counter()
+    categories: collections.Counter[str] = collections.Counter()
+    found: collections.Counter[str] = collections.Counter()
+    resolution: collections.Counter[str] = collections.Counter()
+    usd: collections.Counter[str] = collections.Counter()
+    parse_failures = 0
+    labels: dict[str, str] = {}  # source -> its label, once per batch
+    skill_counts = metrics.skills_per_posting.observe
     for posting in postings:
-        source = source_label(metrics, posting.source)
-        tally.add(metrics.postings_by_source, source)
+        source = labels.get(posting.source)
+        if source is None:
+            source = labels[posting.source] = source_label(metrics, posting.source)
+        by_source[source] += 1
         for name in NORMALIZED_FIELDS:
             if getattr(posting, name):
-                tally.add(metrics.field_resolved, name)
-                tally.add(metrics.field_resolved_by_source, name, source)
-        metrics.skills_per_posting.observe(len(posting.skills))
-        for tag in posting.skills:
-            tally.add(metrics.skill_tags, tag.category)
+                resolved[name, source] += 1
+        skills = posting.skills
+        skill_counts(len(skills))
+        if skills:
+            categories.update([tag.category for tag in skills])
         salary = posting.salary
         if salary is None:
             if posting.salary_text and posting.salary_text.strip():
-                tally.add(metrics.salary_parse_failures)
+                parse_failures += 1
             continue
         currency = salary.currency or "unknown"
-        tally.add(metrics.salary_found, currency)
-        tally.add(metrics.salary_currency, currency_resolution(salary))
+        found[currency] += 1
+        resolution[currency_resolution(salary)] += 1
         if salary.annual_min_usd is not None or salary.annual_max_usd is not None:
-            tally.add(metrics.salary_usd, currency)
+            usd[currency] += 1
+    tally = Tally()
+    for source, count in by_source.items():
+        tally.add(metrics.postings_by_source, source, amount=count)
+    fields: collections.Counter[str] = collections.Counter()
+    for (name, source), count in resolved.items():
+        fields[name] += count
+        tally.add(metrics.field_resolved_by_source, name, source, amount=count)
+    for name, count in fields.items():
+        tally.add(metrics.field_resolved, name, amount=count)
+    for counter, counts in (
+        (metrics.skill_tags, categories),
+        (metrics.salary_found, found),
+        (metrics.salary_currency, resolution),
+        (metrics.salary_usd, usd),
+    ):
+        for label, count in counts.items():
+            tally.add(counter, label, amount=count)
+    if parse_failures:
+        tally.add(metrics.salary_parse_failures, amount=parse_failures)
     tally.flush()

@@ -10,12 +10,14 @@ from benchmarks.measures import (
     cpu_ticks,
     descendants,
     fmt,
+    group_settled,
     is_stack_process,
     machine_jiffies,
     parent_pid,
     percentile,
     rss_bytes,
     slope,
+    steady_rate,
     table,
 )
 
@@ -74,3 +76,25 @@ def test_table_and_cells() -> None:
     assert fmt(math.nan, ".2f", "x") == "-"
     assert fmt(1234.5, ",.0f", "/s") == "1,234/s"
     assert table(["a", "b"], [["1", "2"]]) == "| a | b |\n|---|---|\n| 1 | 2 |"
+
+
+def test_group_settled_waits_for_every_member_and_a_stable_group() -> None:
+    # The first child of `--processes 2` owns all six partitions before the second joins:
+    # every partition is owned, but the group is not ready for a pass of two workers.
+    assert not group_settled(True, [[0, 1, 2, 3, 4, 5]], 6, members=2)
+    assert not group_settled(True, [[0, 1, 2, 3, 4, 5], []], 6, members=2)
+    assert not group_settled(False, [[0, 1, 2], [3, 4, 5]], 6, members=2)  # rebalancing
+    assert not group_settled(True, [[0, 1, 2], [3, 4]], 6, members=2)  # partition 5 unowned
+    assert group_settled(True, [[0, 2, 4], [1, 3, 5]], 6, members=2)
+    assert group_settled(True, [[0, 1, 2, 3, 4, 5]], 6, members=1)
+
+
+def test_steady_rate_leaves_out_filling_and_draining() -> None:
+    # 100 outputs: ten in a slow first second, eighty at 100/s, ten in a slow last second.
+    arrivals = [i * 0.1 for i in range(10)]
+    arrivals += [1.0 + i * 0.01 for i in range(80)]
+    arrivals += [1.8 + i * 0.1 for i in range(10)]
+    assert steady_rate(arrivals) == pytest.approx(100.0)
+    assert steady_rate(list(reversed(arrivals))) == pytest.approx(100.0)  # any order
+    assert math.isnan(steady_rate([1.0, 1.0, 1.0]))
+    assert math.isnan(steady_rate([]))

@@ -5,13 +5,22 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from stream import codecs
+from stream.changes import change_event, state_of
+from stream.cli.samples import linkedin_postings
+from stream.enrich.pipeline import Enricher, content_digests
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.errors import InvalidMessage
+from stream.models import RawPosting
+
+NOW = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
 
 VALID = {"source": "b", "source_id": "1", "title": "Engineer", "description": "Python"}
 
@@ -173,3 +182,79 @@ def test_the_fast_path_agrees_with_the_careful_one_on_any_bytes(value: bytes) ->
 )
 def test_the_fast_path_agrees_with_the_careful_one_on_edge_cases(value: bytes) -> None:
     assert _decoded(value) == _careful(value)
+
+
+# -- encode: the serializer's bytes are model_dump_json's, encoded ---------------------------
+
+
+def _as_documented(message: BaseModel) -> bytes:
+    """What `codecs.encode` promises: the model's JSON string, UTF-8 encoded."""
+    return message.model_dump_json().encode("utf-8")
+
+
+@pytest.fixture(scope="module")
+def enricher() -> Enricher:
+    return Enricher.build(Taxonomy.bundled())
+
+
+def _published(enricher: Enricher, raw: RawPosting) -> list[BaseModel]:
+    digests = content_digests(raw)
+    posting = enricher.assemble(raw, enricher.compute(raw), digests.content, NOW)
+    state = state_of(posting, digests.description, enricher.cache_variant)
+    new = change_event(posting, None, state)
+    assert new is not None
+    updated = change_event(
+        posting, state.model_copy(update={"title": "before", "skills": ["x"]}), state
+    )
+    assert updated is not None
+    assert updated.changes
+    return [posting, new, updated]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(
+        st.characters(blacklist_categories=("Cs",)),  # no lone surrogates: not UTF-8
+        max_size=200,
+    )
+)
+def test_encode_is_the_models_json_on_generated_text(enricher: Enricher, text: str) -> None:
+    raw = RawPosting(
+        source="board",
+        source_id=f"id {text}"[:50],
+        title=f"Engineer {text}",
+        description=f"Python, Kafka. {text} \u2028 “quoted” \\ backslash",
+        salary_text=text or None,
+        location=text or None,
+        extra={"note": text, "n": 1.5},
+    )
+    for message in _published(enricher, raw):
+        assert codecs.encode(message) == _as_documented(message)
+
+
+def test_encode_is_the_models_json_on_every_sample_posting(
+    enricher: Enricher, shared_data: Path
+) -> None:
+    for raw in linkedin_postings(shared_data):
+        for message in _published(enricher, raw):
+            assert codecs.encode(message) == _as_documented(message), raw.source_id
+
+
+def test_encode_is_the_models_json_for_dead_letters_and_subclasses() -> None:
+    letter = codecs.dead_letter(
+        InvalidMessage("invalid_json", "bad “input” é"),
+        topic="raw",
+        partition=1,
+        offset=2,
+        key=b"\xff",
+        value=b"{",
+        failed_at=NOW,
+    )
+    assert codecs.encode(letter) == _as_documented(letter)
+
+    class Extended(RawPosting):
+        internal_note: str = "ünïcode"
+
+    extended = Extended(source="s", source_id="1", title="t", description="d")
+    assert b"internal_note" in codecs.encode(extended)
+    assert codecs.encode(extended) == _as_documented(extended)

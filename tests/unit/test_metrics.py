@@ -4,13 +4,17 @@ quality observations of a published posting."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from prometheus_client import CollectorRegistry, generate_latest
 
+from stream.cli.samples import linkedin_postings
+from stream.enrich.pipeline import Enricher, content_digests
+from stream.enrich.skills.taxonomy import Taxonomy
 from stream.models import EnrichedPosting, Salary, SkillTag
 from stream.ops import catalog as metrics_catalog
-from stream.ops.metrics import MAX_SOURCES, Metrics
+from stream.ops.metrics import MAX_SOURCES, NORMALIZED_FIELDS, Metrics, Tally, source_label
 from stream.ops.quality import currency_resolution, observe_postings
 
 _UNIT_SUFFIXES = ("_seconds", "_bytes", "_messages", "_per_posting")
@@ -192,3 +196,60 @@ def test_normalized_fields_are_counted_resolved_by_field_and_bounded_source() ->
         observe_postings(metrics, [resolved.model_copy(update={"source": f"s{i}"})])
     assert len(metrics.sources) == MAX_SOURCES
     assert value("stream_postings_by_source_total", {"source": "other"}) == 6
+
+
+def _reference_observe(metrics: Metrics, postings: list[EnrichedPosting]) -> None:
+    """observe_postings as first written: one Tally.add per event."""
+    tally = Tally()
+    for posting in postings:
+        source = source_label(metrics, posting.source)
+        tally.add(metrics.postings_by_source, source)
+        for name in NORMALIZED_FIELDS:
+            if getattr(posting, name):
+                tally.add(metrics.field_resolved, name)
+                tally.add(metrics.field_resolved_by_source, name, source)
+        metrics.skills_per_posting.observe(len(posting.skills))
+        for tag in posting.skills:
+            tally.add(metrics.skill_tags, tag.category)
+        salary = posting.salary
+        if salary is None:
+            if posting.salary_text and posting.salary_text.strip():
+                tally.add(metrics.salary_parse_failures)
+            continue
+        currency = salary.currency or "unknown"
+        tally.add(metrics.salary_found, currency)
+        tally.add(metrics.salary_currency, currency_resolution(salary))
+        if salary.annual_min_usd is not None or salary.annual_max_usd is not None:
+            tally.add(metrics.salary_usd, currency)
+    tally.flush()
+
+
+def _samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return {
+        (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+        for family in metrics.registry.collect()
+        for sample in family.samples
+        if not sample.name.endswith("_created")
+    }
+
+
+def test_observe_postings_counts_what_one_add_per_event_counted(shared_data: Path) -> None:
+    """The counting is per batch and per label (Counters); every series must come out as
+    with one Tally.add per event, on the enriched sample postings and across sources."""
+    enricher = Enricher.build(Taxonomy.bundled())
+    now = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
+    postings = []
+    for i, raw in enumerate(linkedin_postings(shared_data)):
+        raw = raw.model_copy(update={"source": f"board{i % 3}"})
+        enrichment = enricher.compute(raw)
+        postings.append(enricher.assemble(raw, enrichment, content_digests(raw).content, now))
+    postings.append(_posting("competitive", None, 3))  # a pay line that did not parse
+    assert any(p.salary is not None for p in postings)
+    assert any(p.skills for p in postings)
+    made = Metrics(CollectorRegistry(), process=False)
+    reference = Metrics(CollectorRegistry(), process=False)
+    for start in range(0, len(postings), 200):  # batches, as the committer observes them
+        observe_postings(made, postings[start : start + 200])
+        _reference_observe(reference, postings[start : start + 200])
+    assert _samples(made) == _samples(reference)
+    assert _value(made, "stream_postings_by_source_total", source="board2") > 0
