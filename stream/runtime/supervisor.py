@@ -18,6 +18,7 @@ import multiprocessing as mp
 import signal
 import socket
 import time
+from collections.abc import Callable
 from multiprocessing.process import BaseProcess
 from types import FrameType
 
@@ -46,16 +47,23 @@ def supervise(settings: Settings, processes: int) -> int:
     """Run `processes` workers until they stop; returns the exit code for the parent."""
     # Decided once, from the settings as given: each child's id is explicit ("{base}-{i}"),
     # but it is only as stable as the base (an explicit id, or the host's name).
-    settings = identity.resolve(settings)
+    return run_children(_child_main, identity.resolve(settings), processes, "worker")
+
+
+def run_children(
+    target: Callable[[Settings, int], None], settings: Settings, processes: int, kind: str
+) -> int:
+    """Start `target(settings, i)` in `processes` spawned children and supervise them:
+    SIGTERM/SIGINT go to every child; when one exits with an error the others are stopped.
+    Returns the parent's exit code. Shared by `stream run` and `stream trends`
+    (stream/trends/processes.py); `target` must be a module-level function (spawn pickles it)."""
     context = mp.get_context("spawn")  # a clean interpreter: no inherited librdkafka state
     children: list[BaseProcess] = []
     for index in range(processes):
-        process = context.Process(
-            target=_child_main, args=(settings, index), name=f"worker-{index}"
-        )
+        process = context.Process(target=target, args=(settings, index), name=f"{kind}-{index}")
         process.start()
         children.append(process)
-    log.info("supervising workers", extra={"pids": [c.pid for c in children]})
+    log.info("supervising processes", extra={"kind": kind, "pids": [c.pid for c in children]})
 
     stopping = False
 
@@ -73,8 +81,8 @@ def supervise(settings: Settings, processes: int) -> int:
         for child in children:
             if child.exitcode not in (None, 0) and not stopping:
                 log.error(
-                    "worker exited, stopping the others",
-                    extra={"worker": child.name, "exitcode": child.exitcode},
+                    "a child process exited, stopping the others",
+                    extra={"process": child.name, "exitcode": child.exitcode},
                 )
                 exit_code = 1
                 _forward(signal.SIGTERM, None)
