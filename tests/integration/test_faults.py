@@ -172,8 +172,13 @@ def test_broker_restart_mid_stream_loses_nothing_and_duplicates_nothing(
     ):
         assert time.monotonic() < until, f"not everything was enriched within {deadline(240)} s"
         if worker.process.poll() is not None:
-            assert worker.process.returncode == EXIT_STUCK, worker.log_text()[-3000:]
-            worker.expected_exit = EXIT_STUCK
+            # EXIT_STUCK (the watchdog), or exit 3 on a fatal client error: librdkafka can
+            # fence the worker's own static member when the coordinator comes back (seen once
+            # in CI, 2026-12-06). Either way the orchestrator restarts it; nothing may be lost.
+            code = worker.process.returncode
+            fenced = code == 3 and "FENCED_INSTANCE_ID" in worker.log_text()
+            assert code == EXIT_STUCK or fenced, worker.log_text()[-3000:]
+            worker.expected_exit = code
             worker = private_workers.start("w0", stuck)
             restarts += 1
     _assert_exactly_once(private_env, ids, timeout_s=60)
