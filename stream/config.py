@@ -79,8 +79,11 @@ class KafkaSettings(_Section):
     # docs/guarantees.md, only it lets a kill -9'd static member come back at once.
     group_protocol: Literal["classic", "consumer"] = "classic"
     max_poll_interval_ms: int = 300_000
-    # Caps the consumer's prefetch memory (librdkafka queued.max.messages.kbytes).
-    queued_max_kbytes: int = 65_536
+    # Caps the consumer's prefetch memory (librdkafka queued.max.messages.kbytes). 8 MB is
+    # ~2,500 postings of 3.2 KB, over a second of work at the worker's maximum rate, so the
+    # fetcher stays ahead; librdkafka's 64 MB default held a backlog's worth of postings in
+    # memory and took a worker catching up from 283-290 to 304-344 MB (docs/performance.md).
+    queued_max_kbytes: int = Field(default=8_192, ge=1024)
     # How often librdkafka reports statistics (lag, queues); 0 disables them.
     statistics_interval_ms: int = Field(default=5_000, ge=0)
     # Caps the producer's queue of undelivered messages (queue.buffering.max.kbytes).
@@ -176,6 +179,10 @@ class WorkerSettings(_Section):
     # measured with it on. On the same host saturated by other work, 4 pairs showed no rate
     # gain and ~5% more CPU (GIL hand-overs). Figures in docs/performance.md.
     overlap_commit: bool = True
+    # glibc malloc arenas for the worker process (stream.runtime.memory); 0 leaves glibc's
+    # default (eight per core). Two took the worker's peak at full rate from 283-290 to
+    # 270-276 MB at the same rate.
+    malloc_arenas: int = Field(default=2, ge=0, le=64)
     max_message_bytes: int = Field(default=1_000_000, ge=1024, description="Larger goes to DLQ.")
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 disables /metrics.")
     metrics_host: str = "127.0.0.1"

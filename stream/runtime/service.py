@@ -21,7 +21,7 @@ from stream.ops.health import Health, redis_check, serve
 from stream.ops.logs import configure_logging
 from stream.ops.metrics import Metrics
 from stream.processing import BatchProcessor
-from stream.runtime import identity
+from stream.runtime import identity, memory
 from stream.runtime.calls import KafkaCalls
 from stream.runtime.kafka import Role, client_config
 from stream.runtime.kafka_stats import record_librdkafka_stats
@@ -140,6 +140,8 @@ def run_worker(settings: Settings, plan: ReadPlan | None = None) -> Metrics:
     """One worker process: logging, signals, metrics endpoint, then the loop until SIGTERM
     (or, with a plan, until its range is read). Returns the metrics, for a final report."""
     configure_logging(settings.log_level, settings.log_format)
+    # Before any thread starts: librdkafka's and the committer's would each get an arena.
+    memory.cap_malloc_arenas(settings.worker.malloc_arenas)
     # `kill -USR1 <pid>` prints every thread's stack to stderr: the first thing to look at
     # when a worker seems stuck.
     faulthandler.register(signal.SIGUSR1, all_threads=True)
