@@ -101,3 +101,24 @@ def test_message_budget_is_a_no_op_outside_the_main_thread_or_without_a_limit() 
         assert signal.getsignal(signal.SIGALRM) is before
         assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
         budget.stop()
+
+
+def test_message_budget_ticks_once_per_batch_and_stops_an_overrun_within_a_tick() -> None:
+    # One periodic timer for the whole block: a message's start sets no timer of its own.
+    with MessageBudget(0.2) as budget:
+        assert signal.getitimer(signal.ITIMER_REAL)[1] == pytest.approx(budget.tick)
+        assert budget.tick == pytest.approx(0.01)
+        budget.start(spent=0.15)  # 0.05 s left of this message's 0.2
+        started = time.monotonic()
+        with pytest.raises(BudgetExceeded):
+            _spin(5.0)
+        budget.stop()
+        # Stopped no earlier than its deadline; how much later depends on the machine's
+        # load, so only the lower bound is asserted (the tick bounds it on an idle core).
+        assert time.monotonic() - started >= 0.05
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_message_budget_with_its_time_spent_already_fails_at_once() -> None:
+    with MessageBudget(0.2) as budget, pytest.raises(BudgetExceeded):
+        budget.start(spent=0.2)
