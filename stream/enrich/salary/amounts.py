@@ -11,6 +11,7 @@ look-ups are dictionary probes of at most a dozen suffixes, and each number cost
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -52,6 +53,8 @@ _NORDIC_DASH: Final = frozenset((",-", ".-", ",—", ",–"))
 _MARKER_FIRST_CHARS: Final = frozenset(m[0] for m in MARKERS)
 _MULTIPLIER_WORDS: Final = [w for w in MULTIPLIERS if w != "M"] + ["lakhs", "lacs", "crores"]
 _MULTIPLIER = re.compile(rf"[ \t]?(?:(?i:{_alternation(_MULTIPLIER_WORDS)})|M(?![^\W\d_]))")
+MULTIPLIER_WORDS: Final = (*_MULTIPLIER_WORDS, "M")
+"""Every word `_MULTIPLIER` reads after a number (the money gate needs them: "50k€")."""
 _MULTIPLIER_FIRST: Final = frozenset(w[0] for w in MULTIPLIERS) | frozenset("KLMCTJ")
 _NON_PAY_UNIT = re.compile(NON_PAY_UNIT, re.IGNORECASE)
 _AM_PM = re.compile(r"[ \t]?(?i:a\.?m\.?|p\.?m\.?)(?![A-Za-z])")
@@ -101,6 +104,14 @@ _PLURAL_S = re.compile(r"s(?![A-Za-z])")
 
 MAX_AMOUNTS: Final = 4096
 """Hostile text with thousands of numbers: stop scanning after this many amounts."""
+
+AMOUNT_HEAD: Final = 2 + _MARKER_MAX_LEN
+"""An `Amount` starts at most this many characters before its number: a marker, then up to
+two of " \t:" (`_marker_before`)."""
+AMOUNT_TAIL: Final = (1 + max(len(w) for w in MULTIPLIER_WORDS)) + (4 + _MARKER_MAX_LEN) + 1
+"""It ends at most this many characters after its number: a multiplier (" thousand"), a
+Nordic ",-" or spaces and a marker (`_marker_after`), a plural "s". None of them has a
+digit, so an amount's span never reaches a digit outside its number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,19 +241,28 @@ def _glued_ok(text: str, pos: int) -> bool:
     return bool(PERIOD_RE.match(text, pos)) or (len(word) == 2 and word.istitle())
 
 
-def find_amounts(text: str) -> list[Amount]:
-    """Every money-like number in order, at most MAX_AMOUNTS."""
+def find_amounts(text: str, windows: Sequence[tuple[int, int]] | None = None) -> list[Amount]:
+    """Every money-like number in order, at most MAX_AMOUNTS.
+
+    With `windows` (sorted, disjoint `(lo, hi)` offsets), only the numbers inside one. A
+    window must not start inside a number (no digit in the two characters before
+    `lo`); then its numbers are exactly those of a scan of the whole text: a number's
+    characters are digits with single separators between them, so the whole-text scan has
+    no match across `lo`, and the next match it finds from there is the one found from
+    `lo`. Likewise no digit may follow `hi` directly: then the pattern's lookaheads, which
+    only look for digits, read the end of the window as they read the text there."""
     found: list[Amount] = []
-    for m in _NUMBER.finditer(text):
-        # The digit test is here rather than a (?<!\d) in the pattern: a pattern that starts
-        # with a bare \d lets the regex engine skip ahead to digits, five times faster.
-        if m.start() > 0 and text[m.start() - 1].isdigit():
-            continue
-        amount = _amount_at(text, m)
-        if amount is not None:
-            found.append(amount)
-            if len(found) >= MAX_AMOUNTS:
-                break
+    for lo, hi in windows if windows is not None else ((0, len(text)),):
+        for m in _NUMBER.finditer(text, lo, hi):
+            # The digit test is here rather than a (?<!\d) in the pattern: a pattern that
+            # starts with a bare \d lets the regex engine skip ahead to digits, 5x faster.
+            if m.start() > 0 and text[m.start() - 1].isdigit():
+                continue
+            amount = _amount_at(text, m)
+            if amount is not None:
+                found.append(amount)
+                if len(found) >= MAX_AMOUNTS:
+                    return found
     return found
 
 
@@ -261,6 +281,9 @@ def currency_marker(text: str) -> tuple[str, str] | None:
 
 
 __all__ = [
+    "AMOUNT_HEAD",
+    "AMOUNT_TAIL",
+    "MULTIPLIER_WORDS",
     "PERIOD_RE",
     "Amount",
     "currency_marker",

@@ -14,10 +14,13 @@ repetitions, and the context windows are fixed-size slices, so each amount costs
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from stream.enrich.salary.amounts import (
+    AMOUNT_HEAD,
+    AMOUNT_TAIL,
     PERIOD_RE,
     Amount,
     currency_marker,
@@ -44,6 +47,16 @@ _AND_UP = re.compile(
     re.IGNORECASE,
 )
 _LAKH_CRORE: Final = (1e5, 1e7)  # multipliers of South Asian numbering only
+
+MAX_RANGE_GAP: Final = 24
+"""At most this many characters between the two ends of a range ("$25/hr - $30/hr")."""
+MONEY_WINDOW_GAP: Final = AMOUNT_HEAD + MAX_RANGE_GAP + AMOUNT_TAIL + 1
+"""Digit-free characters around each of `find_pay`'s windows: amounts on either side of
+that many are more than MAX_RANGE_GAP apart (an amount's span reaches AMOUNT_HEAD before
+its number and AMOUNT_TAIL after it), so no range joins them."""
+MONEY_WINDOW_REACH: Final = AMOUNT_HEAD + AMOUNT_TAIL
+"""A number with a marker attached starts within this many characters of the marker (after
+it, at most AMOUNT_HEAD; before it, its last digit at most AMOUNT_TAIL)."""
 
 MAX_CANDIDATES: Final = 256
 """Context work per candidate costs tens of microseconds (the period patterns are large):
@@ -125,7 +138,7 @@ def _window_before(text: str, pos: int, size: int = 80) -> str:
 def _range_gap(text: str, low: Amount, high: Amount) -> tuple[bool, Period | None]:
     """Does the gap join two amounts into a range ("-", "to", "$25/hr - $30/hr")? Also
     returns the period stated inside the gap."""
-    if high.start - low.end > 24:
+    if high.start - low.end > MAX_RANGE_GAP:
         return False, None
     pos, period = low.end, None
     m = PERIOD_RE.match(text, pos + (text[pos : pos + 1] == " "), high.start)
@@ -196,13 +209,25 @@ def _excluded_after(tail: str) -> bool:
     return any(not tail[m.end() :].lstrip().startswith(":") for m in _EXCLUDE.finditer(tail))
 
 
-def find_pay(text: str, money_only: bool = False) -> list[PayCandidate]:
+def find_pay(
+    text: str, money_only: bool = False, *, windows: Sequence[tuple[int, int]] | None = None
+) -> list[PayCandidate]:
     """Every amount or range in `text` with its context, in order of appearance.
 
     `money_only` skips candidates with no currency marker and no lakh / crore (they cannot
     be pay in a description), which saves the context work on most numbers.
+
+    `windows` (with `money_only` only) are the only stretches of the text to look for
+    amounts in, as `MoneyGate.money_windows(text, MONEY_WINDOW_REACH, MONEY_WINDOW_GAP,
+    MAX_AMOUNTS)` gives them: every amount with a marker or a lakh / crore starts inside
+    one, and MONEY_WINDOW_GAP digit-free characters border each, so no range crosses an
+    edge. The candidates are then exactly those of the whole text (the amounts outside are
+    not money and join no range with money), for the cost of parsing the numbers near a
+    marker only: most numbers in a description are years, counts and phone numbers.
     """
-    amounts = find_amounts(text)
+    if windows is not None and not money_only:
+        raise ValueError("windows leave out amounts with no marker: money_only only")
+    amounts = find_amounts(text, windows)
     out: list[PayCandidate] = []
     i = 0
     while i < len(amounts) and len(out) < MAX_CANDIDATES:
