@@ -15,7 +15,12 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stream.enrich.salary.amounts import PERIOD_RE, may_have_period
+from stream.enrich.salary.amounts import (
+    PERIOD_MAX_CHARS,
+    PERIOD_RE,
+    may_have_period,
+    search_period,
+)
 from stream.enrich.salary.parse import _period_before
 from stream.enrich.salary.vocab import PERIOD_KEYS
 
@@ -226,3 +231,37 @@ def test_the_gate_never_hides_a_match(pieces: list[str]) -> None:
     text = "".join(pieces)
     if PERIOD_RE.search(text) is not None:
         assert may_have_period(text), text
+
+
+def test_period_max_chars_is_the_longest_match() -> None:
+    # search_period skips positions further than this before a key: too small loses matches.
+    width = sre_parse.parse(PERIOD_RE.pattern, PERIOD_RE.flags).getwidth()
+    assert width[1] == PERIOD_MAX_CHARS
+
+
+def _same(a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.span(), a.lastgroup) == (b.span(), b.lastgroup)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(_PIECES | st.text(alphabet="aehlmnoprstuwy/. \tAHPYé", max_size=6), max_size=12),
+    st.integers(0, 30),
+    st.integers(0, 80),
+)
+def test_search_period_finds_what_search_finds(pieces: list[str], pos: int, size: int) -> None:
+    text = "".join(pieces)
+    endpos = pos + size
+    assert _same(search_period(text, pos, endpos), PERIOD_RE.search(text, pos, endpos)), text
+    names = [m.lastgroup for m in PERIOD_RE.finditer(text)]
+    assert _period_before(text) == (names[-1] if names else None), text
+
+
+def test_search_period_finds_the_leftmost_of_overlapping_forms() -> None:
+    # Keys that start well inside their form ("brutto" before "stundenlohn"), and forms
+    # overlapping others: the leftmost start wins, as in `search`.
+    examples = ("Bruttostundenlohn", "das Bruttojahresgehalt: 65.000", "pay per calendar month")
+    for text in (*examples, "p.a. per annum", "x/h per hour", "weekHourly"):
+        assert _same(search_period(text), PERIOD_RE.search(text)), text

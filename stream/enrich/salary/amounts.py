@@ -87,6 +87,11 @@ def _literal_trie(words: tuple[str, ...]) -> str:
 
 
 _PERIOD_GATE: Final = re.compile(_literal_trie(PERIOD_KEYS))
+_PERIOD_KEY_AT: Final = re.compile(f"(?={_literal_trie(PERIOD_KEYS)})")
+PERIOD_MAX_CHARS: Final = 19
+"""The longest text PERIOD_RE matches (its parse tree's width; a test keeps it in step)."""
+_PERIOD_KEY_REACH: Final = PERIOD_MAX_CHARS - min(len(key) for key in PERIOD_KEYS)
+"""A match contains a key, so it starts at most this many characters before the key."""
 
 
 def may_have_period(text: str, pos: int = 0, endpos: int | None = None) -> bool:
@@ -97,6 +102,29 @@ def may_have_period(text: str, pos: int = 0, endpos: int | None = None) -> bool:
     if not window.isascii():
         return True
     return _PERIOD_GATE.search(window.lower().replace("\t", " ")) is not None
+
+
+def search_period(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    """`PERIOD_RE.search(text, pos, endpos)`, trying only the positions a match can start at.
+
+    The pattern costs ~1 µs per position tried. In ASCII text every match contains one of
+    PERIOD_KEYS (see `may_have_period`) within PERIOD_MAX_CHARS of its start, so only the
+    positions up to _PERIOD_KEY_REACH before a key's start can start one; they are tried
+    in increasing order, so the first match found is the leftmost, as `search` finds it.
+    Non-ASCII text goes to `search` itself."""
+    end = len(text) if endpos is None else min(endpos, len(text))
+    window = text[pos:end]
+    if not window.isascii():
+        return PERIOD_RE.search(text, pos, end)
+    tried = pos  # every position before this one has been tried
+    for key in _PERIOD_KEY_AT.finditer(window.lower().replace("\t", " ")):
+        at = pos + key.start()
+        for start in range(max(tried, at - _PERIOD_KEY_REACH), at + 1):
+            m = PERIOD_RE.match(text, start, end)
+            if m is not None:
+                return m
+        tried = at + 1
+    return None
 
 
 _RETIREMENT_PLAN = re.compile(r"(?:401|403|457)[ \t]?\(?[kKbB]\b")
@@ -290,4 +318,5 @@ __all__ = [
     "find_amounts",
     "may_have_period",
     "parse_amount",
+    "search_period",
 ]
