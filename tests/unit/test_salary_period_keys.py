@@ -1,4 +1,5 @@
-"""PERIOD_KEYS is a sound gate for PERIOD_RE: ASCII text with no key has no pay period.
+"""PERIOD_KEYS is a sound gate for PERIOD_RE: ASCII text with no key has no pay period;
+and CUE_KEYS, EXCLUDE_KEYS, COMMISSION_ONLY_KEYS for the context patterns likewise.
 
 The keys are derived here from the pattern's parse tree (Python's own regex parser): for
 every alternative, a finite set of literal strings one of which any match must contain.
@@ -12,17 +13,25 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stream.enrich.salary import extract, parse
 from stream.enrich.salary.amounts import (
     PERIOD_MAX_CHARS,
     PERIOD_RE,
     may_have_period,
+    may_match,
     search_period,
 )
 from stream.enrich.salary.parse import _period_before
-from stream.enrich.salary.vocab import PERIOD_KEYS
+from stream.enrich.salary.vocab import (
+    COMMISSION_ONLY_KEYS,
+    CUE_KEYS,
+    EXCLUDE_KEYS,
+    PERIOD_KEYS,
+)
 
 ASCII = [chr(i) for i in range(128)]
 CAP = 64  # largest finite language kept per element: past it, the element is "unknown"
@@ -157,11 +166,48 @@ def _elem_keys(op: Any, av: Any) -> Lang:
     return None
 
 
-def derived_keys() -> set[str]:
-    keys = _seq_keys(sre_parse.parse(PERIOD_RE.pattern, PERIOD_RE.flags).data)
-    assert keys is not None, "some period form has no literal to gate on"
-    assert "" not in keys, "some period form has no literal to gate on"
+def derived_keys(pattern: re.Pattern[str] = PERIOD_RE) -> set[str]:
+    keys = _seq_keys(sre_parse.parse(pattern.pattern, pattern.flags).data)
+    assert keys is not None, "some form has no literal to gate on"
+    assert "" not in keys, "some form has no literal to gate on"
     return {k.replace("\t", " ") for k in keys}
+
+
+# The context patterns gated the same way (salary/parse.py, salary/extract.py).
+GATED = [
+    (parse._CUE, CUE_KEYS, parse._CUE_GATE),
+    (parse._EXCLUDE, EXCLUDE_KEYS, parse._EXCLUDE_GATE),
+    (extract._COMMISSION_ONLY, COMMISSION_ONLY_KEYS, extract._COMMISSION_GATE),
+]
+
+
+@pytest.mark.parametrize(("pattern", "keys", "gate"), GATED)
+def test_every_context_form_contains_a_listed_key(
+    pattern: re.Pattern[str], keys: tuple[str, ...], gate: re.Pattern[str]
+) -> None:
+    derived = derived_keys(pattern)
+    missing = sorted(k for k in derived if not any(key in k for key in keys))
+    assert not missing, f"add to the keys of {pattern.pattern[:40]}: {missing}"
+    assert all(any(key in k for k in derived) for key in keys)  # none looser than needed
+
+
+_CONTEXT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *(*CUE_KEYS, *EXCLUDE_KEYS, *COMMISSION_ONLY_KEYS, "Salary", "BONUS", "only", "-"),
+            *(" ", "\t", "s", "es", "ing", "x", "$5", "1099 ", "Comp", "myPay", "sign-on", "é"),
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CONTEXT_TEXT, st.integers(0, 10))
+def test_the_context_gates_never_hide_a_match(text: str, pos: int) -> None:
+    for pattern, _, gate in GATED:
+        if pattern.search(text, pos) is not None:
+            assert may_match(gate, text, pos), (pattern.pattern[:30], text)
 
 
 def test_every_period_form_contains_a_listed_key() -> None:

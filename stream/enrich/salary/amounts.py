@@ -86,7 +86,24 @@ def _literal_trie(words: tuple[str, ...]) -> str:
     return emit(tree)
 
 
-_PERIOD_GATE: Final = re.compile(_literal_trie(PERIOD_KEYS))
+def key_gate(keys: tuple[str, ...]) -> re.Pattern[str]:
+    """The literal test of `may_match` for a pattern whose matches contain one of `keys`."""
+    return re.compile(_literal_trie(keys))
+
+
+def may_match(gate: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """False only when the pattern `gate` stands for has no match inside text[pos:endpos]:
+    in ASCII text, lowercased with tabs as spaces, each of its matches contains one of the
+    gate's keys (lookbehinds may read before `pos`, but every match's characters lie
+    inside). Non-ASCII text always answers True: the keys cover ASCII text only, where case
+    folding is plain lowercasing."""
+    window = text[pos:endpos]
+    if not window.isascii():
+        return True
+    return gate.search(window.lower().replace("\t", " ")) is not None
+
+
+_PERIOD_GATE: Final = key_gate(PERIOD_KEYS)
 _PERIOD_KEY_AT: Final = re.compile(f"(?={_literal_trie(PERIOD_KEYS)})")
 PERIOD_MAX_CHARS: Final = 19
 """The longest text PERIOD_RE matches (its parse tree's width; a test keeps it in step)."""
@@ -95,13 +112,8 @@ _PERIOD_KEY_REACH: Final = PERIOD_MAX_CHARS - min(len(key) for key in PERIOD_KEY
 
 
 def may_have_period(text: str, pos: int = 0, endpos: int | None = None) -> bool:
-    """False only when PERIOD_RE has no match inside text[pos:endpos] (lookbehinds may read
-    before `pos`, but every match's characters lie inside). Non-ASCII text always answers
-    True: PERIOD_KEYS covers ASCII text only, where case folding is plain lowercasing."""
-    window = text[pos:endpos]
-    if not window.isascii():
-        return True
-    return _PERIOD_GATE.search(window.lower().replace("\t", " ")) is not None
+    """False only when PERIOD_RE has no match inside text[pos:endpos] (see `may_match`)."""
+    return may_match(_PERIOD_GATE, text, pos, endpos)
 
 
 def search_period(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
@@ -316,7 +328,9 @@ __all__ = [
     "Amount",
     "currency_marker",
     "find_amounts",
+    "key_gate",
     "may_have_period",
+    "may_match",
     "parse_amount",
     "search_period",
 ]

@@ -36,7 +36,7 @@ from stream_native import MoneyGate
 
 from stream.enrich.fx import FxRates
 from stream.enrich.places import country_of
-from stream.enrich.salary.amounts import MAX_AMOUNTS, MULTIPLIER_WORDS
+from stream.enrich.salary.amounts import MAX_AMOUNTS, MULTIPLIER_WORDS, key_gate, may_match
 from stream.enrich.salary.currency import MARKERS, MARKERS_BEFORE
 from stream.enrich.salary.judge import (
     ANNUAL_FACTOR,
@@ -54,7 +54,7 @@ from stream.enrich.salary.parse import (
     PayCandidate,
     find_pay,
 )
-from stream.enrich.salary.vocab import COMMISSION_ONLY
+from stream.enrich.salary.vocab import COMMISSION_ONLY, COMMISSION_ONLY_KEYS
 from stream.models import Period, Salary
 
 MAX_PAY_LINE_CHARS: Final = 1_000
@@ -75,6 +75,7 @@ _FOLD: Final = str.maketrans(
     }
 )
 _COMMISSION_ONLY: Final = re.compile(COMMISSION_ONLY, re.IGNORECASE)
+_COMMISSION_GATE: Final = key_gate(COMMISSION_ONLY_KEYS)
 _COMMISSION_WINDOW: Final = 300
 """A description saying the pay is commission-based this close before a figure: no salary."""
 _MONEY_GATE: Final = MoneyGate(list(MARKERS), list(MARKERS_BEFORE), list(MULTIPLIER_WORDS))
@@ -102,7 +103,7 @@ def _best(
     for cand in find_pay(text, money_only=ctx.strict, windows=windows):
         if not is_pay(cand, ctx.strict):
             continue
-        if ctx.strict and _COMMISSION_ONLY.search(
+        if ctx.strict and _commission_only(
             text, max(0, cand.start - _COMMISSION_WINDOW), cand.start
         ):
             continue
@@ -110,6 +111,13 @@ def _best(
         if judged is not None and (best is None or judged.score > best[1].score):
             best = (cand, judged)  # ties: the earliest wins
     return (build(best[0], best[1], text, ctx), best[0]) if best is not None else None
+
+
+def _commission_only(text: str, pos: int, endpos: int) -> bool:
+    # The 300 characters before each figure: the literal gate first.
+    return may_match(_COMMISSION_GATE, text, pos, endpos) and bool(
+        _COMMISSION_ONLY.search(text, pos, endpos)
+    )
 
 
 def extract_salary(
