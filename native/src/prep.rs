@@ -417,21 +417,28 @@ impl MoneyGate {
 }
 
 /// Character offsets (Python's indices) of sorted byte offsets of `text`, and the text's
-/// length in characters.
+/// length in characters: the bytes that start a character (not UTF-8 continuation bytes)
+/// are counted between offsets, a loop the compiler vectorizes (a `char_indices` walk over
+/// a 3 KB description cost ~10 µs).
 fn char_offsets(text: &str, bytes: &[usize]) -> (Vec<usize>, usize) {
+    let data = text.as_bytes();
     if text.is_ascii() {
-        return (bytes.to_vec(), text.len());
+        return (bytes.to_vec(), data.len());
     }
+    let starts = |from: usize, to: usize| {
+        data[from..to]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count()
+    };
     let mut out = Vec::with_capacity(bytes.len());
-    let mut next = bytes.iter().peekable();
-    let mut count = 0;
-    for (at, _) in text.char_indices() {
-        while next.next_if(|&&b| b == at).is_some() {
-            out.push(count);
-        }
-        count += 1;
+    let (mut at, mut count) = (0, 0);
+    for &b in bytes {
+        count += starts(at, b);
+        at = b;
+        out.push(count);
     }
-    (out, count)
+    (out, count + starts(at, data.len()))
 }
 
 /// The lakh / crore multipliers of salary/vocab.py (MULTIPLIERS worth 1e5 or 1e7, and the
