@@ -311,3 +311,10 @@ def test_search_period_finds_the_leftmost_of_overlapping_forms() -> None:
     examples = ("Bruttostundenlohn", "das Bruttojahresgehalt: 65.000", "pay per calendar month")
     for text in (*examples, "p.a. per annum", "x/h per hour", "weekHourly"):
         assert _same(search_period(text), PERIOD_RE.search(text)), text
+
+
+def test_qualifier_max_chars_is_the_longest_match() -> None:
+    # find_pay searches "up to" / "from" in the last QUALIFIER_MAX_CHARS of the clause only.
+    for pattern in (parse._UP_TO, parse._FROM):
+        width = sre_parse.parse(pattern.pattern, pattern.flags).getwidth()
+        assert width[1] == parse.QUALIFIER_MAX_CHARS, pattern.pattern[:40]

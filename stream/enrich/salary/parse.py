@@ -80,6 +80,9 @@ _PLUS_AFTER = re.compile(
 )
 _UP_TO = re.compile(rf"(?:{UP_TO_BEFORE})[ \t:]{{0,3}}\Z", re.IGNORECASE)
 _FROM = re.compile(rf"(?:{FROM_BEFORE})[ \t:]{{0,3}}\Z", re.IGNORECASE)
+QUALIFIER_MAX_CHARS: Final = 16
+"""The longest match of _UP_TO and _FROM (a test keeps it in step): both end at the clause's
+end, so a search need not try the positions before its last 16 characters."""
 _SPAN_GAP = re.compile(
     r"[ \t/(]{0,4}"
     r"(?:(?i:brutto|gross|netto|net|base|brut[oa]?s?|net[oa]s?|l[ií]quid[oa]s?)[ \t/]{0,3})?"
@@ -273,11 +276,12 @@ def find_pay(
             last, i = high, i + 2
         else:
             lo, hi, bound, shorthand, last, i = low.value, low.value, "exact", False, low, i + 1
-            qualifier = _UP_TO.search(clause)
+            tail = max(0, len(clause) - QUALIFIER_MAX_CHARS)
+            qualifier = _UP_TO.search(clause, tail)
             if qualifier is not None:
                 lo, bound = None, "up_to"
             else:
-                qualifier = _FROM.search(clause)
+                qualifier = _FROM.search(clause, tail)
                 if qualifier is not None or _PLUS_AFTER.match(text, low.end):
                     hi, bound = None, "from"
             if qualifier is not None:  # the span includes "up to" / "from"
