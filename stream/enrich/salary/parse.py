@@ -276,12 +276,12 @@ def find_pay(
             last, i = high, i + 2
         else:
             lo, hi, bound, shorthand, last, i = low.value, low.value, "exact", False, low, i + 1
-            tail = max(0, len(clause) - QUALIFIER_MAX_CHARS)
-            qualifier = _UP_TO.search(clause, tail)
+            qualifier_from = max(0, len(clause) - QUALIFIER_MAX_CHARS)
+            qualifier = _UP_TO.search(clause, qualifier_from)
             if qualifier is not None:
                 lo, bound = None, "up_to"
             else:
-                qualifier = _FROM.search(clause, tail)
+                qualifier = _FROM.search(clause, qualifier_from)
                 if qualifier is not None or _PLUS_AFTER.match(text, low.end):
                     hi, bound = None, "from"
             if qualifier is not None:  # the span includes "up to" / "from"
