@@ -318,3 +318,18 @@ def test_qualifier_max_chars_is_the_longest_match() -> None:
     for pattern in (parse._UP_TO, parse._FROM):
         width = sre_parse.parse(pattern.pattern, pattern.flags).getwidth()
         assert width[1] == parse.QUALIFIER_MAX_CHARS, pattern.pattern[:40]
+
+
+def test_every_cue_match_starts_with_a_key() -> None:
+    # parse._has_cue tries the pattern only where a key starts: sound while the pattern's
+    # whole ASCII language is known and each of its strings starts with a key.
+    language = _seq_lang(sre_parse.parse(parse._CUE.pattern, parse._CUE.flags).data)
+    assert language is not None
+    assert all(any(word.startswith(key) for key in CUE_KEYS) for word in language)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CONTEXT_TEXT, st.integers(0, 10), st.integers(0, 60))
+def test_has_cue_finds_what_search_finds(text: str, pos: int, size: int) -> None:
+    found = parse._CUE.search(text, pos, pos + size) is not None
+    assert parse._has_cue(text, pos, pos + size) is found, text

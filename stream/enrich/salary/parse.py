@@ -93,6 +93,7 @@ _EXCLUDE = re.compile(EXCLUDE, re.IGNORECASE)
 # Both cost ~10 µs over a clause in Python's re (dozens of branches tried at every
 # position); their literal gates ~1 µs, and most clauses have no key.
 _CUE_GATE: Final = key_gate(CUE_KEYS)
+_CUE_KEY_AT: Final = re.compile(f"(?={_CUE_GATE.pattern})")
 _EXCLUDE_GATE: Final = key_gate(EXCLUDE_KEYS)
 # Context windows stop at these, so words from a neighbouring clause do not leak in.
 _BEFORE_STOP = re.compile(r"[\d\n]|[.;!?](?=\s|\Z)")
@@ -213,7 +214,16 @@ def _is_money(amount: Amount | None) -> bool:
 
 
 def _has_cue(text: str, pos: int, endpos: int) -> bool:
-    return may_match(_CUE_GATE, text, pos, endpos) and _CUE.search(text, pos, endpos) is not None
+    """`_CUE.search(text, pos, endpos) is not None`. In ASCII text every match starts with
+    one of CUE_KEYS (a test reads the pattern's whole language), so the pattern is tried
+    only where a key starts, not at each of the ~80 positions (~10 µs)."""
+    window = text[pos:endpos]
+    if not window.isascii():
+        return _CUE.search(text, pos, endpos) is not None
+    return any(
+        _CUE.match(text, pos + key.start(), endpos) is not None
+        for key in _CUE_KEY_AT.finditer(window.lower())
+    )
 
 
 def _excluded_before(clause: str) -> bool:
