@@ -51,6 +51,19 @@ _MARKER_MAX_LEN: Final = max(len(m) for m in MARKERS)
 _MARKER_LAST_CHARS: Final = frozenset(m[-1] for m in MARKERS_BEFORE)
 _NORDIC_DASH: Final = frozenset((",-", ".-", ",—", ",–"))
 _MARKER_FIRST_CHARS: Final = frozenset(m[0] for m in MARKERS)
+
+
+def _lengths_by(words: list[str], end: int) -> dict[str, tuple[int, ...]]:
+    """For each first (end=0) or last (end=-1) character, the lengths of the markers with
+    it, longest first: the only slices worth a dictionary probe."""
+    table: dict[str, set[int]] = {}
+    for word in words:
+        table.setdefault(word[end], set()).add(len(word))
+    return {char: tuple(sorted(lengths, reverse=True)) for char, lengths in table.items()}
+
+
+_LENGTHS_AFTER: Final = _lengths_by(list(MARKERS), 0)
+_LENGTHS_BEFORE: Final = _lengths_by(list(MARKERS_BEFORE), -1)
 _MULTIPLIER_WORDS: Final = [w for w in MULTIPLIERS if w != "M"] + ["lakhs", "lacs", "crores"]
 _MULTIPLIER = re.compile(rf"[ \t]?(?:(?i:{_alternation(_MULTIPLIER_WORDS)})|M(?![^\W\d_]))")
 MULTIPLIER_WORDS: Final = (*_MULTIPLIER_WORDS, "M")
@@ -199,7 +212,9 @@ def _marker_before(text: str, pos: int) -> tuple[str, int] | None:
         j -= 1
     if j == 0 or text[j - 1] not in _MARKER_LAST_CHARS:
         return None
-    for k in range(min(_MARKER_MAX_LEN, j), 0, -1):
+    for k in _LENGTHS_BEFORE[text[j - 1]]:
+        if k > j:
+            continue
         word = text[j - k : j]
         if word in MARKERS_BEFORE and not (
             word[0].isalpha() and j > k and text[j - k - 1].isalpha()
@@ -215,7 +230,9 @@ def _marker_after(text: str, pos: int) -> tuple[str, int] | None:
         j += 1
     if j == len(text) or text[j] not in _MARKER_FIRST_CHARS:
         return None
-    for k in range(min(_MARKER_MAX_LEN, len(text) - j), 0, -1):
+    for k in _LENGTHS_AFTER[text[j]]:
+        if k > len(text) - j:
+            continue
         word = text[j : j + k]
         end = j + k
         if word in MARKERS and not (word[-1].isalpha() and end < len(text) and text[end].isalpha()):
