@@ -184,6 +184,8 @@ class Amount:
 
 def _to_float(text: str) -> tuple[float, bool]:
     """ "1.266,18" / "1,266.18" / "18,00,000" / "120'000" / "46.75" -> (value, grouped)."""
+    if text.isdigit():
+        return float(text), False  # no separator: most numbers, without the walk below
     seps = [(i, c) for i, c in enumerate(text) if not c.isdigit()]
     if not seps:
         return float(text), False
