@@ -10,7 +10,8 @@ Run: .venv/bin/python benchmarks/salary_quality.py [--show N]
   structured pay; salaries found in postings without structured pay are printed for
   hand-checking (they are either pay the board did not structure, or false positives).
 - median microseconds per posting for extract_salary; mean and p99 of each posting's
-  fastest pass on the CPU clock.
+  fastest pass on the CPU clock, and the mean apart for descriptions with and without a
+  salary found.
 
 The data is not part of the repository; without ../shared/data this prints a message and
 exits 0.
@@ -267,6 +268,14 @@ def latency(fx: FxRates, postings: list[tuple[str, str | None]]) -> None:
         f"{statistics.median(fastest):.1f} µs, mean {statistics.fmean(fastest):.1f} µs, "
         f"p99 {statistics.quantiles(fastest, n=100)[-1]:.0f} µs"
     )
+    # Split by outcome: the descriptions that state no pay must cost next to nothing (#15).
+    found = [extract_salary(None, d, loc, fx) is not None for d, loc in postings]
+    for label, want in (("no salary found", False), ("a salary found", True)):
+        part = [cpu for cpu, got in zip(fastest, found, strict=True) if got is want]
+        print(
+            f"    of which {label} ({len(part)}): mean {statistics.fmean(part):.1f} µs, "
+            f"median {statistics.median(part):.1f} µs"
+        )
     print(f"  pay line only ({line!r}): median {statistics.median(pay_line):.1f} µs")
 
 

@@ -94,8 +94,13 @@ class MoneyGate:
     """The salary step's cheap test: false means no number in the text has a currency
     marker or a lakh / crore multiplier attached (stream/enrich/salary/extract.py)."""
 
-    def __init__(self, markers: Sequence[str], before: Sequence[str]) -> None: ...
+    def __init__(
+        self, markers: Sequence[str], before: Sequence[str], multipliers: Sequence[str]
+    ) -> None: ...
     def may_have_money(self, text: str) -> bool: ...
+    def money_windows(
+        self, text: str, reach: int, gap: int, max_digits: int
+    ) -> list[tuple[int, int]]: ...
 
 # The terms step's keyword scan (native/src/terms.rs; stream/enrich/terms/scan.py).
 class TermsScanner:

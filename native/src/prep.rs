@@ -189,6 +189,7 @@ const AFTER_WINDOW_CHARS: usize = 24;
 /// attached (`_marker_before` / `_marker_after` of salary/amounts.py) or a lakh / crore
 /// multiplier. `may_have_money` is a superset of that: false means no candidate for sure
 /// (the tests check it on real postings and generated text); true means "parse it".
+/// `money_windows` says where: the only stretches of the text that parsing needs to read.
 pub struct MoneyGate {
     markers: AhoCorasick,
     /// Per pattern: may it stand before a number (not an "after only" marker)?
@@ -198,10 +199,17 @@ pub struct MoneyGate {
     alpha_last: Vec<bool>,
     /// The longest marker, in bytes.
     longest: usize,
+    /// The multiplier words of salary/vocab.py, lowercased: in "50k€" the "€" is attached
+    /// to the number across the "k".
+    multipliers: Vec<String>,
 }
 
 impl MoneyGate {
-    pub fn new(markers: &[String], before: &[String]) -> Result<MoneyGate, String> {
+    pub fn new(
+        markers: &[String],
+        before: &[String],
+        multipliers: &[String],
+    ) -> Result<MoneyGate, String> {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .kind(Some(AhoCorasickKind::DFA))
@@ -221,6 +229,7 @@ impl MoneyGate {
             alpha_first: markers.iter().map(|m| is_alpha_at(m, false)).collect(),
             alpha_last: markers.iter().map(|m| is_alpha_at(m, true)).collect(),
             longest: markers.iter().map(String::len).max().unwrap_or(0),
+            multipliers: multipliers.iter().map(|w| w.to_lowercase()).collect(),
         })
     }
 
@@ -229,17 +238,97 @@ impl MoneyGate {
         if digits.is_empty() {
             return false;
         }
-        if lakh_or_crore_after_a_number(text) {
+        if !lakh_or_crore_spots(text, true).is_empty() {
             return true;
         }
+        let mut found = false;
+        self.attached_markers(text, &digits, |_| {
+            found = true;
+            false
+        });
+        found
+    }
+
+    /// Where the money may be, as character offsets (Python's indices): sorted, disjoint
+    /// windows `(lo, hi)` such that every number with a currency marker or a lakh / crore
+    /// attached starts inside one, at most `reach` characters from a marker occurrence that
+    /// `attached` accepts (or from the digit before a lakh / crore word). Each window is
+    /// widened until `gap` characters without a decimal digit border it on both sides (or a
+    /// text end), so no number straddles an edge and the numbers inside are parsed exactly
+    /// as in a scan of the whole text. Empty when `may_have_money` is false. With more than
+    /// `max_digits` decimal digits, one window holds the whole text (a scan that stops after
+    /// a count of numbers has to see all of them).
+    pub fn money_windows(
+        &self,
+        text: &str,
+        reach: usize,
+        gap: usize,
+        max_digits: usize,
+    ) -> Vec<(usize, usize)> {
+        let digits = decimal_offsets(text);
+        if digits.is_empty() {
+            return Vec::new();
+        }
+        let mut spots = lakh_or_crore_spots(text, false);
+        self.attached_markers(text, &digits, |at| {
+            spots.push(at);
+            true
+        });
+        if spots.is_empty() {
+            return Vec::new();
+        }
+        if digits.len() > max_digits {
+            return vec![(0, text.chars().count())];
+        }
+        spots.sort_unstable();
+        spots.dedup();
+        let (digits, total) = char_offsets(text, &digits);
+        let (spots, _) = char_offsets(text, &spots);
+        // Runs of digits closer than `gap` to the next: a window edge never falls inside one.
+        let mut run_first = Vec::with_capacity(digits.len());
+        for (i, &d) in digits.iter().enumerate() {
+            let joined = i > 0 && d - digits[i - 1] <= gap;
+            run_first.push(if joined { run_first[i - 1] } else { d });
+        }
+        let mut run_last = vec![0; digits.len()];
+        for i in (0..digits.len()).rev() {
+            let joined = i + 1 < digits.len() && digits[i + 1] - digits[i] <= gap;
+            run_last[i] = if joined { run_last[i + 1] } else { digits[i] };
+        }
+        let mut windows: Vec<(usize, usize)> = Vec::new();
+        for spot in spots {
+            // The start: moved back to the first digit of the run of the last digit within
+            // `gap` before it; the end: past the last digit of the run of the first digit
+            // within `gap` after it. Both move monotonically with the spot.
+            let mut lo = spot.saturating_sub(reach);
+            let before = digits.partition_point(|&d| d < lo);
+            if before > 0 && digits[before - 1] + gap >= lo {
+                lo = run_first[before - 1];
+            }
+            let mut hi = (spot + reach).min(total);
+            let after = digits.partition_point(|&d| d < hi);
+            if after < digits.len() && digits[after] < hi + gap {
+                hi = run_last[after] + 1;
+            }
+            match windows.last_mut() {
+                Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+                _ => windows.push((lo, hi)),
+            }
+        }
+        windows
+    }
+
+    /// Calls `visit` with the byte offset of every marker occurrence that `attached`
+    /// accepts, in order, until it returns false.
+    fn attached_markers(&self, text: &str, digits: &[usize], mut visit: impl FnMut(usize) -> bool) {
         // Only markers near a digit can be attached to one, so only the text around digits
         // is searched: from a marker ending at most two " \t:" before a digit to one
         // starting at most 24 characters (4 bytes each at most) after it, each region
         // long enough to hold the whole marker. Every occurrence `attached` could accept
         // lies inside a region, and a region's occurrences are the text's.
-        let (before, after) = (2 + self.longest, 4 + 24 * 4 + self.longest);
+        let (before, after) = (2 + self.longest, 4 + AFTER_WINDOW_CHARS * 4 + self.longest);
         let mut regions: Vec<(usize, usize)> = Vec::new();
-        for &digit in &digits {
+        for &digit in digits {
             let lo = floor_boundary(text, digit.saturating_sub(before));
             let hi = ceil_boundary(text, digit + after);
             match regions.last_mut() {
@@ -247,11 +336,14 @@ impl MoneyGate {
                 _ => regions.push((lo, hi)),
             }
         }
-        regions.into_iter().any(|(lo, hi)| {
-            self.markers
-                .find_overlapping_iter(&text[lo..hi])
-                .any(|m| self.attached(text, m.pattern().as_usize(), lo + m.start(), lo + m.end()))
-        })
+        for (lo, hi) in regions {
+            for m in self.markers.find_overlapping_iter(&text[lo..hi]) {
+                let (start, end) = (lo + m.start(), lo + m.end());
+                if self.attached(text, m.pattern().as_usize(), start, end) && !visit(start) {
+                    return;
+                }
+            }
+        }
     }
 
     /// Is this marker occurrence attached to a number the way salary/amounts.py attaches
@@ -272,12 +364,14 @@ impl MoneyGate {
         }
         // `_marker_after`: a digit shortly before; the marker starts right after the number,
         // its multiplier or spaces, so never inside a word ("ars" in "years"; CJK is
-        // written without spaces: "10万円"); an alphabetic marker does not run on into a
-        // word ("5 Rooms" has no rand).
+        // written without spaces: "10万円") unless that word is a multiplier right after
+        // a digit ("50k€", "3M¥"); an alphabetic marker does not run on into a word ("5
+        // Rooms" has no rand).
         if before
             .chars()
             .next_back()
             .is_some_and(|c| isalpha(c) && c < '\u{3000}')
+            && !self.multiplier_before(before)
         {
             return false;
         }
@@ -290,6 +384,61 @@ impl MoneyGate {
             .take(AFTER_WINDOW_CHARS)
             .any(is_decimal)
     }
+
+    /// Does `before` end with a multiplier word that follows a digit, after at most one
+    /// space or tab (amounts.py's `_MULTIPLIER`)? Loose about case, as a superset may be.
+    fn multiplier_before(&self, before: &str) -> bool {
+        let word_len = before
+            .chars()
+            .rev()
+            .take_while(|&c| isalpha(c))
+            .take(9)
+            .count();
+        let (rest, word) = before.split_at(
+            before.len()
+                - before
+                    .chars()
+                    .rev()
+                    .take(word_len)
+                    .map(char::len_utf8)
+                    .sum::<usize>(),
+        );
+        let word = word.to_lowercase();
+        if !self.multipliers.contains(&word) {
+            return false;
+        }
+        let mut rest = rest.chars().rev();
+        let mut c = rest.next();
+        if matches!(c, Some(' ' | '\t')) {
+            c = rest.next();
+        }
+        c.is_some_and(is_decimal)
+    }
+}
+
+/// Character offsets (Python's indices) of sorted byte offsets of `text`, and the text's
+/// length in characters: the bytes that start a character (not UTF-8 continuation bytes)
+/// are counted between offsets, a loop the compiler vectorizes (a `char_indices` walk over
+/// a 3 KB description cost ~10 µs).
+fn char_offsets(text: &str, bytes: &[usize]) -> (Vec<usize>, usize) {
+    let data = text.as_bytes();
+    if text.is_ascii() {
+        return (bytes.to_vec(), data.len());
+    }
+    let starts = |from: usize, to: usize| {
+        data[from..to]
+            .iter()
+            .filter(|&&b| (b as i8) >= -0x40)
+            .count()
+    };
+    let mut out = Vec::with_capacity(bytes.len());
+    let (mut at, mut count) = (0, 0);
+    for &b in bytes {
+        count += starts(at, b);
+        at = b;
+        out.push(count);
+    }
+    (out, count + starts(at, data.len()))
 }
 
 /// The lakh / crore multipliers of salary/vocab.py (MULTIPLIERS worth 1e5 or 1e7, and the
@@ -298,13 +447,15 @@ const LAKH_CRORE: &[&str] = &[
     "l", "lac", "lacs", "lakh", "lakhs", "lpa", "cr", "crore", "crores",
 ];
 
-/// A digit followed, after at most one space or tab, by a lakh / crore word that does not
-/// run on into other letters ("18 LPA", "1.2 crore", "25L"; not "5 Locations").
+/// Byte offsets of the digits followed, after at most one space or tab, by a lakh / crore
+/// word that does not run on into other letters ("18 LPA", "1.2 crore", "25L"; not "5
+/// Locations"), in order; only the first with `first_only`.
 ///
 /// Runs of 16 ASCII bytes without a digit are skipped whole (a branch-free test the
 /// compiler vectorizes): most of a description, which a walk over every character took
 /// ~1.5 ns a byte to cross.
-fn lakh_or_crore_after_a_number(text: &str) -> bool {
+fn lakh_or_crore_spots(text: &str, first_only: bool) -> Vec<usize> {
+    let mut found = Vec::new();
     let bytes = text.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
@@ -319,6 +470,7 @@ fn lakh_or_crore_after_a_number(text: &str) -> bool {
         }
         let mut rest = text[at..].chars();
         let Some(c) = rest.next() else { break };
+        let digit_at = at;
         at += c.len_utf8();
         if !is_decimal(c) {
             continue;
@@ -337,10 +489,13 @@ fn lakh_or_crore_after_a_number(text: &str) -> bool {
             .flat_map(char::to_lowercase)
             .collect();
         if LAKH_CRORE.contains(&word.as_str()) {
-            return true;
+            found.push(digit_at);
+            if first_only {
+                break;
+            }
         }
     }
-    false
+    found
 }
 
 #[cfg(test)]
@@ -353,7 +508,11 @@ mod tests {
             .map(|s| s.to_string())
             .collect();
         let before: Vec<String> = ["$", "USD", "R"].iter().map(|s| s.to_string()).collect();
-        MoneyGate::new(&markers, &before).unwrap()
+        let multipliers: Vec<String> = ["k", "M", "thousand", "lakh"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        MoneyGate::new(&markers, &before, &multipliers).unwrap()
     }
 
     #[test]
@@ -371,6 +530,10 @@ mod tests {
     fn joins_words_like_python() {
         assert_eq!(join_words("  a \t b\n\n c\u{2028}d  "), "a b c d");
         assert_eq!(join_words(" \n "), "");
+    }
+
+    fn lakh_or_crore_after_a_number(text: &str) -> bool {
+        !lakh_or_crore_spots(text, true).is_empty()
     }
 
     /// The forward walk this replaced: the reference of `lakh_or_crore_after_a_number`.
@@ -505,6 +668,9 @@ mod tests {
                 .collect();
             let expected = gate_reference(&g, &text);
             assert_eq!(g.may_have_money(&text), expected, "{text:?}");
+            let windows = g.money_windows(&text, 6, 4, usize::MAX);
+            assert_eq!(!windows.is_empty(), expected, "{text:?}");
+            check_windows(&g, &text, &windows, 6, 4);
             money += usize::from(expected);
         }
         assert!(
@@ -513,8 +679,75 @@ mod tests {
         );
     }
 
+    /// What `money_windows` promises: sorted and disjoint, every accepted marker occurrence
+    /// and lakh digit covered `reach` characters either way (within the text), and no
+    /// decimal digit within `gap` characters outside an edge.
+    fn check_windows(
+        g: &MoneyGate,
+        text: &str,
+        windows: &[(usize, usize)],
+        reach: usize,
+        gap: usize,
+    ) {
+        let chars: Vec<char> = text.chars().collect();
+        let char_at = |byte: usize| text[..byte].chars().count();
+        for pair in windows.windows(2) {
+            assert!(pair[0].1 < pair[1].0, "{text:?}: {windows:?}");
+        }
+        let mut spots: Vec<usize> = lakh_or_crore_spots(text, false)
+            .into_iter()
+            .map(char_at)
+            .collect();
+        for m in g.markers.find_overlapping_iter(text) {
+            if g.attached(text, m.pattern().as_usize(), m.start(), m.end()) {
+                spots.push(char_at(m.start()));
+            }
+        }
+        for spot in spots {
+            let (lo, hi) = (spot.saturating_sub(reach), (spot + reach).min(chars.len()));
+            assert!(
+                windows.iter().any(|&(a, b)| a <= lo && hi <= b),
+                "{text:?}: {spot} not covered by {windows:?}"
+            );
+        }
+        for &(lo, hi) in windows {
+            let outside = chars[lo.saturating_sub(gap)..lo]
+                .iter()
+                .chain(&chars[hi..(hi + gap).min(chars.len())]);
+            assert!(
+                !outside.copied().any(is_decimal),
+                "{text:?}: a digit within {gap} of an edge of {windows:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn windows_of_digit_heavy_text_and_the_digit_cap() {
+        let g = gate();
+        let text = "id 1 2 3 4 5 6 7 8 9 pay $ 10 then 11 12 and far away: 13";
+        let windows = g.money_windows(text, 3, 2, usize::MAX);
+        check_windows(&g, text, &windows, 3, 2);
+        // "$" at 25: 22..28, then past the run of "10" (the next digit is further than 2).
+        assert_eq!(windows, vec![(22, 29)]);
+        // Digits two apart make runs: "$" at 9 reaches 8..10, widened to the runs "1 2 3"
+        // (3..=7) and "4 5 6" (10..=14).
+        let text = "ab 1 2 3 $4 5 6   7";
+        let windows = g.money_windows(text, 1, 2, usize::MAX);
+        check_windows(&g, text, &windows, 1, 2);
+        assert_eq!(windows, vec![(3, 15)]);
+        let total = text.chars().count();
+        assert_eq!(g.money_windows(text, 3, 2, 5), vec![(0, total)]);
+        assert_eq!(g.money_windows("no money: 1 2 3", 3, 2, 5), vec![]);
+        // Character offsets, not bytes.
+        let text = "ééé$ 50 and ü";
+        assert_eq!(g.money_windows(text, 2, 1, usize::MAX), vec![(1, 7)]);
+    }
+
     #[test]
     fn gate_passes_attached_markers_only() {
+        assert!(gate().may_have_money("Gehalt 50k€ im Jahr"));
+        assert!(gate().may_have_money("50 thousand€"));
+        assert!(!gate().may_have_money("5 Kilo€"));
         let g = gate();
         assert!(g.may_have_money("pay: $ 120,000 a year"));
         assert!(g.may_have_money("120.000 € brutto"));

@@ -25,14 +25,31 @@ pub struct MoneyGate {
 #[pymethods]
 impl MoneyGate {
     #[new]
-    fn new(markers: Vec<String>, before: Vec<String>) -> PyResult<MoneyGate> {
-        let inner = prep::MoneyGate::new(&markers, &before).map_err(PyValueError::new_err)?;
+    fn new(
+        markers: Vec<String>,
+        before: Vec<String>,
+        multipliers: Vec<String>,
+    ) -> PyResult<MoneyGate> {
+        let inner =
+            prep::MoneyGate::new(&markers, &before, &multipliers).map_err(PyValueError::new_err)?;
         Ok(MoneyGate { inner })
     }
 
     /// False: `find_pay(text, money_only=True)` finds nothing, for sure.
     fn may_have_money(&self, py: Python<'_>, text: &str) -> bool {
         py.detach(|| self.inner.may_have_money(text))
+    }
+
+    /// The only stretches of `text` where money can be: see prep.rs.
+    fn money_windows(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        reach: usize,
+        gap: usize,
+        max_digits: usize,
+    ) -> Vec<(usize, usize)> {
+        py.detach(|| self.inner.money_windows(text, reach, gap, max_digits))
     }
 }
 

@@ -1,7 +1,9 @@
 """The salary step's money gate (native/src/prep.rs): when it says a description has no
-money, `find_pay(text, money_only=True)` must find nothing, or a salary would be lost.
-Checked on generated text dense in digits and currency markers and on every real text in
-../shared/data; and the gate must actually close on ordinary text, or it saves nothing."""
+money, `find_pay(text, money_only=True)` must find nothing, or a salary would be lost; and
+the windows it gives must hold every candidate, so that `find_pay` over them finds exactly
+what it finds over the whole text. Checked on generated text dense in digits and currency
+markers and on every real text in ../shared/data; and the gate must actually close on
+ordinary text, or it saves nothing."""
 
 from __future__ import annotations
 
@@ -13,9 +15,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stream.enrich.salary.amounts import MAX_AMOUNTS
 from stream.enrich.salary.currency import MARKERS
 from stream.enrich.salary.extract import _MONEY_GATE
-from stream.enrich.salary.parse import find_pay
+from stream.enrich.salary.parse import MONEY_WINDOW_GAP, MONEY_WINDOW_REACH, find_pay
 from stream.enrich.text import normalize_text
 
 # Pieces that make the gate's decisions hard: every currency marker, multiplier words, the
@@ -30,10 +33,64 @@ _PIECES = st.sampled_from(
     ]
 )
 _TEXT = st.lists(_PIECES, max_size=14).map("".join)
+# Longer texts for the windows: numbers and markers spread out by digit-free stretches
+# about as long as the windows' margins, so that edges fall everywhere.
+_FAR = st.sampled_from([" " * n for n in (20, 40, 60, 62, 63, 64, 80)] + ["and so on " * 6])
+_SPREAD = st.lists(st.one_of(_PIECES, _PIECES, _FAR), max_size=40).map("".join)
 
 
 def _finds_nothing(text: str) -> bool:
     return find_pay(text, money_only=True) == []
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    return _MONEY_GATE.money_windows(text, MONEY_WINDOW_REACH, MONEY_WINDOW_GAP, MAX_AMOUNTS)
+
+
+def _windows_find_the_same(text: str) -> bool:
+    windows = _windows(text)
+    if bool(windows) != _MONEY_GATE.may_have_money(text):
+        return False
+    return find_pay(text, money_only=True, windows=windows) == find_pay(text, money_only=True)
+
+
+@given(st.one_of(_TEXT, _SPREAD))
+@settings(max_examples=3000)
+def test_the_windows_hold_every_candidate_of_generated_text(text: str) -> None:
+    assert _windows_find_the_same(text), text
+
+
+@given(st.text(max_size=200))
+def test_the_windows_hold_every_candidate_of_any_text(text: str) -> None:
+    assert _windows_find_the_same(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Ranges chained through marker-less figures: which pairs form depends on where the
+        # scan starts ("$10 - 20" and "$30 - 40", not "$10" and "20 - $30"); windows that
+        # left out the "20" (too narrow, or edges too close to digits) fail here.
+        "$10 through 20 through $30 through 40 a year",
+        "Pay: 10 thru 20 thru 30 thru $40 thru 50 per hour",
+        "ids 1 2 3 4 5 6 7 8 9 10 11 12 then $ 13 - 14 per hour and 15 16 17",
+        "Gehalt 50k€ im Jahr, 30 Tage Urlaub",
+        "x" * 100 + " 18 LPA " + "y" * 100 + " USD 90,000 - 100,000 annually",
+    ],
+)
+def test_the_windows_find_what_the_whole_text_has(text: str) -> None:
+    assert find_pay(text, money_only=True)
+    assert _windows_find_the_same(text)
+
+
+def test_past_the_digit_cap_the_window_is_the_whole_text() -> None:
+    text = "$5 " + "1 " * MAX_AMOUNTS
+    assert _windows(text) == [(0, len(text))]
+
+
+def test_windows_leave_out_amounts_without_a_marker() -> None:
+    with pytest.raises(ValueError, match="money_only"):
+        find_pay("$5 and 6", windows=[(0, 8)])
 
 
 @given(_TEXT)
@@ -54,6 +111,8 @@ def test_a_closed_gate_means_no_candidate_in_any_text(text: str) -> None:
     [
         ("Base salary: $120,000 - $150,000 per year", True),
         ("120.000 € brutto im Jahr", True),
+        ("Gehalt 50k€ im Jahr", True),  # the marker after the multiplier
+        ("3M¥ a year", True),
         ("CTC 18 - 25 LPA", True),
         ("Pay: 25L to 30L", True),
         ("We are a team of 40 engineers in 3 offices, founded in 2009.", False),
@@ -88,6 +147,11 @@ def test_a_closed_gate_means_no_candidate_in_real_text(shared_data: Path) -> Non
     closed = [text for text in texts if not _MONEY_GATE.may_have_money(text)]
     wrongly_closed = [text[:80] for text in closed if not _finds_nothing(text)]
     assert wrongly_closed == []
+
+
+def test_the_windows_hold_every_candidate_of_real_text(shared_data: Path) -> None:
+    texts = _real_texts(shared_data)
+    assert [text[:80] for text in texts if not _windows_find_the_same(text)] == []
 
 
 def test_the_gate_closes_on_most_real_descriptions(shared_data: Path) -> None:

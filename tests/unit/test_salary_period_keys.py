@@ -1,4 +1,5 @@
-"""PERIOD_KEYS is a sound gate for PERIOD_RE: ASCII text with no key has no pay period.
+"""PERIOD_KEYS is a sound gate for PERIOD_RE: ASCII text with no key has no pay period;
+and CUE_KEYS, EXCLUDE_KEYS, COMMISSION_ONLY_KEYS for the context patterns likewise.
 
 The keys are derived here from the pattern's parse tree (Python's own regex parser): for
 every alternative, a finite set of literal strings one of which any match must contain.
@@ -12,12 +13,25 @@ from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stream.enrich.salary.amounts import PERIOD_RE, may_have_period
+from stream.enrich.salary import extract, parse
+from stream.enrich.salary.amounts import (
+    PERIOD_MAX_CHARS,
+    PERIOD_RE,
+    may_have_period,
+    may_match,
+    search_period,
+)
 from stream.enrich.salary.parse import _period_before
-from stream.enrich.salary.vocab import PERIOD_KEYS
+from stream.enrich.salary.vocab import (
+    COMMISSION_ONLY_KEYS,
+    CUE_KEYS,
+    EXCLUDE_KEYS,
+    PERIOD_KEYS,
+)
 
 ASCII = [chr(i) for i in range(128)]
 CAP = 64  # largest finite language kept per element: past it, the element is "unknown"
@@ -152,11 +166,48 @@ def _elem_keys(op: Any, av: Any) -> Lang:
     return None
 
 
-def derived_keys() -> set[str]:
-    keys = _seq_keys(sre_parse.parse(PERIOD_RE.pattern, PERIOD_RE.flags).data)
-    assert keys is not None, "some period form has no literal to gate on"
-    assert "" not in keys, "some period form has no literal to gate on"
+def derived_keys(pattern: re.Pattern[str] = PERIOD_RE) -> set[str]:
+    keys = _seq_keys(sre_parse.parse(pattern.pattern, pattern.flags).data)
+    assert keys is not None, "some form has no literal to gate on"
+    assert "" not in keys, "some form has no literal to gate on"
     return {k.replace("\t", " ") for k in keys}
+
+
+# The context patterns gated the same way (salary/parse.py, salary/extract.py).
+GATED = [
+    (parse._CUE, CUE_KEYS, parse._CUE_GATE),
+    (parse._EXCLUDE, EXCLUDE_KEYS, parse._EXCLUDE_GATE),
+    (extract._COMMISSION_ONLY, COMMISSION_ONLY_KEYS, extract._COMMISSION_GATE),
+]
+
+
+@pytest.mark.parametrize(("pattern", "keys", "gate"), GATED)
+def test_every_context_form_contains_a_listed_key(
+    pattern: re.Pattern[str], keys: tuple[str, ...], gate: re.Pattern[str]
+) -> None:
+    derived = derived_keys(pattern)
+    missing = sorted(k for k in derived if not any(key in k for key in keys))
+    assert not missing, f"add to the keys of {pattern.pattern[:40]}: {missing}"
+    assert all(any(key in k for k in derived) for key in keys)  # none looser than needed
+
+
+_CONTEXT_TEXT = st.lists(
+    st.sampled_from(
+        [
+            *(*CUE_KEYS, *EXCLUDE_KEYS, *COMMISSION_ONLY_KEYS, "Salary", "BONUS", "only", "-"),
+            *(" ", "\t", "s", "es", "ing", "x", "$5", "1099 ", "Comp", "myPay", "sign-on", "é"),
+        ]
+    ),
+    max_size=8,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CONTEXT_TEXT, st.integers(0, 10))
+def test_the_context_gates_never_hide_a_match(text: str, pos: int) -> None:
+    for pattern, _, gate in GATED:
+        if pattern.search(text, pos) is not None:
+            assert may_match(gate, text, pos), (pattern.pattern[:30], text)
 
 
 def test_every_period_form_contains_a_listed_key() -> None:
@@ -226,3 +277,59 @@ def test_the_gate_never_hides_a_match(pieces: list[str]) -> None:
     text = "".join(pieces)
     if PERIOD_RE.search(text) is not None:
         assert may_have_period(text), text
+
+
+def test_period_max_chars_is_the_longest_match() -> None:
+    # search_period skips positions further than this before a key: too small loses matches.
+    width = sre_parse.parse(PERIOD_RE.pattern, PERIOD_RE.flags).getwidth()
+    assert width[1] == PERIOD_MAX_CHARS
+
+
+def _same(a: re.Match[str] | None, b: re.Match[str] | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    return (a.span(), a.lastgroup) == (b.span(), b.lastgroup)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(_PIECES | st.text(alphabet="aehlmnoprstuwy/. \tAHPYé", max_size=6), max_size=12),
+    st.integers(0, 30),
+    st.integers(0, 80),
+)
+def test_search_period_finds_what_search_finds(pieces: list[str], pos: int, size: int) -> None:
+    text = "".join(pieces)
+    endpos = pos + size
+    assert _same(search_period(text, pos, endpos), PERIOD_RE.search(text, pos, endpos)), text
+    names = [m.lastgroup for m in PERIOD_RE.finditer(text)]
+    assert _period_before(text) == (names[-1] if names else None), text
+
+
+def test_search_period_finds_the_leftmost_of_overlapping_forms() -> None:
+    # Keys that start well inside their form ("brutto" before "stundenlohn"), and forms
+    # overlapping others: the leftmost start wins, as in `search`.
+    examples = ("Bruttostundenlohn", "das Bruttojahresgehalt: 65.000", "pay per calendar month")
+    for text in (*examples, "p.a. per annum", "x/h per hour", "weekHourly"):
+        assert _same(search_period(text), PERIOD_RE.search(text)), text
+
+
+def test_qualifier_max_chars_is_the_longest_match() -> None:
+    # find_pay searches "up to" / "from" in the last QUALIFIER_MAX_CHARS of the clause only.
+    for pattern in (parse._UP_TO, parse._FROM):
+        width = sre_parse.parse(pattern.pattern, pattern.flags).getwidth()
+        assert width[1] == parse.QUALIFIER_MAX_CHARS, pattern.pattern[:40]
+
+
+def test_every_cue_match_starts_with_a_key() -> None:
+    # parse._has_cue tries the pattern only where a key starts: sound while the pattern's
+    # whole ASCII language is known and each of its strings starts with a key.
+    language = _seq_lang(sre_parse.parse(parse._CUE.pattern, parse._CUE.flags).data)
+    assert language is not None
+    assert all(any(word.startswith(key) for key in CUE_KEYS) for word in language)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_CONTEXT_TEXT, st.integers(0, 10), st.integers(0, 60))
+def test_has_cue_finds_what_search_finds(text: str, pos: int, size: int) -> None:
+    found = parse._CUE.search(text, pos, pos + size) is not None
+    assert parse._has_cue(text, pos, pos + size) is found, text

@@ -11,6 +11,7 @@ look-ups are dictionary probes of at most a dozen suffixes, and each number cost
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -50,8 +51,23 @@ _MARKER_MAX_LEN: Final = max(len(m) for m in MARKERS)
 _MARKER_LAST_CHARS: Final = frozenset(m[-1] for m in MARKERS_BEFORE)
 _NORDIC_DASH: Final = frozenset((",-", ".-", ",—", ",–"))
 _MARKER_FIRST_CHARS: Final = frozenset(m[0] for m in MARKERS)
+
+
+def _lengths_by(words: list[str], end: int) -> dict[str, tuple[int, ...]]:
+    """For each first (end=0) or last (end=-1) character, the lengths of the markers with
+    it, longest first: the only slices worth a dictionary probe."""
+    table: dict[str, set[int]] = {}
+    for word in words:
+        table.setdefault(word[end], set()).add(len(word))
+    return {char: tuple(sorted(lengths, reverse=True)) for char, lengths in table.items()}
+
+
+_LENGTHS_AFTER: Final = _lengths_by(list(MARKERS), 0)
+_LENGTHS_BEFORE: Final = _lengths_by(list(MARKERS_BEFORE), -1)
 _MULTIPLIER_WORDS: Final = [w for w in MULTIPLIERS if w != "M"] + ["lakhs", "lacs", "crores"]
 _MULTIPLIER = re.compile(rf"[ \t]?(?:(?i:{_alternation(_MULTIPLIER_WORDS)})|M(?![^\W\d_]))")
+MULTIPLIER_WORDS: Final = (*_MULTIPLIER_WORDS, "M")
+"""Every word `_MULTIPLIER` reads after a number (the money gate needs them: "50k€")."""
 _MULTIPLIER_FIRST: Final = frozenset(w[0] for w in MULTIPLIERS) | frozenset("KLMCTJ")
 _NON_PAY_UNIT = re.compile(NON_PAY_UNIT, re.IGNORECASE)
 _AM_PM = re.compile(r"[ \t]?(?i:a\.?m\.?|p\.?m\.?)(?![A-Za-z])")
@@ -83,17 +99,57 @@ def _literal_trie(words: tuple[str, ...]) -> str:
     return emit(tree)
 
 
-_PERIOD_GATE: Final = re.compile(_literal_trie(PERIOD_KEYS))
+def key_gate(keys: tuple[str, ...]) -> re.Pattern[str]:
+    """The literal test of `may_match` for a pattern whose matches contain one of `keys`."""
+    return re.compile(_literal_trie(keys))
 
 
-def may_have_period(text: str, pos: int = 0, endpos: int | None = None) -> bool:
-    """False only when PERIOD_RE has no match inside text[pos:endpos] (lookbehinds may read
-    before `pos`, but every match's characters lie inside). Non-ASCII text always answers
-    True: PERIOD_KEYS covers ASCII text only, where case folding is plain lowercasing."""
+def may_match(gate: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """False only when the pattern `gate` stands for has no match inside text[pos:endpos]:
+    in ASCII text, lowercased with tabs as spaces, each of its matches contains one of the
+    gate's keys (lookbehinds may read before `pos`, but every match's characters lie
+    inside). Non-ASCII text always answers True: the keys cover ASCII text only, where case
+    folding is plain lowercasing."""
     window = text[pos:endpos]
     if not window.isascii():
         return True
-    return _PERIOD_GATE.search(window.lower().replace("\t", " ")) is not None
+    return gate.search(window.lower().replace("\t", " ")) is not None
+
+
+_PERIOD_GATE: Final = key_gate(PERIOD_KEYS)
+_PERIOD_KEY_AT: Final = re.compile(f"(?={_literal_trie(PERIOD_KEYS)})")
+PERIOD_MAX_CHARS: Final = 19
+"""The longest text PERIOD_RE matches (its parse tree's width; a test keeps it in step)."""
+_PERIOD_KEY_REACH: Final = PERIOD_MAX_CHARS - min(len(key) for key in PERIOD_KEYS)
+"""A match contains a key, so it starts at most this many characters before the key."""
+
+
+def may_have_period(text: str, pos: int = 0, endpos: int | None = None) -> bool:
+    """False only when PERIOD_RE has no match inside text[pos:endpos] (see `may_match`)."""
+    return may_match(_PERIOD_GATE, text, pos, endpos)
+
+
+def search_period(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    """`PERIOD_RE.search(text, pos, endpos)`, trying only the positions a match can start at.
+
+    The pattern costs ~1 µs per position tried. In ASCII text every match contains one of
+    PERIOD_KEYS (see `may_have_period`) within PERIOD_MAX_CHARS of its start, so only the
+    positions up to _PERIOD_KEY_REACH before a key's start can start one; they are tried
+    in increasing order, so the first match found is the leftmost, as `search` finds it.
+    Non-ASCII text goes to `search` itself."""
+    end = len(text) if endpos is None else min(endpos, len(text))
+    window = text[pos:end]
+    if not window.isascii():
+        return PERIOD_RE.search(text, pos, end)
+    tried = pos  # every position before this one has been tried
+    for key in _PERIOD_KEY_AT.finditer(window.lower().replace("\t", " ")):
+        at = pos + key.start()
+        for start in range(max(tried, at - _PERIOD_KEY_REACH), at + 1):
+            m = PERIOD_RE.match(text, start, end)
+            if m is not None:
+                return m
+        tried = at + 1
+    return None
 
 
 _RETIREMENT_PLAN = re.compile(r"(?:401|403|457)[ \t]?\(?[kKbB]\b")
@@ -101,6 +157,14 @@ _PLURAL_S = re.compile(r"s(?![A-Za-z])")
 
 MAX_AMOUNTS: Final = 4096
 """Hostile text with thousands of numbers: stop scanning after this many amounts."""
+
+AMOUNT_HEAD: Final = 2 + _MARKER_MAX_LEN
+"""An `Amount` starts at most this many characters before its number: a marker, then up to
+two of " \t:" (`_marker_before`)."""
+AMOUNT_TAIL: Final = (1 + max(len(w) for w in MULTIPLIER_WORDS)) + (4 + _MARKER_MAX_LEN) + 1
+"""It ends at most this many characters after its number: a multiplier (" thousand"), a
+Nordic ",-" or spaces and a marker (`_marker_after`), a plural "s". None of them has a
+digit, so an amount's span never reaches a digit outside its number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +184,8 @@ class Amount:
 
 def _to_float(text: str) -> tuple[float, bool]:
     """ "1.266,18" / "1,266.18" / "18,00,000" / "120'000" / "46.75" -> (value, grouped)."""
+    if text.isdigit():
+        return float(text), False  # no separator: most numbers, without the walk below
     seps = [(i, c) for i, c in enumerate(text) if not c.isdigit()]
     if not seps:
         return float(text), False
@@ -148,7 +214,9 @@ def _marker_before(text: str, pos: int) -> tuple[str, int] | None:
         j -= 1
     if j == 0 or text[j - 1] not in _MARKER_LAST_CHARS:
         return None
-    for k in range(min(_MARKER_MAX_LEN, j), 0, -1):
+    for k in _LENGTHS_BEFORE[text[j - 1]]:
+        if k > j:
+            continue
         word = text[j - k : j]
         if word in MARKERS_BEFORE and not (
             word[0].isalpha() and j > k and text[j - k - 1].isalpha()
@@ -164,7 +232,9 @@ def _marker_after(text: str, pos: int) -> tuple[str, int] | None:
         j += 1
     if j == len(text) or text[j] not in _MARKER_FIRST_CHARS:
         return None
-    for k in range(min(_MARKER_MAX_LEN, len(text) - j), 0, -1):
+    for k in _LENGTHS_AFTER[text[j]]:
+        if k > len(text) - j:
+            continue
         word = text[j : j + k]
         end = j + k
         if word in MARKERS and not (word[-1].isalpha() and end < len(text) and text[end].isalpha()):
@@ -230,19 +300,28 @@ def _glued_ok(text: str, pos: int) -> bool:
     return bool(PERIOD_RE.match(text, pos)) or (len(word) == 2 and word.istitle())
 
 
-def find_amounts(text: str) -> list[Amount]:
-    """Every money-like number in order, at most MAX_AMOUNTS."""
+def find_amounts(text: str, windows: Sequence[tuple[int, int]] | None = None) -> list[Amount]:
+    """Every money-like number in order, at most MAX_AMOUNTS.
+
+    With `windows` (sorted, disjoint `(lo, hi)` offsets), only the numbers inside one. A
+    window must not start inside a number (no digit in the two characters before
+    `lo`); then its numbers are exactly those of a scan of the whole text: a number's
+    characters are digits with single separators between them, so the whole-text scan has
+    no match across `lo`, and the next match it finds from there is the one found from
+    `lo`. Likewise no digit may follow `hi` directly: then the pattern's lookaheads, which
+    only look for digits, read the end of the window as they read the text there."""
     found: list[Amount] = []
-    for m in _NUMBER.finditer(text):
-        # The digit test is here rather than a (?<!\d) in the pattern: a pattern that starts
-        # with a bare \d lets the regex engine skip ahead to digits, five times faster.
-        if m.start() > 0 and text[m.start() - 1].isdigit():
-            continue
-        amount = _amount_at(text, m)
-        if amount is not None:
-            found.append(amount)
-            if len(found) >= MAX_AMOUNTS:
-                break
+    for lo, hi in windows if windows is not None else ((0, len(text)),):
+        for m in _NUMBER.finditer(text, lo, hi):
+            # The digit test is here rather than a (?<!\d) in the pattern: a pattern that
+            # starts with a bare \d lets the regex engine skip ahead to digits, 5x faster.
+            if m.start() > 0 and text[m.start() - 1].isdigit():
+                continue
+            amount = _amount_at(text, m)
+            if amount is not None:
+                found.append(amount)
+                if len(found) >= MAX_AMOUNTS:
+                    return found
     return found
 
 
@@ -261,10 +340,16 @@ def currency_marker(text: str) -> tuple[str, str] | None:
 
 
 __all__ = [
+    "AMOUNT_HEAD",
+    "AMOUNT_TAIL",
+    "MULTIPLIER_WORDS",
     "PERIOD_RE",
     "Amount",
     "currency_marker",
     "find_amounts",
+    "key_gate",
     "may_have_period",
+    "may_match",
     "parse_amount",
+    "search_period",
 ]

@@ -36,6 +36,7 @@ from stream_native import MoneyGate
 
 from stream.enrich.fx import FxRates
 from stream.enrich.places import country_of
+from stream.enrich.salary.amounts import MAX_AMOUNTS, MULTIPLIER_WORDS, key_gate, may_match
 from stream.enrich.salary.currency import MARKERS, MARKERS_BEFORE
 from stream.enrich.salary.judge import (
     ANNUAL_FACTOR,
@@ -47,8 +48,13 @@ from stream.enrich.salary.judge import (
     is_pay,
     judge,
 )
-from stream.enrich.salary.parse import PayCandidate, find_pay
-from stream.enrich.salary.vocab import COMMISSION_ONLY
+from stream.enrich.salary.parse import (
+    MONEY_WINDOW_GAP,
+    MONEY_WINDOW_REACH,
+    PayCandidate,
+    find_pay,
+)
+from stream.enrich.salary.vocab import COMMISSION_ONLY, COMMISSION_ONLY_KEYS
 from stream.models import Period, Salary
 
 MAX_PAY_LINE_CHARS: Final = 1_000
@@ -69,12 +75,16 @@ _FOLD: Final = str.maketrans(
     }
 )
 _COMMISSION_ONLY: Final = re.compile(COMMISSION_ONLY, re.IGNORECASE)
+_COMMISSION_GATE: Final = key_gate(COMMISSION_ONLY_KEYS)
 _COMMISSION_WINDOW: Final = 300
 """A description saying the pay is commission-based this close before a figure: no salary."""
-_MONEY_GATE: Final = MoneyGate(list(MARKERS), list(MARKERS_BEFORE))
+_MONEY_GATE: Final = MoneyGate(list(MARKERS), list(MARKERS_BEFORE), list(MULTIPLIER_WORDS))
 """Most descriptions state no pay (80% of the LinkedIn sample). A description's candidates
 need a currency marker or a lakh / crore attached to a number, and this compiled test
-(native/src/prep.rs) says in ~2 µs when no number has one, before ~60 µs of parsing."""
+(native/src/prep.rs) says in ~2 µs when no number has one, before ~60 µs of parsing; when
+some have one, it says where, so that only the text around them is parsed."""
+
+Windows = list[tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +96,14 @@ class SalaryResult:
     dropped: tuple[DroppedPay, ...]
 
 
-def _best(text: str, ctx: Context) -> tuple[Salary, PayCandidate] | None:
+def _best(
+    text: str, ctx: Context, windows: Windows | None = None
+) -> tuple[Salary, PayCandidate] | None:
     best: tuple[PayCandidate, Judged] | None = None
-    for cand in find_pay(text, money_only=ctx.strict):
+    for cand in find_pay(text, money_only=ctx.strict, windows=windows):
         if not is_pay(cand, ctx.strict):
             continue
-        if ctx.strict and _COMMISSION_ONLY.search(
+        if ctx.strict and _commission_only(
             text, max(0, cand.start - _COMMISSION_WINDOW), cand.start
         ):
             continue
@@ -99,6 +111,13 @@ def _best(text: str, ctx: Context) -> tuple[Salary, PayCandidate] | None:
         if judged is not None and (best is None or judged.score > best[1].score):
             best = (cand, judged)  # ties: the earliest wins
     return (build(best[0], best[1], text, ctx), best[0]) if best is not None else None
+
+
+def _commission_only(text: str, pos: int, endpos: int) -> bool:
+    # The 300 characters before each figure: the literal gate first.
+    return may_match(_COMMISSION_GATE, text, pos, endpos) and bool(
+        _COMMISSION_ONLY.search(text, pos, endpos)
+    )
 
 
 def extract_salary(
@@ -125,7 +144,10 @@ def extract_salary_result(
 ) -> SalaryResult:
     """`extract_salary` plus the figures dropped by the sanity bounds, for a metric."""
     description = description[:MAX_DESCRIPTION_CHARS]
-    money_in_description = _MONEY_GATE.may_have_money(description)
+    windows = _MONEY_GATE.money_windows(
+        description, MONEY_WINDOW_REACH, MONEY_WINDOW_GAP, MAX_AMOUNTS
+    )
+    money_in_description = bool(windows)
     if not money_in_description and not salary_text:
         return SalaryResult(None, ())
     country = country_of(location)
@@ -137,7 +159,7 @@ def extract_salary_result(
         if found is not None:
             salary, cand = found
             if cand.period is None and money_in_description:
-                stated = _period_stated_for(cand, description)
+                stated = _period_stated_for(cand, description, windows)
                 if stated is not None:
                     restated = replace(cand, period=stated)
                     judged = judge(restated, folded, ctx)
@@ -148,14 +170,14 @@ def extract_salary_result(
             return SalaryResult(salary, tuple(dropped))
     if not money_in_description:
         return SalaryResult(None, tuple(dropped))
-    found = _best(description, Context(country, fx, on, "description", dropped))
+    found = _best(description, Context(country, fx, on, "description", dropped), windows)
     return SalaryResult(found[0] if found is not None else None, tuple(dropped))
 
 
-def _period_stated_for(cand: PayCandidate, description: str) -> Period | None:
+def _period_stated_for(cand: PayCandidate, description: str, windows: Windows) -> Period | None:
     """The pay line often omits the period that the description states for the same figures
     ("USD 160,000 – 220,000" vs "USD 160,000 – 220,000 (annual)"): then it is known."""
-    for other in find_pay(description, money_only=True):
+    for other in find_pay(description, money_only=True, windows=windows):
         if other.period is not None and (other.low, other.high) == (cand.low, cand.high):
             return other.period
     return None

@@ -14,19 +14,32 @@ repetitions, and the context windows are fixed-size slices, so each amount costs
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from stream.enrich.salary.amounts import (
+    AMOUNT_HEAD,
+    AMOUNT_TAIL,
     PERIOD_RE,
     Amount,
     currency_marker,
     find_amounts,
-    may_have_period,
+    key_gate,
+    may_match,
     parse_amount,
+    search_period,
 )
 from stream.enrich.salary.currency import AMBIGUOUS
-from stream.enrich.salary.vocab import CUE, EXCLUDE, FROM_BEFORE, HYPOTHETICAL, UP_TO_BEFORE
+from stream.enrich.salary.vocab import (
+    CUE,
+    CUE_KEYS,
+    EXCLUDE,
+    EXCLUDE_KEYS,
+    FROM_BEFORE,
+    HYPOTHETICAL,
+    UP_TO_BEFORE,
+)
 from stream.models import Period
 
 Bound = Literal["exact", "range", "up_to", "from"]
@@ -45,6 +58,16 @@ _AND_UP = re.compile(
 )
 _LAKH_CRORE: Final = (1e5, 1e7)  # multipliers of South Asian numbering only
 
+MAX_RANGE_GAP: Final = 24
+"""At most this many characters between the two ends of a range ("$25/hr - $30/hr")."""
+MONEY_WINDOW_GAP: Final = AMOUNT_HEAD + MAX_RANGE_GAP + AMOUNT_TAIL + 1
+"""Digit-free characters around each of `find_pay`'s windows: amounts on either side of
+that many are more than MAX_RANGE_GAP apart (an amount's span reaches AMOUNT_HEAD before
+its number and AMOUNT_TAIL after it), so no range joins them."""
+MONEY_WINDOW_REACH: Final = AMOUNT_HEAD + AMOUNT_TAIL
+"""A number with a marker attached starts within this many characters of the marker (after
+it, at most AMOUNT_HEAD; before it, its last digit at most AMOUNT_TAIL)."""
+
 MAX_CANDIDATES: Final = 256
 """Context work per candidate costs tens of microseconds (the period patterns are large):
 a text with more money figures than this is a price list or hostile, and pay is stated
@@ -57,6 +80,9 @@ _PLUS_AFTER = re.compile(
 )
 _UP_TO = re.compile(rf"(?:{UP_TO_BEFORE})[ \t:]{{0,3}}\Z", re.IGNORECASE)
 _FROM = re.compile(rf"(?:{FROM_BEFORE})[ \t:]{{0,3}}\Z", re.IGNORECASE)
+QUALIFIER_MAX_CHARS: Final = 16
+"""The longest match of _UP_TO and _FROM (a test keeps it in step): both end at the clause's
+end, so a search need not try the positions before its last 16 characters."""
 _SPAN_GAP = re.compile(
     r"[ \t/(]{0,4}"
     r"(?:(?i:brutto|gross|netto|net|base|brut[oa]?s?|net[oa]s?|l[ií]quid[oa]s?)[ \t/]{0,3})?"
@@ -64,6 +90,11 @@ _SPAN_GAP = re.compile(
 _BETWEEN = re.compile(r"between[ \t]{1,3}\Z", re.IGNORECASE)
 _CUE = re.compile(CUE, re.IGNORECASE)
 _EXCLUDE = re.compile(EXCLUDE, re.IGNORECASE)
+# Both cost ~10 µs over a clause in Python's re (dozens of branches tried at every
+# position); their literal gates ~1 µs, and most clauses have no key.
+_CUE_GATE: Final = key_gate(CUE_KEYS)
+_CUE_KEY_AT: Final = re.compile(f"(?={_CUE_GATE.pattern})")
+_EXCLUDE_GATE: Final = key_gate(EXCLUDE_KEYS)
 # Context windows stop at these, so words from a neighbouring clause do not leak in.
 _BEFORE_STOP = re.compile(r"[\d\n]|[.;!?](?=\s|\Z)")
 _AFTER_STOP = re.compile(r"\d|\n|(?<![Pp]r)[.;!?](?:\s|\Z)")  # "pr. måned" goes on
@@ -96,8 +127,8 @@ class PayCandidate:
 def _period_after(text: str, pos: int) -> tuple[Period | None, int]:
     stop = _AFTER_STOP.search(text, pos, pos + 40)
     endpos = stop.start() if stop else min(len(text), pos + 40)
-    # The literal gate first: the pattern costs ~1 µs per position, the gate ~1 µs in all.
-    m = PERIOD_RE.search(text, pos, endpos) if may_have_period(text, pos, endpos) else None
+    # `search_period` tries only the positions near a period key: ~1 µs each.
+    m = search_period(text, pos, endpos)
     if m is None or m.lastgroup is None:
         return None, pos
     period = _as_period(m.lastgroup)
@@ -125,7 +156,7 @@ def _window_before(text: str, pos: int, size: int = 80) -> str:
 def _range_gap(text: str, low: Amount, high: Amount) -> tuple[bool, Period | None]:
     """Does the gap join two amounts into a range ("-", "to", "$25/hr - $30/hr")? Also
     returns the period stated inside the gap."""
-    if high.start - low.end > 24:
+    if high.start - low.end > MAX_RANGE_GAP:
         return False, None
     pos, period = low.end, None
     m = PERIOD_RE.match(text, pos + (text[pos : pos + 1] == " "), high.start)
@@ -170,19 +201,36 @@ def _pick(a: str | None, b: str | None) -> str | None:
 
 def _period_before(clause: str) -> Period | None:
     """ "Hourly rate of $46.75", "Annual salary: $90k": the last period word of the clause."""
-    if not may_have_period(clause):
-        return None  # most clauses: the pattern would take ~80 µs to find nothing
-    names = [m.lastgroup for m in PERIOD_RE.finditer(clause)]
-    return _as_period(names[-1]) if names and names[-1] else None
+    # As `PERIOD_RE.finditer(clause)`'s last match (matches are never empty), without the
+    # ~80 µs the pattern takes to try every position of the clause.
+    last, m = None, search_period(clause)
+    while m is not None:
+        last, m = m, search_period(clause, m.end())
+    return _as_period(last.lastgroup) if last is not None and last.lastgroup else None
 
 
 def _is_money(amount: Amount | None) -> bool:
     return amount is not None and (amount.marker is not None or amount.multiplier in _LAKH_CRORE)
 
 
+def _has_cue(text: str, pos: int, endpos: int) -> bool:
+    """`_CUE.search(text, pos, endpos) is not None`. In ASCII text every match starts with
+    one of CUE_KEYS (a test reads the pattern's whole language), so the pattern is tried
+    only where a key starts, not at each of the ~80 positions (~10 µs)."""
+    window = text[pos:endpos]
+    if not window.isascii():
+        return _CUE.search(text, pos, endpos) is not None
+    return any(
+        _CUE.match(text, pos + key.start(), endpos) is not None
+        for key in _CUE_KEY_AT.finditer(window.lower())
+    )
+
+
 def _excluded_before(clause: str) -> bool:
     """ "Sign-on bonus: $5k" is not pay; "OTE $180k, Base: $90k" is: a pay cue after the
     exclusion word takes the amount back."""
+    if not may_match(_EXCLUDE_GATE, clause):
+        return False
     excluded = [m.end() for m in _EXCLUDE.finditer(clause)]
     if not excluded:
         return False
@@ -193,16 +241,30 @@ def _excluded_before(clause: str) -> bool:
 def _excluded_after(tail: str) -> bool:
     """ "$5,000 signing bonus", "$120k OTE"; but "... $115k Commission: $90k" labels the
     next figure, not this one."""
+    if not may_match(_EXCLUDE_GATE, tail):
+        return False
     return any(not tail[m.end() :].lstrip().startswith(":") for m in _EXCLUDE.finditer(tail))
 
 
-def find_pay(text: str, money_only: bool = False) -> list[PayCandidate]:
+def find_pay(
+    text: str, money_only: bool = False, *, windows: Sequence[tuple[int, int]] | None = None
+) -> list[PayCandidate]:
     """Every amount or range in `text` with its context, in order of appearance.
 
     `money_only` skips candidates with no currency marker and no lakh / crore (they cannot
     be pay in a description), which saves the context work on most numbers.
+
+    `windows` (with `money_only` only) are the only stretches of the text to look for
+    amounts in, as `MoneyGate.money_windows(text, MONEY_WINDOW_REACH, MONEY_WINDOW_GAP,
+    MAX_AMOUNTS)` gives them: every amount with a marker or a lakh / crore starts inside
+    one, and MONEY_WINDOW_GAP digit-free characters border each, so no range crosses an
+    edge. The candidates are then exactly those of the whole text (the amounts outside are
+    not money and join no range with money), for the cost of parsing the numbers near a
+    marker only: most numbers in a description are years, counts and phone numbers.
     """
-    amounts = find_amounts(text)
+    if windows is not None and not money_only:
+        raise ValueError("windows leave out amounts with no marker: money_only only")
+    amounts = find_amounts(text, windows)
     out: list[PayCandidate] = []
     i = 0
     while i < len(amounts) and len(out) < MAX_CANDIDATES:
@@ -224,11 +286,12 @@ def find_pay(text: str, money_only: bool = False) -> list[PayCandidate]:
             last, i = high, i + 2
         else:
             lo, hi, bound, shorthand, last, i = low.value, low.value, "exact", False, low, i + 1
-            qualifier = _UP_TO.search(clause)
+            qualifier_from = max(0, len(clause) - QUALIFIER_MAX_CHARS)
+            qualifier = _UP_TO.search(clause, qualifier_from)
             if qualifier is not None:
                 lo, bound = None, "up_to"
             else:
-                qualifier = _FROM.search(clause)
+                qualifier = _FROM.search(clause, qualifier_from)
                 if qualifier is not None or _PLUS_AFTER.match(text, low.end):
                     hi, bound = None, "from"
             if qualifier is not None:  # the span includes "up to" / "from"
@@ -255,8 +318,8 @@ def find_pay(text: str, money_only: bool = False) -> list[PayCandidate]:
                 period=period,
                 start=start,
                 end=end,
-                cue=bool(_CUE.search(text, max(0, low.start - 80), low.start))
-                or bool(_CUE.search(text, end, end + 30)),
+                cue=_has_cue(text, max(0, low.start - 80), low.start)
+                or _has_cue(text, end, end + 30),
                 excluded=_excluded_before(clause[-40:])
                 or _excluded_after(tail)
                 or bool(_HYPOTHETICAL.search(clause[-40:])),

@@ -98,6 +98,26 @@ PERIOD_KEYS: Final[tuple[str, ...]] = (
     "vuodessa", "weekly", "yearly", "yillik", "za godzine",
 )  # fmt: skip
 
+# The same kind of literal gate for the context patterns below (CUE, EXCLUDE and
+# COMMISSION_ONLY): every match in ASCII text, lowercased with tabs as spaces, contains one
+# of these. Checked against the patterns' parse trees by tests/unit/test_salary_period_keys.py.
+CUE_KEYS: Final[tuple[str, ...]] = (
+    "base", "comp", "ctc", "earn", "gaji", "gehalt", "income", "mzda", "package", "paid",
+    "palkka", "pay", "pensja", "plat", "ral", "range", "rate", "remuneration", "retribuzione",
+    "salaire", "salar", "stipendio", "sueldo", "tjm", "wage", "wynagrodzenie",
+)  # fmt: skip
+EXCLUDE_KEYS: Final[tuple[str, ...]] = (
+    "401", "allowance", "arr", "bono", "bonus", "budget", "buoni pasto", "comision",
+    "commission", "credit", "deposit", "differential", "discount", "dodatek", "equity", "fee",
+    "fortnight", "funding", "gift card", "grant", "indemnit", "investment", "jobticket", "loan",
+    "monthly", "options", "ote", "per diem", "premi", "prime", "prize", "profit", "provision",
+    "raised", "referral", "reimburse", "relocation", "restaurant", "revenue", "reward", "rsu",
+    "shares", "sign", "stipend", "stock", "target", "tips", "tuition", "twice a month",
+    "urlaubsgeld", "vales", "valuation", "voucher", "weekly", "weihnachtsgeld", "zulage",
+    "zuschuss",
+)  # fmt: skip
+COMMISSION_ONLY_KEYS: Final[tuple[str, ...]] = ("commission", "production")
+
 UP_TO_BEFORE: Final = (
     r"(?<![a-z])(?:up[ \t]?to|max(?:imum)?|not[ \t]to[ \t]exceed|as[ \t]high[ \t]as|bis[ \t]zu"
     r"|jusqu'?[ \t]?à|hasta|до|до[ \t]уровня|fino[ \t]a|tot|do)"
