@@ -10,7 +10,8 @@ Keys:
 
 The store moves cached enrichments as the JSON the enricher encoded (it decodes them too:
 the store knows nothing of steps); posting states it (de)serializes itself. `lookup` sends
-both MGETs in one pipeline; `save` writes what a committed batch produced in another.
+both MGETs in one pipeline; `save` writes what a committed batch produced in one write of
+SET commands it packs itself (`pack_set_ex`), then reads their replies.
 Redis may help and must never hurt: a failure is counted and answered as "cache miss,
 state unknown", and a circuit breaker keeps a dead Redis out of the hot path (one timeout,
 then no calls for `cooldown_s`, then one probe).
@@ -19,9 +20,9 @@ then no calls for `cooldown_s`, then one probe).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Any, Protocol
 
 import redis
 from pydantic import ValidationError
@@ -127,22 +128,32 @@ class RedisStore:
                 self._metrics.redis_skipped_writes.inc(len(enrichments) + len(states))
             return
         started = time.perf_counter()
+        commands = pack_set_ex(enrichments.items(), self._cache_ttl_s)
+        commands += pack_set_ex(
+            ((key, state.model_dump_json()) for key, state in states.items()), self._state_ttl_s
+        )
         try:
-            pipe = self._client.pipeline(transaction=False)
-            # execute_command, not pipe.set(): redis-py 8's set() inspects its arguments
-            # on every call (a check for experimental options), several µs per key.
-            command = cast(Callable[..., object], pipe.execute_command)  # untyped in redis-py
-            for key, value in enrichments.items():
-                command("SET", key, value, "EX", self._cache_ttl_s)
-            for key, state in states.items():
-                command("SET", key, state.model_dump_json(), "EX", self._state_ttl_s)
-            pipe.execute()
+            self._send(commands)
         except redis.RedisError:
             self._failed("save")
             self._metrics.redis_skipped_writes.inc(len(enrichments) + len(states))
             return
         self._recovered()
         self._metrics.redis_seconds.labels("save").observe(time.perf_counter() - started)
+
+    def _send(self, commands: list[bytes]) -> None:
+        """Packed commands in one write on a pooled connection, then their replies, with the
+        client's retry (one reconnect on a connection error: the SETs are idempotent). This
+        is what a redis-py pipeline does, less its per-command Python (~8 µs a posting:
+        docs/performance.md, "The worker (workerfast)")."""
+        pool = self._client.connection_pool
+        connection: Any = pool.get_connection()
+        try:
+            connection.retry.call_with_retry(
+                lambda: _exchange(connection, commands), lambda _error: connection.disconnect()
+            )
+        finally:
+            pool.release(connection)
 
     def _recovered(self) -> None:
         self._breaker.record_success()
@@ -152,6 +163,30 @@ class RedisStore:
         self._breaker.record_failure()
         self._metrics.redis_errors.labels(operation).inc()
         self._metrics.redis_breaker_open.set(1 if self._breaker.is_open else 0)
+
+
+def pack_set_ex(items: Iterable[tuple[str, str]], ttl_s: int) -> list[bytes]:
+    """`SET key value EX ttl_s` for each (key, value), in the Redis protocol (RESP), the
+    bytes redis-py's `pack_command` makes (tests/unit/test_cache.py holds them equal)."""
+    ttl = str(ttl_s).encode()
+    tail = b"$2\r\nEX\r\n$%d\r\n%b\r\n" % (len(ttl), ttl)
+    head = b"*5\r\n$3\r\nSET\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n%b"
+    packed = []
+    for key, value in items:
+        k, v = key.encode(), value.encode()
+        packed.append(head % (len(k), k, len(v), v, tail))
+    return packed
+
+
+def _exchange(connection: Any, commands: list[bytes]) -> None:
+    connection.send_packed_command(commands)
+    for _ in commands:
+        try:
+            connection.read_response()
+        except redis.ResponseError:
+            # The replies after it are still unread: this connection cannot be reused.
+            connection.disconnect()
+            raise
 
 
 def _as_bytes(value: object) -> bytes | None:

@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from stream.ops.metrics import Metrics
 from stream.stores.breaker import CircuitBreaker
-from stream.stores.cache import RedisStore, cache_key, state_key
+from stream.stores.cache import RedisStore, cache_key, pack_set_ex, state_key
 
 
 class _Clock:
@@ -59,6 +59,15 @@ class _DownRedis:
         self.calls += 1
         raise redis.ConnectionError("Connection refused")
 
+    # The save writes packed commands on a pooled connection (RedisStore._send).
+    @property
+    def connection_pool(self) -> Any:
+        return self
+
+    def get_connection(self) -> Any:
+        self.calls += 1
+        raise redis.ConnectionError("Connection refused")
+
 
 def _value(metrics: Metrics, name: str, **labels: str) -> float:
     return metrics.registry.get_sample_value(name, labels) or 0.0
@@ -87,3 +96,20 @@ def test_failures_are_misses_and_unknown_state_and_the_breaker_stops_calls() -> 
     assert _value(metrics, "stream_cache_requests_total", outcome="skipped") == 8
     assert _value(metrics, "stream_redis_circuit_open") == 1
     assert _value(metrics, "stream_redis_skipped_writes_total") == 5
+
+
+def test_packed_set_commands_are_the_bytes_redis_py_packs() -> None:
+    """The save packs its SETs itself; they must be what redis-py would send, byte for byte
+    (keys and JSON values with non-ASCII text, quotes, CR/LF, empty values)."""
+    items = [
+        ("p:enrich:1:skills=2026.1+r5,salary=1:abc", '{"skills": [], "salary": null}'),
+        ("p:state:g/postings.enriched:linkedin:Zürich-1", '{"title": "Ingénieur\r\n\\"x\\""}'),
+        ("k", ""),
+        ("emoji:\U0001f600", "\u00e9" * 300),
+    ]
+    connection = redis.Connection()
+    for ttl in (60, 7 * 86400, 90 * 86400):
+        expected = [
+            b"".join(connection.pack_command("SET", key, value, "EX", ttl)) for key, value in items
+        ]
+        assert pack_set_ex(items, ttl) == expected
