@@ -810,7 +810,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postings", type=int, default=5000, help="per pass")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per pass")
-    parser.add_argument("--skip", action="append", default=[], help="copy worker processes quix faust")
+    parser.add_argument(
+        "--skip", action="append", default=[], help="copy worker processes quix faust"
+    )
     parser.add_argument("--latency", type=float, metavar="SECONDS", help="half-load latency")
     parser.add_argument("--memory", type=float, metavar="MINUTES", help="half-load RSS")
     args = parser.parse_args()
