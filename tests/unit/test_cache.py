@@ -107,9 +107,10 @@ def test_packed_set_commands_are_the_bytes_redis_py_packs() -> None:
         ("k", ""),
         ("emoji:\U0001f600", "\u00e9" * 300),
     ]
-    connection = redis.Connection()
+    connection = redis.Connection()  # type: ignore[no-untyped-call]  # redis-py's own
     for ttl in (60, 7 * 86400, 90 * 86400):
         expected = [
-            b"".join(connection.pack_command("SET", key, value, "EX", ttl)) for key, value in items
+            b"".join(connection.pack_command("SET", key, value, "EX", ttl))  # type: ignore[no-untyped-call]
+            for key, value in items
         ]
         assert pack_set_ex(items, ttl) == expected
