@@ -51,6 +51,23 @@ class SkillScanner:
             list[tuple[Literal["title", "description"], int, int]] | None,
         ]
     ]: ...
+    def tally_many(
+        self,
+        pairs: Sequence[tuple[str, str]],
+        evidence: bool,
+    ) -> list[
+        list[
+            tuple[
+                int,
+                bool | None,
+                float,
+                int,
+                bool,
+                list[tuple[Literal["title", "description"], int, int]] | None,
+            ]
+        ]
+        | Exception
+    ]: ...
 
 # The section rules alone, for the differential tests (tests/unit/test_native_sections.py).
 def heading_state(line: str) -> tuple[bool, bool | None]: ...
