@@ -18,7 +18,7 @@ use regex::Regex;
 use crate::chars::{isalnum, islower, isspace, isupper};
 use crate::cues::{bounded, py_ignorecase, WORD};
 use crate::sections::{heading_state, heading_text, HEADING_BULLETS, MAX_HEADING_CHARS};
-use crate::text::MATCH_TABLE;
+use crate::text::{ascii_replace, fold_padded};
 
 const LOOKAROUND: usize = 240; // the section machinery's clause reach
 const MAX_SECTION_LINES: usize = 30; // a context heading's section is read this far down
@@ -258,24 +258,20 @@ impl ContextRules {
 
     /// Sorted, disjoint [start, end) ranges of `text` that are not about the job.
     pub fn ranges(&self, text: &[char]) -> Vec<(usize, usize)> {
+        self.ranges_folded(text, &fold_padded(&ascii_replace(text)))
+    }
+
+    /// `ranges`, given the text's `fold_padded(ascii_replace(text))`, which the skill scan
+    /// has already built (a non-ASCII character folds to a space either way).
+    pub fn ranges_folded(&self, text: &[char], folded: &[u8]) -> Vec<(usize, usize)> {
         if text.is_empty() {
             return Vec::new();
         }
         // Offsets in `folded` are text offsets + 1 (the leading space).
-        let mut folded = Vec::with_capacity(text.len() + 2);
-        folded.push(b' ');
-        folded.extend(text.iter().map(|&c| {
-            if c.is_ascii() {
-                MATCH_TABLE[c as usize]
-            } else {
-                b' '
-            }
-        }));
-        folded.push(b' ');
         let mut ranges = Vec::new();
         let mut last: Option<(usize, usize)> = None;
         let mut labels = Vec::new();
-        for hit in self.phrases.find_iter(&folded[..]) {
+        for hit in self.phrases.find_iter(folded) {
             let start = hit.start();
             if folded[start - 1] != b' ' {
                 continue; // inside a word: a cue starts after a space
@@ -305,12 +301,12 @@ impl ContextRules {
             let (lo, hi) = clause(text, at);
             last = Some((lo, hi));
             // The cue's own words are no job cue: "submit your resume" holds " your ".
-            if !self.has_job_outside(&folded, lo, hi, start - 1, hit.end() + 1) {
+            if !self.has_job_outside(folded, lo, hi, start - 1, hit.end() + 1) {
                 ranges.push((lo, hi));
             }
         }
         for (at, end) in labels {
-            self.labelled(text, &folded, at, end, &mut ranges);
+            self.labelled(text, folded, at, end, &mut ranges);
         }
         merge(ranges)
     }

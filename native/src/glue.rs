@@ -5,7 +5,7 @@
 //! capitalised word). Each glued word is cut at its glue points and every run of segments
 //! is looked up in the dictionary of folded forms: no second scan.
 
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 
 use crate::chars::{isdigit, islower, isupper};
 
@@ -81,7 +81,7 @@ fn find_space(classes: &[u8], from: usize) -> Option<usize> {
 pub fn glued_candidates(
     padded: &[u8],
     encoded: &[u8],
-    keys: &HashMap<Vec<u8>, usize>,
+    keys: &FxHashMap<Vec<u8>, usize>,
 ) -> Vec<(usize, usize, usize)> {
     let classes = classes(encoded);
     let points = glue_points(&classes);

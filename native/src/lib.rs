@@ -12,6 +12,7 @@ pub mod cues;
 pub mod digest;
 pub mod education;
 pub mod experience;
+pub mod fxhash;
 pub mod glue;
 pub mod matcher;
 pub mod prep;

@@ -4,13 +4,14 @@
 //! taxonomy becomes keys and patterns: this side only runs them. Offsets are character
 //! offsets of the text (it arrives as `&[char]`; its ASCII bytes have one byte per char).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use daachorse::DoubleArrayAhoCorasick;
 
 use crate::chars::{is_word, isupper, lower, str_islower};
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::glue::{glued_candidates, is_glue, GLUE_MIN_LEN};
-use crate::text::{common_word_use, lone_letter, MATCH_TABLE};
+use crate::text::{common_word_use, lone_letter};
 
 /// One way a skill is written (Python `Form`).
 pub struct Form {
@@ -25,7 +26,7 @@ pub struct Key {
     pub length: usize,
     pub forms: Vec<u32>,
     pub plain_only: bool,
-    pub verify: Option<HashSet<String>>,
+    pub verify: Option<FxHashSet<String>>,
 }
 
 /// What a pattern of the automaton stands for (Python `_Value`, with the marker lengths
@@ -75,7 +76,7 @@ pub struct Matcher {
     patterns: Vec<Pattern>,
     pub forms: Vec<Form>,
     keys: Vec<Key>,
-    glue_keys: HashMap<Vec<u8>, usize>,
+    glue_keys: FxHashMap<Vec<u8>, usize>,
     heading_bullets: Vec<u8>,
 }
 
@@ -104,8 +105,10 @@ impl Matcher {
             )?)
         };
         // A folded form is as long as its key: shorter ones never count as glued.
-        let mut glue_keys = glue_keys;
-        glue_keys.retain(|form, _| form.len() >= GLUE_MIN_LEN);
+        let glue_keys = glue_keys
+            .into_iter()
+            .filter(|(form, _)| form.len() >= GLUE_MIN_LEN)
+            .collect();
         Ok(Self {
             automaton,
             patterns: patterns.into_iter().map(|(_, v)| v).collect(),
@@ -126,7 +129,12 @@ impl Matcher {
         !(isupper(exact[0]) && common_word_use(text, start, end))
     }
 
-    fn verified(text: &[char], start: usize, end: usize, verify: &Option<HashSet<String>>) -> bool {
+    fn verified(
+        text: &[char],
+        start: usize,
+        end: usize,
+        verify: &Option<FxHashSet<String>>,
+    ) -> bool {
         match verify {
             None => true,
             Some(allowed) => allowed.contains(&lower(&text[start..end]).replace('’', "'")),
@@ -139,6 +147,7 @@ impl Matcher {
         &self,
         text: &[char],
         encoded: &[u8],
+        padded: &[u8],
         mut marks: Option<&mut Marks>,
         listed: &mut Vec<Span>,
     ) -> Vec<Span> {
@@ -146,15 +155,11 @@ impl Matcher {
         let Some(automaton) = &self.automaton else {
             return found;
         };
-        let mut padded = Vec::with_capacity(encoded.len() + 2);
-        padded.push(b' ');
-        padded.extend(encoded.iter().map(|&b| MATCH_TABLE[b as usize]));
-        padded.push(b' ');
         let size = text.len();
         // Only "_" and non-ASCII letters fold to a space yet are word characters.
         let loose = text.iter().any(|&c| c == '_' || !c.is_ascii());
         let mut lines = LineStarts::new(encoded);
-        for hit in automaton.find_overlapping_iter(&padded[..]) {
+        for hit in automaton.find_overlapping_iter(padded) {
             let (start, stop) = (hit.start(), hit.end());
             let (key_index, tail) = match self.patterns[hit.value() as usize] {
                 Pattern::Form { key, tail } => (key, tail),
@@ -218,7 +223,7 @@ impl Matcher {
                 glued: false,
             });
         }
-        for (start, end, key) in glued_candidates(&padded, encoded, &self.glue_keys) {
+        for (start, end, key) in glued_candidates(padded, encoded, &self.glue_keys) {
             self.check_glued(text, start, end, &self.keys[key], &mut found);
         }
         found
@@ -284,10 +289,17 @@ impl Matcher {
     }
 
     /// Longest-leftmost non-overlapping candidates in text order, plus cased forms in
-    /// lower case inside a tag list (Python `FormMatcher.spans`).
-    pub fn spans(&self, text: &[char], encoded: &[u8], marks: Option<&mut Marks>) -> Vec<Span> {
+    /// lower case inside a tag list (Python `FormMatcher.spans`). `encoded`: the text's
+    /// `ascii_replace`; `padded`: its `fold_padded`.
+    pub fn spans(
+        &self,
+        text: &[char],
+        encoded: &[u8],
+        padded: &[u8],
+        marks: Option<&mut Marks>,
+    ) -> Vec<Span> {
         let mut listed = Vec::new();
-        let mut found = self.candidates(text, encoded, marks, &mut listed);
+        let mut found = self.candidates(text, encoded, padded, marks, &mut listed);
         if found.is_empty() {
             return found;
         }
@@ -309,8 +321,8 @@ impl Matcher {
 
     /// `chosen` plus the lower-case cased forms inside a tag list (Python `_in_tag_lists`).
     fn in_tag_lists(&self, text: &[char], chosen: Vec<Span>, mut listed: Vec<Span>) -> Vec<Span> {
-        let starts: HashSet<usize> = chosen.iter().map(|c| c.start).collect();
-        let ends: HashSet<usize> = chosen.iter().map(|c| c.end).collect();
+        let starts: FxHashSet<usize> = chosen.iter().map(|c| c.start).collect();
+        let ends: FxHashSet<usize> = chosen.iter().map(|c| c.end).collect();
         let near = listed.iter().any(|c| {
             (0..=LIST_MAX_GAP).any(|gap| {
                 (c.start >= gap && ends.contains(&(c.start - gap)))
@@ -342,10 +354,10 @@ impl Matcher {
             .chain(extra.iter().map(|c| (c, true)))
             .collect();
         merged.sort_by_key(|(c, _)| c.start);
-        let mut accepted: HashSet<usize> = HashSet::new();
+        let mut accepted: FxHashSet<usize> = FxHashSet::default();
         let mut run: Vec<(&Span, bool)> = Vec::new();
         let mut previous_end: Option<usize> = None;
-        let close = |run: &mut Vec<(&Span, bool)>, accepted: &mut HashSet<usize>| {
+        let close = |run: &mut Vec<(&Span, bool)>, accepted: &mut FxHashSet<usize>| {
             let strong = run
                 .iter()
                 .filter(|(s, is_listed)| !is_listed && !self.forms[s.forms[0] as usize].weak)

@@ -3,7 +3,7 @@
 //! `_native_scanner`, stream/enrich/skills/extract.py) and the cue words of
 //! stream/enrich/skills/cues.py, it returns the same mentions as `SkillExtractor._scan`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use std::panic::{self, AssertUnwindSafe};
 
@@ -14,6 +14,7 @@ use pyo3::types::{PyBytes, PyString};
 
 use crate::context::ContextRules;
 use crate::cues::CueWords;
+use crate::fxhash::FxHashSet;
 use crate::matcher::{Form, Key, Matcher, Pattern};
 use crate::scan::{tally, Entries, Mention, Scanner, Tally};
 
@@ -105,7 +106,7 @@ impl SkillScanner {
                 length,
                 forms: key_forms,
                 plain_only,
-                verify: verify.map(|v| v.into_iter().collect()),
+                verify: verify.map(|v| v.into_iter().collect::<FxHashSet<_>>()),
             })
             .collect();
         let bad_form = keys
@@ -129,7 +130,7 @@ impl SkillScanner {
             names: names.iter().map(|n| n.chars().collect()).collect(),
             groups,
             evidence,
-            languages: languages.into_iter().collect::<HashSet<_>>(),
+            languages: languages.into_iter().collect(),
         };
         Ok(Self {
             inner: Scanner {
@@ -285,6 +286,10 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// digit, space nor case to every rule here, so the scan judges the text as Python does.
 fn chars_of(text: &Bound<'_, PyString>) -> PyResult<Vec<char>> {
     if let Ok(utf8) = text.to_str() {
+        if utf8.is_ascii() {
+            // Most postings: a byte is a character, no UTF-8 decoding needed.
+            return Ok(utf8.bytes().map(char::from).collect());
+        }
         return Ok(utf8.chars().collect());
     }
     let encoded = text.call_method1("encode", ("utf-32-le", "surrogatepass"))?;

@@ -4,13 +4,12 @@
 //! ranges come from Python, `stream/enrich/skills/context.py`), each mention given a
 //! quality and a requirement state.
 
-use std::collections::{HashMap, HashSet};
-
 use crate::context::ContextRules;
 use crate::cues::{skill_cue, CueWords};
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::matcher::{Marks, Matcher, Span};
 use crate::sections::{language_context, RequirementIndex};
-use crate::text::ascii_replace;
+use crate::text::{ascii_replace, fold_padded};
 
 /// The group id of the taxonomy's `CUE_ONLY` (`corroborated_by = ["cue_only"]`): Python
 /// numbers it 0 before every real group, so an entry with it in its evidence groups has
@@ -22,7 +21,7 @@ pub struct Entries {
     pub names: Vec<Vec<char>>,
     pub groups: Vec<u32>,
     pub evidence: Vec<Vec<u32>>,
-    pub languages: HashSet<usize>,
+    pub languages: FxHashSet<usize>,
 }
 
 /// One accepted mention: entry index, in the title?, start, end, quality, required.
@@ -52,21 +51,26 @@ impl Scanner {
         let title_spans = if title.is_empty() {
             Vec::new()
         } else {
-            self.matcher.spans(title, &ascii_replace(title), None)
+            let encoded = ascii_replace(title);
+            self.matcher
+                .spans(title, &encoded, &fold_padded(&encoded), None)
         };
         let mut marks = Marks::default();
         let encoded = ascii_replace(description);
+        // The fold serves the matcher and the context rules (one pass, one buffer).
+        let padded = fold_padded(&encoded);
         let body_spans = if description.is_empty() {
             Vec::new()
         } else {
-            self.matcher.spans(description, &encoded, Some(&mut marks))
+            self.matcher
+                .spans(description, &encoded, &padded, Some(&mut marks))
         };
         let mut result = Vec::new();
         if title_spans.is_empty() && body_spans.is_empty() {
             return result;
         }
         let forms = &self.matcher.forms;
-        let strong: HashSet<usize> = title_spans
+        let strong: FxHashSet<usize> = title_spans
             .iter()
             .chain(&body_spans)
             .flat_map(|s| s.forms.iter())
@@ -93,7 +97,7 @@ impl Scanner {
             let excluded = match excluded {
                 Some(given) => given,
                 None => {
-                    computed = self.context.ranges(description);
+                    computed = self.context.ranges_folded(description, &padded);
                     &computed[..]
                 }
             };
@@ -107,7 +111,7 @@ impl Scanner {
             let mut settled = if every_state {
                 None
             } else {
-                Some(HashSet::new())
+                Some(FxHashSet::default())
             };
             let sections = if sections.is_empty() {
                 None
@@ -136,10 +140,10 @@ impl Scanner {
         in_title: bool,
         text: &[char],
         spans: &[Span],
-        strong: &HashSet<usize>,
-        groups: &mut Option<HashMap<u32, Vec<usize>>>,
+        strong: &FxHashSet<usize>,
+        groups: &mut Option<FxHashMap<u32, Vec<usize>>>,
         mut sections: Option<&mut RequirementIndex<'_>>,
-        mut settled: Option<&mut HashSet<usize>>,
+        mut settled: Option<&mut FxHashSet<usize>>,
         excluded: &[(usize, usize)],
     ) {
         let forms = &self.matcher.forms;
@@ -157,7 +161,7 @@ impl Scanner {
             if form.weak && !strong.contains(&form.entry) {
                 // Strong skills by group, built once per posting when a weak form needs them.
                 let groups = groups.get_or_insert_with(|| {
-                    let mut by_group: HashMap<u32, Vec<usize>> = HashMap::new();
+                    let mut by_group: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
                     for &index in strong {
                         by_group
                             .entry(entries.groups[index])
@@ -227,8 +231,8 @@ impl Scanner {
     fn resolve<'a>(
         &'a self,
         span_forms: &[u32],
-        strong: &HashSet<usize>,
-        groups: &HashMap<u32, Vec<usize>>,
+        strong: &FxHashSet<usize>,
+        groups: &FxHashMap<u32, Vec<usize>>,
     ) -> Option<&'a crate::matcher::Form> {
         let forms = &self.matcher.forms;
         for &f in span_forms {
@@ -268,7 +272,7 @@ pub struct Tally {
 /// mentions, most first; then by id (`id_rank`: each entry's position in id order).
 pub fn tally(mentions: &[Mention], evidence: bool, id_rank: &[u32]) -> Vec<Tally> {
     let mut found: Vec<Tally> = Vec::new();
-    let mut slot: HashMap<usize, usize> = HashMap::new();
+    let mut slot: FxHashMap<usize, usize> = FxHashMap::default();
     for &(entry, in_title, start, end, quality, required) in mentions {
         let at = *slot.entry(entry).or_insert_with(|| {
             found.push(Tally {

@@ -10,13 +10,13 @@
 //! Patterns follow Python's `re` semantics through the helpers in `cues` (Python's `\w`
 //! and `\b`, IGNORECASE on "i"); `$` and `\s` are spelled out where they occur.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::chars::{is_word, isspace};
 use crate::cues::{bounded, py_ignorecase, CueWords, NOT_WORD_AFTER, WORD};
+use crate::fxhash::FxHashMap;
 
 // Headings are short lines: a bullet or "#", a few words, an optional colon.
 pub(crate) const MAX_HEADING_CHARS: usize = 60;
@@ -165,7 +165,7 @@ pub struct RequirementIndex<'a> {
     heading_starts: Vec<usize>,
     heading_states: Vec<Option<bool>>,
     /// Clause verdicts by clause start.
-    clause_cues: HashMap<usize, Option<bool>>,
+    clause_cues: FxHashMap<usize, Option<bool>>,
     /// The line of the last state_at call: [lo, hi), whether it is a heading, its state.
     line_lo: usize,
     line_hi: usize,
@@ -206,7 +206,7 @@ impl<'a> RequirementIndex<'a> {
             cue_words,
             heading_starts,
             heading_states,
-            clause_cues: HashMap::new(),
+            clause_cues: FxHashMap::default(),
             line_lo: 0,
             line_hi: 0, // no line yet
             line_own: false,

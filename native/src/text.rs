@@ -26,6 +26,17 @@ pub fn ascii_replace(text: &[char]) -> Vec<u8> {
         .collect()
 }
 
+/// b" " + the fold (`MATCH_TABLE`) of `encoded` + b" ": what the matcher's automaton and
+/// the context rules' phrases scan (padded offset i is text offset i - 1). Built once per
+/// text and shared by both.
+pub fn fold_padded(encoded: &[u8]) -> Vec<u8> {
+    let mut padded = Vec::with_capacity(encoded.len() + 2);
+    padded.push(b' ');
+    padded.extend(encoded.iter().map(|&b| MATCH_TABLE[b as usize]));
+    padded.push(b' ');
+    padded
+}
+
 const SENTENCE_START: &str = "\n.!?:;•·*-–—>";
 // A capitalised sentence-initial cased form followed by one of these is still the skill.
 const TECH_FOLLOWERS: &[&str] = &[
