@@ -264,6 +264,42 @@ impl ContextRules {
     /// `ranges`, given the text's `fold_padded(ascii_replace(text))`, which the skill scan
     /// has already built (a non-ASCII character folds to a space either way).
     pub fn ranges_folded(&self, text: &[char], folded: &[u8]) -> Vec<(usize, usize)> {
+        let hits = self
+            .phrases
+            .find_iter(folded)
+            .map(|hit| (hit.start(), hit.end(), hit.pattern().as_usize()));
+        self.ranges_from(text, folded, hits)
+    }
+
+    /// `ranges_folded`, given every occurrence of the phrases in `folded` (start, end,
+    /// phrase index, in any order, overlapping), as the skill scan's automaton finds them:
+    /// the leftmost-longest ones are what the rules' own scan would find.
+    pub fn ranges_overlapping(
+        &self,
+        text: &[char],
+        folded: &[u8],
+        mut hits: Vec<(usize, usize, u32)>,
+    ) -> Vec<(usize, usize)> {
+        // Leftmost first, then longest; a hit starting before the last one kept ends is
+        // skipped (phrases are distinct, so one start and length is one phrase).
+        hits.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        let mut last_end = 0;
+        let kept = hits.into_iter().filter_map(|(start, end, phrase)| {
+            if start < last_end {
+                return None;
+            }
+            last_end = end;
+            Some((start, end, phrase as usize))
+        });
+        self.ranges_from(text, folded, kept)
+    }
+
+    fn ranges_from(
+        &self,
+        text: &[char],
+        folded: &[u8],
+        hits: impl Iterator<Item = (usize, usize, usize)>,
+    ) -> Vec<(usize, usize)> {
         if text.is_empty() {
             return Vec::new();
         }
@@ -271,21 +307,20 @@ impl ContextRules {
         let mut ranges = Vec::new();
         let mut last: Option<(usize, usize)> = None;
         let mut labels = Vec::new();
-        for hit in self.phrases.find_iter(folded) {
-            let start = hit.start();
+        for (start, hit_end, pattern) in hits {
             if folded[start - 1] != b' ' {
                 continue; // inside a word: a cue starts after a space
             }
             let at = start - 1; // the text offset of the phrase's first character
-            let (is_cue, is_label) = self.kinds[hit.pattern().as_usize()];
+            let (is_cue, is_label) = self.kinds[pattern];
             if !is_cue && !is_label {
-                let phrase = &folded[start..hit.end()];
+                let phrase = &folded[start..hit_end];
                 let found = if NEGATIONS.contains(&phrase) {
                     negation_range(text, at, at + phrase.len() - 1)
                 } else if ORGANIZATIONS.contains(&phrase) {
-                    organization_range(text, at, hit.end() - 1)
+                    organization_range(text, at, hit_end - 1)
                 } else {
-                    team_range(text, at, hit.end() - 1) // a team noun, as a whole word
+                    team_range(text, at, hit_end - 1) // a team noun, as a whole word
                 };
                 if let Some(range) = found {
                     ranges.push(range);
@@ -293,7 +328,7 @@ impl ContextRules {
                 continue;
             }
             if is_label {
-                labels.push((at, hit.end() - 1));
+                labels.push((at, hit_end - 1));
             }
             if !is_cue || last.is_some_and(|(lo, hi)| lo <= at && at < hi) {
                 continue; // a label only, or a second cue in the clause just judged
@@ -301,7 +336,7 @@ impl ContextRules {
             let (lo, hi) = clause(text, at);
             last = Some((lo, hi));
             // The cue's own words are no job cue: "submit your resume" holds " your ".
-            if !self.has_job_outside(folded, lo, hi, start - 1, hit.end() + 1) {
+            if !self.has_job_outside(folded, lo, hi, start - 1, hit_end + 1) {
                 ranges.push((lo, hi));
             }
         }
@@ -713,4 +748,61 @@ fn merge(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
         }
     }
     merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::{ascii_replace, fold_padded};
+
+    /// Every occurrence of every phrase in `folded`, in no particular order, as the skill
+    /// scan's automaton reports them.
+    fn overlapping(phrases: &[&str], folded: &[u8]) -> Vec<(usize, usize, u32)> {
+        let mut hits = Vec::new();
+        for (i, phrase) in phrases.iter().enumerate().rev() {
+            let p = phrase.as_bytes();
+            for start in 0..folded.len() {
+                if folded[start..].starts_with(p) {
+                    hits.push((start, start + p.len(), i as u32));
+                }
+            }
+        }
+        hits
+    }
+
+    #[test]
+    fn overlapping_hits_give_the_ranges_of_the_rules_own_scan() {
+        // Phrases that overlap and nest, so that leftmost-longest matters.
+        let patterns: Vec<(&str, bool, bool)> = vec![
+            ("benefits", true, true),
+            ("benefits include", true, false),
+            ("our company", true, false),
+            ("company ", true, false),
+            ("about us", true, true),
+            ("team", false, false),
+            ("no ", false, false),
+            ("without ", false, false),
+            ("clinic", false, false),
+            ("apply", true, false),
+            ("how to apply", false, true),
+        ];
+        let job = vec!["you will", "responsibilities", "your "];
+        let rules = ContextRules::new(&patterns, &job).unwrap();
+        let phrases: Vec<&str> = patterns.iter().map(|(p, _, _)| *p).collect();
+        for text in [
+            "About us\nWe are a clinic. Benefits include dental and Python.\nYou will use SQL.",
+            "Our company team uses Kafka with the Marketing team; no SQL needed. How to apply: send.",
+            "benefitsbenefits include our companycompany team without Python, apply now",
+            "Responsibilities: Python. Benefits: 401k. Work with the data team on Spark.",
+            "",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            let folded = fold_padded(&ascii_replace(&chars));
+            let expected = rules.ranges_folded(&chars, &folded);
+            let got = rules.ranges_overlapping(&chars, &folded, overlapping(&phrases, &folded));
+            assert_eq!(got, expected, "{text:?}");
+        }
+        let chars: Vec<char> = "Benefits: dental. About us: a clinic.".chars().collect();
+        assert!(!rules.ranges(&chars).is_empty()); // the cases do exercise the rules
+    }
 }

@@ -33,10 +33,16 @@ pub struct Key {
 /// `_CUE`, `_HEADING` and `_CUE_AND_HEADING` as variants).
 #[derive(Clone, Copy)]
 pub enum Pattern {
-    Form { key: usize, tail: bool },
+    Form {
+        key: usize,
+        tail: bool,
+    },
     Cue,
     Heading,
     CueAndHeading,
+    /// A phrase of the context rules (`ContextRules`), by its index there: the rules'
+    /// own whole-text scan is folded into this one (`Marks::phrases`).
+    Context(u32),
 }
 
 /// A candidate or selected span: start, end, the forms that fit, and whether it was
@@ -54,6 +60,8 @@ pub struct Span {
 pub struct Marks {
     pub cues: Vec<usize>,
     pub headings: Vec<usize>,
+    /// Every occurrence of a context phrase: (padded start, padded end, phrase index).
+    pub phrases: Vec<(usize, usize, u32)>,
 }
 
 impl Marks {
@@ -78,6 +86,8 @@ pub struct Matcher {
     keys: Vec<Key>,
     glue_keys: FxHashMap<Vec<u8>, usize>,
     heading_bullets: Vec<u8>,
+    /// Whether the context phrases are patterns of the automaton (see `new`).
+    pub context_folded: bool,
 }
 
 // What may separate the items of a tag list ("typescript, react / go | jenkins").
@@ -92,7 +102,27 @@ impl Matcher {
         keys: Vec<Key>,
         glue_keys: HashMap<Vec<u8>, usize>,
         heading_bullets: Vec<u8>,
+        context_phrases: &[Vec<u8>],
     ) -> Result<Self, daachorse::errors::DaachorseError> {
+        // The context rules' phrases join the automaton, so that one walk over the text
+        // finds both (their own leftmost-longest scan was ~8% of the skill scan), unless
+        // one is written like a pattern already there (none is: patterns start with a
+        // space or "#", phrases with a word), or twice: then the rules scan for them.
+        let mut patterns = patterns;
+        let mut seen: FxHashSet<&[u8]> = patterns.iter().map(|(p, _)| &p[..]).collect();
+        let context_folded = !context_phrases.is_empty()
+            && context_phrases
+                .iter()
+                .all(|p| !p.is_empty() && seen.insert(&p[..]));
+        drop(seen);
+        if context_folded {
+            patterns.extend(
+                context_phrases
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (p.clone(), Pattern::Context(i as u32))),
+            );
+        }
         // Every overlapping match (standard semantics): the selection needs every
         // candidate. A double-array automaton (daachorse): on 16,458 patterns and the
         // SkillSpan postings it scanned 6.9 ns/byte in 1.2 MB, where aho-corasick's
@@ -116,6 +146,7 @@ impl Matcher {
             keys,
             glue_keys,
             heading_bullets,
+            context_folded,
         })
     }
 
@@ -163,6 +194,12 @@ impl Matcher {
             let (start, stop) = (hit.start(), hit.end());
             let (key_index, tail) = match self.patterns[hit.value() as usize] {
                 Pattern::Form { key, tail } => (key, tail),
+                Pattern::Context(phrase) => {
+                    if let Some(marks) = marks.as_deref_mut() {
+                        marks.phrases.push((start, stop, phrase));
+                    }
+                    continue;
+                }
                 kind => {
                     let Some(marks) = marks.as_deref_mut() else {
                         continue;

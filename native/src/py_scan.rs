@@ -124,7 +124,11 @@ impl SkillScanner {
                 "names, groups and evidence differ in length",
             ));
         }
-        let matcher = Matcher::new(patterns, forms, keys, glue_keys, heading_bullets)
+        let phrases: Vec<Vec<u8>> = context_patterns
+            .iter()
+            .map(|(p, _, _)| p.as_bytes().to_vec())
+            .collect();
+        let matcher = Matcher::new(patterns, forms, keys, glue_keys, heading_bullets, &phrases)
             .map_err(|e| PyValueError::new_err(format!("{e:?}")))?;
         let entries = Entries {
             names: names.iter().map(|n| n.chars().collect()).collect(),

@@ -97,7 +97,13 @@ impl Scanner {
             let excluded = match excluded {
                 Some(given) => given,
                 None => {
-                    computed = self.context.ranges_folded(description, &padded);
+                    computed = if self.matcher.context_folded {
+                        let phrases = std::mem::take(&mut marks.phrases);
+                        self.context
+                            .ranges_overlapping(description, &padded, phrases)
+                    } else {
+                        self.context.ranges_folded(description, &padded)
+                    };
                     &computed[..]
                 }
             };
