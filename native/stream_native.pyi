@@ -1,6 +1,6 @@
 """Compiled skill scan for postings-stream (Rust, PyO3). See native/src/lib.rs."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Literal
 
 __version__: str
@@ -53,7 +53,7 @@ class SkillScanner:
     ]: ...
     def tally_many(
         self,
-        pairs: Sequence[tuple[str, str]],
+        pairs: Iterable[tuple[str, str]],
         evidence: bool,
     ) -> list[
         list[
