@@ -59,10 +59,13 @@ RUN --mount=type=secret,id=ca_bundle \
 # cheap layer, not the dependencies and the native compile above.
 COPY README.md ./
 COPY stream ./stream
+# --reinstall-package: uv keys its cached wheel of a local project on pyproject.toml alone, so
+# with the cache mount an unchanged pyproject.toml reinstalled an older build of `stream`
+# (tests/container/test_image.py::test_the_image_holds_this_source_tree now checks).
 RUN --mount=type=secret,id=ca_bundle \
     --mount=type=cache,target=/root/.cache/uv \
     if [ -s /run/secrets/ca_bundle ]; then export SSL_CERT_FILE=/run/secrets/ca_bundle; fi \
-    && uv sync --frozen --no-dev --no-editable
+    && uv sync --frozen --no-dev --no-editable --reinstall-package postings-stream
 
 # ---- runtime: the interpreter and the venv; no compilers, no uv, no sources ------------------
 FROM ${PYTHON_IMAGE} AS runtime

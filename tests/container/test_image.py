@@ -16,6 +16,7 @@ the artefact, as an operator would.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -308,6 +309,28 @@ def test_image_is_what_the_manifests_say() -> None:
     assert found == ["10001"], f"build tools in the runtime image: {found[:-1]}"
     version_out = one_off(IMAGE, "--version")
     assert version_out.strip() == version.group(1)
+
+
+def test_the_image_holds_this_source_tree() -> None:
+    """The image's `stream` package is the tree it was built from, file for file. A cached
+    wheel of the project (uv's cache mount keys it on pyproject.toml only) once put an older
+    `stream` into the image beside a newer native extension; the other tests only failed
+    when their APIs parted (2026-12-06)."""
+    script = (
+        "cd /opt/venv/lib/python3.11/site-packages && "
+        "find stream -name '*.py' -o -name '*.json' -o -name '*.toml' | sort | xargs sha256sum"
+    )
+    inside: dict[str, str] = {}
+    for line in one_off("--entrypoint", "sh", IMAGE, "-c", script).splitlines():
+        digest, name = line.split(None, 1)  # sha256sum: "digest  path"
+        inside[name] = digest
+    here = {
+        str(path.relative_to(REPO)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted((REPO / "stream").rglob("*"))
+        if path.suffix in (".py", ".json", ".toml") and "__pycache__" not in path.parts
+    }
+    differ = sorted(name for name in here if inside.get(name) != here[name])
+    assert not differ, f"{len(differ)} files of stream/ differ in the image: {differ[:5]}"
 
 
 def test_the_image_reads_places_and_occupations() -> None:
