@@ -1,6 +1,6 @@
 """Compiled skill scan for postings-stream (Rust, PyO3). See native/src/lib.rs."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Literal
 
 __version__: str
@@ -50,23 +50,6 @@ class SkillScanner:
             bool,
             list[tuple[Literal["title", "description"], int, int]] | None,
         ]
-    ]: ...
-    def tally_many(
-        self,
-        pairs: Iterable[tuple[str, str]],
-        evidence: bool,
-    ) -> list[
-        list[
-            tuple[
-                int,
-                bool | None,
-                float,
-                int,
-                bool,
-                list[tuple[Literal["title", "description"], int, int]] | None,
-            ]
-        ]
-        | Exception
     ]: ...
 
 # The section rules alone, for the differential tests (tests/unit/test_native_sections.py).

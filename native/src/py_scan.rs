@@ -5,10 +5,7 @@
 
 use std::collections::HashMap;
 
-use std::panic::{self, AssertUnwindSafe};
-
 use pyo3::exceptions::PyValueError;
-use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
@@ -16,7 +13,7 @@ use crate::context::ContextRules;
 use crate::cues::CueWords;
 use crate::fxhash::FxHashSet;
 use crate::matcher::{Form, Key, Matcher, Pattern};
-use crate::scan::{tally, Entries, Mention, Scanner, Tally};
+use crate::scan::{tally, Entries, Mention, Scanner};
 
 #[pyclass(frozen, module = "stream_native")]
 pub struct SkillScanner {
@@ -189,97 +186,23 @@ impl SkillScanner {
     ) -> PyResult<Vec<PyTally>> {
         let title = chars_of(title)?;
         let description = chars_of(description)?;
-        let tallies =
-            py.detach(|| self.tally_one(&title, &description, evidence, excluded.as_deref()));
-        Ok(py_tallies(tallies))
-    }
-
-    /// `tally` of every (title, description) of `pairs`, in order, with the GIL released
-    /// once for the whole list (another thread runs Python meanwhile). A posting that
-    /// fails (not a pair of str, or a panic in the scan) gets its exception object in its
-    /// place; the others are unaffected. Context rules: the scanner's own.
-    fn tally_many(
-        &self,
-        py: Python<'_>,
-        pairs: &Bound<'_, PyAny>,
-        evidence: bool,
-    ) -> PyResult<Vec<Py<PyAny>>> {
-        let texts: Vec<PyResult<(Vec<char>, Vec<char>)>> = pairs
-            .try_iter()?
-            .map(|item| {
-                let item = item?;
-                let (title, description): (Bound<'_, PyString>, Bound<'_, PyString>) =
-                    item.extract()?;
-                Ok((chars_of(&title)?, chars_of(&description)?))
-            })
-            .collect();
-        let results: Vec<Option<Result<Vec<Tally>, String>>> = py.detach(|| {
-            texts
-                .iter()
-                .map(|texts| {
-                    let (title, description) = texts.as_ref().ok()?;
-                    // One posting's panic is that posting's error, not the batch's.
-                    Some(
-                        panic::catch_unwind(AssertUnwindSafe(|| {
-                            self.tally_one(title, description, evidence, None)
-                        }))
-                        .map_err(|payload| panic_message(payload.as_ref())),
-                    )
-                })
-                .collect()
+        let tallies = py.detach(|| {
+            let mentions = self
+                .inner
+                .scan(&title, &description, false, excluded.as_deref());
+            tally(&mentions, evidence, &self.id_rank)
         });
-        texts
+        Ok(tallies
             .into_iter()
-            .zip(results)
-            .map(|(texts, result)| match (texts, result) {
-                (Err(error), _) => Ok(error.into_value(py).into_any()),
-                (Ok(_), Some(Ok(tallies))) => {
-                    Ok(py_tallies(tallies).into_pyobject(py)?.into_any().unbind())
-                }
-                (Ok(_), Some(Err(message))) => {
-                    Ok(PanicException::new_err(message).into_value(py).into_any())
-                }
-                (Ok(_), None) => unreachable!("a posting whose texts were read has a result"),
+            .map(|t| {
+                let offsets = t.evidence.map(|e| {
+                    e.into_iter()
+                        .map(|(in_title, start, end)| (field(in_title), start, end))
+                        .collect()
+                });
+                (t.entry, t.required, t.best, t.count, t.in_title, offsets)
             })
-            .collect()
-    }
-}
-
-impl SkillScanner {
-    fn tally_one(
-        &self,
-        title: &[char],
-        description: &[char],
-        evidence: bool,
-        excluded: Option<&[(usize, usize)]>,
-    ) -> Vec<Tally> {
-        let mentions = self.inner.scan(title, description, false, excluded);
-        tally(&mentions, evidence, &self.id_rank)
-    }
-}
-
-fn py_tallies(tallies: Vec<Tally>) -> Vec<PyTally> {
-    tallies
-        .into_iter()
-        .map(|t| {
-            let offsets = t.evidence.map(|e| {
-                e.into_iter()
-                    .map(|(in_title, start, end)| (field(in_title), start, end))
-                    .collect()
-            });
-            (t.entry, t.required, t.best, t.count, t.in_title, offsets)
-        })
-        .collect()
-}
-
-/// What a panic carried, as text (a `&str` or `String` payload; else a placeholder).
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_owned()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "the skill scan panicked".to_owned()
+            .collect())
     }
 }
 

@@ -19,7 +19,6 @@ pure and fast. A match counts when:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any, Literal, NamedTuple
 
 from stream_native import SkillScanner
@@ -254,36 +253,6 @@ class SkillExtractor:
             tallies = self._native.tally(title, description, self.evidence)
         else:
             tallies = self._tally(title, description)
-        return self._tags_of(tallies)
-
-    def extract_many(self, pairs: Sequence[tuple[str, str]]) -> list[list[SkillTag] | Exception]:
-        """`extract` of every (title, description), in order; a posting whose extraction
-        fails gets its exception in its place and the others are unaffected.
-
-        With the native engine the scan of the whole list runs with the GIL released once
-        (`SkillScanner.tally_many`), so another thread can run Python meanwhile; the tags
-        are built afterwards, with the GIL.
-        """
-        results: list[list[SkillTag] | Exception] = []
-        if self._native is not None:
-            for tallies in self._native.tally_many(pairs, self.evidence):
-                if isinstance(tallies, Exception):
-                    results.append(tallies)
-                    continue
-                try:
-                    results.append(self._tags_of(tallies))
-                except Exception as error:  # isolated to its posting, by contract
-                    results.append(error)
-            return results
-        for title, description in pairs:
-            try:
-                results.append(self.extract(title, description))
-            except Exception as error:  # isolated to its posting, by contract
-                results.append(error)
-        return results
-
-    def _tags_of(self, tallies: list[_Tally]) -> list[SkillTag]:
-        """The tags of one posting's tallies (`SkillScanner.tally`'s or `_tally`'s)."""
         tags = self._tags
         entries = self.entries
         result: list[SkillTag] = []
