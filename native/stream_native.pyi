@@ -77,6 +77,9 @@ def requirement_states(
 # Per-character passes over whole texts (native/src/prep.rs).
 def collapse_whitespace(text: str) -> str: ...
 def join_words(text: str) -> str: ...
+# collapse_whitespace(text).strip() where NFKC leaves text as it is and it has no "\r";
+# None otherwise (stream.enrich.text.normalize_text).
+def finish_text(text: str) -> str | None: ...
 
 # The content digests' canonical bytes (native/src/digest.rs): the UTF-8 of
 # json.dumps({field: join_words(value)}, sort_keys=True, ensure_ascii=False), and the

@@ -15,6 +15,8 @@ pub mod experience;
 pub mod fxhash;
 pub mod glue;
 pub mod matcher;
+pub mod nfkc_stable;
+pub mod normalize;
 pub mod prep;
 mod py_ascii_search;
 mod py_prep;

@@ -1,8 +1,13 @@
-//! Python bindings of `prep`: `collapse_whitespace`, `join_words` and `MoneyGate`.
+//! Python bindings of `prep`: `collapse_whitespace`, `join_words` and `MoneyGate`; and of
+//! `normalize`: `finish_text`.
+use std::os::raw::{c_int, c_void};
+
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::string::PyStringData;
+use pyo3::types::PyString;
 
-use crate::prep;
+use crate::{normalize, prep};
 
 /// `stream.enrich.text.collapse_whitespace`, compiled.
 #[pyfunction]
@@ -14,6 +19,47 @@ fn collapse_whitespace(py: Python<'_>, text: &str) -> String {
 #[pyfunction]
 fn join_words(py: Python<'_>, text: &str) -> String {
     py.detach(|| prep::join_words(text))
+}
+
+/// `collapse_whitespace(text).strip()` where NFKC would leave `text` as it is and it has
+/// no "\r"; None otherwise (see normalize.rs). Read from and written to the strings' own
+/// storage: no UTF-8 encoding of the text, no decoding of the result.
+#[pyfunction]
+fn finish_text<'py>(
+    py: Python<'py>,
+    text: &Bound<'py, PyString>,
+) -> PyResult<Option<Bound<'py, PyString>>> {
+    // SAFETY: the data is read while `text` (an immutable str) is borrowed, on the
+    // CPython targets the project builds for (as py_terms.rs reads it).
+    let data = unsafe { text.data() }?;
+    match data {
+        PyStringData::Ucs1(units) => new_string(py, 1, py.detach(|| normalize::finish(units))),
+        PyStringData::Ucs2(units) => new_string(py, 2, py.detach(|| normalize::finish(units))),
+        PyStringData::Ucs4(units) => new_string(py, 4, py.detach(|| normalize::finish(units))),
+    }
+}
+
+/// A str from code units of one storage kind (1, 2 or 4 bytes); CPython picks the
+/// narrowest kind that holds them, as every str must be stored.
+fn new_string<'py, T>(
+    py: Python<'py>,
+    kind: c_int,
+    units: Option<Vec<T>>,
+) -> PyResult<Option<Bound<'py, PyString>>> {
+    let Some(units) = units else {
+        return Ok(None);
+    };
+    // SAFETY: `units` holds `units.len()` values of `kind` bytes each, alive for the call,
+    // which copies them into the new object.
+    let string = unsafe {
+        let ptr = pyo3::ffi::PyUnicode_FromKindAndData(
+            kind,
+            units.as_ptr().cast::<c_void>(),
+            units.len() as pyo3::ffi::Py_ssize_t,
+        );
+        Bound::from_owned_ptr_or_err(py, ptr)?
+    };
+    Ok(Some(string.cast_into::<PyString>()?))
 }
 
 /// The salary step's gate, built from the currency markers of salary/currency.py.
@@ -56,6 +102,7 @@ impl MoneyGate {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(collapse_whitespace, m)?)?;
     m.add_function(wrap_pyfunction!(join_words, m)?)?;
+    m.add_function(wrap_pyfunction!(finish_text, m)?)?;
     m.add_class::<MoneyGate>()?;
     Ok(())
 }

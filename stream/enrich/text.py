@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from stream_native import collapse_whitespace as _native_collapse
+from stream_native import finish_text as _native_finish
 
 # Block-level tags become line breaks so that headings ("Nice to have") stay on their own
 # line after stripping; every other tag is dropped.
@@ -44,7 +45,20 @@ def normalize_text(text: str) -> str:
     its runs of whitespace collapsed to one space and its ends trimmed; runs of blank lines
     become one blank line.
     """
-    return collapse_whitespace(plain_text(text)).strip()
+    if looks_like_html(text):
+        text = html_to_text(text)
+    elif "&" in text:
+        text = html.unescape(text)
+    # The common case in one compiled pass over the str's own storage (native/src/
+    # normalize.rs): no NFKC where it would change nothing (ASCII, curly quotes, dashes,
+    # most letters: a table of the characters NFKC leaves alone anywhere), and the collapse
+    # and `strip()` without a UTF-8 round trip. It equals the path below
+    # (tests/unit/test_text_fast.py), which runs where NFKC may change the text or it
+    # has a "\r".
+    finished = _native_finish(text)
+    if finished is not None:
+        return finished
+    return collapse_whitespace(_unicode_and_lines(text)).strip()
 
 
 def plain_text(text: str) -> str:
@@ -53,6 +67,11 @@ def plain_text(text: str) -> str:
         text = html_to_text(text)
     elif "&" in text:
         text = html.unescape(text)
+    return _unicode_and_lines(text)
+
+
+def _unicode_and_lines(text: str) -> str:
+    """NFKC-normalized, "\\n" line ends (the part of `plain_text` after its HTML step)."""
     if not text.isascii():  # ASCII is NFKC already; isascii() is a flag, not a scan
         text = unicodedata.normalize("NFKC", text)
     if "\r" in text:
