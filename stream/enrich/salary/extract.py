@@ -96,6 +96,10 @@ class SalaryResult:
     dropped: tuple[DroppedPay, ...]
 
 
+# Most descriptions state no pay: one shared (frozen) result for them, not one each.
+_NOTHING: Final = SalaryResult(None, ())
+
+
 def _best(
     text: str, ctx: Context, windows: Windows | None = None
 ) -> tuple[Salary, PayCandidate] | None:
@@ -149,7 +153,7 @@ def extract_salary_result(
     )
     money_in_description = bool(windows)
     if not money_in_description and not salary_text:
-        return SalaryResult(None, ())
+        return _NOTHING
     country = country_of(location)
     dropped: list[DroppedPay] = []
     if salary_text and not _COMMISSION_ONLY.search(salary_text):

@@ -46,4 +46,11 @@ class SalaryStep:
         )
         if pay.dropped and observer is not None:
             observer.salary_dropped(pay.dropped)
+        if pay.salary is None:
+            return _NO_SALARY
         return construct(SalaryPart, {"salary": pay.salary})
+
+
+# Most postings state no pay. Parts are frozen and `Enricher.compute` copies their fields
+# into the enrichment, so one part serves them all (as the terms step shares its parts).
+_NO_SALARY = construct(SalaryPart, {"salary": None})
