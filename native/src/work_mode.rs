@@ -16,7 +16,7 @@
 //! is checked at each occurrence.
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::bytes::{Regex, RegexSet};
 
 use crate::chars::{isalnum, isspace};
@@ -160,10 +160,32 @@ fn not_followed_by(found: &Regex, text: &[u8], words: &[&str]) -> bool {
     })
 }
 
-/// The cue scan of the reference (`_CUE_SCAN`): its forms, leftmost-longest, and per form
+/// The parts of the cues the scan looks for first (lower case), one in each cue form: the
+/// rarer end of each cue. The reference's forms start with common words ("the office", "in
+/// person", "on site"), so a SIMD search for the forms themselves stopped to check a
+/// candidate every few bytes of English text; searching these instead, then checking the
+/// whole form around each, cost about half (see docs/performance.md, "Terms, text and
+/// salary (termsfast)").
+const CORES: &[&str] = &[
+    "site",
+    "ffice",
+    "rson",
+    "home",
+    "remote",
+    "hybrid",
+    "telecommut",
+    "telework",
+    "wfh",
+];
+
+/// The cue scan of the reference (`_CUE_SCAN`: its forms, leftmost-longest), and per form
 /// the kind of cue (`_KIND`).
 pub struct WorkModeReader {
-    cues: AhoCorasick,
+    /// The cores as the forms spell them (e.g. "site", "Site", "SITE").
+    cores: AhoCorasick,
+    /// Per core spelling: (form index, offset of the core in the form).
+    forms_of: Vec<Vec<(usize, usize)>>,
+    forms: Vec<Vec<u8>>,
     kinds: Vec<u8>,
 }
 
@@ -172,28 +194,94 @@ impl WorkModeReader {
         if forms.len() != kinds.len() {
             return Err("forms and kinds differ in length".into());
         }
-        let cues = AhoCorasick::builder()
+        let mut spellings: Vec<Vec<u8>> = Vec::new();
+        let mut forms_of: Vec<Vec<(usize, usize)>> = Vec::new();
+        for (index, form) in forms.iter().enumerate() {
+            let low = form.to_ascii_lowercase();
+            if !form.is_ascii() || form.is_empty() {
+                return Err(format!("cue form {form:?} is not ASCII"));
+            }
+            // Every occurrence of a form holds its core at this offset, so finding every
+            // core occurrence finds every form occurrence.
+            let Some((offset, core)) = CORES
+                .iter()
+                .find_map(|core| low.find(core).map(|at| (at, core.len())))
+            else {
+                return Err(format!("cue form {form:?} holds none of the cores"));
+            };
+            let spelling = form.as_bytes()[offset..offset + core].to_vec();
+            let k = match spellings.iter().position(|s| *s == spelling) {
+                Some(k) => k,
+                None => {
+                    spellings.push(spelling);
+                    forms_of.push(Vec::new());
+                    spellings.len() - 1
+                }
+            };
+            forms_of[k].push((index, offset));
+        }
+        // No core spelling holds another, so the leftmost core occurrence at or after a
+        // position is the only one starting there: searching again from one past each
+        // start finds every occurrence, the overlapping ones too ("wfhome").
+        for (i, a) in spellings.iter().enumerate() {
+            for (j, b) in spellings.iter().enumerate() {
+                if i != j && a.windows(b.len()).any(|w| w == b.as_slice()) {
+                    return Err("a core spelling holds another".into());
+                }
+            }
+        }
+        let cores = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
-            .build(forms)
+            .build(&spellings)
             .map_err(|e| e.to_string())?;
         compile();
         Ok(Self {
-            cues,
+            cores,
+            forms_of,
+            forms: forms.iter().map(|f| f.as_bytes().to_vec()).collect(),
             kinds: kinds.to_vec(),
         })
+    }
+
+    /// The first `MAX_CUES` cue occurrences as the reference's leftmost-longest scan
+    /// finds them: (start, form index). Every occurrence of every form, found through its
+    /// core, then the leftmost, and of those the longest, and again from its end.
+    fn cues(&self, data: &[u8]) -> Vec<(usize, usize)> {
+        let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, form)
+        let mut from = 0;
+        while let Some(m) = self.cores.find(Input::new(data).range(from..)) {
+            from = m.start() + 1;
+            for &(form, offset) in &self.forms_of[m.pattern().as_usize()] {
+                let Some(start) = m.start().checked_sub(offset) else {
+                    continue;
+                };
+                let bytes = &self.forms[form];
+                if data[start..].starts_with(bytes) {
+                    found.push((start, start + bytes.len(), form));
+                }
+            }
+        }
+        found.sort_unstable_by_key(|&(start, end, _)| (start, std::cmp::Reverse(end)));
+        let mut cues = Vec::new();
+        let mut after = 0;
+        for (start, end, form) in found {
+            if start >= after {
+                cues.push((start, form));
+                after = end;
+                if cues.len() == MAX_CUES {
+                    break;
+                }
+            }
+        }
+        cues
     }
 
     /// `_cue_windows`: (start, end, kinds) of the byte windows around the first
     /// `MAX_CUES` cues, overlapping ones merged (`end` may pass the text's end).
     pub fn windows(&self, data: &[u8]) -> Vec<(usize, usize, u8)> {
         let mut windows: Vec<(usize, usize, u8)> = Vec::new();
-        for m in self.cues.find_iter(data).take(MAX_CUES) {
-            let at = m.start();
-            let (start, end, kind) = (
-                at.saturating_sub(WINDOW),
-                at + WINDOW,
-                self.kinds[m.pattern().as_usize()],
-            );
+        for (at, form) in self.cues(data) {
+            let (start, end, kind) = (at.saturating_sub(WINDOW), at + WINDOW, self.kinds[form]);
             match windows.last_mut() {
                 Some(last) if start <= last.1 => {
                     last.1 = end;

@@ -44,6 +44,20 @@ TEXTS = [
     "İs remote, \u212aelvin on-site, wor\u212a remotely, ﬁ hybrid role",
     "the position is remote and in-office; mix of remote work",
     "remote candidates will not be considered. We are in the office 5 days a week",
+    # Cues that overlap or run into each other: the compiled scan finds forms through a
+    # rarer part of each ("site", "ffice", "rson", "home", ...) and must still pick what
+    # the reference's leftmost-longest scan picks.
+    "wfhome, WFHOME, remotelework, REMOTELEWORK, telecommutelework, Remotelecommut",
+    "on siteonsite on-site-on site, In officein-office the officeThe Office",
+    "in personin-person IN PERSONIN-PERSON, from homefrom home, hybridhybrid",
+    "position opposite website, officer efficient, personal, homework, remotes",
+    # A core whose form is not there, overlapping a form that is: "site" of "website"
+    # runs into "telework"; and a form overlapping a form of another kind ("on-site" and
+    # "telework"), of which the reference keeps the first.
+    "a websitelework job",
+    "WEBSITELEWORK",
+    "Work on-sitelework is rare",
+    "Work On Sitelecommuting is rare",
 ]
 
 # The cues in their spellings, the patterns' words, and characters whose class under
