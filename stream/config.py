@@ -183,6 +183,12 @@ class WorkerSettings(_Section):
     # default (eight per core). Two took the worker's peak at full rate from 283-290 to
     # 270-276 MB at the same rate.
     malloc_arenas: int = Field(default=2, ge=0, le=64)
+    # Python's cyclic garbage collector: allocations (net) between two young-generation
+    # collections (stream.runtime.memory.tune_gc); 0 keeps Python's 700. A posting makes
+    # thousands of short-lived objects that refcounting frees and that form no cycles, so
+    # at 700 the collector ran several times a batch, tracing the batch's live models
+    # each time: ~4% of the worker's CPU (docs/performance.md, "The worker, per thread").
+    gc_threshold: int = Field(default=50_000, ge=0)
     max_message_bytes: int = Field(default=1_000_000, ge=1024, description="Larger goes to DLQ.")
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 disables /metrics.")
     metrics_host: str = "127.0.0.1"
