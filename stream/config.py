@@ -88,6 +88,9 @@ class KafkaSettings(_Section):
     statistics_interval_ms: int = Field(default=5_000, ge=0)
     # Caps the producer's queue of undelivered messages (queue.buffering.max.kbytes).
     producer_queue_kbytes: int = Field(default=65_536, ge=1024)
+    # The producers' compression (compression.type): what the outputs cost in librdkafka's
+    # threads, on the worker's cores, and on the broker's disk and network.
+    compression_type: Literal["none", "gzip", "snappy", "lz4", "zstd"] = "zstd"
 
     @model_validator(mode="after")
     def _security_is_consistent(self) -> Self:
