@@ -88,6 +88,9 @@ class KafkaSettings(_Section):
     statistics_interval_ms: int = Field(default=5_000, ge=0)
     # Caps the producer's queue of undelivered messages (queue.buffering.max.kbytes).
     producer_queue_kbytes: int = Field(default=65_536, ge=1024)
+    # The producers' compression (compression.type): what the outputs cost in librdkafka's
+    # threads, on the worker's cores, and on the broker's disk and network.
+    compression_type: Literal["none", "gzip", "snappy", "lz4", "zstd"] = "zstd"
 
     @model_validator(mode="after")
     def _security_is_consistent(self) -> Self:
@@ -183,6 +186,12 @@ class WorkerSettings(_Section):
     # default (eight per core). Two took the worker's peak at full rate from 283-290 to
     # 270-276 MB at the same rate.
     malloc_arenas: int = Field(default=2, ge=0, le=64)
+    # Python's cyclic garbage collector: allocations (net) between two young-generation
+    # collections (stream.runtime.memory.tune_gc); 0 keeps Python's 700. A posting makes
+    # thousands of short-lived objects that refcounting frees and that form no cycles, so
+    # at 700 the collector ran several times a batch, tracing the batch's live models
+    # each time: ~4% of the worker's CPU (docs/performance.md, "The worker, per thread").
+    gc_threshold: int = Field(default=50_000, ge=0)
     max_message_bytes: int = Field(default=1_000_000, ge=1024, description="Larger goes to DLQ.")
     metrics_port: int = Field(default=9108, ge=0, le=65535, description="0 disables /metrics.")
     metrics_host: str = "127.0.0.1"

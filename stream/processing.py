@@ -33,7 +33,7 @@ from stream.enrich.pipeline import (
 from stream.enrich.salary.judge import DroppedPay
 from stream.errors import InvalidMessage
 from stream.models import ChangeEvent, EnrichedPosting, RawPosting, posting_id_of
-from stream.ops.metrics import Metrics
+from stream.ops.metrics import HistogramTally, Metrics
 from stream.stores.cache import Store, cache_key, state_key, state_namespace
 
 log = logging.getLogger(__name__)
@@ -87,19 +87,25 @@ class _Pending:
 
 
 class _MetricsObserver:
-    """Enrichment measurements into the metrics."""
+    """Enrichment measurements into the metrics, applied once per batch (`flush`)."""
 
     def __init__(self, metrics: Metrics) -> None:
         self._metrics = metrics
         # Each step's histogram child, looked up once: `labels()` per observation was half
         # of the observer's ~12 µs per posting (six steps).
         self._steps: dict[str, Histogram] = {}
+        # And the observations themselves gathered over the batch: one `observe` per step
+        # and posting was most of the rest (~1.5 µs each).
+        self._tally = HistogramTally()
 
     def observe(self, enricher: str, seconds: float) -> None:
         child = self._steps.get(enricher)
         if child is None:
             child = self._steps[enricher] = self._metrics.enrich_seconds.labels(enricher)
-        child.observe(seconds)
+        self._tally.add(child, seconds)
+
+    def flush(self) -> None:
+        self._tally.flush()
 
     def salary_dropped(self, dropped: Sequence[DroppedPay]) -> None:
         for item in dropped:
@@ -150,8 +156,11 @@ class BatchProcessor:
         that commit fails, the caller discards this result too and re-consumes both."""
         # The budget's signal handler is installed once per batch; `_compute` restarts the
         # timer for each message, so each still gets the whole budget (docs/guarantees.md).
-        with MessageBudget(self._settings.worker.message_budget_s) as budget:
-            return self._process(records, in_flight, budget)
+        try:
+            with MessageBudget(self._settings.worker.message_budget_s) as budget:
+                return self._process(records, in_flight, budget)
+        finally:
+            self._observer.flush()  # the batch's step timings, whatever became of it
 
     def _process(
         self, records: Sequence[InRecord], in_flight: BatchResult | None, budget: MessageBudget

@@ -62,7 +62,7 @@ def client_config(settings: Settings, role: Role, instance: str = "0") -> dict[s
                 # worker polls for deliveries (backpressure), it never drops.
                 "queue.buffering.max.kbytes": kafka.producer_queue_kbytes,
                 "linger.ms": 5,
-                "compression.type": "zstd",
+                "compression.type": kafka.compression_type,
             }
         )
         if role == "transactional_producer":

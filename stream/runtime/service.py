@@ -142,6 +142,7 @@ def run_worker(settings: Settings, plan: ReadPlan | None = None) -> Metrics:
     configure_logging(settings.log_level, settings.log_format)
     # Before any thread starts: librdkafka's and the committer's would each get an arena.
     memory.cap_malloc_arenas(settings.worker.malloc_arenas)
+    memory.tune_gc(settings.worker.gc_threshold)
     # `kill -USR1 <pid>` prints every thread's stack to stderr: the first thing to look at
     # when a worker seems stuck.
     faulthandler.register(signal.SIGUSR1, all_threads=True)

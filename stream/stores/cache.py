@@ -10,8 +10,9 @@ Keys:
 
 The store moves cached enrichments as the JSON the enricher encoded (it decodes them too:
 the store knows nothing of steps); posting states it (de)serializes itself. `lookup` sends
-both MGETs in one pipeline; `save` writes what a committed batch produced in one write of
-SET commands it packs itself (`pack_set_ex`), then reads their replies.
+both MGETs in one write it packs itself (`pack_mget`); `save` writes what a committed batch
+produced in one write of SET commands it packs itself (`pack_set_ex`); each then reads the
+replies.
 Redis may help and must never hurt: a failure is counted and answered as "cache miss,
 state unknown", and a circuit breaker keeps a dead Redis out of the hot path (one timeout,
 then no calls for `cooldown_s`, then one probe).
@@ -102,11 +103,11 @@ class RedisStore:
             return unknown
         started = time.perf_counter()
         try:
-            pipe = self._client.pipeline(transaction=False)
-            for keys in (cache_keys, state_keys):
-                if keys:
-                    pipe.mget(keys)
-            replies = iter(pipe.execute())
+            # Both MGETs in one write, packed here as the save's SETs are (redis-py's
+            # pipeline packs each key in Python: ~3 µs a posting for its two keys).
+            replies = iter(
+                self._send([pack_mget(keys) for keys in (cache_keys, state_keys) if keys])
+            )
             cache_values = next(replies) if cache_keys else []
             state_values = next(replies) if state_keys else []
         except redis.RedisError:
@@ -141,17 +142,18 @@ class RedisStore:
         self._recovered()
         self._metrics.redis_seconds.labels("save").observe(time.perf_counter() - started)
 
-    def _send(self, commands: list[bytes]) -> None:
+    def _send(self, commands: list[bytes]) -> list[Any]:
         """Packed commands in one write on a pooled connection, then their replies, with the
-        client's retry (one reconnect on a connection error: the SETs are idempotent). This
-        is what a redis-py pipeline does, less its per-command Python (~8 µs a posting:
-        docs/performance.md, "The worker (workerfast)")."""
+        client's retry (one reconnect on a connection error: SET and MGET are idempotent).
+        This is what a redis-py pipeline does, less its per-command Python (~8 µs a posting
+        for the save: docs/performance.md, "The worker (workerfast)")."""
         pool = self._client.connection_pool
         connection: Any = pool.get_connection()
         try:
-            connection.retry.call_with_retry(
+            replies: list[Any] = connection.retry.call_with_retry(
                 lambda: _exchange(connection, commands), lambda _error: connection.disconnect()
             )
+            return replies
         finally:
             pool.release(connection)
 
@@ -178,15 +180,27 @@ def pack_set_ex(items: Iterable[tuple[str, str]], ttl_s: int) -> list[bytes]:
     return packed
 
 
-def _exchange(connection: Any, commands: list[bytes]) -> None:
+def pack_mget(keys: Sequence[str]) -> bytes:
+    """`MGET key ...` in the Redis protocol, the bytes redis-py's `pack_command` makes
+    (tests/unit/test_cache.py holds them equal)."""
+    parts = [b"*%d\r\n$4\r\nMGET\r\n" % (len(keys) + 1)]
+    for key in keys:
+        k = key.encode()
+        parts.append(b"$%d\r\n%b\r\n" % (len(k), k))
+    return b"".join(parts)
+
+
+def _exchange(connection: Any, commands: list[bytes]) -> list[Any]:
     connection.send_packed_command(commands)
+    replies = []
     for _ in commands:
         try:
-            connection.read_response()
+            replies.append(connection.read_response())
         except redis.ResponseError:
             # The replies after it are still unread: this connection cannot be reused.
             connection.disconnect()
             raise
+    return replies
 
 
 def _as_bytes(value: object) -> bytes | None:

@@ -12,7 +12,7 @@ from prometheus_client import CollectorRegistry
 
 from stream.ops.metrics import Metrics
 from stream.stores.breaker import CircuitBreaker
-from stream.stores.cache import RedisStore, cache_key, pack_set_ex, state_key
+from stream.stores.cache import RedisStore, cache_key, pack_mget, pack_set_ex, state_key
 
 
 class _Clock:
@@ -114,3 +114,16 @@ def test_packed_set_commands_are_the_bytes_redis_py_packs() -> None:
             for key, value in items
         ]
         assert pack_set_ex(items, ttl) == expected
+
+
+def test_packed_mget_is_the_bytes_redis_py_packs() -> None:
+    """The lookup packs its MGETs itself: what redis-py would send, byte for byte."""
+    connection = redis.Connection()  # type: ignore[no-untyped-call]  # redis-py's own
+    for keys in (
+        ["k"],
+        ["p:enrich:1:skills=2026.1+r5,salary=1:abc", "p:state:g/postings.enriched:b:Zürich-1"],
+        [f"emoji:\U0001f600:{i}" for i in range(300)],
+        ["", "\r\n"],
+    ):
+        expected = b"".join(connection.pack_command("MGET", *keys))  # type: ignore[no-untyped-call]
+        assert pack_mget(keys) == expected

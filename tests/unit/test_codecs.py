@@ -6,11 +6,13 @@ import base64
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from stream import codecs
 from stream.changes import change_event, state_of
@@ -182,6 +184,102 @@ def test_the_fast_path_agrees_with_the_careful_one_on_any_bytes(value: bytes) ->
 )
 def test_the_fast_path_agrees_with_the_careful_one_on_edge_cases(value: bytes) -> None:
     assert _decoded(value) == _careful(value)
+
+
+_ESCAPES = st.sampled_from(
+    ["\\ud83d", "\\ude00", "\\uD800", "\\uDFFF", "\\udbff\\udfff", "\\ud7ff", "\\ue000",
+     "\\u00e9", "\\\\ud83d", "\\n", "a", "\u00e9", "\U0001f600"]
+)  # fmt: skip
+
+
+@given(st.lists(_ESCAPES, max_size=6), st.sampled_from(["title", "description", "extra"]))
+@settings(max_examples=500)
+def test_escaped_surrogates_anywhere_take_the_careful_path(pieces: list[str], field: str) -> None:
+    # Lone surrogate escapes (leading, trailing, reversed pairs), joined pairs, escaped
+    # backslashes before "ud83d": the fast path runs with no scan for them first, so
+    # pydantic's parser must refuse every lone one (the careful path repairs it).
+    text = "".join(pieces)
+    fields = {**VALID}
+    body = ",".join(f'"{k}":{json.dumps(v)}' for k, v in fields.items() if k != field)
+    inner = f'{{"note":"{text}"}}' if field == "extra" else f'"{text}"'
+    value = ("{" + body + f',"{field}":' + inner + "}").encode()
+    assert _decoded(value) == _careful(value)
+
+
+# -- RawPosting's unknown fields: moved after validation, as they were before it -------------
+
+
+class _BeforeRawPosting(RawPosting):
+    """RawPosting as it was until workerlean: unknown fields forbidden by the config and
+    moved into `extra` by a "before" validator on the input (the code as it was)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _keep_unknown_fields_in_extra(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        known = set(cls.model_fields)
+        unknown = {k: v for k, v in data.items() if k not in known}
+        if not unknown:
+            return data
+        extra = data.get("extra")
+        merged = {**unknown, **extra} if isinstance(extra, dict) else unknown
+        kept = {k: v for k, v in data.items() if k in known}
+        if extra is not None and not isinstance(extra, dict):
+            kept["extra"] = extra  # let field validation report the wrong type
+            return kept
+        return {**kept, "extra": merged}
+
+
+def _decoded_before(value: bytes) -> object:
+    """`decode_raw_posting` with the model as it was (and no careful-path rewrite, which
+    its "before" validator did itself)."""
+    with mock.patch.multiple(
+        codecs, RawPosting=_BeforeRawPosting, legacy_unknown_fields=lambda data: data
+    ):
+        return _decoded(value)
+
+
+_UNKNOWN = ["extra", "x", "y", "Source", "model_config", "_private"]
+
+
+@st.composite
+def _with_unknown_fields(draw: st.DrawFn) -> bytes:
+    """Valid or invalid postings with unknown fields, `extra` of every JSON type among them."""
+    pairs = draw(st.lists(st.tuples(st.sampled_from(_FIELDS + _UNKNOWN), _JSON_VALUES)))
+    if draw(st.booleans()):
+        pairs = [("source", "b"), ("source_id", "1"), ("title", "t"), ("description", "d"), *pairs]
+    return json.dumps(dict(pairs)).encode()
+
+
+@given(_with_unknown_fields() | _documents())
+@settings(max_examples=1500)
+def test_unknown_fields_are_accepted_refused_and_kept_as_before(value: bytes) -> None:
+    # Same posting (as JSON), or the same dead-letter kind and reason, as the old model gave.
+    assert _decoded(value) == _decoded_before(value)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {**VALID, "x": 1, "extra": None},  # the case only the careful path's rewrite keeps
+        {**VALID, "extra": None},
+        {**VALID, "x": 1, "extra": [1]},
+        {**VALID, "x": 1, "extra": {"x": 2, "z": 3}, "y": 4},
+        {**VALID, "title": 5, "x": 1, "extra": None},
+        {**VALID, "title": 5, "extra": None},
+        {**VALID, "x": 1, "posted_at": "2024-05-01T10:00:00"},
+    ],
+)
+def test_unknown_field_edge_cases_as_before(document: dict[str, object]) -> None:
+    value = json.dumps(document).encode()
+    assert _decoded(value) == _decoded_before(value)
+    if not isinstance(_decoded(value), tuple):  # accepted: the posting holds no extras
+        raw = codecs.decode_raw_posting(value, 10_000)
+        assert raw.__pydantic_extra__ == {}
+        assert set(json.loads(codecs.encode(raw))) == set(RawPosting.model_fields)
 
 
 # -- encode: the serializer's bytes are model_dump_json's, encoded ---------------------------

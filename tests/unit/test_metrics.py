@@ -14,7 +14,14 @@ from stream.enrich.pipeline import Enricher, content_digests
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.models import EnrichedPosting, Salary, SkillTag
 from stream.ops import catalog as metrics_catalog
-from stream.ops.metrics import MAX_SOURCES, NORMALIZED_FIELDS, Metrics, Tally, source_label
+from stream.ops.metrics import (
+    MAX_SOURCES,
+    NORMALIZED_FIELDS,
+    HistogramTally,
+    Metrics,
+    Tally,
+    source_label,
+)
 from stream.ops.quality import currency_resolution, observe_postings
 
 _UNIT_SUFFIXES = ("_seconds", "_bytes", "_messages", "_per_posting")
@@ -253,3 +260,35 @@ def test_observe_postings_counts_what_one_add_per_event_counted(shared_data: Pat
         _reference_observe(reference, postings[start : start + 200])
     assert _samples(made) == _samples(reference)
     assert _value(made, "stream_postings_by_source_total", source="board2") > 0
+
+
+def test_histogram_tally_exposes_what_one_observe_per_value_exposes() -> None:
+    # Values on bucket bounds (0.0025, 0.005: observe counts v in the first bucket whose
+    # bound is >= v), between them, zero, past the last finite bound (+Inf), on two
+    # children. From a zero sum, one batch's sum adds in the same order as one by one.
+    values = {
+        "skills": [0.0, 2**-10, 2**-7, 0.005, 0.0025, 2**-3, 64.0, 1e6],
+        "salary": [2**-12] * 5 + [0.5],
+    }
+    one_by_one = Metrics(CollectorRegistry(), process=False)
+    tallied = Metrics(CollectorRegistry(), process=False)
+    tally = HistogramTally()
+    for step, observed in values.items():
+        for value in observed:
+            one_by_one.enrich_seconds.labels(step).observe(value)
+            tally.add(tallied.enrich_seconds.labels(step), value)
+    tally.flush()
+    tally.flush()  # flushed values are not applied twice
+
+    def samples(metrics: Metrics) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+        return {
+            (sample.name, tuple(sorted(sample.labels.items()))): sample.value
+            for family in metrics.registry.collect()
+            for sample in family.samples
+            if sample.name.startswith("stream_enrich_duration_seconds")
+            and not sample.name.endswith("_created")
+        }
+
+    assert samples(tallied) == samples(one_by_one)
+    count = ("stream_enrich_duration_seconds_count", (("enricher", "skills"),))
+    assert samples(tallied)[count] == 8
