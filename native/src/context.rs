@@ -657,12 +657,12 @@ fn ends_clause(text: &[char], k: usize) -> bool {
 /// `context._clause`: the clause around offset `at`.
 fn clause(text: &[char], at: usize) -> (usize, usize) {
     let lo = at.saturating_sub(LOOKAROUND);
-    let mut start = lo;
-    for k in lo..at {
-        if is_mark(text[k]) && ends_clause(text, k) {
-            start = k + 1;
-        }
-    }
+    // The last clause end before `at`: read backwards, it is the first one met (reading
+    // the whole look-around forwards cost ~3% of the skill scan).
+    let start = (lo..at)
+        .rev()
+        .find(|&k| is_mark(text[k]) && ends_clause(text, k))
+        .map_or(lo, |k| k + 1);
     let limit = text.len().min(at + LOOKAROUND);
     let mut end = limit;
     for k in at..limit {

@@ -398,8 +398,21 @@ pub fn skill_cue(text: &[char], start: usize, end: usize) -> bool {
     {
         return true; // "leadership and technical skills", "sales or marketing experience"
     }
-    let line_start = rfind_newline(text, 0, start).map_or(0, |k| k + 1);
-    if let Some(colon) = (line_start..start).find(|&k| text[k] == ':') {
+    // The line's start and its first colon before `start`, in one backward read (a
+    // flattened description is one long line: reading it twice per mention added up).
+    let mut line_start = 0;
+    let mut colon = None;
+    for k in (0..start).rev() {
+        match text[k] {
+            '\n' => {
+                line_start = k + 1;
+                break;
+            }
+            ':' => colon = Some(k),
+            _ => {}
+        }
+    }
+    if let Some(colon) = colon {
         return cue_label(&text[line_start..colon].iter().collect::<String>());
     }
     if line_start > 0 {
