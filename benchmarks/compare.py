@@ -23,7 +23,9 @@ nothing: it ends when the group's committed offsets reach the end of the input).
 postings / (last output seen - first publish). Latency is, per posting, the time the reader
 first saw its output minus the time it was handed to the producer: real timestamps, no
 histogram buckets; in a max-rate pass it is mostly queueing, --latency measures it at half
-load. CPU is utime+stime of the system's processes (/proc) over the pass; RSS is their sum,
+load. CPU is utime+stime of the system's processes (/proc) over the pass, also by thread in
+the note (each process's main thread, librdkafka's rdk:* threads, the other Python threads:
+the committer's, in the worker); RSS is their sum,
 sampled every 0.25 s: the peak, and the median of the pass's second half ("steady").
 Postings: the LinkedIn sample from ../shared/data, each with a unique id and a unique line
 (so every one is new); synthetic postings when ../shared is absent.

@@ -62,7 +62,7 @@ def test_cycles_are_still_collected_with_the_worker_s_threshold() -> None:
         del a, b
         # Net allocations past the young threshold (refcounting frees a bare `[]` at once,
         # which does not count): the collections run and find the cycle.
-        held: list[list[object]] = [[] for _ in range(200_000)]
+        held: list[list[int]] = [[] for _ in range(200_000)]
         del held
     finally:
         gc.callbacks.pop()
