@@ -250,9 +250,14 @@ _COMPILED = {
 }
 
 
+# Keyed by the pattern's id: hashing an `re.Pattern` hashes its compiled code each time
+# (~3.8 us for `_STATED_BEFORE`), more than the search it looks up.
+_COMPILED_BY_ID = {id(pattern): search for pattern, search in _COMPILED.items()}
+
+
 def _found(pattern: re.Pattern[str], text: str) -> bool:
     """`pattern.search(text) is not None`, compiled where it can be."""
-    found = _COMPILED[pattern].search(text)
+    found = _COMPILED_BY_ID[id(pattern)].search(text)
     return pattern.search(text) is not None if found is None else found
 
 

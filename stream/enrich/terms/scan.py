@@ -159,13 +159,6 @@ def scan_reference(text: str, encoded: bytes | None = None) -> Hits:
         field, word, skip = values[index]
         hits.setdefault(field, []).append((start - 1 + skip, end - 1, word))
     return hits
-    if encoded is None:
-        encoded = text.encode("ascii", "replace")
-    values = _VALUES
-    for index, start, end in _AUTOMATON.find_matches_as_indexes(_START + encoded, overlapping=True):
-        field, word, skip = values[index]
-        hits.setdefault(field, []).append((start - 1 + skip, end - 1, word))
-    return hits
 
 
 def starts_word(text: str, start: int) -> bool:
