@@ -60,7 +60,20 @@ def _check(enricher: Enricher, raw: RawPosting) -> EnrichedPosting:
     )
     assert made == expected, raw.source_id
     assert made.model_dump_json() == expected.model_dump_json(), raw.source_id
+    # state_of builds it without validating: the instance itself is the validated one.
+    assert list(made.__dict__.items()) == list(expected.__dict__.items()), raw.source_id
+    assert made.model_fields_set == expected.model_fields_set
+    assert (made.__pydantic_extra__, made.__pydantic_private__) == (None, None)
+    assert PostingState.model_validate_json(made.model_dump_json()) == made
     return posting
+
+
+def test_posting_state_needs_nothing_validation_would_add() -> None:
+    # `state_of` builds the state without validating: what it sets must be all there is.
+    assert not PostingState.__private_attributes__
+    assert not PostingState.__pydantic_post_init__
+    assert PostingState.model_config.get("extra") != "allow"
+    assert not any(f.alias or f.validation_alias for f in PostingState.model_fields.values())
 
 
 def test_nested_parts_equal_the_pydantic_dumps_with_every_part_set(enricher: Enricher) -> None:
