@@ -59,6 +59,8 @@ def test_fast_assembly_equals_model_construct_on_every_sample_posting() -> None:
     for raw, enrichment in zip(postings, enrichments, strict=True):
         assert isinstance(enrichment, Enrichment), raw.source_id
         digest = content_digests(raw).content
+        # The cache entry as bytes is what encoding the str gave (the bytes kept in Redis).
+        assert enricher.encode_bytes(enrichment) == enricher.encode(enrichment).encode("utf-8")
         for part in (enrichment, enricher.decode(enricher.encode(enrichment))):  # and cached
             assert part is not None
             assert_same(enricher.assemble(raw, part, digest, NOW), reference(enricher, raw, part))

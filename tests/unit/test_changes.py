@@ -65,6 +65,8 @@ def _check(enricher: Enricher, raw: RawPosting) -> EnrichedPosting:
     assert made.model_fields_set == expected.model_fields_set
     assert (made.__pydantic_extra__, made.__pydantic_private__) == (None, None)
     assert PostingState.model_validate_json(made.model_dump_json()) == made
+    # RedisStore.save writes the serializer's bytes: those of the str it used to encode.
+    assert made.__pydantic_serializer__.to_json(made) == made.model_dump_json().encode()
     return posting
 
 
