@@ -101,7 +101,7 @@ def state_of(
                 "period": salary.period,
             }
         ),
-        "skills": sorted(skill.id for skill in posting.skills),
+        "skills": sorted([skill.id for skill in posting.skills]),
         "description_hash": description_hash,
         "place": (
             None

@@ -311,7 +311,14 @@ class Enricher:
         models already (a cached one by `decode`, a computed one by its steps' part models),
         so validation would only copy them, at ~10% of the worker's cost outside enrichment.
         tests/unit/test_processing.py checks that assembled postings validate unchanged."""
-        fields: dict[str, Any] = {name: getattr(raw, name) for name in _RAW_FIELDS}
+        fields: dict[str, Any]
+        if type(raw) is RawPosting:
+            # Its __dict__ is exactly its fields (unknown input fields are moved into
+            # `extra`): copied whole rather than read one by one (~1 µs a posting).
+            fields = raw.__dict__.copy()
+            del fields["schema_version"]  # the enriched posting has its own
+        else:  # a subclass may have more fields: only RawPosting's are the posting's
+            fields = {name: getattr(raw, name) for name in _RAW_FIELDS}
         # Its __dict__ is exactly its fields (extra="forbid"): what dict(enrichment) gives,
         # without iterating the model (~5 µs a posting).
         fields.update(enrichment.__dict__)
