@@ -72,7 +72,7 @@ class BatchResult:
     committed: new cache entries (encoded) and the posting states."""
 
     outcomes: list[Outcome]
-    cache_writes: dict[str, str] = field(default_factory=dict)
+    cache_writes: dict[str, bytes] = field(default_factory=dict)
     states: dict[str, PostingState] = field(default_factory=dict)
     state_known: bool = True
 
@@ -221,7 +221,7 @@ class BatchProcessor:
                 continue  # dead-lettered by _compute
             if hit is None:
                 computed[item.cache_key] = enrichment
-                result.cache_writes[item.cache_key] = enricher.encode(enrichment)
+                result.cache_writes[item.cache_key] = enricher.encode_bytes(enrichment)
             try:
                 posting = enricher.assemble(item.raw, enrichment, item.digests.content, now)
                 current = state_of(posting, item.digests.description, variant)

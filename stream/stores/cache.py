@@ -62,7 +62,9 @@ class Store(Protocol):
         """One round trip. May block up to the socket timeout."""
         ...
 
-    def save(self, enrichments: Mapping[str, str], states: Mapping[str, PostingState]) -> None:
+    def save(
+        self, enrichments: Mapping[str, bytes | str], states: Mapping[str, PostingState]
+    ) -> None:
         """Best effort, after the batch committed; a failure is counted, not raised."""
         ...
 
@@ -73,7 +75,9 @@ class NullStore:
     def lookup(self, cache_keys: Sequence[str], state_keys: Sequence[str]) -> Lookup:
         return Lookup([None] * len(cache_keys), None)
 
-    def save(self, enrichments: Mapping[str, str], states: Mapping[str, PostingState]) -> None:
+    def save(
+        self, enrichments: Mapping[str, bytes | str], states: Mapping[str, PostingState]
+    ) -> None:
         return None
 
 
@@ -123,7 +127,9 @@ class RedisStore:
         self._metrics.cache_requests.labels("miss").inc(len(cache_keys) - hits)
         return Lookup(enrichments, states)
 
-    def save(self, enrichments: Mapping[str, str], states: Mapping[str, PostingState]) -> None:
+    def save(
+        self, enrichments: Mapping[str, bytes | str], states: Mapping[str, PostingState]
+    ) -> None:
         if not (enrichments or states) or not self._breaker.allow():
             if enrichments or states:
                 self._metrics.redis_skipped_writes.inc(len(enrichments) + len(states))
@@ -131,7 +137,9 @@ class RedisStore:
         started = time.perf_counter()
         commands = pack_set_ex(enrichments.items(), self._cache_ttl_s)
         commands += pack_set_ex(
-            ((key, state.model_dump_json()) for key, state in states.items()), self._state_ttl_s
+            # The bytes of `model_dump_json()` without its str round trip (as codecs.encode).
+            ((key, state.__pydantic_serializer__.to_json(state)) for key, state in states.items()),
+            self._state_ttl_s,
         )
         try:
             self._send(commands)
@@ -167,7 +175,7 @@ class RedisStore:
         self._metrics.redis_breaker_open.set(1 if self._breaker.is_open else 0)
 
 
-def pack_set_ex(items: Iterable[tuple[str, str]], ttl_s: int) -> list[bytes]:
+def pack_set_ex(items: Iterable[tuple[str, bytes | str]], ttl_s: int) -> list[bytes]:
     """`SET key value EX ttl_s` for each (key, value), in the Redis protocol (RESP), the
     bytes redis-py's `pack_command` makes (tests/unit/test_cache.py holds them equal)."""
     ttl = str(ttl_s).encode()
@@ -175,7 +183,8 @@ def pack_set_ex(items: Iterable[tuple[str, str]], ttl_s: int) -> list[bytes]:
     head = b"*5\r\n$3\r\nSET\r\n$%d\r\n%b\r\n$%d\r\n%b\r\n%b"
     packed = []
     for key, value in items:
-        k, v = key.encode(), value.encode()
+        k = key.encode()
+        v = value if isinstance(value, bytes) else value.encode()
         packed.append(head % (len(k), k, len(v), v, tail))
     return packed
 

@@ -27,9 +27,13 @@ class MemoryStore:
             [self.states.get(key) for key in state_keys],
         )
 
-    def save(self, enrichments: Mapping[str, str], states: Mapping[str, PostingState]) -> None:
+    def save(
+        self, enrichments: Mapping[str, bytes | str], states: Mapping[str, PostingState]
+    ) -> None:
         if not self.down:
-            self.enrichments.update((k, v.encode()) for k, v in enrichments.items())
+            self.enrichments.update(
+                (k, v if isinstance(v, bytes) else v.encode()) for k, v in enrichments.items()
+            )
             self.states.update(states)
 
 

@@ -114,6 +114,8 @@ def test_packed_set_commands_are_the_bytes_redis_py_packs() -> None:
             for key, value in items
         ]
         assert pack_set_ex(items, ttl) == expected
+        # Values given as bytes (the worker's cache entries and states) pack the same.
+        assert pack_set_ex([(k, v.encode()) for k, v in items], ttl) == expected
 
 
 def test_packed_mget_is_the_bytes_redis_py_packs() -> None:

@@ -9,11 +9,18 @@ from typing import Any
 
 import pytest
 
-from stream.changes import PostingState, state_of
+from stream.changes import PostingState, change_event, diff, state_of
 from stream.cli.samples import default_data_dir, linkedin_postings
 from stream.enrich.pipeline import Enricher, content_digests
 from stream.enrich.skills.taxonomy import Taxonomy
-from stream.models import EnrichedPosting, ExperienceYears, Occupation, Place, RawPosting
+from stream.models import (
+    ChangeEvent,
+    EnrichedPosting,
+    ExperienceYears,
+    Occupation,
+    Place,
+    RawPosting,
+)
 
 NOW = dt.datetime(2026, 12, 6, tzinfo=dt.UTC)
 
@@ -60,7 +67,22 @@ def _check(enricher: Enricher, raw: RawPosting) -> EnrichedPosting:
     )
     assert made == expected, raw.source_id
     assert made.model_dump_json() == expected.model_dump_json(), raw.source_id
+    # state_of builds it without validating: the instance itself is the validated one.
+    assert list(made.__dict__.items()) == list(expected.__dict__.items()), raw.source_id
+    assert made.model_fields_set == expected.model_fields_set
+    assert (made.__pydantic_extra__, made.__pydantic_private__) == (None, None)
+    assert PostingState.model_validate_json(made.model_dump_json()) == made
+    # RedisStore.save writes the serializer's bytes: those of the str it used to encode.
+    assert made.__pydantic_serializer__.to_json(made) == made.model_dump_json().encode()
     return posting
+
+
+def test_posting_state_needs_nothing_validation_would_add() -> None:
+    # `state_of` builds the state without validating: what it sets must be all there is.
+    assert not PostingState.__private_attributes__
+    assert not PostingState.__pydantic_post_init__
+    assert PostingState.model_config.get("extra") != "allow"
+    assert not any(f.alias or f.validation_alias for f in PostingState.model_fields.values())
 
 
 def test_nested_parts_equal_the_pydantic_dumps_with_every_part_set(enricher: Enricher) -> None:
@@ -100,3 +122,64 @@ def test_nested_parts_equal_the_pydantic_dumps_on_every_sample_posting(enricher:
         pytest.skip("../shared/data is absent (the LinkedIn sample postings are read from it)")
     for raw in linkedin_postings(data):
         _check(enricher, raw)
+
+
+def reference_event(
+    posting: EnrichedPosting, previous: PostingState | None, current: PostingState
+) -> ChangeEvent | None:
+    """change_event as it was: the event validated from its keywords."""
+    if previous is None:
+        kind, changes = "new", {}
+    else:
+        changes = diff(previous, current)
+        if not changes:
+            return None
+        kind = "updated"
+    return ChangeEvent(
+        event_id=f"{posting.posting_id}:{posting.content_hash}",
+        kind=kind,
+        posting_id=posting.posting_id,
+        content_hash=posting.content_hash,
+        previous_content_hash=previous.content_hash if previous else None,
+        changes=changes,
+        posting=posting,
+    )
+
+
+def _same_event(made: ChangeEvent | None, expected: ChangeEvent | None) -> None:
+    assert (made is None) == (expected is None)
+    if made is None or expected is None:
+        return
+    assert list(made.__dict__.items()) == list(expected.__dict__.items())
+    assert made.posting is expected.posting  # the instance, as validation keeps it
+    assert made.model_fields_set == expected.model_fields_set
+    assert (made.__pydantic_extra__, made.__pydantic_private__) == (
+        expected.__pydantic_extra__,
+        expected.__pydantic_private__,
+    )
+    assert made.model_dump_json() == expected.model_dump_json()
+    assert ChangeEvent.model_validate_json(made.model_dump_json()) == made
+
+
+def test_change_events_equal_the_validated_ones_on_every_sample_posting(
+    enricher: Enricher,
+) -> None:
+    # change_event builds the event without validating: new, updated and unchanged
+    # postings must give exactly the event validation gave (or none).
+    data = default_data_dir()
+    if data is None:
+        pytest.skip("../shared/data is absent (the LinkedIn sample postings are read from it)")
+    postings = list(linkedin_postings(data))
+    steps = enricher.cache_variant
+    built = []
+    for raw in postings:
+        digests = content_digests(raw)
+        posting = enricher.assemble(raw, enricher.compute(raw), digests.content, NOW)
+        built.append((posting, state_of(posting, digests.description, steps)))
+    kinds = set()
+    for (posting, current), (_, other) in zip(built, built[1:] + built[:1], strict=True):
+        for previous in (None, current, other):
+            made = change_event(posting, previous, current)
+            _same_event(made, reference_event(posting, previous, current))
+            kinds.add(made.kind if made is not None else None)
+    assert kinds == {"new", "updated", None}
