@@ -7,17 +7,8 @@
 //! may change.
 use crate::chars::isspace;
 use crate::nfkc_stable::RANGES;
-
-/// Python's `str.isspace` for ASCII (" ", "\t" to "\r", 0x1C-0x1F), as `prep` reads it.
-static ASCII_SPACE: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut c = 0;
-    while c < 128 {
-        table[c] = matches!(c as u8, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f);
-        c += 1;
-    }
-    table
-};
+// Python's `str.isspace` for ASCII, the table `prep` reads whitespace with.
+use crate::prep::ASCII_SPACE;
 
 #[inline(always)]
 fn is_space(unit: u32) -> bool {

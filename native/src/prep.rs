@@ -46,7 +46,7 @@ pub fn join_words(text: &str) -> String {
 
 /// Python's `str.isspace` for ASCII bytes (" ", "\t" to "\r", and the separators
 /// 0x1C-0x1F that `str.split()` also splits at).
-static ASCII_SPACE: [bool; 128] = {
+pub(crate) static ASCII_SPACE: [bool; 128] = {
     let mut table = [false; 128];
     let mut c = 0;
     while c < 128 {
