@@ -198,9 +198,18 @@ def to_out_records(
                 and type(posting[0]) is EnrichedPosting
             ):
                 value = codecs.encode_event(message, posting[1])
+            elif isinstance(message, EnrichedPosting):
+                # Its enrichment's bytes, when this process wrote them: spliced, not encoded again.
+                tail = (
+                    outcome.tail
+                    if isinstance(outcome, Published) and message is outcome.posting
+                    else None
+                )
+                value = (
+                    codecs.encode(message) if tail is None else codecs.encode_posting(message, tail)
+                )
+                posting = (message, value)
             else:
                 value = codecs.encode(message)
-                if isinstance(message, EnrichedPosting):
-                    posting = (message, value)
             out.append(OutRecord(name, topic.key(message), value, topic.headers(message)))
     return out
