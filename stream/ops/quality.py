@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from stream.models import EnrichedPosting, Salary
-from stream.ops.metrics import NORMALIZED_FIELDS, Metrics, Tally, source_label
+from stream.ops.metrics import NORMALIZED_FIELDS, Metrics, Tally, observe_many, source_label
 
 # Markers that name exactly one currency. A span holding one of these (or the ISO code
 # itself) stated its currency; anything else was resolved from a shared symbol ($, ¥, kr,
@@ -56,6 +56,7 @@ def observe_postings(metrics: Metrics, postings: Iterable[EnrichedPosting]) -> N
     Counted into plain Counters keyed by label values (one dict update per event; the skill
     categories of a posting in one `Counter.update`) and applied per series at the end:
     a `Tally.add` call per field and per tag was most of this function's ~14 µs a posting.
+    The skill counts go into their histogram once per batch too (`observe_many`).
     tests/unit/test_metrics.py holds the result equal to counting one posting at a time."""
     by_source: collections.Counter[str] = collections.Counter()
     resolved: collections.Counter[tuple[str, str]] = collections.Counter()
@@ -65,7 +66,7 @@ def observe_postings(metrics: Metrics, postings: Iterable[EnrichedPosting]) -> N
     usd: collections.Counter[str] = collections.Counter()
     parse_failures = 0
     labels: dict[str, str] = {}  # source -> its label, once per batch
-    skill_counts = metrics.skills_per_posting.observe
+    skill_counts: list[float] = []  # observed once per batch (`observe_many`)
     for posting in postings:
         source = labels.get(posting.source)
         if source is None:
@@ -75,7 +76,7 @@ def observe_postings(metrics: Metrics, postings: Iterable[EnrichedPosting]) -> N
             if getattr(posting, name):
                 resolved[name, source] += 1
         skills = posting.skills
-        skill_counts(len(skills))
+        skill_counts.append(len(skills))
         if skills:
             categories.update([tag.category for tag in skills])
         salary = posting.salary
@@ -88,6 +89,7 @@ def observe_postings(metrics: Metrics, postings: Iterable[EnrichedPosting]) -> N
         resolution[currency_resolution(salary)] += 1
         if salary.annual_min_usd is not None or salary.annual_max_usd is not None:
             usd[currency] += 1
+    observe_many(metrics.skills_per_posting, skill_counts)
     tally = Tally()
     for source, count in by_source.items():
         tally.add(metrics.postings_by_source, source, amount=count)
