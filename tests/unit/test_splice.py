@@ -18,7 +18,7 @@ from prometheus_client import CollectorRegistry
 
 from stream import codecs
 from stream.cli.samples import default_data_dir, linkedin_postings
-from stream.config import load_settings
+from stream.config import Settings, load_settings
 from stream.enrich.pipeline import Enricher, Enrichment, content_digests
 from stream.enrich.skills.taxonomy import Taxonomy
 from stream.models import (
@@ -31,8 +31,8 @@ from stream.models import (
     SkillTag,
 )
 from stream.ops.metrics import Metrics
-from stream.outputs import to_out_records
-from stream.processing import BatchProcessor, InRecord, Published
+from stream.outputs import OutRecord, messages_of, route, to_out_records
+from stream.processing import BatchProcessor, InRecord, Outcome, Published
 from tests.unit.fakes import MemoryStore
 
 NOW = dt.datetime(2026, 12, 6, 23, 0, tzinfo=dt.UTC)
@@ -252,3 +252,45 @@ def test_only_this_batchs_own_entries_are_spliced(enricher: Enricher) -> None:
     assert [o.tail for o in again] == [None, None]
     outputs = to_out_records(settings, later, second.outcomes, NOW)
     assert [out.value for out in outputs[::2]] == [codecs.encode(o.posting) for o in again]
+
+
+def reference_records(
+    settings: Settings, records: list[InRecord], outcomes: list[Outcome]
+) -> list[OutRecord]:
+    """`to_out_records` as routing each of `messages_of` and encoding it whole."""
+    out = []
+    for record, outcome in zip(records, outcomes, strict=True):
+        for message in messages_of(record, outcome, NOW):
+            topic = route(message)
+            if topic.name(settings):
+                out.append(
+                    OutRecord(
+                        topic.name(settings),
+                        topic.key(message),
+                        codecs.encode(message),
+                        topic.headers(message),
+                    )
+                )
+    return out
+
+
+@pytest.mark.parametrize("off", [None, "enriched", "changes", "dlq"])
+def test_out_records_equal_routing_every_message_whole(enricher: Enricher, off: str | None) -> None:
+    base = load_settings()
+    settings = (
+        base
+        if off is None
+        else base.model_copy(update={"topics": base.topics.model_copy(update={off: ""})})
+    )
+    store = MemoryStore()
+    processor = BatchProcessor(settings, enricher, store, Metrics(CollectorRegistry()))
+    first = [_record(0, "a", "Python"), _record(1, "b", "Python"), _record(2, "c", "Rust")]
+    records = [*first, InRecord("raw", 0, 3, b"k\xff", b"{oops")]
+    result = processor.process(records)
+    store.save(result.cache_writes, result.states)
+    later = [_record(4, "a", "Python"), _record(5, "c", "Go"), _record(6, "d", "Python")]
+    again = processor.process(later)  # unchanged, updated, a cache hit
+    for batch, outcomes in ((records, result.outcomes), (later, again.outcomes)):
+        fast = to_out_records(settings, batch, outcomes, NOW)
+        assert fast == reference_records(settings, batch, outcomes)
+        assert fast or off == "enriched"
