@@ -16,7 +16,13 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from stream.errors import InvalidMessage
-from stream.models import ChangeEvent, DeadLetter, RawPosting, legacy_unknown_fields
+from stream.models import (
+    ChangeEvent,
+    DeadLetter,
+    EnrichedPosting,
+    RawPosting,
+    legacy_unknown_fields,
+)
 
 
 def describe_validation_error(error: ValidationError, limit: int = 3) -> str:
@@ -137,6 +143,34 @@ def encode_event(event: ChangeEvent, posting: bytes) -> bytes:
     both as itself and inside its event). tests/unit/test_codecs.py checks the bytes equal."""
     head = ChangeEvent.__pydantic_serializer__.to_json(event, exclude=_EXCLUDE_POSTING)
     return b"".join((head[:-1], _POSTING_FIELD, posting, b"}"))
+
+
+# An enriched posting's fields after its envelope (`taxonomy_version`) are its enrichment:
+# the fields the steps produce, in the posting's order. `Enricher.encode_entry` writes a
+# cache entry as exactly these fields in this order, so a posting's JSON is its head (every
+# other field) followed by that entry's members. A model change that moves or drops them
+# fails here, at import; an enricher whose fields are not exactly these does not splice
+# (`Enricher.splices`).
+_POSTING_FIELDS = list(EnrichedPosting.model_fields)
+POSTING_TAIL: tuple[str, ...] = tuple(
+    _POSTING_FIELDS[_POSTING_FIELDS.index("taxonomy_version") + 1 :]
+)
+assert POSTING_TAIL, "encode_posting splices the fields after taxonomy_version"
+assert POSTING_TAIL[0] == "skills", "the enrichment's fields follow the envelope's"
+_EXCLUDE_TAIL: set[str] = set(POSTING_TAIL)  # never mutated
+
+
+def encode_posting(posting: EnrichedPosting, tail: bytes) -> bytes:
+    """`encode(posting)` from `tail`, the JSON object of its `POSTING_TAIL` fields in that
+    order as its own serializer writes them (`Enricher.encode_entry` of the enrichment it
+    was assembled from: the new cache entry), instead of serializing them a second time
+    (the skills are most of a posting's bytes). Only for an exact EnrichedPosting: a
+    subclass's own fields would come after the tail. tests/unit/test_splice.py holds the
+    bytes equal to `encode(posting)` on every sample posting and on generated ones."""
+    if type(posting) is not EnrichedPosting or len(tail) < 3 or tail[:1] != b"{":
+        return encode(posting)  # not a shape this splices: the plain way, same bytes
+    head = EnrichedPosting.__pydantic_serializer__.to_json(posting, exclude=_EXCLUDE_TAIL)
+    return b"".join((head[:-1], b",", tail[1:]))
 
 
 def dead_letter(

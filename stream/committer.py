@@ -20,9 +20,8 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from stream.config import Settings
-from stream.errors import InvalidMessage
 from stream.models import EnrichedPosting
-from stream.ops.metrics import Metrics, Tally
+from stream.ops.metrics import Metrics, Tally, observe_many
 from stream.ops.quality import observe_postings
 from stream.outputs import OutRecord, to_out_records
 from stream.processing import BatchResult, InRecord, Published, Unchanged
@@ -84,28 +83,49 @@ def observe_outcomes(
     metrics: Metrics, records: Sequence[InRecord], result: BatchResult, now: float
 ) -> None:
     """Per message: dead letters by kind, unchanged re-scrapes, enriched postings (cache hit
-    or miss), change events, data quality, and the end-to-end latency. Tallied over the
-    batch, one increment per series."""
+    or miss), change events, data quality, and the end-to-end latency. Counted over the
+    batch in plain counters and lists, then applied once per series (the latencies with
+    one increment per bucket, `observe_many`): a `Tally.add` and a `Histogram.observe` per
+    posting were ~4 µs of the committer thread's time a posting. tests/unit/
+    test_committer_metrics.py holds the exposition equal to observing message by message."""
     m = metrics
-    tally = Tally()
     published: list[EnrichedPosting] = []
-    if not result.state_known:
-        tally.add(m.state_unknown, amount=sum(isinstance(o, Published) for o in result.outcomes))
+    dead: Counter[str] = Counter()
+    events: Counter[str] = Counter()
+    latencies: list[float] = []
+    hits = unchanged = 0
     for record, outcome in zip(records, result.outcomes, strict=True):
-        if isinstance(outcome, InvalidMessage):
-            tally.add(m.dead_lettered, outcome.kind)
-        elif isinstance(outcome, Unchanged):
-            tally.add(m.unchanged)
-        else:
+        if isinstance(outcome, Published):
             posting = outcome.posting
             published.append(posting)
-            tally.add(m.enriched, "hit" if outcome.cache_hit else "miss")
+            hits += outcome.cache_hit
             if outcome.event is not None:
-                tally.add(m.change_events, outcome.event.kind)
-            latency = end_to_end_seconds(posting, record.timestamp_ms, now)
-            if latency is not None:
-                m.end_to_end_seconds.observe(latency)
+                events[outcome.event.kind] += 1
+            # `end_to_end_seconds`, inline (a call a posting).
+            scraped = posting.scraped_at
+            if scraped is not None:
+                latencies.append(max(0.0, now - scraped.timestamp()))
+            elif record.timestamp_ms:
+                latencies.append(max(0.0, now - record.timestamp_ms / 1000))
+        elif isinstance(outcome, Unchanged):
+            unchanged += 1
+        else:
+            dead[outcome.kind] += 1
+    tally = Tally()
+    if not result.state_known:
+        tally.add(m.state_unknown, amount=len(published))
+    for kind, count in dead.items():
+        tally.add(m.dead_lettered, kind, amount=count)
+    if unchanged:
+        tally.add(m.unchanged, amount=unchanged)
+    if hits:
+        tally.add(m.enriched, "hit", amount=hits)
+    if len(published) > hits:
+        tally.add(m.enriched, "miss", amount=len(published) - hits)
+    for kind, count in events.items():
+        tally.add(m.change_events, kind, amount=count)
     tally.flush()
+    observe_many(m.end_to_end_seconds, latencies)
     observe_postings(m, published)
 
 

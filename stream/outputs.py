@@ -175,32 +175,50 @@ def to_out_records(
     outcomes: Sequence[Outcome],
     failed_at: dt.datetime,
 ) -> list[OutRecord]:
-    """The Kafka records for a batch's outcomes, in input order."""
+    """The Kafka records for a batch's outcomes, in input order: what `messages_of` each
+    outcome publishes, each on its route. A published posting takes a path of its own (no
+    list of messages, its route looked up directly: most of a batch is these)."""
     out: list[OutRecord] = []
     routes: dict[type[BaseModel], tuple[Topic, str]] = {}  # by model, once per batch
+
+    def routed(message: BaseModel) -> tuple[Topic, str]:
+        found = routes.get(type(message))
+        if found is None:
+            topic = route(message)
+            found = routes[type(message)] = (topic, topic.name(settings))
+        return found
+
     for record, outcome in zip(records, outcomes, strict=True):
-        # A published posting is encoded once, and its bytes reused inside its change event.
-        posting: tuple[EnrichedPosting, bytes] | None = None
-        for message in messages_of(record, outcome, failed_at):
-            routed = routes.get(type(message))
-            if routed is None:
-                topic = route(message)
-                routed = routes[type(message)] = (topic, topic.name(settings))
-            topic, name = routed
-            if not name:
-                continue  # this output is switched off (e.g. no change events in a backfill)
-            if (
-                posting is not None
-                and isinstance(message, ChangeEvent)
-                and message.posting is posting[0]
-                # The event's field serializes as EnrichedPosting: a subclass's own fields
-                # would not be in it, so only an exact EnrichedPosting's bytes fit.
-                and type(posting[0]) is EnrichedPosting
-            ):
-                value = codecs.encode_event(message, posting[1])
-            else:
-                value = codecs.encode(message)
-                if isinstance(message, EnrichedPosting):
-                    posting = (message, value)
-            out.append(OutRecord(name, topic.key(message), value, topic.headers(message)))
+        if not isinstance(outcome, Published):
+            for message in messages_of(record, outcome, failed_at):
+                topic, name = routed(message)
+                if name:  # else this output is switched off
+                    encoded = codecs.encode(message)
+                    out.append(OutRecord(name, topic.key(message), encoded, topic.headers(message)))
+            continue
+        posting, event = outcome.posting, outcome.event
+        value: bytes | None = None
+        topic, name = routed(posting)
+        if name:
+            # Its enrichment's bytes, when this process wrote them: spliced, not encoded again.
+            tail = outcome.tail
+            value = codecs.encode(posting) if tail is None else codecs.encode_posting(posting, tail)
+            out.append(OutRecord(name, topic.key(posting), value, topic.headers(posting)))
+        if event is None:
+            continue
+        topic, name = routed(event)
+        if not name:
+            continue  # e.g. no change events in a backfill
+        if (
+            value is not None
+            and event.posting is posting
+            # The event's field serializes as EnrichedPosting: a subclass's own fields
+            # would not be in it, so only an exact EnrichedPosting's bytes fit.
+            and type(posting) is EnrichedPosting
+        ):
+            # The posting's bytes reused inside its change event.
+            event_value = codecs.encode_event(event, value)
+        else:
+            event_value = codecs.encode(event)
+        out.append(OutRecord(name, topic.key(event), event_value, topic.headers(event)))
     return out

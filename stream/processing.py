@@ -44,6 +44,11 @@ class Published:
     posting: EnrichedPosting
     event: ChangeEvent | None
     cache_hit: bool
+    # The posting's tail, its enrichment's fields as JSON (the cache entry this process
+    # wrote for it in this batch, `Enricher.encode_entry`): the committer splices it into
+    # the posting's bytes (`codecs.encode_posting`). None: the posting is encoded whole (a
+    # cache hit from Redis may have been written by another build, in another order).
+    tail: bytes | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +204,7 @@ class BatchProcessor:
         computed: dict[str, Enrichment] = {}  # duplicates within the batch are computed once
         variant = enricher.cache_variant
         taxonomy_version = enricher.taxonomy_version
+        splices = enricher.splices and enricher.posting_model is EnrichedPosting
         ready = self._compute_misses(pending, states, cached_values, budget)
         for position, item in enumerate(pending):
             if item.posting_id in latest:
@@ -221,7 +227,7 @@ class BatchProcessor:
                 continue  # dead-lettered by _compute
             if hit is None:
                 computed[item.cache_key] = enrichment
-                result.cache_writes[item.cache_key] = enricher.encode_bytes(enrichment)
+                result.cache_writes[item.cache_key] = enricher.encode_entry(enrichment)
             try:
                 posting = enricher.assemble(item.raw, enrichment, item.digests.content, now)
                 current = state_of(posting, item.digests.description, variant)
@@ -234,7 +240,10 @@ class BatchProcessor:
             if self._detect_changes:  # offline, state belongs to the stream: never written
                 result.states[state_key(prefix, self._state_namespace, item.posting_id)] = current
             event = change_event(posting, previous, current)
-            outcomes[item.index] = Published(posting, event, cache_hit=hit is not None)
+            # This batch's own entry (computed here, or a duplicate of one computed here):
+            # its bytes are the posting's tail when the enricher splices.
+            tail = result.cache_writes.get(item.cache_key) if splices else None
+            outcomes[item.index] = Published(posting, event, hit is not None, tail)
         result.outcomes = [outcome for outcome in outcomes if outcome is not None]
         assert len(result.outcomes) == len(records), "every record must have an outcome"
         return result
