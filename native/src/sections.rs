@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::chars::{is_word, isspace};
+use crate::chars::{is_word, isspace, string_of};
 use crate::cues::{bounded, py_ignorecase, CueWords, NOT_WORD_AFTER, WORD};
 use crate::fxhash::FxHashMap;
 
@@ -258,7 +258,7 @@ impl<'a> RequirementIndex<'a> {
                 break;
             }
             let window = &text[start.min(text.len())..(start + HEADING_LINE_CHARS).min(text.len())];
-            let line: String = window.iter().take_while(|&&c| c != '\n').collect();
+            let line = string_of(window.split(|&c| c == '\n').next().unwrap_or(&[]));
             let (is_heading, state) = heading_state(&line);
             if is_heading {
                 heading_starts.push(start);
@@ -358,7 +358,7 @@ impl<'a> RequirementIndex<'a> {
             None // no cue word in the clause itself
         } else {
             let from = clause_start.min(text.len());
-            let clause: String = text[from..stop.max(from)].iter().collect();
+            let clause = string_of(&text[from..stop.max(from)]);
             self.cues.inline_state(&clause)
         };
         self.clause_cues.insert(clause_start, cue);
@@ -388,7 +388,7 @@ pub fn language_context(text: &[char], start: usize, end: usize) -> bool {
     let before_start = start.saturating_sub(LANGUAGE_WINDOW).min(before_end);
     let after_start = end.min(n);
     let after_end = end.saturating_add(LANGUAGE_WINDOW).min(n);
-    let side = |s: &[char]| LANGUAGE_CUES.is_match(&s.iter().collect::<String>());
+    let side = |s: &[char]| LANGUAGE_CUES.is_match(&string_of(s));
     side(&text[before_start..before_end]) || side(&text[after_start..after_end])
 }
 
