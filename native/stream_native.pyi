@@ -1,7 +1,9 @@
 """Compiled skill scan for postings-stream (Rust, PyO3). See native/src/lib.rs."""
 
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Callable, Sequence
+from typing import Literal, TypeVar
+
+_Tag = TypeVar("_Tag")
 
 __version__: str
 
@@ -51,6 +53,12 @@ class SkillScanner:
             list[tuple[Literal["title", "description"], int, int]] | None,
         ]
     ]: ...
+    def tags(
+        self,
+        title: str,
+        description: str,
+        make: Callable[[int, bool | None, float, int, bool], _Tag],
+    ) -> list[_Tag]: ...
 
 # The section rules alone, for the differential tests (tests/unit/test_native_sections.py).
 def heading_state(line: str) -> tuple[bool, bool | None]: ...

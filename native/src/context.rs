@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
-use crate::chars::{isalnum, islower, isspace, isupper};
+use crate::chars::{isalnum, islower, isspace, isupper, string_of};
 use crate::cues::{bounded, py_ignorecase, WORD};
 use crate::sections::{heading_state, heading_text, HEADING_BULLETS, MAX_HEADING_CHARS};
 use crate::text::{ascii_replace, fold_padded};
@@ -699,7 +699,7 @@ fn glued_end(text: &[char], at: usize, end: usize) -> Option<usize> {
 
 /// `context._is_context_heading`.
 fn is_context_heading(line: &[char]) -> bool {
-    let line: String = line.iter().collect();
+    let line = string_of(line);
     let Some(head) = heading_text(&line) else {
         return false;
     };
@@ -723,7 +723,7 @@ fn ends_section(line: &[char]) -> bool {
             return false;
         }
     }
-    let line: String = line.iter().collect();
+    let line = string_of(line);
     let stripped = line.trim_matches(isspace);
     if heading_state(&line).0
         || (stripped.ends_with(':')

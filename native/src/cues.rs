@@ -328,10 +328,33 @@ fn words_after(text: &[char], end: usize, limit: usize) -> Vec<String> {
     words
 }
 
-fn cue_label(label: &str) -> bool {
-    let label = label.trim_matches(&CUE_LABEL_STRIP[..]);
-    label.is_ascii() && SKILL_CUE_LABELS.contains(&label.to_ascii_lowercase().as_str())
+/// `label.strip(" \t\r-*").lower() in SKILL_CUE_LABELS`, read on the characters: the
+/// label is a line up to its first colon, often a long one, and none of the labels is
+/// longer than `CUE_LABEL_MAX` (so no String is made for it).
+fn cue_label(label: &[char]) -> bool {
+    let strip = |c: &char| CUE_LABEL_STRIP.contains(c);
+    let Some(first) = label.iter().position(|c| !strip(c)) else {
+        return SKILL_CUE_LABELS.contains(&"");
+    };
+    let last = label.iter().rposition(|c| !strip(c)).unwrap_or(first);
+    let label = &label[first..=last];
+    label.len() <= CUE_LABEL_MAX
+        && label.iter().all(char::is_ascii)
+        && SKILL_CUE_LABELS.contains(&lower(label).as_str())
 }
+
+/// The longest of `SKILL_CUE_LABELS`, in characters.
+const CUE_LABEL_MAX: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < SKILL_CUE_LABELS.len() {
+        if SKILL_CUE_LABELS[i].len() > longest {
+            longest = SKILL_CUE_LABELS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 
 fn rfind_newline(text: &[char], lo: usize, hi: usize) -> Option<usize> {
     (lo..hi).rev().find(|&k| text[k] == '\n')
@@ -413,13 +436,19 @@ pub fn skill_cue(text: &[char], start: usize, end: usize) -> bool {
         }
     }
     if let Some(colon) = colon {
-        return cue_label(&text[line_start..colon].iter().collect::<String>());
+        return cue_label(&text[line_start..colon]);
     }
     if line_start > 0 {
         let prev_start = rfind_newline(text, 0, line_start - 1).map_or(0, |k| k + 1);
-        let previous: String = text[prev_start..line_start - 1].iter().collect();
-        let previous = previous.trim_end_matches(&CUE_LABEL_STRIP[..]);
-        return previous.strip_suffix(':').is_some_and(cue_label);
+        let previous = &text[prev_start..line_start - 1];
+        let kept = previous
+            .iter()
+            .rposition(|c| !CUE_LABEL_STRIP.contains(c))
+            .map_or(0, |k| k + 1);
+        return match previous[..kept].split_last() {
+            Some((':', label)) => cue_label(label),
+            _ => false,
+        };
     }
     false
 }

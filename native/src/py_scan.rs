@@ -4,14 +4,17 @@
 //! stream/enrich/skills/cues.py, it returns the same mentions as `SkillExtractor._scan`.
 
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::sync::MutexExt;
+use pyo3::types::string::PyStringData;
+use pyo3::types::{PyList, PyString};
 
 use crate::context::ContextRules;
 use crate::cues::CueWords;
-use crate::fxhash::FxHashSet;
+use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::matcher::{Form, Key, Matcher, Pattern};
 use crate::scan::{tally, Entries, Mention, Scanner};
 
@@ -19,7 +22,15 @@ use crate::scan::{tally, Entries, Mention, Scanner};
 pub struct SkillScanner {
     inner: Scanner,
     id_rank: Vec<u32>,
+    /// The tags `tags` made, by tally (`TagKey`): equal tallies share one tag object.
+    tags: Mutex<FxHashMap<TagKey, Py<PyAny>>>,
 }
+
+/// A tally without evidence, as `tags` keys its tags: entry index, required, best quality
+/// (its bits), mentions, seen in the title.
+type TagKey = (usize, Option<bool>, u64, usize, bool);
+/// Tags kept by `tags` before it starts again (`extract._TAG_CACHE_SIZE`).
+const TAG_CACHE_SIZE: usize = 1 << 16;
 
 type FormRow = (usize, Option<String>, bool, bool);
 type PyMention = (usize, &'static str, usize, usize, f64, Option<bool>);
@@ -141,6 +152,7 @@ impl SkillScanner {
                 context,
             },
             id_rank,
+            tags: Mutex::new(FxHashMap::default()),
         })
     }
 
@@ -204,30 +216,90 @@ impl SkillScanner {
             })
             .collect())
     }
+
+    /// `SkillExtractor.extract` without evidence: the tags, in tag order, each made by
+    /// `make(entry index, required, best quality, mentions, in title)` the first time its
+    /// tally is seen and shared after (at most `TAG_CACHE_SIZE` kept, then it starts
+    /// again). Why: building the tally tuples and looking the tags up in Python was ~6% of
+    /// the step; here each tag is one map lookup. Equal tallies make equal tags, so which
+    /// object a posting gets never shows in its output.
+    fn tags<'py>(
+        &self,
+        py: Python<'py>,
+        title: &Bound<'py, PyString>,
+        description: &Bound<'py, PyString>,
+        make: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let title = chars_of(title)?;
+        let description = chars_of(description)?;
+        let tallies = py.detach(|| {
+            let mentions = self.inner.scan(&title, &description, false, None);
+            tally(&mentions, false, &self.id_rank)
+        });
+        // The lock is held only for map reads and writes, never while Python code runs
+        // (`make`, or a tag's deallocation): another thread may take the GIL meanwhile and
+        // then wait for the lock. It is taken with the GIL released while it waits.
+        let result = PyList::empty(py);
+        let mut missing = Vec::new();
+        {
+            let tags = self.lock_tags(py);
+            for (i, t) in tallies.iter().enumerate() {
+                let key = (t.entry, t.required, t.best.to_bits(), t.count, t.in_title);
+                match tags.get(&key) {
+                    Some(tag) => result.append(tag.bind(py))?,
+                    None => {
+                        missing.push((i, key));
+                        result.append(py.None())?;
+                    }
+                }
+            }
+        }
+        for (i, key) in missing {
+            let t = &tallies[i];
+            let tag = make.call1((t.entry, t.required, t.best, t.count, t.in_title))?;
+            result.set_item(i, &tag)?;
+            let full = {
+                let mut tags = self.lock_tags(py);
+                let full = if tags.len() >= TAG_CACHE_SIZE {
+                    std::mem::take(&mut *tags)
+                } else {
+                    FxHashMap::default()
+                };
+                tags.insert(key, tag.unbind());
+                full
+            };
+            drop(full); // the old tags, released outside the lock
+        }
+        Ok(result)
+    }
+}
+
+impl SkillScanner {
+    fn lock_tags(&self, py: Python<'_>) -> std::sync::MutexGuard<'_, FxHashMap<TagKey, Py<PyAny>>> {
+        self.tags
+            .lock_py_attached(py)
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 /// The text's characters, one per Python character, so offsets are Python offsets.
 ///
-/// A Python str may hold lone surrogates (JSON allows "\ud800"), which UTF-8 cannot: such a
-/// text is read by code point instead, each surrogate as U+FFFD. Both are neither letter,
-/// digit, space nor case to every rule here, so the scan judges the text as Python does.
+/// Read from the str's own code points (PEP 393: one, two or four bytes each), not through
+/// UTF-8: a str fresh from the normalization steps has no UTF-8 copy yet, and making one to
+/// decode it again cost ~3% of the scan on the LinkedIn postings (most hold a non-ASCII
+/// character). A Python str may hold lone surrogates (JSON allows "\ud800"), which a char
+/// cannot: each is read as U+FFFD. Both are neither letter, digit, space nor case to every
+/// rule here, so the scan judges the text as Python does.
 fn chars_of(text: &Bound<'_, PyString>) -> PyResult<Vec<char>> {
-    if let Ok(utf8) = text.to_str() {
-        if utf8.is_ascii() {
-            // Most postings: a byte is a character, no UTF-8 decoding needed.
-            return Ok(utf8.bytes().map(char::from).collect());
-        }
-        return Ok(utf8.chars().collect());
-    }
-    let encoded = text.call_method1("encode", ("utf-32-le", "surrogatepass"))?;
-    let units = encoded.cast::<PyBytes>()?.as_bytes();
-    Ok(units
-        .chunks_exact(4)
-        .map(|unit| {
-            let code = u32::from_le_bytes([unit[0], unit[1], unit[2], unit[3]]);
-            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
-        })
-        .collect())
+    let code = |c: u32| char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
+    // SAFETY: CPython on x86_64/aarch64 (not the limited API); the data is copied out at
+    // once, while `text` is borrowed and the GIL held. tests/unit/test_native_scan.py
+    // covers the three kinds (ASCII and Latin-1, the BMP with lone surrogates, astral).
+    Ok(match unsafe { text.data() }? {
+        PyStringData::Ucs1(bytes) => bytes.iter().map(|&b| char::from(b)).collect(),
+        PyStringData::Ucs2(units) => units.iter().map(|&u| code(u32::from(u))).collect(),
+        PyStringData::Ucs4(units) => units.iter().map(|&u| code(u)).collect(),
+    })
 }
 
 fn field(in_title: bool) -> &'static str {

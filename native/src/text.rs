@@ -1,6 +1,6 @@
 //! The case fold and the boundary checks of one candidate span (stream/enrich/skills/text.py).
 
-use crate::chars::{isalnum, isalpha, islower};
+use crate::chars::{isalnum, isalpha, islower, string_of};
 
 /// `MATCH_TABLE`: ASCII letters lower-cased; digits and ".+#&" kept (they carry meaning
 /// inside forms: "C++", "C#", ".NET", "R&D"); every other byte, and "?" (what a non-ASCII
@@ -113,7 +113,7 @@ pub fn common_word_use(text: &[char], start: usize, end: usize) -> bool {
     while j < text.len() && isalpha(text[j]) {
         j += 1;
     }
-    let word: String = text[end + 1..j].iter().collect();
+    let word = string_of(&text[end + 1..j]);
     !TECH_FOLLOWERS.contains(&word.as_str())
 }
 

@@ -9,6 +9,7 @@ non-ASCII neighbours).
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import sys
 from pathlib import Path
@@ -33,12 +34,22 @@ def engines() -> tuple[SkillExtractor, SkillExtractor]:
     )
 
 
+@functools.cache
+def _plain() -> tuple[SkillExtractor, SkillExtractor]:
+    """Both engines without evidence: the native one then builds its tags itself
+    (`SkillScanner.tags`), the Python one from the tallies."""
+    taxonomy = Taxonomy.bundled()
+    return SkillExtractor(taxonomy, engine="python"), SkillExtractor(taxonomy, engine="native")
+
+
 def _assert_same(engines: tuple[SkillExtractor, SkillExtractor], title: str, text: str) -> None:
     python, native = engines
     for every_state in (True, False):
         expected = python.mentions(title, text, every_state=every_state)
         assert native.mentions(title, text, every_state=every_state) == expected, (title, text)
     assert native.extract(title, text) == python.extract(title, text), (title, text)
+    plain_python, plain_native = _plain()
+    assert plain_native.extract(title, text) == plain_python.extract(title, text), (title, text)
 
 
 HANDPICKED = [
@@ -59,6 +70,12 @@ HANDPICKED = [
     ("", "ſkills: Kafka is a plus. PYTHON REQUIRED. Kelvin \u212a8s"),
     # Lone surrogates: valid in a Python str (JSON "\ud800"), not in UTF-8.
     ("Dev \ud800", "Python and \udfff SQL\nRequirements\n- \ud83d Kafka is a plus"),
+    # The three widths of a str's code points (PEP 393), as the scanner reads them: Latin-1,
+    # the BMP, and beyond it, with and without a lone surrogate among them.
+    ("Caf\xe9 Python", "Python caf\xe9 SQL, \xe9 Kafka \xe9. Java\xa0required"),
+    ("Dev \u2022 Go", "\u2022 Python \u2013 SQL\n\u2022 Kafka is a plus"),
+    ("Dev \U0001f680", "Python \U0001f680 SQL\nRequirements\n- \U0001f680Kafka is a plus"),
+    ("\U0001f680 \ud800 Go", "Python \U0001f680 and \udfff SQL; Kafka \ud83d is a plus"),
 ]
 
 
@@ -234,6 +251,34 @@ def test_inconsistent_tables_are_a_clear_error() -> None:
     for nice in (["Plus"], ["bonu\u017f"], ["skill"], ["wiki"]):
         with pytest.raises(ValueError, match="cue word"):
             SkillScanner([], [], [], [], {}, b" ", [], [], [], [], [], nice, REQUIRED_WORDS)
+
+
+def test_equal_tallies_share_one_tag() -> None:
+    """`SkillScanner.tags` makes a tag once per tally (entry, state, quality, mentions,
+    title) and hands the same object back after; a new tally gets a new one."""
+    python = _plain()[0]
+    native = SkillExtractor(Taxonomy.bundled())  # its own, empty tag cache
+    scanner = native._native
+    assert scanner is not None
+    made: list[tuple[int, bool | None, float, int, bool]] = []
+
+    def make(index: int, required: bool | None, best: float, count: int, in_title: bool) -> object:
+        made.append((index, required, best, count, in_title))
+        return native._make_tag(index, required, best, count, in_title)
+
+    text = "Requirements:\n- Python and SQL\n- Kafka is a plus"
+    first = scanner.tags("", text, make)
+    assert first == python.extract("", text)
+    assert len(made) == len(first) == 3
+    second = scanner.tags("", text, make)
+    assert [id(tag) for tag in second] == [id(tag) for tag in first]
+    assert len(made) == 3  # nothing new made
+    # Kafka now required, Python and SQL as before: one new tag, two shared.
+    changed = text.replace("Kafka is a plus", "Kafka")
+    third = scanner.tags("", changed, make)
+    assert third == python.extract("", changed)
+    assert len(made) == 4
+    assert len({id(tag) for tag in third} & {id(tag) for tag in first}) == 2
 
 
 def test_scans_from_several_threads_agree(engines: tuple[SkillExtractor, SkillExtractor]) -> None:
