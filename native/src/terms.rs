@@ -72,8 +72,7 @@ fn ascii<T: Unit>(unit: T) -> u8 {
     }
 }
 
-/// Where the unit `code` is looked up in `Table::classes`: itself below 128, 128 (read as
-/// `?`) above.
+/// The symbol every unit outside ASCII is read as (`?`): 128 among the DFA's inputs.
 const OTHER: usize = 128;
 
 /// The keyword DFA as one flat table walked without the crate's checks: state ids are
@@ -85,8 +84,10 @@ struct Table {
     /// u16: ~1,100 states x ~31 classes fit, and the table (~66 KB) stays in L2 with
     /// room to spare, half the size of u32 ids.
     next: Vec<u16>,
-    /// Per unit (below 128, then `OTHER`), its class: the column in a row.
-    classes: [u32; OTHER + 1],
+    /// Per unit below 256 (a larger one is looked up as 255), its class: the column in a
+    /// row. Units from 128 on are all in `?`'s class. 256 entries, so a UCS1 unit needs no
+    /// clamping.
+    classes: [u32; 256],
     start: u32,
     /// The first match state's id: a state at or past it ends a keyword.
     first_match: u32,
@@ -130,8 +131,8 @@ impl Table {
                 .collect()
         };
         let mut columns: Vec<Vec<StateID>> = Vec::new();
-        let mut classes = [0u32; OTHER + 1];
-        for (unit, class) in classes.iter_mut().enumerate() {
+        let mut classes = [0u32; 256];
+        for (unit, class) in classes.iter_mut().enumerate().take(OTHER + 1) {
             let col = column(unit);
             let c = match columns.iter().position(|known| *known == col) {
                 Some(c) => c,
@@ -142,6 +143,8 @@ impl Table {
             };
             *class = c as u32;
         }
+        let other = classes[OTHER];
+        classes[OTHER..].fill(other);
         let stride = columns.len();
         let is_match = |s: StateID| dfa.is_special(s) && dfa.is_match(s);
         let mut order: Vec<usize> = (0..states.len()).collect();
@@ -186,7 +189,7 @@ impl Table {
 
     #[inline(always)]
     fn step<T: Unit>(&self, state: u32, unit: T) -> u32 {
-        let class = self.classes[(unit.code() as usize).min(OTHER)];
+        let class = self.classes[(unit.code() as usize).min(255)];
         // In bounds by construction (ids are row offsets, classes below `stride`); the
         // bounds check stays, off the path of the dependent load.
         u32::from(self.next[(state + class) as usize])
@@ -305,20 +308,32 @@ impl TermsAutomaton {
             std::array::from_fn(|c| if c == CHUNKS { text.len() } else { c * part });
         let from: [usize; CHUNKS] =
             std::array::from_fn(|c| bounds[c].saturating_sub(self.longest.saturating_sub(1)));
-        let mut state = [table.start; CHUNKS];
         let together = (0..CHUNKS)
             .map(|c| bounds[c + 1] - from[c])
             .min()
             .unwrap_or(0);
-        for step in 0..together {
-            for c in 0..CHUNKS {
-                let at = from[c] + step;
-                state[c] = table.step(state[c], text[at]);
-                if state[c] >= table.first_match && at >= bounds[c] {
-                    table.report(state[c], at + 1, &mut out[c]);
+        // Four walks in locals, one step each per round (CHUNKS is 4): their loads are
+        // independent, so they overlap. A match state is rare; its check is one compare.
+        let (mut s0, mut s1, mut s2, mut s3) = (table.start, table.start, table.start, table.start);
+        let first_match = table.first_match;
+        let texts: [&[T]; CHUNKS] = std::array::from_fn(|c| &text[from[c]..from[c] + together]);
+        let [t0, t1, t2, t3] = texts;
+        let units = t0.iter().zip(t1).zip(t2).zip(t3);
+        for (step, (((&u0, &u1), &u2), &u3)) in units.enumerate() {
+            s0 = table.step(s0, u0);
+            s1 = table.step(s1, u1);
+            s2 = table.step(s2, u2);
+            s3 = table.step(s3, u3);
+            if s0 >= first_match || s1 >= first_match || s2 >= first_match || s3 >= first_match {
+                for (c, s) in [s0, s1, s2, s3].into_iter().enumerate() {
+                    let at = from[c] + step;
+                    if s >= first_match && at >= bounds[c] {
+                        table.report(s, at + 1, &mut out[c]);
+                    }
                 }
             }
         }
+        let mut state = [s0, s1, s2, s3];
         for c in 0..CHUNKS {
             let tail = from[c] + together..bounds[c + 1];
             for (at, &unit) in tail.clone().zip(&text[tail]) {
