@@ -106,9 +106,12 @@ impl TermsScanner {
         text: &Bound<'py, PyString>,
         encoded: Option<&[u8]>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let (bytes, _) = self.bytes(text, encoded)?;
-        let hits = py.detach(|| self.automaton.hits(&bytes));
-        self.grouped(py, bytes.len(), &hits)
+        let data = Self::data(text)?;
+        let (hits, scanned) = match encoded {
+            Some(e) => (py.detach(|| self.automaton.hits(e)), e.len()),
+            None => (py.detach(|| self.hits(data)), text_len(&data)),
+        };
+        self.grouped(py, scanned, &hits)
     }
 
     /// `scan(text)`; `experience.mentions(text, hits)` as [(start, end, min, max)]; and
@@ -125,9 +128,9 @@ impl TermsScanner {
         Option<Vec<experience::Mention>>,
         Option<Vec<education::Mention>>,
     )> {
-        let (bytes, data) = self.bytes(text, None)?;
+        let data = Self::data(text)?;
         let (hits, read) = py.detach(|| {
-            let hits = self.automaton.hits(&bytes);
+            let hits = self.hits(data);
             let read = self.mentions(data, &hits);
             (hits, read)
         });
@@ -135,7 +138,7 @@ impl TermsScanner {
             Some(r) => (r.years, r.levels),
             None => (Some(Vec::new()), Some(Vec::new())),
         };
-        Ok((self.grouped(py, bytes.len(), &hits)?, years, levels))
+        Ok((self.grouped(py, text_len(&data), &hits)?, years, levels))
     }
 
     /// `scan(text)`, and the posting's experience and education as `decide` reads them:
@@ -151,9 +154,9 @@ impl TermsScanner {
         (bool, Option<(f64, Option<f64>)>),
         (bool, Option<&'static str>),
     )> {
-        let (bytes, data) = self.bytes(text, None)?;
+        let data = Self::data(text)?;
         let (hits, years, level) = py.detach(|| {
-            let hits = self.automaton.hits(&bytes);
+            let hits = self.hits(data);
             let Some(read) = self.mentions(data, &hits) else {
                 return (hits, (true, None), (true, None));
             };
@@ -174,7 +177,7 @@ impl TermsScanner {
             };
             (hits, years, level)
         });
-        Ok((self.grouped(py, bytes.len(), &hits)?, years, level))
+        Ok((self.grouped(py, text_len(&data), &hits)?, years, level))
     }
 }
 
@@ -189,32 +192,23 @@ struct Read {
 }
 
 impl TermsScanner {
-    /// The scanned bytes (`b"\n"` + the ASCII bytes) and the text's code points, read
-    /// from the string's own storage (one unit per Python character, so no UTF-8 encoding
-    /// or decoding; a lone surrogate is "?" to the scan, as `encode("ascii", "replace")`
+    /// The text's own storage (one unit per Python character, so no UTF-8 encoding or
+    /// decoding; a lone surrogate is "?" to the scan, as `encode("ascii", "replace")`
     /// makes it, and U+FFFD to the rules, which treat both alike).
-    fn bytes<'a>(
-        &self,
-        text: &'a Bound<'_, PyString>,
-        encoded: Option<&[u8]>,
-    ) -> PyResult<(Vec<u8>, PyStringData<'a>)> {
+    fn data<'a>(text: &'a Bound<'_, PyString>) -> PyResult<PyStringData<'a>> {
         // SAFETY: the data is read while `text` (an immutable str) is borrowed, on the
         // CPython targets the project builds for (pyo3's tested layout, x86_64).
-        let data = unsafe { text.data() }?;
-        if let Some(e) = encoded {
-            let mut b = Vec::with_capacity(e.len() + 1);
-            b.push(b'\n');
-            b.extend_from_slice(e);
-            return Ok((b, data));
-        }
-        let mut b = Vec::with_capacity(text_len(&data) + 1);
-        b.push(b'\n');
+        unsafe { text.data() }
+    }
+
+    /// The keyword hits of the text in its storage, walked as is (no copy, no lower
+    /// case: `TermsAutomaton` folds case and reads units outside ASCII as "?").
+    fn hits(&self, data: PyStringData<'_>) -> Vec<Hit> {
         match data {
-            PyStringData::Ucs1(units) => b.extend(units.iter().map(|&u| ascii(u as u32))),
-            PyStringData::Ucs2(units) => b.extend(units.iter().map(|&u| ascii(u as u32))),
-            PyStringData::Ucs4(units) => b.extend(units.iter().map(|&u| ascii(u))),
+            PyStringData::Ucs1(units) => self.automaton.hits(units),
+            PyStringData::Ucs2(units) => self.automaton.hits(units),
+            PyStringData::Ucs4(units) => self.automaton.hits(units),
         }
-        Ok((b, data))
     }
 
     /// None: no hit of experience or education (both None, nothing to read).
@@ -263,14 +257,15 @@ impl TermsScanner {
         })
     }
 
+    /// `length`: the text's (an empty text has no hits, not even the reference's "\n").
     fn grouped<'py>(
         &self,
         py: Python<'py>,
-        scanned: usize,
+        length: usize,
         hits: &[Hit],
     ) -> PyResult<Bound<'py, PyDict>> {
         let out = PyDict::new(py);
-        if scanned <= 1 {
+        if length == 0 {
             return Ok(out);
         }
         let mut lists: Vec<Option<Bound<'py, PyList>>> = vec![None; self.fields.len()];
@@ -302,15 +297,6 @@ fn text_len(data: &PyStringData<'_>) -> usize {
         PyStringData::Ucs1(units) => units.len(),
         PyStringData::Ucs2(units) => units.len(),
         PyStringData::Ucs4(units) => units.len(),
-    }
-}
-
-/// A code point as `encode("ascii", "replace")` gives it.
-fn ascii(unit: u32) -> u8 {
-    if unit < 128 {
-        unit as u8
-    } else {
-        b'?'
     }
 }
 
