@@ -14,6 +14,11 @@ runs on its own thread. Prints the best round and every round (a round now and t
 twice as long: the garbage collector). `--tree DIR`: import `stream` from DIR instead (a
 directory holding another commit's `stream/`, e.g. from `git archive`), for before/after
 runs. Exits 0 with a message when ../shared/data is absent.
+
+`--committer`: also commit each batch as the worker's committer thread does (`Committer.
+commit`: output records, the Redis save, the metrics) into a sink that drops the records,
+and print that thread CPU per posting too: the committer's part but for the Kafka producer
+and transaction (compare.py's per-thread note has those).
 """
 
 from __future__ import annotations
@@ -32,12 +37,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--batch", type=int, default=200)
     parser.add_argument("--tree", type=Path, default=Path(__file__).resolve().parents[1])
+    parser.add_argument("--committer", action="store_true", help="also time Committer.commit")
     args = parser.parse_args()
     sys.path.insert(0, str(args.tree.resolve()))
     # Imported here: from --tree.
     from prometheus_client import CollectorRegistry
 
     from stream.cli.samples import default_data_dir, linkedin_postings
+    from stream.committer import Committer
     from stream.config import load_settings
     from stream.enrich.pipeline import Enricher
     from stream.enrich.skills.taxonomy import Taxonomy
@@ -61,6 +68,12 @@ def main() -> None:
     metrics = Metrics(CollectorRegistry())
     store = RedisStore(redis_client(settings.redis), metrics, 300, 300)
     processor = BatchProcessor(settings, enricher, store, metrics)
+
+    class DroppingSink:
+        def write(self, records: Sequence[InRecord], outputs: Sequence[Any]) -> bool:
+            return True
+
+    committer = Committer(settings, DroppingSink(), store, metrics)
 
     inside = [0.0]  # thread CPU seconds inside enrichment in the current round
 
@@ -93,15 +106,23 @@ def main() -> None:
         return out
 
     rounds: list[float] = []
+    commits: list[float] = []
     for number in range(args.rounds + 1):  # the first warms up
         records = records_of(f"m{number}-{uuid.uuid4().hex[:6]}")
         inside[0] = 0.0
+        committing = 0.0
         started = time.thread_time()
         for i in range(0, len(records), args.batch):
-            processor.process(records[i : i + args.batch])
-        spent = time.thread_time() - started
+            batch = records[i : i + args.batch]
+            result = processor.process(batch)
+            if args.committer:
+                began = time.thread_time()
+                committer.commit(batch, result, time.perf_counter())
+                committing += time.thread_time() - began
+        spent = time.thread_time() - started - committing
         if number:
             rounds.append((spent - inside[0]) / len(records))
+            commits.append(committing / len(records))
     shown = ", ".join(f"{r * 1e6:.0f}" for r in rounds)
     print(
         f"{len(postings)} LinkedIn sample postings, batches of {args.batch},"
@@ -112,6 +133,11 @@ def main() -> None:
         f" (best of {len(rounds)})"
     )
     print(f"  rounds: {shown}")
+    if args.committer:
+        print(
+            f"  committer (no Kafka) {min(commits) * 1e6:6.1f} µs/posting (best of {len(commits)})"
+        )
+        print(f"  rounds: {', '.join(f'{c * 1e6:.0f}' for c in commits)}")
 
 
 if __name__ == "__main__":
