@@ -283,7 +283,8 @@ def test_equal_tallies_share_one_tag() -> None:
 
 def test_scans_from_several_threads_agree(engines: tuple[SkillExtractor, SkillExtractor]) -> None:
     """The native scan runs without the GIL: concurrent calls on one scanner must not
-    interfere (each call owns its buffers; the scanner is read-only)."""
+    interfere (each call owns its buffers; the scanner is read-only but for the tag map of
+    `SkillScanner.tags`, which is behind a lock)."""
     from concurrent.futures import ThreadPoolExecutor
 
     python, native = engines
@@ -291,4 +292,10 @@ def test_scans_from_several_threads_agree(engines: tuple[SkillExtractor, SkillEx
     expected = [python.extract("", text) for text in texts]
     with ThreadPoolExecutor(max_workers=4) as pool:
         got = list(pool.map(lambda text: native.extract("", text), texts))
+    assert got == expected
+    # Without evidence the scanner also shares its tag map between the threads.
+    plain_python, plain_native = _plain()
+    expected = [plain_python.extract("", text) for text in texts]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda text: plain_native.extract("", text), texts))
     assert got == expected
