@@ -500,9 +500,10 @@ fn after_role(text: &[char], at: usize, end: usize) -> bool {
 /// `_tied_after`.
 fn tied_after(text: &[char], unit_end: usize) -> bool {
     let reach = text.len().min(unit_end + 90);
-    let after = lowered(text, unit_end, reach);
-    if EXPERIENCE_STEMS.iter().any(|w| contains(&after, w))
-        && after_experience(text, unit_end, reach)
+    // On the lower-cased `String`: std's vectorized `contains` finds an ASCII stem where
+    // the characters hold it.
+    let after = lower(&text[unit_end..reach]);
+    if EXPERIENCE_STEMS.iter().any(|w| after.contains(w)) && after_experience(text, unit_end, reach)
     {
         return true;
     }

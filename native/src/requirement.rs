@@ -234,8 +234,11 @@ impl<'a> Requirements<'a> {
         self.state(start, end, bounds) == Some(false)
     }
 
-    fn cued(&self, low: &[char]) -> bool {
-        self.cue_words.iter().any(|w| contains(low, w))
+    /// Whether the lower-cased clause holds a cue word. On the `String`: its `contains`
+    /// is std's vectorized search, and an ASCII word is found in UTF-8 exactly where the
+    /// characters hold it (its bytes occur in no other character's encoding).
+    fn cued(&self, low: &str) -> bool {
+        self.cue_words.iter().any(|w| low.contains(w.as_str()))
     }
 
     /// `Requirements.state(start, end, bounds)`.
@@ -248,7 +251,7 @@ impl<'a> Requirements<'a> {
         let text = self.text;
         let (mut lo, mut hi) = bounds.unwrap_or_else(|| clause_bounds(text, start, end));
         let mut clause: Vec<char> = text[lo..hi].to_vec();
-        let mut low: Vec<char> = lower(&clause).chars().collect();
+        let mut low = lower(&clause);
         let cued = if self.cued(&low) {
             let (a, b) = (lo, hi);
             for cut in glue_cuts(&text[a..b]).into_iter().map(|c| a + c) {
@@ -264,7 +267,7 @@ impl<'a> Requirements<'a> {
             }
             if clause.len() != hi - lo {
                 clause = text[lo..hi].to_vec();
-                low = lower(&clause).chars().collect();
+                low = lower(&clause);
                 self.cued(&low)
             } else {
                 true
@@ -276,6 +279,7 @@ impl<'a> Requirements<'a> {
             if clause.contains(&'(') {
                 blank_asides(&mut clause, start - lo);
             }
+            let low: Vec<char> = low.chars().collect();
             let parts = parts(&clause, &low, lo);
             let own = parts.iter().rposition(|&(at, _)| at <= start).unwrap_or(0);
             let order = std::iter::once(own)
@@ -286,12 +290,12 @@ impl<'a> Requirements<'a> {
                 let text_part: String = part.iter().collect();
                 let mut cue = self.cues.inline_state(&text_part);
                 if cue.is_none() {
-                    let low_part: Vec<char> = lower(part).chars().collect();
-                    if (contains(&low_part, "desired") && desired(part))
-                        || (contains(&low_part, "prefer") && prefer(part))
+                    let low_part = lower(part);
+                    if (low_part.contains("desired") && desired(part))
+                        || (low_part.contains("prefer") && prefer(part))
                     {
                         cue = Some(false);
-                    } else if (contains(&low_part, "requir") || contains(&low_part, "must"))
+                    } else if (low_part.contains("requir") || low_part.contains("must"))
                         && requires(part)
                     {
                         cue = Some(true);
