@@ -169,10 +169,18 @@ _HOURS = re.compile(
 _PART_TIME_HOURS = 30
 # Hours of one part of the job, not the whole: "remote work 8 hours a week".
 _HOURS_OF_A_PART = ("remote", "home", "office", "on-site", "onsite", "overtime", "travel")
+# A run of types: "Full-time/Internship", "FULL TIME and PART TIME". Its `\s*+` are
+# possessive: each is followed by a separator or a type word, neither of which starts with
+# a space, so giving a space back could never match (and `re` no longer tries it).
+_RUN = rf"(?:{_TYPE_WORD})(?:\s*+(?:,|/|&|and/or|and|or)\s*+(?:{_TYPE_WORD}))*"
 # "full-time or part-time positions available", "a seasonal, temporary position"
+# Possessive again where what follows cannot start with what would be given back: the
+# token `[\w-]++` must be followed by a space, and its spaces by a word character or the
+# noun. (`[ \t]*` stays plain: " - " starts with the space it may have to give back.)
+# tests/unit/test_employment_statement.py holds `_statement` equal to its plain version.
 _TYPES_THEN_NOUN = re.compile(
-    rf"((?:{_TYPE_WORD})(?:\s*(?:,|/|&|and/or|and|or)\s*(?:{_TYPE_WORD}))*)"
-    rf"(?:,?(?:\s+(?!(?:for|of|with|in|and|or|to)\b)[\w-]+)?\s+{_NOUN}\b"
+    rf"({_RUN})"
+    rf"(?:,?(?:\s++(?!(?:for|of|with|in|and|or|to)\b)[\w-]++)?\s++{_NOUN}\b"
     # ... or the type ends a line or labels what follows: "Full-time\n", "Full Time:
     # Monday - Friday", "Full time (Not remote)", "(Full-Time)", "Part-time - Remote"
     r"|[ \t]*(?:\n|$|:|\(|\)| [-–] ))",
@@ -213,12 +221,10 @@ _EMPLOYMENT_IS = re.compile(
     r"(?:employment|appointment|post|contract)(?: as (?:an? )?[\w-]+)? (?:is|will be)(?: an?)? $",
     re.IGNORECASE,
 )
-_EMPLOYMENT_NOUNS = ("employment", "appointment", "post", "contract")
 # The types a statement lists from its keyword on: "Full-time/Internship", "FULL TIME and
 # PART TIME".
 _TYPE_RUN = re.compile(
-    rf"(?:{_TYPE_WORD})(?:\s*(?:,|/|&|and/or|and|or)\s*(?:{_TYPE_WORD}))*"
-    r"(?:\b|(?=(?-i:[A-Z])))",  # also glued to the next line: "Full-TimeNon-Captive"
+    rf"{_RUN}(?:\b|(?=(?-i:[A-Z])))",  # also glued to the next line: "Full-TimeNon-Captive"
     re.IGNORECASE,
 )
 # A short line that starts with a type is a title or a label: "Part time Barber, to start".
@@ -326,7 +332,16 @@ def _statement(text: str, start: int, word: str) -> tuple[frozenset[EmploymentTy
         return None
     if (
         _found(_STATED_BEFORE, before)
-        or (any(w in wide_low for w in _EMPLOYMENT_NOUNS) and _found(_EMPLOYMENT_IS, wide))
+        or (
+            # only when one of the nouns is there (four `in` tests: cheaper than `any`)
+            (
+                "employment" in wide_low
+                or "appointment" in wide_low
+                or "post" in wide_low
+                or "contract" in wide_low
+            )
+            and _found(_EMPLOYMENT_IS, wide)
+        )
         or _title_line(text, start, match.end())
         or (word in ("contract", "internship") and _found(_MONTHS_BEFORE, before))
         or (word in ("internship", "apprenticeship", "volunteer") and _found(_THIS_BEFORE, before))
