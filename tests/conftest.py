@@ -5,6 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example time limit for property tests: Hypothesis's default (200 ms) is a timing
+# assertion, and a loaded CI machine can stall any one example past it. Examples are
+# bounded by their count (`max_examples`), never by the clock.
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
