@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from stream.enrich.text import normalize_text
 
 # No per-example time limit for property tests: Hypothesis's default (200 ms) is a timing
 # assertion, and a loaded CI machine can stall any one example past it. Examples are
@@ -23,3 +27,17 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"reference data not present at {SHARED_DATA} (it lives beside the repo)")
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def real_descriptions(shared_data: Path) -> list[str]:
+    """Every real description, normalized as the pipeline normalizes it: the LinkedIn
+    sample's 500 and SkillSpan's dev postings (for tests that run a reader over real text)."""
+    texts: list[str] = []
+    with (shared_data / "salary" / "linkedin_postings_sample500.csv").open(
+        encoding="utf-8", newline=""
+    ) as handle:
+        texts += [normalize_text(row.get("description") or "") for row in csv.DictReader(handle)]
+    with (shared_data / "skills" / "skillspan_dev_postings.jsonl").open(encoding="utf-8") as f:
+        texts += [normalize_text(json.loads(line).get("description") or "") for line in f]
+    return texts

@@ -182,6 +182,11 @@ class Workers:
         self.started.append(process)
         return process
 
+    def logs(self) -> list[str]:
+        """Each log file's text once (restarts of an instance append to one file)."""
+        paths = dict.fromkeys(process.log_path for process in self.started)
+        return [path.read_text("utf-8", "replace") for path in paths]
+
     def stop_all(self) -> None:
         failures = []
         for process in self.started:

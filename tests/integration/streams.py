@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from stream.models import ChangeEvent, EnrichedPosting
+from stream.models import ChangeEvent, DeadLetter, EnrichedPosting
 from tests.deadlines import deadline
 from tests.integration.conftest import Env, read_committed
 
@@ -66,6 +66,33 @@ def collect(env: Env, expected: int, timeout_s: float, dlq_expected: int = 0) ->
         ChangeEvent.model_validate_json(m.value() or b"").event_id for m in events
     )
     return Delivery(enriched_ids, event_ids, len(letters))
+
+
+def explain_missing(env: Env, missing: list[str], logs: list[str]) -> str:
+    """Why postings are missing from `enriched`, as a failure message: their dead letters
+    (if any), where they are on the input topic (if at all), then what the workers logged
+    above INFO. Called only on a failure, so the extra reads (each until 10 s of silence)
+    cost a passing test nothing."""
+    wanted = set(missing)
+    lines = [f"{len(missing)} posting(s) never enriched: {missing[:20]}"]
+    for message in read_committed(env, env.topic("dlq"), 0, timeout_s=30, settle_s=10):
+        letter = DeadLetter.model_validate_json(message.value() or b"")
+        if letter.key in wanted:
+            where = f"{letter.topic}[{letter.partition}]@{letter.offset}"
+            lines.append(f"dead letter {letter.key} ({where}): {letter.error_kind}: {letter.error}")
+    # Were they ever on the input topic? A posting the publisher never delivered cannot be
+    # the worker's loss.
+    found: dict[str, str] = {}
+    for message in read_committed(env, env.topic("raw"), 0, timeout_s=60, settle_s=10):
+        key = (message.key() or b"").decode("utf-8", "replace")
+        if key in wanted:
+            found[key] = f"{message.partition()}@{message.offset()}"
+    lines.append(f"on {env.topic('raw')}: {found}; not there: {sorted(wanted - set(found))}")
+    for log in logs:
+        notable = [line for line in log.splitlines() if "[info" not in line]  # console format
+        lines.append("worker log, lines above INFO (last 40):")
+        lines.extend(notable[-40:])
+    return "\n".join(lines)
 
 
 def wait_for(condition: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:

@@ -12,6 +12,7 @@ import json
 import random
 import time
 
+import pytest
 from confluent_kafka.admin import AdminClient
 
 from stream.models import ChangeEvent, DeadLetter, EnrichedPosting
@@ -29,7 +30,13 @@ from tests.integration.conftest import (
     redis_client,
     scrape_metrics,
 )
-from tests.integration.streams import collect, encoded, synthetic_posting, wait_for
+from tests.integration.streams import (
+    collect,
+    encoded,
+    explain_missing,
+    synthetic_posting,
+    wait_for,
+)
 
 
 def _metric(text: str, name: str) -> float:
@@ -47,9 +54,14 @@ def _publish(env: Env, first: int, count: int, seed: int = 0) -> list[str]:
     return [f"synthetic:{i}" for i in range(first, first + count)]
 
 
-def _assert_exactly_once(env: Env, ids: list[str], timeout_s: float = 120) -> None:
+def _assert_exactly_once(
+    env: Env, ids: list[str], timeout_s: float = 120, workers: Workers | None = None
+) -> None:
     delivery = collect(env, len(ids), timeout_s)
     assert delivery.duplicates() == []
+    missing = sorted(set(ids) - set(delivery.enriched))
+    if missing:  # say where they went: a dead letter, or what the workers logged
+        pytest.fail(explain_missing(env, missing, workers.logs() if workers else []))
     assert sorted(delivery.enriched) == sorted(ids), "every posting enriched exactly once"
     assert len(delivery.events) == len(ids), "one change event (new) per posting"
 
@@ -82,7 +94,7 @@ def test_kill_9_mid_stream_loses_nothing_and_duplicates_nothing(env: Env, worker
         time.sleep(1)  # a little more input for the last incarnation after its start
     finally:
         ids = publisher.stop()
-    _assert_exactly_once(env, ids)
+    _assert_exactly_once(env, ids, workers=workers)
 
 
 def _group_members(env: Env) -> list[str]:
@@ -133,7 +145,7 @@ def test_kill_9_with_immediate_restarts_never_waits_out_the_session(
     burst_stall = arrivals.longest_gap(burst, arrivals.first_after(last))
     ids = publisher.stop()
     try:
-        _assert_exactly_once(env, ids, timeout_s=180)
+        _assert_exactly_once(env, ids, timeout_s=180, workers=workers)
     finally:
         arrivals.stop()
     print(
@@ -181,7 +193,7 @@ def test_broker_restart_mid_stream_loses_nothing_and_duplicates_nothing(
             worker.expected_exit = code
             worker = private_workers.start("w0", stuck)
             restarts += 1
-    _assert_exactly_once(private_env, ids, timeout_s=60)
+    _assert_exactly_once(private_env, ids, timeout_s=60, workers=private_workers)
     print(f"broker restart: {len(ids)} postings exactly once, watchdog restarts: {restarts}")
 
 
@@ -215,7 +227,7 @@ def test_redis_outage_mid_stream_enriches_everything_and_counts_errors(
         ids += _publish(private_env, next_id, 50)
         next_id += 50
         time.sleep(1)
-    _assert_exactly_once(private_env, ids)
+    _assert_exactly_once(private_env, ids, workers=private_workers)
 
 
 def test_second_worker_joins_then_first_leaves_without_loss_or_duplicates(
@@ -241,7 +253,7 @@ def test_second_worker_joins_then_first_leaves_without_loss_or_duplicates(
     # its session times out (6 s here).
     assert first.stop() == 0
     ids += _publish(env, 2500, 500)
-    _assert_exactly_once(env, ids)
+    _assert_exactly_once(env, ids, workers=workers)
     second_count = _metric(scrape_metrics(second), "stream_postings_enriched_total")
     assert second_count >= 500, "the second worker took over after the first left"
 

@@ -7,17 +7,13 @@ the possessive patterns the same match as the plain ones."""
 
 from __future__ import annotations
 
-import csv
-import json
 import re
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stream.enrich.terms import employment as emp
 from stream.enrich.terms.scan import scan
-from stream.enrich.text import normalize_text
 from stream.models import EmploymentType
 
 # The patterns as they were, with greedy (backtracking) quantifiers only.
@@ -210,14 +206,8 @@ def test_the_cases_the_possessive_quantifiers_must_not_change() -> None:
         assert _check(text) >= 1
 
 
-def test_real_descriptions(shared_data: Path) -> None:
-    texts: list[str] = []
-    with (shared_data / "salary" / "linkedin_postings_sample500.csv").open(
-        encoding="utf-8", newline=""
-    ) as handle:
-        texts += [normalize_text(row.get("description") or "") for row in csv.DictReader(handle)]
-    with (shared_data / "skills" / "skillspan_dev_postings.jsonl").open(encoding="utf-8") as f:
-        texts += [normalize_text(json.loads(line).get("description") or "") for line in f]
+def test_real_descriptions(real_descriptions: list[str]) -> None:
+    texts = real_descriptions
     stated = 0
     for text in texts:
         for start, _, word in scan(text).get("employment", ()):
