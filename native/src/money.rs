@@ -82,28 +82,33 @@ fn is_decimal<T: Unit>(unit: T) -> bool {
     is_decimal_code(unit.code())
 }
 
-/// Indices (character offsets) of the decimal digits, in order. Runs of 16 units that are
-/// neither ASCII digits nor past U+065F are skipped whole, a branch-free test the compiler
-/// vectorizes (for Latin-1 text, every unit but a digit).
+/// Indices (character offsets) of the decimal digits, in order. A chunk of 16 units that
+/// are neither ASCII digits nor past U+065F is skipped whole, a branch-free test the
+/// compiler vectorizes (for Latin-1 text, every unit but a digit); any other chunk is read
+/// unit by unit, once (testing a chunk at every unit, as a walk from unit to unit would,
+/// reads the units near a digit or a curly quote 16 times).
 fn decimal_offsets<T: Unit>(units: &[T]) -> Vec<usize> {
     let mut found = Vec::new();
-    let mut at = 0;
-    while at < units.len() {
-        if let Some(chunk) = units.get(at..at + 16) {
-            let maybe = chunk.iter().fold(false, |any, &u| {
-                let code = u.code();
-                any | (code.wrapping_sub(u32::from(b'0')) < 10) | (code >= FIRST_NON_ASCII_DIGIT)
-            });
-            if !maybe {
-                at += 16;
-                continue;
+    let mut read = |from: usize, chunk: &[T]| {
+        for (k, &unit) in chunk.iter().enumerate() {
+            if is_decimal(unit) {
+                found.push(from + k);
             }
         }
-        if is_decimal(units[at]) {
-            found.push(at);
+    };
+    // Exact chunks: a fixed length is what lets the compiler unroll and vectorize the test.
+    let chunks = units.chunks_exact(16);
+    let rest = chunks.remainder();
+    for (index, chunk) in chunks.enumerate() {
+        let maybe = chunk.iter().fold(false, |any, &u| {
+            let code = u.code();
+            any | (code.wrapping_sub(u32::from(b'0')) < 10) | (code >= FIRST_NON_ASCII_DIGIT)
+        });
+        if maybe {
+            read(index * 16, chunk);
         }
-        at += 1;
     }
+    read(units.len() - rest.len(), rest);
     found
 }
 
@@ -222,25 +227,30 @@ impl MoneyGate {
                 _ => regions.push((lo, hi)),
             }
         }
-        // A region outside ASCII is searched as UTF-8: `utf8` holds it, and `char_at` the
-        // character (from the region's start) of each of its bytes and of its end.
-        let mut utf8 = String::new();
+        // A region is searched as UTF-8: in place if it is Latin-1 storage and ASCII, else
+        // copied into `utf8`, with `char_at` the character (from the region's start) of
+        // each of its bytes and of its end when some character is not ASCII.
+        let mut utf8: Vec<u8> = Vec::new();
         let mut char_at: Vec<usize> = Vec::new();
         for (lo, hi) in regions {
             let region = &units[lo..hi];
-            let (haystack, offsets) = match T::ascii_bytes(region) {
-                Some(bytes) => (bytes, None),
-                None => {
-                    utf8.clear();
-                    char_at.clear();
-                    for (k, unit) in region.iter().enumerate() {
-                        let c = unit.char();
-                        char_at.extend(std::iter::repeat_n(k, c.len_utf8()));
-                        utf8.push(c);
-                    }
-                    char_at.push(region.len());
-                    (utf8.as_bytes(), Some(&char_at))
+            let (haystack, offsets) = if let Some(bytes) = T::ascii_bytes(region) {
+                (bytes, None)
+            } else if region.iter().all(|u| u.code() < 0x80) {
+                utf8.clear();
+                utf8.extend(region.iter().map(|u| u.code() as u8));
+                (utf8.as_slice(), None)
+            } else {
+                utf8.clear();
+                char_at.clear();
+                for (k, unit) in region.iter().enumerate() {
+                    let mut buffer = [0; 4];
+                    let encoded = unit.char().encode_utf8(&mut buffer).as_bytes();
+                    utf8.extend_from_slice(encoded);
+                    char_at.extend(std::iter::repeat_n(k, encoded.len()));
                 }
+                char_at.push(region.len());
+                (utf8.as_slice(), Some(&char_at))
             };
             // A match of a marker (valid UTF-8) starts and ends on character boundaries.
             let to_char = |byte: usize| lo + offsets.map_or(byte, |o| o[byte]);
