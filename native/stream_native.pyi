@@ -112,6 +112,12 @@ class MoneyGate:
     def money_windows(
         self, text: str, reach: int, gap: int, max_digits: int
     ) -> list[tuple[int, int]]: ...
+    # The same two through the text's UTF-8 form (raises UnicodeEncodeError on a lone
+    # surrogate): the reading the ones above replaced, the reference of the tests.
+    def may_have_money_utf8(self, text: str) -> bool: ...
+    def money_windows_utf8(
+        self, text: str, reach: int, gap: int, max_digits: int
+    ) -> list[tuple[int, int]]: ...
 
 # The terms step's keyword scan (native/src/terms.rs; stream/enrich/terms/scan.py).
 class TermsScanner:

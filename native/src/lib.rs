@@ -3,7 +3,8 @@
 //! extraction fits its per-posting budget (with the context rules of
 //! `stream/enrich/skills/context.py`). Offsets are Python character offsets. Also the
 //! per-character passes over whole texts that Python does slowly (`prep`: the whitespace
-//! collapse of stream/enrich/text.py, the salary step's money gate).
+//! collapse of stream/enrich/text.py, the salary step's money gate, read from a str's
+//! storage in `money`).
 use pyo3::prelude::*;
 
 pub mod chars;
@@ -15,6 +16,7 @@ pub mod experience;
 pub mod fxhash;
 pub mod glue;
 pub mod matcher;
+pub mod money;
 pub mod nfkc_stable;
 pub mod normalize;
 pub mod prep;

@@ -182,7 +182,7 @@ fn ceil_boundary(text: &str, mut at: usize) -> usize {
 /// How far after a number a currency marker may start: the rest of a multiplier word
 /// ("thousand", 8 characters, after one space), a Nordic ",-", four spaces, with room to
 /// spare. `salary/amounts.py` allows at most 1 + 8 + 2 + 4 = 15.
-const AFTER_WINDOW_CHARS: usize = 24;
+pub(crate) const AFTER_WINDOW_CHARS: usize = 24;
 
 /// The salary step's cheap test before any parsing: could `find_pay(text, money_only=True)`
 /// find a candidate at all? A candidate there needs a number with a currency marker
@@ -190,18 +190,24 @@ const AFTER_WINDOW_CHARS: usize = 24;
 /// multiplier. `may_have_money` is a superset of that: false means no candidate for sure
 /// (the tests check it on real postings and generated text); true means "parse it".
 /// `money_windows` says where: the only stretches of the text that parsing needs to read.
+///
+/// Two readings of the text give the same answers: `money.rs` reads a Python str's own
+/// storage (the one the binding uses), and the `_utf8` methods here read UTF-8, the
+/// reading it replaced, kept as the reference of the differential tests (Rust and Python).
 pub struct MoneyGate {
-    markers: AhoCorasick,
+    pub(crate) markers: AhoCorasick,
     /// Per pattern: may it stand before a number (not an "after only" marker)?
-    before_ok: Vec<bool>,
+    pub(crate) before_ok: Vec<bool>,
     /// Per pattern: its first and last characters are letters (word-boundary checks).
-    alpha_first: Vec<bool>,
-    alpha_last: Vec<bool>,
+    pub(crate) alpha_first: Vec<bool>,
+    pub(crate) alpha_last: Vec<bool>,
     /// The longest marker, in bytes.
     longest: usize,
+    /// The longest marker, in characters.
+    pub(crate) longest_chars: usize,
     /// The multiplier words of salary/vocab.py, lowercased: in "50k€" the "€" is attached
     /// to the number across the "k".
-    multipliers: Vec<String>,
+    pub(crate) multipliers: Vec<String>,
 }
 
 impl MoneyGate {
@@ -229,11 +235,13 @@ impl MoneyGate {
             alpha_first: markers.iter().map(|m| is_alpha_at(m, false)).collect(),
             alpha_last: markers.iter().map(|m| is_alpha_at(m, true)).collect(),
             longest: markers.iter().map(String::len).max().unwrap_or(0),
+            longest_chars: markers.iter().map(|m| m.chars().count()).max().unwrap_or(0),
             multipliers: multipliers.iter().map(|w| w.to_lowercase()).collect(),
         })
     }
 
-    pub fn may_have_money(&self, text: &str) -> bool {
+    /// `may_have_money` (money.rs) of a UTF-8 text: the reference.
+    pub fn may_have_money_utf8(&self, text: &str) -> bool {
         let digits = decimal_offsets(text);
         if digits.is_empty() {
             return false;
@@ -242,23 +250,15 @@ impl MoneyGate {
             return true;
         }
         let mut found = false;
-        self.attached_markers(text, &digits, |_| {
+        self.attached_markers_utf8(text, &digits, |_| {
             found = true;
             false
         });
         found
     }
 
-    /// Where the money may be, as character offsets (Python's indices): sorted, disjoint
-    /// windows `(lo, hi)` such that every number with a currency marker or a lakh / crore
-    /// attached starts inside one, at most `reach` characters from a marker occurrence that
-    /// `attached` accepts (or from the digit before a lakh / crore word). Each window is
-    /// widened until `gap` characters without a decimal digit border it on both sides (or a
-    /// text end), so no number straddles an edge and the numbers inside are parsed exactly
-    /// as in a scan of the whole text. Empty when `may_have_money` is false. With more than
-    /// `max_digits` decimal digits, one window holds the whole text (a scan that stops after
-    /// a count of numbers has to see all of them).
-    pub fn money_windows(
+    /// `money_windows` (money.rs) of a UTF-8 text: the reference.
+    pub fn money_windows_utf8(
         &self,
         text: &str,
         reach: usize,
@@ -270,7 +270,7 @@ impl MoneyGate {
             return Vec::new();
         }
         let mut spots = lakh_or_crore_spots(text, false);
-        self.attached_markers(text, &digits, |at| {
+        self.attached_markers_utf8(text, &digits, |at| {
             spots.push(at);
             true
         });
@@ -284,43 +284,17 @@ impl MoneyGate {
         spots.dedup();
         let (digits, total) = char_offsets(text, &digits);
         let (spots, _) = char_offsets(text, &spots);
-        // Runs of digits closer than `gap` to the next: a window edge never falls inside one.
-        let mut run_first = Vec::with_capacity(digits.len());
-        for (i, &d) in digits.iter().enumerate() {
-            let joined = i > 0 && d - digits[i - 1] <= gap;
-            run_first.push(if joined { run_first[i - 1] } else { d });
-        }
-        let mut run_last = vec![0; digits.len()];
-        for i in (0..digits.len()).rev() {
-            let joined = i + 1 < digits.len() && digits[i + 1] - digits[i] <= gap;
-            run_last[i] = if joined { run_last[i + 1] } else { digits[i] };
-        }
-        let mut windows: Vec<(usize, usize)> = Vec::new();
-        for spot in spots {
-            // The start: moved back to the first digit of the run of the last digit within
-            // `gap` before it; the end: past the last digit of the run of the first digit
-            // within `gap` after it. Both move monotonically with the spot.
-            let mut lo = spot.saturating_sub(reach);
-            let before = digits.partition_point(|&d| d < lo);
-            if before > 0 && digits[before - 1] + gap >= lo {
-                lo = run_first[before - 1];
-            }
-            let mut hi = (spot + reach).min(total);
-            let after = digits.partition_point(|&d| d < hi);
-            if after < digits.len() && digits[after] < hi + gap {
-                hi = run_last[after] + 1;
-            }
-            match windows.last_mut() {
-                Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
-                _ => windows.push((lo, hi)),
-            }
-        }
-        windows
+        windows(&digits, &spots, total, reach, gap)
     }
 
     /// Calls `visit` with the byte offset of every marker occurrence that `attached`
     /// accepts, in order, until it returns false.
-    fn attached_markers(&self, text: &str, digits: &[usize], mut visit: impl FnMut(usize) -> bool) {
+    fn attached_markers_utf8(
+        &self,
+        text: &str,
+        digits: &[usize],
+        mut visit: impl FnMut(usize) -> bool,
+    ) {
         // Only markers near a digit can be attached to one, so only the text around digits
         // is searched: from a marker ending at most two " \t:" before a digit to one
         // starting at most 24 characters (4 bytes each at most) after it, each region
@@ -339,7 +313,7 @@ impl MoneyGate {
         for (lo, hi) in regions {
             for m in self.markers.find_overlapping_iter(&text[lo..hi]) {
                 let (start, end) = (lo + m.start(), lo + m.end());
-                if self.attached(text, m.pattern().as_usize(), start, end) && !visit(start) {
+                if self.attached_utf8(text, m.pattern().as_usize(), start, end) && !visit(start) {
                     return;
                 }
             }
@@ -348,7 +322,7 @@ impl MoneyGate {
 
     /// Is this marker occurrence attached to a number the way salary/amounts.py attaches
     /// one (loosely: any position it could be attached from counts)?
-    fn attached(&self, text: &str, pattern: usize, start: usize, end: usize) -> bool {
+    fn attached_utf8(&self, text: &str, pattern: usize, start: usize, end: usize) -> bool {
         let before = &text[..start];
         let after = &text[end..];
         // `_marker_before`: the marker ends at most two of " \t:" before a digit, and an
@@ -371,7 +345,7 @@ impl MoneyGate {
             .chars()
             .next_back()
             .is_some_and(|c| isalpha(c) && c < '\u{3000}')
-            && !self.multiplier_before(before)
+            && !self.multiplier_before_utf8(before)
         {
             return false;
         }
@@ -387,7 +361,7 @@ impl MoneyGate {
 
     /// Does `before` end with a multiplier word that follows a digit, after at most one
     /// space or tab (amounts.py's `_MULTIPLIER`)? Loose about case, as a superset may be.
-    fn multiplier_before(&self, before: &str) -> bool {
+    fn multiplier_before_utf8(&self, before: &str) -> bool {
         let word_len = before
             .chars()
             .rev()
@@ -414,6 +388,50 @@ impl MoneyGate {
         }
         c.is_some_and(is_decimal)
     }
+}
+
+/// The windows of `money_windows` (money.rs) from the character offsets of the text's
+/// decimal digits and of its money spots (both sorted; the spots without repeats) and the
+/// text's length in characters.
+pub(crate) fn windows(
+    digits: &[usize],
+    spots: &[usize],
+    total: usize,
+    reach: usize,
+    gap: usize,
+) -> Vec<(usize, usize)> {
+    // Runs of digits closer than `gap` to the next: a window edge never falls inside one.
+    let mut run_first = Vec::with_capacity(digits.len());
+    for (i, &d) in digits.iter().enumerate() {
+        let joined = i > 0 && d - digits[i - 1] <= gap;
+        run_first.push(if joined { run_first[i - 1] } else { d });
+    }
+    let mut run_last = vec![0; digits.len()];
+    for i in (0..digits.len()).rev() {
+        let joined = i + 1 < digits.len() && digits[i + 1] - digits[i] <= gap;
+        run_last[i] = if joined { run_last[i + 1] } else { digits[i] };
+    }
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for &spot in spots {
+        // The start: moved back to the first digit of the run of the last digit within
+        // `gap` before it; the end: past the last digit of the run of the first digit
+        // within `gap` after it. Both move monotonically with the spot.
+        let mut lo = spot.saturating_sub(reach);
+        let before = digits.partition_point(|&d| d < lo);
+        if before > 0 && digits[before - 1] + gap >= lo {
+            lo = run_first[before - 1];
+        }
+        let mut hi = (spot + reach).min(total);
+        let after = digits.partition_point(|&d| d < hi);
+        if after < digits.len() && digits[after] < hi + gap {
+            hi = run_last[after] + 1;
+        }
+        match windows.last_mut() {
+            Some(last) if lo <= last.1 => last.1 = last.1.max(hi),
+            _ => windows.push((lo, hi)),
+        }
+    }
+    windows
 }
 
 /// Character offsets (Python's indices) of sorted byte offsets of `text`, and the text's
@@ -443,7 +461,7 @@ fn char_offsets(text: &str, bytes: &[usize]) -> (Vec<usize>, usize) {
 
 /// The lakh / crore multipliers of salary/vocab.py (MULTIPLIERS worth 1e5 or 1e7, and the
 /// plurals amounts.py adds), matched case-insensitively as a whole word.
-const LAKH_CRORE: &[&str] = &[
+pub(crate) const LAKH_CRORE: &[&str] = &[
     "l", "lac", "lacs", "lakh", "lakhs", "lpa", "cr", "crore", "crores",
 ];
 
@@ -499,10 +517,10 @@ fn lakh_or_crore_spots(text: &str, first_only: bool) -> Vec<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn gate() -> MoneyGate {
+    pub(crate) fn gate() -> MoneyGate {
         let markers: Vec<String> = ["$", "USD", "R", "€", "kr", "ars"]
             .iter()
             .map(|s| s.to_string())
@@ -628,7 +646,7 @@ mod tests {
         lakh_or_crore_after_a_number(text)
             || g.markers
                 .find_overlapping_iter(text)
-                .any(|m| g.attached(text, m.pattern().as_usize(), m.start(), m.end()))
+                .any(|m| g.attached_utf8(text, m.pattern().as_usize(), m.start(), m.end()))
     }
 
     #[test]
@@ -667,8 +685,9 @@ mod tests {
                 .map(|_| pieces[(next() % pieces.len() as u64) as usize])
                 .collect();
             let expected = gate_reference(&g, &text);
-            assert_eq!(g.may_have_money(&text), expected, "{text:?}");
-            let windows = g.money_windows(&text, 6, 4, usize::MAX);
+            assert_eq!(g.may_have_money_utf8(&text), expected, "{text:?}");
+            let windows = g.money_windows_utf8(&text, 6, 4, usize::MAX);
+            crate::money::tests::same_as_utf8(&g, &text, 6, 4, usize::MAX);
             assert_eq!(!windows.is_empty(), expected, "{text:?}");
             check_windows(&g, &text, &windows, 6, 4);
             money += usize::from(expected);
@@ -699,7 +718,7 @@ mod tests {
             .map(char_at)
             .collect();
         for m in g.markers.find_overlapping_iter(text) {
-            if g.attached(text, m.pattern().as_usize(), m.start(), m.end()) {
+            if g.attached_utf8(text, m.pattern().as_usize(), m.start(), m.end()) {
                 spots.push(char_at(m.start()));
             }
         }
@@ -725,40 +744,40 @@ mod tests {
     fn windows_of_digit_heavy_text_and_the_digit_cap() {
         let g = gate();
         let text = "id 1 2 3 4 5 6 7 8 9 pay $ 10 then 11 12 and far away: 13";
-        let windows = g.money_windows(text, 3, 2, usize::MAX);
+        let windows = g.money_windows_utf8(text, 3, 2, usize::MAX);
         check_windows(&g, text, &windows, 3, 2);
         // "$" at 25: 22..28, then past the run of "10" (the next digit is further than 2).
         assert_eq!(windows, vec![(22, 29)]);
         // Digits two apart make runs: "$" at 9 reaches 8..10, widened to the runs "1 2 3"
         // (3..=7) and "4 5 6" (10..=14).
         let text = "ab 1 2 3 $4 5 6   7";
-        let windows = g.money_windows(text, 1, 2, usize::MAX);
+        let windows = g.money_windows_utf8(text, 1, 2, usize::MAX);
         check_windows(&g, text, &windows, 1, 2);
         assert_eq!(windows, vec![(3, 15)]);
         let total = text.chars().count();
-        assert_eq!(g.money_windows(text, 3, 2, 5), vec![(0, total)]);
-        assert_eq!(g.money_windows("no money: 1 2 3", 3, 2, 5), vec![]);
+        assert_eq!(g.money_windows_utf8(text, 3, 2, 5), vec![(0, total)]);
+        assert_eq!(g.money_windows_utf8("no money: 1 2 3", 3, 2, 5), vec![]);
         // Character offsets, not bytes.
         let text = "ééé$ 50 and ü";
-        assert_eq!(g.money_windows(text, 2, 1, usize::MAX), vec![(1, 7)]);
+        assert_eq!(g.money_windows_utf8(text, 2, 1, usize::MAX), vec![(1, 7)]);
     }
 
     #[test]
     fn gate_passes_attached_markers_only() {
-        assert!(gate().may_have_money("Gehalt 50k€ im Jahr"));
-        assert!(gate().may_have_money("50 thousand€"));
-        assert!(!gate().may_have_money("5 Kilo€"));
+        assert!(gate().may_have_money_utf8("Gehalt 50k€ im Jahr"));
+        assert!(gate().may_have_money_utf8("50 thousand€"));
+        assert!(!gate().may_have_money_utf8("5 Kilo€"));
         let g = gate();
-        assert!(g.may_have_money("pay: $ 120,000 a year"));
-        assert!(g.may_have_money("120.000 € brutto"));
-        assert!(g.may_have_money("18 LPA"));
-        assert!(g.may_have_money("25L-30L"));
-        assert!(g.may_have_money("1.2 Crore"));
-        assert!(!g.may_have_money("5 Locations, 10 Career paths"));
-        assert!(!g.may_have_money("5 Rooms, and a long way further on, a $ sign"));
-        assert!(!g.may_have_money("no digits here, USD"));
-        assert!(!g.may_have_money("10 years of Rust"));
-        assert!(!g.may_have_money("5+ years"));
-        assert!(!g.may_have_money("5 kroner"));
+        assert!(g.may_have_money_utf8("pay: $ 120,000 a year"));
+        assert!(g.may_have_money_utf8("120.000 € brutto"));
+        assert!(g.may_have_money_utf8("18 LPA"));
+        assert!(g.may_have_money_utf8("25L-30L"));
+        assert!(g.may_have_money_utf8("1.2 Crore"));
+        assert!(!g.may_have_money_utf8("5 Locations, 10 Career paths"));
+        assert!(!g.may_have_money_utf8("5 Rooms, and a long way further on, a $ sign"));
+        assert!(!g.may_have_money_utf8("no digits here, USD"));
+        assert!(!g.may_have_money_utf8("10 years of Rust"));
+        assert!(!g.may_have_money_utf8("5+ years"));
+        assert!(!g.may_have_money_utf8("5 kroner"));
     }
 }

@@ -1,5 +1,5 @@
-//! Python bindings of `prep`: `collapse_whitespace`, `join_words` and `MoneyGate`; and of
-//! `normalize`: `finish_text`.
+//! Python bindings of `prep`: `collapse_whitespace`, `join_words` and `MoneyGate` (read
+//! from a str's storage by `money`); and of `normalize`: `finish_text`.
 use std::os::raw::{c_int, c_void};
 
 use pyo3::exceptions::PyValueError;
@@ -82,12 +82,46 @@ impl MoneyGate {
     }
 
     /// False: `find_pay(text, money_only=True)` finds nothing, for sure.
-    fn may_have_money(&self, py: Python<'_>, text: &str) -> bool {
-        py.detach(|| self.inner.may_have_money(text))
+    fn may_have_money(&self, py: Python<'_>, text: &Bound<'_, PyString>) -> PyResult<bool> {
+        Ok(match storage(text)? {
+            PyStringData::Ucs1(units) => py.detach(|| self.inner.may_have_money(units)),
+            PyStringData::Ucs2(units) => py.detach(|| self.inner.may_have_money(units)),
+            PyStringData::Ucs4(units) => py.detach(|| self.inner.may_have_money(units)),
+        })
     }
 
-    /// The only stretches of `text` where money can be: see prep.rs.
+    /// The only stretches of `text` where money can be: see money.rs. Read from the str's
+    /// storage: a description fresh from the normalization steps has no UTF-8 form yet,
+    /// and making one cost more than the gate itself.
     fn money_windows(
+        &self,
+        py: Python<'_>,
+        text: &Bound<'_, PyString>,
+        reach: usize,
+        gap: usize,
+        max_digits: usize,
+    ) -> PyResult<Vec<(usize, usize)>> {
+        let gate = &self.inner;
+        Ok(match storage(text)? {
+            PyStringData::Ucs1(units) => {
+                py.detach(|| gate.money_windows(units, reach, gap, max_digits))
+            }
+            PyStringData::Ucs2(units) => {
+                py.detach(|| gate.money_windows(units, reach, gap, max_digits))
+            }
+            PyStringData::Ucs4(units) => {
+                py.detach(|| gate.money_windows(units, reach, gap, max_digits))
+            }
+        })
+    }
+
+    /// `may_have_money` through the text's UTF-8 form: the reference of the tests.
+    fn may_have_money_utf8(&self, py: Python<'_>, text: &str) -> bool {
+        py.detach(|| self.inner.may_have_money_utf8(text))
+    }
+
+    /// `money_windows` through the text's UTF-8 form: the reference of the tests.
+    fn money_windows_utf8(
         &self,
         py: Python<'_>,
         text: &str,
@@ -95,8 +129,16 @@ impl MoneyGate {
         gap: usize,
         max_digits: usize,
     ) -> Vec<(usize, usize)> {
-        py.detach(|| self.inner.money_windows(text, reach, gap, max_digits))
+        py.detach(|| self.inner.money_windows_utf8(text, reach, gap, max_digits))
     }
+}
+
+/// The str's own storage (PEP 393), one unit per Python character.
+fn storage<'a>(text: &'a Bound<'_, PyString>) -> PyResult<PyStringData<'a>> {
+    // SAFETY: the data is read while `text` (an immutable str) is borrowed, on the
+    // CPython targets the project builds for (pyo3's tested layout, as py_terms.rs reads
+    // it). tests/unit/test_salary_gate.py covers the three kinds and lone surrogates.
+    unsafe { text.data() }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -159,3 +159,77 @@ def test_the_gate_closes_on_most_real_descriptions(shared_data: Path) -> None:
     descriptions = _linkedin_descriptions(shared_data)
     closed = sum(1 for text in descriptions if not _MONEY_GATE.may_have_money(text))
     assert closed > len(descriptions) / 2, (closed, len(descriptions))
+
+
+# The gate reads a str's own storage (native/src/money.rs: one, two or four bytes a
+# character), not its UTF-8 form; `*_utf8` is the reading it replaced, kept as the
+# reference. Both must give the same windows for every text, in every storage kind.
+_WIDE_PIECES = st.sampled_from(
+    [
+        *sorted(MARKERS),
+        *("0", "7", "42", "160,000", "٣", "१२", "𝟓", "k", "K", "M", "thousand", "lakh"),
+        *("lakhs", "L", "Cr", "crore", "LPA", " ", "\t", ":", "\xa0", "-", "/", "\n"),
+        *("é", "ß", "ÿ", "Größe", "Σ", "ω", "万", "円", "年薪", "“", "–", "•", "Ｋ"),
+        *("😀", "🚀", "💰", "a", "Rooms", "years", "per year", "salary "),
+    ]
+)
+_WIDE_TEXT = st.lists(st.one_of(_WIDE_PIECES, _WIDE_PIECES, _FAR), max_size=40).map("".join)
+
+
+def _reads_like_utf8(text: str) -> bool:
+    gate = _MONEY_GATE
+    for reach, gap, cap in ((MONEY_WINDOW_REACH, MONEY_WINDOW_GAP, MAX_AMOUNTS), (5, 2, 3)):
+        if gate.money_windows(text, reach, gap, cap) != gate.money_windows_utf8(
+            text, reach, gap, cap
+        ):
+            return False
+    return gate.may_have_money(text) == gate.may_have_money_utf8(text)
+
+
+@given(st.one_of(_WIDE_TEXT, _SPREAD))
+@settings(max_examples=3000)
+def test_the_storage_read_equals_the_utf8_read_on_generated_text(text: str) -> None:
+    assert _reads_like_utf8(text), text
+
+
+@given(st.text(max_size=200))
+def test_the_storage_read_equals_the_utf8_read_on_any_text(text: str) -> None:
+    assert _reads_like_utf8(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bruttogehalt: 4.500 € – 5.200 € im Monat, Größe egal",  # Latin-1 (one byte)
+        "Gehalt 50k€ im Jahr",
+        "é$5 ü and ÿ 18 LPA",
+        "Salary: “USD 90,000 – 100,000” annually • 10万円",  # the BMP (two bytes)
+        "月给10万€，年薪 ٣٠ kr, ١ lakh",
+        "💰 $120k 🚀 per year, or 𝟓𝟎 € 😀",  # astral (four bytes)
+        "😀€5😀 5€😀 5 😀€ 50 Thousand€",
+    ],
+)
+def test_the_storage_read_equals_the_utf8_read_in_every_kind(text: str) -> None:
+    assert _MONEY_GATE.money_windows(text, MONEY_WINDOW_REACH, MONEY_WINDOW_GAP, MAX_AMOUNTS)
+    assert _reads_like_utf8(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pay \ud800 $5,000 a month", "$\udfff5 and 5\ud83d€", "\ud800 18 LPA \U0001f680 $ 7"],
+)
+def test_a_lone_surrogate_reads_as_a_replacement_character(text: str) -> None:
+    # UTF-8 cannot hold a lone surrogate (the reference raises on one); the storage read
+    # takes it as U+FFFD, which Python's `re` also treats as no digit, letter or space.
+    # (The worker's decoder already replaces them: stream/codecs.py.)
+    replaced = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+    with pytest.raises(UnicodeEncodeError):
+        _MONEY_GATE.money_windows_utf8(text, MONEY_WINDOW_REACH, MONEY_WINDOW_GAP, MAX_AMOUNTS)
+    assert _windows(text) == _windows(replaced)
+    assert _windows(text)
+    assert _MONEY_GATE.may_have_money(text) == _MONEY_GATE.may_have_money(replaced)
+
+
+def test_the_storage_read_equals_the_utf8_read_on_real_text(shared_data: Path) -> None:
+    texts = _real_texts(shared_data)
+    assert [text[:80] for text in texts if not _reads_like_utf8(text)] == []
