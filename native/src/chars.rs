@@ -144,6 +144,54 @@ pub fn ci_at(text: &[char], at: usize, end: usize, word: &str) -> bool {
     at + n <= end && word.chars().zip(&text[at..at + n]).all(|(p, &c)| ci(c, p))
 }
 
+/// A code unit of a str's own storage (PEP 393): `u8` (Latin-1), `u16` (the BMP) or `u32`.
+/// The scans that read a str without its UTF-8 form (money.rs, terms.rs) take any of the
+/// three.
+pub trait Unit: Copy + Send + Sync {
+    fn code(self) -> u32;
+
+    /// The character, U+FFFD for a lone surrogate.
+    #[inline(always)]
+    fn char(self) -> char {
+        char::from_u32(self.code()).unwrap_or(char::REPLACEMENT_CHARACTER)
+    }
+
+    /// The units as UTF-8 when they are all ASCII and already bytes: searched in place.
+    fn ascii_bytes(_units: &[Self]) -> Option<&[u8]> {
+        None
+    }
+}
+
+impl Unit for u8 {
+    #[inline(always)]
+    fn code(self) -> u32 {
+        u32::from(self)
+    }
+
+    #[inline(always)]
+    fn char(self) -> char {
+        char::from(self)
+    }
+
+    fn ascii_bytes(units: &[u8]) -> Option<&[u8]> {
+        units.is_ascii().then_some(units)
+    }
+}
+
+impl Unit for u16 {
+    #[inline(always)]
+    fn code(self) -> u32 {
+        u32::from(self)
+    }
+}
+
+impl Unit for u32 {
+    #[inline(always)]
+    fn code(self) -> u32 {
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::string_of;

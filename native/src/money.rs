@@ -15,54 +15,8 @@
 
 use unicode_general_category::{get_general_category, GeneralCategory};
 
-use crate::chars::isalpha;
+use crate::chars::{isalpha, Unit};
 use crate::prep::{windows, MoneyGate, AFTER_WINDOW_CHARS, LAKH_CRORE};
-
-/// A code unit of a str's storage: `u8` (Latin-1), `u16` (the BMP) or `u32`.
-pub trait Unit: Copy + Send + Sync {
-    fn code(self) -> u32;
-
-    /// The character, U+FFFD for a lone surrogate.
-    #[inline(always)]
-    fn char(self) -> char {
-        char::from_u32(self.code()).unwrap_or(char::REPLACEMENT_CHARACTER)
-    }
-
-    /// The units as UTF-8 when they are all ASCII and already bytes: searched in place.
-    fn ascii_bytes(_units: &[Self]) -> Option<&[u8]> {
-        None
-    }
-}
-
-impl Unit for u8 {
-    #[inline(always)]
-    fn code(self) -> u32 {
-        u32::from(self)
-    }
-
-    #[inline(always)]
-    fn char(self) -> char {
-        char::from(self)
-    }
-
-    fn ascii_bytes(units: &[u8]) -> Option<&[u8]> {
-        units.is_ascii().then_some(units)
-    }
-}
-
-impl Unit for u16 {
-    #[inline(always)]
-    fn code(self) -> u32 {
-        u32::from(self)
-    }
-}
-
-impl Unit for u32 {
-    #[inline(always)]
-    fn code(self) -> u32 {
-        self
-    }
-}
 
 /// The first decimal digit (category Nd) past ASCII: below it only "0"-"9" are digits, so
 /// most units (Latin-1, Greek, Cyrillic...) need no category lookup. A test checks it.

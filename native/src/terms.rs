@@ -14,6 +14,7 @@
 //! pattern's, so the hits are the same set; they are put in the reference's order (end
 //! ascending, the longer pattern first at one end: the overlapping DFA reports a state's own
 //! pattern before the shorter ones it inherits by its failure links).
+use crate::chars::Unit;
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind};
@@ -32,33 +33,6 @@ struct Key {
     spellings: Vec<Spelling>,
     /// The keyword's length (every spelling's).
     len: usize,
-}
-
-/// A code unit of a text: a byte of `encode("ascii", "replace")`, or a unit of a str's
-/// own storage (UCS1/2/4), read as the ASCII byte the reference scans (`?` outside ASCII).
-pub trait Unit: Copy {
-    fn code(self) -> u32;
-}
-
-impl Unit for u8 {
-    #[inline(always)]
-    fn code(self) -> u32 {
-        u32::from(self)
-    }
-}
-
-impl Unit for u16 {
-    #[inline(always)]
-    fn code(self) -> u32 {
-        u32::from(self)
-    }
-}
-
-impl Unit for u32 {
-    #[inline(always)]
-    fn code(self) -> u32 {
-        self
-    }
 }
 
 /// The byte the reference scans for a unit (`encode("ascii", "replace")`).
