@@ -71,11 +71,12 @@ def collect(env: Env, expected: int, timeout_s: float, dlq_expected: int = 0) ->
 def explain_missing(env: Env, missing: list[str], logs: list[str]) -> str:
     """Why postings are missing from `enriched`, as a failure message: their dead letters
     (if any), where they are on the input topic (if at all), then what the workers logged
-    above INFO. Called only on a failure, so the extra reads (each until 10 s of silence)
+    above INFO. Called only on a failure, so the extra reads (each until 10-20 s of silence)
     cost a passing test nothing."""
     wanted = set(missing)
     lines = [f"{len(missing)} posting(s) never enriched: {missing[:20]}"]
-    for message in read_committed(env, env.topic("dlq"), 0, timeout_s=30, settle_s=10):
+    # settle_s from the start: long enough for the reader to join its group first.
+    for message in read_committed(env, env.topic("dlq"), 0, timeout_s=30, settle_s=20):
         letter = DeadLetter.model_validate_json(message.value() or b"")
         if letter.key in wanted:
             where = f"{letter.topic}[{letter.partition}]@{letter.offset}"
@@ -83,7 +84,7 @@ def explain_missing(env: Env, missing: list[str], logs: list[str]) -> str:
     # Were they ever on the input topic? A posting the publisher never delivered cannot be
     # the worker's loss.
     found: dict[str, str] = {}
-    for message in read_committed(env, env.topic("raw"), 0, timeout_s=60, settle_s=10):
+    for message in read_committed(env, env.topic("raw"), 1, timeout_s=60, settle_s=10):
         key = (message.key() or b"").decode("utf-8", "replace")
         if key in wanted:
             found[key] = f"{message.partition()}@{message.offset()}"
