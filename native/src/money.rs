@@ -278,17 +278,8 @@ impl MoneyGate {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::chars::tests::{kinds, pieced};
     use crate::prep::tests::gate;
-
-    /// The text in each storage kind that can hold it (as CPython would pick the narrowest,
-    /// and the wider ones too, which the generic code must read alike).
-    fn kinds(text: &str) -> (Option<Vec<u8>>, Option<Vec<u16>>, Vec<u32>) {
-        let codes: Vec<u32> = text.chars().map(u32::from).collect();
-        let max = codes.iter().copied().max().unwrap_or(0);
-        let ucs1 = (max <= 0xff).then(|| codes.iter().map(|&c| c as u8).collect());
-        let ucs2 = (max <= 0xffff).then(|| codes.iter().map(|&c| c as u16).collect());
-        (ucs1, ucs2, codes)
-    }
 
     /// Both readings of the gate on `text` in every storage kind it fits: the same
     /// answers. Returns the windows.
@@ -417,21 +408,8 @@ pub(crate) mod tests {
             "          ",
             "a longer stretch of words without digits",
         ];
-        let mut state = 0x1234_5678_9abc_def1_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
         let mut money = 0;
-        for round in 0..40_000 {
-            // Some texts only from the Latin-1 pieces, so that UCS1 storage is common.
-            let latin1 = round % 3 == 0;
-            let text: String = (0..next() % 30)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .filter(|p| !latin1 || p.chars().all(|c| u32::from(c) <= 0xff))
-                .collect();
+        for text in pieced(&pieces, 0x1234_5678_9abc_def1, 30, true).take(40_000) {
             let windows = same_as_utf8(&g, &text, 6, 4, usize::MAX);
             same_as_utf8(&g, &text, 3, 2, 4);
             money += usize::from(!windows.is_empty());

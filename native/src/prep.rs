@@ -519,6 +519,7 @@ fn lakh_or_crore_spots(text: &str, first_only: bool) -> Vec<usize> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::chars::tests::pieced;
 
     pub(crate) fn gate() -> MoneyGate {
         let markers: Vec<String> = ["$", "USD", "R", "€", "kr", "ars"]
@@ -672,18 +673,8 @@ pub(crate) mod tests {
             "-",
             "a longer stretch of words without digits",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
         let mut money = 0;
-        for _ in 0..30_000 {
-            let text: String = (0..next() % 25)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+        for text in pieced(&pieces, 0x2545_f491_4f6c_dd1d, 25, false).take(30_000) {
             let expected = gate_reference(&g, &text);
             assert_eq!(g.may_have_money_utf8(&text), expected, "{text:?}");
             let windows = g.money_windows_utf8(&text, 6, 4, usize::MAX);

@@ -134,10 +134,11 @@ impl MoneyGate {
 }
 
 /// The str's own storage (PEP 393), one unit per Python character.
-fn storage<'a>(text: &'a Bound<'_, PyString>) -> PyResult<PyStringData<'a>> {
+pub(crate) fn storage<'a>(text: &'a Bound<'_, PyString>) -> PyResult<PyStringData<'a>> {
     // SAFETY: the data is read while `text` (an immutable str) is borrowed, on the
     // CPython targets the project builds for (pyo3's tested layout, as py_terms.rs reads
-    // it). tests/unit/test_salary_gate.py covers the three kinds and lone surrogates.
+    // it). tests/unit/test_salary_gate.py and test_native_work_mode.py cover the three
+    // kinds and lone surrogates.
     unsafe { text.data() }
 }
 

@@ -2,6 +2,19 @@
 //! which stays the reference): the same cue scan, the same 50-byte windows around the
 //! first cues, the same phrase patterns judged on each window, the same verdict.
 //!
+//! The reference reads the text's UTF-8 form; so does `mode_utf8`, kept as the reference of
+//! `mode`, which reads a Python str's own storage (PEP 393: one, two or four bytes a
+//! character, `chars::Unit`) instead. Why: a description reaches the place step with no
+//! cached UTF-8 form, and taking a `&str` made CPython encode every non-ASCII description
+//! (~1.8 µs a posting, docs/performance.md). The cue scan reads the storage one byte a
+//! character (`Unit::ascii_view`: Latin-1 in place, wider storage narrowed, every
+//! character outside ASCII one byte no cue holds), so it finds the cues at character
+//! offsets; their UTF-8 offsets are counted (`chars::utf8_len`, no encoding), so the
+//! windows are the reference's byte windows; and each window's characters are read from
+//! the storage, from the first to the last character the window holds whole. A lone
+//! surrogate (which a str may hold and UTF-8 cannot) reads as U+FFFD, 3 bytes in UTF-8 as
+//! the surrogate would be: not a word character, not a space, as it is to Python's `re`.
+//!
 //! The reference decodes each UTF-8 window (dropping a character the window cuts),
 //! lower-cases it with `str.lower` and searches it with Python's `re`. Here each character
 //! of the lower-cased window becomes one byte for the `regex` crate's ASCII mode: ASCII as
@@ -19,7 +32,7 @@ use std::sync::LazyLock;
 use aho_corasick::{AhoCorasick, Input, MatchKind};
 use regex::bytes::{Regex, RegexSet};
 
-use crate::chars::{isalnum, isspace};
+use crate::chars::{isalnum, isspace, utf8_len, Unit};
 
 pub const MAX_CUES: usize = 24;
 const WINDOW: usize = 50;
@@ -178,6 +191,17 @@ const CORES: &[&str] = &[
     "wfh",
 ];
 
+/// A window around cues, merged: its byte range in the text's UTF-8 form (`end` may pass
+/// the text's end), the kinds of its cues, and the indexes of its first and last cues in
+/// the cue list it was merged from.
+struct Window {
+    start: usize,
+    end: usize,
+    kinds: u8,
+    first: usize,
+    last: usize,
+}
+
 /// The cue scan of the reference (`_CUE_SCAN`: its forms, leftmost-longest), and per form
 /// the kind of cue (`_KIND`).
 pub struct WorkModeReader {
@@ -244,8 +268,11 @@ impl WorkModeReader {
     }
 
     /// The first `MAX_CUES` cue occurrences as the reference's leftmost-longest scan
-    /// finds them: (start, form index). Every occurrence of every form, found through its
-    /// core, then the leftmost, and of those the longest, and again from its end.
+    /// finds them: (start, form index). `data` is UTF-8, or a str's storage read one byte
+    /// a character (`Unit::ascii_view`): the forms are ASCII, so either finds the same
+    /// occurrences, at byte or character offsets. Every occurrence of every form, found
+    /// through its core, then the leftmost, and of those the longest, and again from its
+    /// end.
     fn cues(&self, data: &[u8]) -> Vec<(usize, usize)> {
         let mut found: Vec<(usize, usize, usize)> = Vec::new(); // (start, end, form)
         let mut from = 0;
@@ -276,35 +303,125 @@ impl WorkModeReader {
         cues
     }
 
-    /// `_cue_windows`: (start, end, kinds) of the byte windows around the first
-    /// `MAX_CUES` cues, overlapping ones merged (`end` may pass the text's end).
-    pub fn windows(&self, data: &[u8]) -> Vec<(usize, usize, u8)> {
-        let mut windows: Vec<(usize, usize, u8)> = Vec::new();
-        for (at, form) in self.cues(data) {
-            let (start, end, kind) = (at.saturating_sub(WINDOW), at + WINDOW, self.kinds[form]);
+    /// `_cue_windows`: the windows around `cues` ((UTF-8 offset, form index), in order),
+    /// overlapping ones merged.
+    fn merged(&self, cues: impl Iterator<Item = (usize, usize)>) -> Vec<Window> {
+        let mut windows: Vec<Window> = Vec::new();
+        for (index, (at, form)) in cues.enumerate() {
+            let (start, end, kinds) = (at.saturating_sub(WINDOW), at + WINDOW, self.kinds[form]);
             match windows.last_mut() {
-                Some(last) if start <= last.1 => {
-                    last.1 = end;
-                    last.2 |= kind;
+                Some(last) if start <= last.end => {
+                    last.end = end;
+                    last.kinds |= kinds;
+                    last.last = index;
                 }
-                _ => windows.push((start, end, kind)),
+                _ => windows.push(Window {
+                    start,
+                    end,
+                    kinds,
+                    first: index,
+                    last: index,
+                }),
             }
         }
         windows
     }
 
-    /// `description_mode(text)`.
-    pub fn mode(&self, text: &str) -> Option<Mode> {
-        let data = text.as_bytes();
-        let windows = self.windows(data);
+    /// `_cue_windows(data)` of a UTF-8 text: (start, end, kinds) of the byte windows
+    /// around the first `MAX_CUES` cues, overlapping ones merged (`end` may pass the
+    /// text's end). The reference of `windows`.
+    pub fn windows_utf8(&self, data: &[u8]) -> Vec<(usize, usize, u8)> {
+        self.merged(self.cues(data).into_iter())
+            .into_iter()
+            .map(|w| (w.start, w.end, w.kinds))
+            .collect()
+    }
+
+    /// `windows_utf8` of the text whose storage is `units`, without its UTF-8 form.
+    pub fn windows<T: Unit>(&self, units: &[T]) -> Vec<(usize, usize, u8)> {
+        self.placed_windows(units)
+            .1
+            .into_iter()
+            .map(|w| (w.start, w.end, w.kinds))
+            .collect()
+    }
+
+    /// The cues in `units` as (character offset, UTF-8 offset), and their windows (in
+    /// UTF-8 offsets, as the reference's). The UTF-8 offsets are counted from one cue to
+    /// the next, up to the last cue only.
+    fn placed_windows<T: Unit>(&self, units: &[T]) -> (Vec<(usize, usize)>, Vec<Window>) {
+        let cues = self.cues(&T::ascii_view(units));
+        let (mut char_at, mut byte_at) = (0, 0);
+        let placed: Vec<(usize, usize)> = cues
+            .iter()
+            .map(|&(at, _)| {
+                byte_at += utf8_len(&units[char_at..at]);
+                char_at = at;
+                (at, byte_at)
+            })
+            .collect();
+        let windows = self.merged(placed.iter().zip(&cues).map(|(&(_, b), &(_, f))| (b, f)));
+        (placed, windows)
+    }
+
+    /// `description_mode(text)` of the text whose storage is `units` (a lone surrogate
+    /// read as U+FFFD): `mode_utf8` of its UTF-8 form, without making that form.
+    pub fn mode<T: Unit>(&self, units: &[T]) -> Option<Mode> {
+        let (cues, windows) = self.placed_windows(units);
         if windows.is_empty() {
             return None;
         }
+        self.judge(windows.iter().map(|w| {
+            // The characters the window holds whole (the reference's decoding drops one it
+            // cuts): from the first cue back to the first character starting at or after
+            // `start`, from the last cue on to the last one ending at or before `end`;
+            // under `WINDOW` characters each way.
+            let (mut lo, mut lo_byte) = cues[w.first];
+            while lo > 0 && lo_byte - units[lo - 1].utf8_len() >= w.start {
+                lo -= 1;
+                lo_byte -= units[lo].utf8_len();
+            }
+            let (mut hi, mut hi_byte) = cues[w.last];
+            while hi < units.len() && hi_byte + units[hi].utf8_len() <= w.end {
+                hi_byte += units[hi].utf8_len();
+                hi += 1;
+            }
+            (units[lo..hi].iter().map(|u| u.char()), w.kinds)
+        }))
+    }
+
+    /// `description_mode(text)` through the text's UTF-8 form: the reference of `mode`.
+    pub fn mode_utf8(&self, text: &str) -> Option<Mode> {
+        let windows = self.windows_utf8(text.as_bytes());
+        if windows.is_empty() {
+            return None;
+        }
+        self.judge(windows.into_iter().map(|(start, end, kinds)| {
+            let mut start = start.min(text.len());
+            let mut end = end.min(text.len());
+            // A character the window cuts is dropped, as the reference's decoding drops
+            // its bytes.
+            while !text.is_char_boundary(start) {
+                start += 1;
+            }
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            (text[start..end.max(start)].chars(), kinds)
+        }))
+    }
+
+    /// The verdict on the windows: each as its characters (those it holds whole) and the
+    /// kinds of its cues.
+    fn judge<C: Iterator<Item = char>>(
+        &self,
+        windows: impl Iterator<Item = (C, u8)>,
+    ) -> Option<Mode> {
         let (mut remote, mut onsite, mut hybrid, mut denied) = (false, false, false, false);
         let patterns = &*PATTERNS;
         let mut window = Vec::with_capacity(2 * WINDOW + 8);
-        for (start, end, kinds) in windows {
-            lowered_classes(text, start, end, &mut window);
+        for (chars, kinds) in windows {
+            lowered_classes(chars, &mut window);
             let matched = patterns.set.matches(&window);
             let has = |word: &[u8]| window.windows(word.len()).any(|w| w == word);
             hybrid = hybrid
@@ -335,23 +452,12 @@ impl WorkModeReader {
     }
 }
 
-/// `data[start:end].decode(errors="ignore").lower()` of the reference, one byte per
-/// character of the result (see the module docstring), into `out`.
-fn lowered_classes(text: &str, start: usize, end: usize, out: &mut Vec<u8>) {
+/// `data[start:end].decode(errors="ignore").lower()` of the reference, given the
+/// characters of the window it holds whole: one byte per character of the result (see the
+/// module docstring), into `out`.
+fn lowered_classes(chars: impl Iterator<Item = char>, out: &mut Vec<u8>) {
     out.clear();
-    let mut start = start.min(text.len());
-    let mut end = end.min(text.len());
-    // A character the window cuts is dropped, as the reference's decoding drops its bytes.
-    while !text.is_char_boundary(start) {
-        start += 1;
-    }
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    if start >= end {
-        return;
-    }
-    for c in text[start..end].chars() {
+    for c in chars {
         if c.is_ascii() {
             out.push(match c {
                 '\x1c'..='\x1f' => b'\x0b',
@@ -376,6 +482,7 @@ fn lowered_classes(text: &str, start: usize, end: usize, out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::chars::tests::{kinds, pieced};
 
     fn reader() -> WorkModeReader {
         let cues = [
@@ -430,23 +537,200 @@ mod tests {
         WorkModeReader::new(&forms, &kinds).unwrap()
     }
 
+    /// `mode_utf8` of `text`, after checking that `mode` and `windows` give the same in
+    /// every storage kind that holds it.
+    fn read(r: &WorkModeReader, text: &str) -> Option<Mode> {
+        let expected = r.mode_utf8(text);
+        let windows = r.windows_utf8(text.as_bytes());
+        let (ucs1, ucs2, ucs4) = kinds(text);
+        if let Some(units) = ucs1 {
+            assert_eq!(r.windows(&units), windows, "UCS1 {text:?}");
+            assert_eq!(r.mode(&units), expected, "UCS1 {text:?}");
+        }
+        if let Some(units) = ucs2 {
+            assert_eq!(r.windows(&units), windows, "UCS2 {text:?}");
+            assert_eq!(r.mode(&units), expected, "UCS2 {text:?}");
+        }
+        assert_eq!(r.windows(&ucs4), windows, "UCS4 {text:?}");
+        assert_eq!(r.mode(&ucs4), expected, "UCS4 {text:?}");
+        expected
+    }
+
     #[test]
     fn phrases() {
         let r = reader();
-        assert_eq!(r.mode("This is a fully remote role."), Some(Mode::Remote));
-        assert_eq!(r.mode("We do remote sensing."), None);
-        assert_eq!(r.mode("The job is remote sensing work"), None);
-        assert_eq!(r.mode("The job is remote, apply"), Some(Mode::Remote));
-        assert_eq!(
-            r.mode("Not a remote position. 100% on-site"),
-            Some(Mode::Onsite)
-        );
-        assert_eq!(r.mode("3 days in the office"), Some(Mode::Hybrid));
-        assert_eq!(r.mode("It is a hybrid cloud"), None);
-        assert_eq!(r.mode("It is a hybrid\u{a0}cloud role"), Some(Mode::Hybrid));
-        assert_eq!(r.mode("Fully Remote"), Some(Mode::Remote));
-        assert_eq!(r.mode("fully remotely"), None);
-        assert_eq!(r.mode("fully remoteé"), Some(Mode::Remote));
-        assert_eq!(r.mode("fully remote"), Some(Mode::Remote));
+        let r = |text: &str| read(&r, text);
+        assert_eq!(r("This is a fully remote role."), Some(Mode::Remote));
+        assert_eq!(r("We do remote sensing."), None);
+        assert_eq!(r("The job is remote sensing work"), None);
+        assert_eq!(r("The job is remote, apply"), Some(Mode::Remote));
+        assert_eq!(r("Not a remote position. 100% on-site"), Some(Mode::Onsite));
+        assert_eq!(r("3 days in the office"), Some(Mode::Hybrid));
+        assert_eq!(r("It is a hybrid cloud"), None);
+        assert_eq!(r("It is a hybrid\u{a0}cloud role"), Some(Mode::Hybrid));
+        assert_eq!(r("Fully Remote"), Some(Mode::Remote));
+        assert_eq!(r("fully remotely"), None);
+        assert_eq!(r("fully remoteé"), Some(Mode::Remote));
+        assert_eq!(r("fully remote"), Some(Mode::Remote));
+    }
+
+    #[test]
+    fn every_storage_kind_reads_like_utf8() {
+        let r = reader();
+        for text in [
+            "",
+            "no cue at all, é ü ß",
+            // Latin-1 (UCS1): non-ASCII letters before, inside and after the windows.
+            "Ce poste est à pourvoir en télétravail: fully remote, café àéè",
+            "Größe égal ".repeat(6).as_str(),
+            &format!("{}fully remote role{}", "é".repeat(30), "ü".repeat(30)),
+            &format!("{}hybrid role{}on-site", "ÿ".repeat(47), "ß".repeat(49)),
+            "\u{a0}is a remote\u{a0}sensing job; a hybrid\u{85}cloud",
+            // The BMP (UCS2): curly quotes, dashes, CJK, Kelvin sign, dotted I.
+            "“Remote” – it is a “hybrid” role • 3 days in the office",
+            "İs remote, \u{212a}elvin on-site, wor\u{212a} remotely, ﬁ hybrid role",
+            &format!("{}remote-first{}", "中".repeat(17), "文".repeat(17)),
+            &format!("{}in office{}", "€".repeat(16), "—".repeat(16)),
+            // Astral (UCS4): emoji before and after cues, cut by the window edges.
+            "🚀 fully remote 😀 role 🎉 hybrid schedule",
+            &format!("{}working from home{}", "😀".repeat(12), "🎉".repeat(13)),
+            &format!("x{}work on-site{}", "😀".repeat(12), "é".repeat(25)),
+            "\u{10ffff}remote\u{10ffff}position\u{ffff}hybrid\u{ffff}",
+        ] {
+            read(&r, text);
+        }
+    }
+
+    /// Every offset of a cue against characters of every UTF-8 length, so the window
+    /// edges cut characters at every position.
+    #[test]
+    fn window_edges_in_every_kind() {
+        let r = reader();
+        let mut seen = [0usize; 4];
+        for wide in ["é", "ÿ", "€", "中", "😀", "\u{85}"] {
+            for before in 0..(WINDOW + 4) {
+                for after in [0, 1, 2, 13, 14, 15, 16, 17, 30, 49, 50] {
+                    for (lead, cue, tail) in [
+                        ("fully ", "remote", " role"),
+                        ("This job is ", "hybrid", " work"),
+                        ("it is ", "remote", " sensing"),
+                        ("Must work ", "on-site", " daily"),
+                        ("", "wfh", ""),
+                    ] {
+                        let filler = |n: usize| -> String {
+                            (0..n)
+                                .map(|k| if k % 3 == 0 { wide } else { "a" })
+                                .collect()
+                        };
+                        let text = format!(
+                            "{}{lead}{cue}{}{tail}{}",
+                            filler(before),
+                            filler(after),
+                            wide
+                        );
+                        let mode = read(&r, &text);
+                        seen[mode.map_or(0, |m| m as usize + 1)] += 1;
+                    }
+                }
+            }
+        }
+        // The texts reach every answer (else the windows' edges decided nothing).
+        assert!(seen.iter().all(|&n| n > 100), "{seen:?}");
+    }
+
+    #[test]
+    fn generated_text_in_every_kind_reads_like_utf8() {
+        let r = reader();
+        let pieces = [
+            "remote",
+            "Remote",
+            "REMOTE",
+            "hybrid",
+            "Hybrid",
+            "on-site",
+            "On Site",
+            "onsite",
+            "in office",
+            "In-Office",
+            "the office",
+            "from home",
+            "telecommut",
+            "Telework",
+            "wfh",
+            "in person",
+            "fully",
+            "100%",
+            "is",
+            "a",
+            "be",
+            "not",
+            "no",
+            "role",
+            "job",
+            "position",
+            "work",
+            "sensing",
+            "cloud",
+            "3",
+            "days",
+            "day",
+            "a week",
+            "in the",
+            "mix of",
+            "and",
+            "Location:",
+            "(",
+            ")",
+            "-",
+            " ",
+            " ",
+            " ",
+            "\n",
+            ",",
+            "site",
+            "é",
+            "ß",
+            "ÿ",
+            "\u{a0}",
+            "\u{85}",
+            "\u{2003}",
+            "\u{1c}",
+            "\u{301}",
+            "\u{212a}",
+            "\u{130}",
+            "中",
+            "ﬁ",
+            "“",
+            "–",
+            "😀",
+            "🚀",
+            "a longer stretch of plain words",
+        ];
+        let mut seen = [0usize; 4];
+        for text in pieced(&pieces, 0x9e37_79b9_7f4a_7c15, 40, true).take(30_000) {
+            let mode = read(&r, &text);
+            seen[mode.map_or(0, |m| m as usize + 1)] += 1;
+        }
+        assert!(seen.iter().all(|&n| n > 500), "{seen:?}");
+    }
+
+    #[test]
+    fn a_lone_surrogate_reads_as_a_replacement_character() {
+        let r = reader();
+        for text in [
+            "fully X remote",
+            "X fully remote",
+            "is a remoteXsensing job",
+            "remoteX",
+        ] {
+            let at = text.find('X').unwrap();
+            let mut units: Vec<u16> = text.encode_utf16().collect();
+            units[at] = 0xd800; // ASCII before it: its index is the byte offset
+            let replaced = text.replace('X', "\u{fffd}");
+            let codes: Vec<u32> = units.iter().map(|&u| u32::from(u)).collect();
+            assert_eq!(r.mode(&units), r.mode_utf8(&replaced), "{text:?}");
+            assert_eq!(r.mode(&codes), r.mode_utf8(&replaced), "{text:?}");
+            assert_eq!(r.windows(&units), r.windows_utf8(replaced.as_bytes()));
+        }
     }
 }

@@ -3,14 +3,19 @@
 answer of the Python reference (`description_mode_reference`), and the same cue windows:
 on hand-picked texts, on generated text built from the cues, the patterns' words and the
 characters Python's `re` and `str.lower` treat specially, and on every description of the
-real postings in ../shared/data and every labelled place case."""
+real postings in ../shared/data and every labelled place case.
+
+`mode` and `windows` read the str's own storage (PEP 393: one, two or four bytes a
+character), not its UTF-8 form; `mode_utf8` and `windows_utf8` are the UTF-8 readings they
+replaced, kept as their reference. All of them are compared, in every storage kind. A lone
+surrogate reads as U+FFFD in the storage reading, where the UTF-8 readings (and the Python
+reference's `encode()`) raise UnicodeEncodeError."""
 
 from __future__ import annotations
 
 import csv
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -80,19 +85,32 @@ GENERATED = settings(
 )
 
 
-def _outcome(text: str, read: Callable[[str], object]) -> object:
-    """The answer, or the kind of error raised (a lone surrogate cannot be encoded: both
-    raise UnicodeEncodeError)."""
-    try:
-        return read(text)
-    except UnicodeEncodeError:
-        return "UnicodeEncodeError"
+def _replaced(text: str) -> str:
+    """The text with each lone surrogate as U+FFFD, as the storage reading reads it."""
+    return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
 
 
 def _same(text: str) -> None:
-    assert _outcome(text, description_mode) == _outcome(text, description_mode_reference)
-    if "\ud800" not in text:
-        assert _NATIVE.windows(text) == _cue_windows(text.encode())
+    """The storage reading, the UTF-8 reading and the reference agree on `text`."""
+    replaced = _replaced(text)
+    expected = description_mode_reference(replaced)
+    assert description_mode(text) == expected
+    assert (
+        _NATIVE.windows(text) == _NATIVE.windows_utf8(replaced) == _cue_windows(replaced.encode())
+    )
+    if replaced == text:
+        assert _NATIVE.mode_utf8(text) == expected
+    else:
+        with pytest.raises(UnicodeEncodeError):
+            description_mode_reference(text)
+        with pytest.raises(UnicodeEncodeError):
+            _NATIVE.mode_utf8(text)
+
+
+def _kind(text: str) -> int:
+    """The bytes a character of the str's storage takes (CPython's narrowest that fits)."""
+    widest = max(map(ord, text), default=0)
+    return 1 if widest < 0x100 else 2 if widest < 0x10000 else 4
 
 
 @pytest.mark.parametrize("text", TEXTS)
@@ -119,6 +137,79 @@ def test_hand_picked_reach_every_answer() -> None:
 )
 def test_generated(text: str) -> None:
     _same(text)
+
+
+# Texts in each storage kind, with non-ASCII characters before, inside and across the edges
+# of the 50-byte windows (so that the edges cut characters of two, three and four bytes),
+# and lone surrogates (two and four bytes a character).
+KIND_TEXTS = [
+    # Latin-1 (one byte a character)
+    "Poste en télétravail: fully remote, café àéè; Größe égal",
+    "é" * 30 + "fully remote role" + "ü" * 30,
+    "ÿ" * 47 + "hybrid role" + "ß" * 49 + "on-site",
+    "\xa0is a remote\xa0sensing job; a hybrid\x85cloud, Location:\xa0Remote",
+    "x" + "é" * 24 + "Must work on-site daily" + "é" * 26,
+    # the BMP (two bytes)
+    "“Remote” – it is a “hybrid” role • 3 days in the office",
+    "İs remote, \u212aelvin on-site, wor\u212a remotely, ﬁ hybrid role",
+    "中" * 17 + "remote-first" + "文" * 17,
+    "€" * 16 + "in office" + "—" * 16 + "100% on-site",
+    "fully \ud800 remote, it is a remote\udfffsensing job",
+    # astral (four bytes)
+    "🚀 fully remote 😀 role 🎉 hybrid schedule",
+    "😀" * 12 + "working from home" + "🎉" * 13,
+    "x" + "😀" * 12 + "work on-site" + "é" * 25,
+    "\U0010ffffremote\U0010ffffposition\uffffhybrid\uffff",
+    "\ud83d fully remote \U0001f600 not a remote position",
+]
+
+
+@pytest.mark.parametrize("text", KIND_TEXTS)
+def test_every_storage_kind(text: str) -> None:
+    _same(text)
+
+
+def test_every_storage_kind_is_covered() -> None:
+    # A check on the test: each kind holds texts with a mode, and lone surrogates are read
+    # in both kinds that can hold one.
+    modes = {_kind(text) for text in KIND_TEXTS if description_mode_reference(_replaced(text))}
+    assert modes == {1, 2, 4}
+    assert {_kind(text) for text in KIND_TEXTS if _replaced(text) != text} == {2, 4}
+
+
+# Characters of one to four UTF-8 bytes in runs, so that window edges fall inside them.
+WIDE = ["é" * 7, "ÿ", "€" * 5, "中", "😀" * 3, "\U0010ffff", "\udc00", "x" * 13, " " * 9]
+LATIN1 = [t for t in TOKENS if max(map(ord, t)) < 0x100] + ["é" * 7, "ÿ" * 3, "\xa0" * 11]
+
+
+@GENERATED
+@given(
+    text=st.one_of(
+        st.lists(st.sampled_from(TOKENS + WIDE), max_size=30).map("".join),
+        st.lists(st.sampled_from(LATIN1), max_size=30).map("".join),
+        st.text(max_size=120),
+        st.text(st.characters(max_codepoint=0xFF), max_size=120),
+    )
+)
+def test_generated_in_every_kind(text: str) -> None:
+    _same(text)
+
+
+@pytest.mark.shared_data
+def test_real_descriptions_in_every_kind(real_descriptions: list[str]) -> None:
+    texts = real_descriptions
+    mismatches = [
+        text[:80]
+        for text in texts
+        if not description_mode(text) == _NATIVE.mode_utf8(text) == description_mode_reference(text)
+    ]
+    windows = [text[:80] for text in texts if _NATIVE.windows(text) != _NATIVE.windows_utf8(text)]
+    assert len(texts) > 500
+    assert mismatches == []
+    assert windows == []
+    # The comparisons saw every storage kind, non-ASCII text in each, and every mode.
+    assert {_kind(text) for text in texts if not text.isascii()} == {1, 2, 4}
+    assert {description_mode(text) for text in texts} == {"onsite", "hybrid", "remote", None}
 
 
 def _real_texts(shared_data: Path) -> list[str]:

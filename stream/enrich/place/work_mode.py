@@ -145,7 +145,9 @@ def _location_mode(location: str) -> Mode | None:
 def description_mode(description: str) -> Mode | None:
     """What the description says about where the job is done, or None: by the compiled
     rules (native/src/work_mode.rs, the same scan, windows and patterns, ~3x faster), which
-    `description_mode_reference` is the reference of."""
+    `description_mode_reference` is the reference of. They read the str's own storage, not
+    its UTF-8 form, so a lone surrogate (which the reference cannot encode) reads as U+FFFD;
+    the place step never sees one (see `WorkModeReader.mode` in native/src/py_work_mode.rs)."""
     return _NATIVE.mode(description)
 
 
