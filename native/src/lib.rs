@@ -24,6 +24,7 @@ mod py_ascii_search;
 mod py_prep;
 mod py_scan;
 mod py_sections;
+mod py_str;
 mod py_terms;
 mod py_work_mode;
 pub mod requirement;

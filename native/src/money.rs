@@ -292,29 +292,31 @@ pub(crate) mod tests {
     ) -> Vec<(usize, usize)> {
         let expected = g.money_windows_utf8(text, reach, gap, max_digits);
         let money = g.may_have_money_utf8(text);
+        // One storage kind's answers against the UTF-8 reading's.
+        fn check<T: Unit>(
+            g: &MoneyGate,
+            units: &[T],
+            text: &str,
+            expected: (&[(usize, usize)], bool),
+            limits: (usize, usize, usize),
+        ) {
+            let (reach, gap, max_digits) = limits;
+            assert_eq!(
+                g.money_windows(units, reach, gap, max_digits),
+                expected.0,
+                "{text:?}"
+            );
+            assert_eq!(g.may_have_money(units), expected.1, "{text:?}");
+        }
+        let limits = (reach, gap, max_digits);
         let (ucs1, ucs2, ucs4) = kinds(text);
         if let Some(units) = ucs1 {
-            assert_eq!(
-                g.money_windows(&units, reach, gap, max_digits),
-                expected,
-                "{text:?}"
-            );
-            assert_eq!(g.may_have_money(&units), money, "{text:?}");
+            check(g, &units, text, (&expected, money), limits);
         }
         if let Some(units) = ucs2 {
-            assert_eq!(
-                g.money_windows(&units, reach, gap, max_digits),
-                expected,
-                "{text:?}"
-            );
-            assert_eq!(g.may_have_money(&units), money, "{text:?}");
+            check(g, &units, text, (&expected, money), limits);
         }
-        assert_eq!(
-            g.money_windows(&ucs4, reach, gap, max_digits),
-            expected,
-            "{text:?}"
-        );
-        assert_eq!(g.may_have_money(&ucs4), money, "{text:?}");
+        check(g, &ucs4, text, (&expected, money), limits);
         expected
     }
 
@@ -364,52 +366,55 @@ pub(crate) mod tests {
         }
     }
 
+    /// Pieces of generated texts for the gate: markers, digits of three scripts, multipliers,
+    /// and letters and spaces of every storage kind (prep.rs's tests use them too).
+    pub(crate) const PIECES: &[&str] = &[
+        "$",
+        "USD",
+        "R",
+        "€",
+        "kr",
+        "ars",
+        "1",
+        "42",
+        "\u{663}",
+        "𝟓",
+        " ",
+        "\t",
+        ":",
+        "x",
+        "é",
+        "ÿ",
+        "ü",
+        "ß",
+        "Σ",
+        "years",
+        "k",
+        "K",
+        "M",
+        "thousand",
+        "lakh",
+        "L",
+        "Cr",
+        "crore",
+        "LPA",
+        "万",
+        "円",
+        "“",
+        "–",
+        "😀",
+        "🚀",
+        "\u{a0}",
+        "-",
+        "          ",
+        "a longer stretch of words without digits",
+    ];
+
     #[test]
     fn generated_text_in_every_kind_reads_like_utf8() {
         let g = gate();
-        let pieces = [
-            "$",
-            "USD",
-            "R",
-            "€",
-            "kr",
-            "ars",
-            "1",
-            "42",
-            "\u{663}",
-            "𝟓",
-            " ",
-            "\t",
-            ":",
-            "x",
-            "é",
-            "ÿ",
-            "ü",
-            "ß",
-            "Σ",
-            "years",
-            "k",
-            "K",
-            "M",
-            "thousand",
-            "lakh",
-            "L",
-            "Cr",
-            "crore",
-            "LPA",
-            "万",
-            "円",
-            "“",
-            "–",
-            "😀",
-            "🚀",
-            "\u{a0}",
-            "-",
-            "          ",
-            "a longer stretch of words without digits",
-        ];
         let mut money = 0;
-        for text in pieced(&pieces, 0x1234_5678_9abc_def1, 30, true).take(40_000) {
+        for text in pieced(PIECES, 0x1234_5678_9abc_def1, 30, true).take(40_000) {
             let windows = same_as_utf8(&g, &text, 6, 4, usize::MAX);
             same_as_utf8(&g, &text, 3, 2, 4);
             money += usize::from(!windows.is_empty());

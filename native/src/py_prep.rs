@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
 use pyo3::types::PyString;
 
+use crate::py_str::storage;
 use crate::{normalize, prep};
 
 /// `stream.enrich.text.collapse_whitespace`, compiled.
@@ -29,10 +30,7 @@ fn finish_text<'py>(
     py: Python<'py>,
     text: &Bound<'py, PyString>,
 ) -> PyResult<Option<Bound<'py, PyString>>> {
-    // SAFETY: the data is read while `text` (an immutable str) is borrowed, on the
-    // CPython targets the project builds for (as py_terms.rs reads it).
-    let data = unsafe { text.data() }?;
-    match data {
+    match storage(text)? {
         PyStringData::Ucs1(units) => new_string(py, 1, py.detach(|| normalize::finish(units))),
         PyStringData::Ucs2(units) => new_string(py, 2, py.detach(|| normalize::finish(units))),
         PyStringData::Ucs4(units) => new_string(py, 4, py.detach(|| normalize::finish(units))),
@@ -131,15 +129,6 @@ impl MoneyGate {
     ) -> Vec<(usize, usize)> {
         py.detach(|| self.inner.money_windows_utf8(text, reach, gap, max_digits))
     }
-}
-
-/// The str's own storage (PEP 393), one unit per Python character.
-pub(crate) fn storage<'a>(text: &'a Bound<'_, PyString>) -> PyResult<PyStringData<'a>> {
-    // SAFETY: the data is read while `text` (an immutable str) is borrowed, on the
-    // CPython targets the project builds for (pyo3's tested layout, as py_terms.rs reads
-    // it). tests/unit/test_salary_gate.py and test_native_work_mode.py cover the three
-    // kinds and lone surrogates.
-    unsafe { text.data() }
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

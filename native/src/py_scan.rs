@@ -16,6 +16,7 @@ use crate::context::ContextRules;
 use crate::cues::CueWords;
 use crate::fxhash::{FxHashMap, FxHashSet};
 use crate::matcher::{Form, Key, Matcher, Pattern};
+use crate::py_str::storage;
 use crate::scan::{tally, Entries, Mention, Scanner};
 
 #[pyclass(frozen, module = "stream_native")]
@@ -292,10 +293,8 @@ impl SkillScanner {
 /// rule here, so the scan judges the text as Python does.
 fn chars_of(text: &Bound<'_, PyString>) -> PyResult<Vec<char>> {
     let code = |c: u32| char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER);
-    // SAFETY: CPython on x86_64/aarch64 (not the limited API); the data is copied out at
-    // once, while `text` is borrowed and the GIL held. tests/unit/test_native_scan.py
-    // covers the three kinds (ASCII and Latin-1, the BMP with lone surrogates, astral).
-    Ok(match unsafe { text.data() }? {
+    // Copied out at once, while `text` is borrowed and the GIL held.
+    Ok(match storage(text)? {
         PyStringData::Ucs1(bytes) => bytes.iter().map(|&b| char::from(b)).collect(),
         PyStringData::Ucs2(units) => units.iter().map(|&u| code(u32::from(u))).collect(),
         PyStringData::Ucs4(units) => units.iter().map(|&u| code(u)).collect(),

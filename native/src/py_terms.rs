@@ -8,6 +8,7 @@ use pyo3::types::string::PyStringData;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::cues::CueWords;
+use crate::py_str::storage;
 use crate::requirement::Requirements;
 use crate::terms::{Hit, TermsAutomaton};
 use crate::{education, experience};
@@ -196,9 +197,7 @@ impl TermsScanner {
     /// decoding; a lone surrogate is "?" to the scan, as `encode("ascii", "replace")`
     /// makes it, and U+FFFD to the rules, which treat both alike).
     fn data<'a>(text: &'a Bound<'_, PyString>) -> PyResult<PyStringData<'a>> {
-        // SAFETY: the data is read while `text` (an immutable str) is borrowed, on the
-        // CPython targets the project builds for (pyo3's tested layout, x86_64).
-        unsafe { text.data() }
+        storage(text)
     }
 
     /// The keyword hits of the text in its storage, walked as is (no copy, no lower

@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use pyo3::types::string::PyStringData;
 use pyo3::types::PyString;
 
-use crate::py_prep::storage;
+use crate::py_str::storage;
 use crate::work_mode;
 
 #[pyclass(frozen, module = "stream_native")]
